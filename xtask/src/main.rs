@@ -1,0 +1,310 @@
+//! `cargo xtask`: the project's automation, in Rust so that it runs wherever cargo does.
+//!
+//! - `cargo xtask ci`: what `.ci/run` runs after installing system packages: formatting,
+//!   clippy with warnings as errors, and the whole test suite (unit, integration, doc tests).
+//! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets under `fuzz/`
+//!   for N seconds each on the nightly toolchain and prints one table of the results.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "mtls project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Format check, clippy -D warnings, and `cargo test --workspace`: the CI gate.
+    Ci,
+    /// Run cargo-fuzz targets (nightly toolchain) and print execs, execs/s, coverage, crashes.
+    Fuzz {
+        /// Seconds to run each target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// libFuzzer worker processes per target (`-jobs`/`-workers`).
+        #[arg(long, default_value_t = 1)]
+        jobs: u32,
+        /// Targets to run; all targets when empty.
+        targets: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Task::Ci => ci(&root),
+        Task::Fuzz {
+            seconds,
+            jobs,
+            targets,
+        } => fuzz(&root, seconds, jobs, targets),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("xtask: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask/ sits directly under the workspace root.
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).to_path_buf()
+}
+
+/// Runs a command in `dir`, streaming its output; an error names the command that failed.
+fn run(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
+    eprintln!("xtask: $ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn ci(root: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    run(root, "cargo", &["fmt", "--all", "--", "--check"])?;
+    run(
+        root,
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    run(root, "cargo", &["test", "--workspace"])?;
+    eprintln!(
+        "xtask: ci passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// True when `cargo +nightly` works; cargo-fuzz needs nightly for `-Zsanitizer`.
+fn nightly_available() -> bool {
+    Command::new("cargo")
+        .args(["+nightly", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn cargo_fuzz_available() -> bool {
+    Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// One row of the fuzz table, read from libFuzzer's final status lines.
+#[derive(Default)]
+struct FuzzRow {
+    target: String,
+    execs: u64,
+    execs_per_sec: u64,
+    cov: u64,
+    features: u64,
+    crashes: usize,
+    ok: bool,
+}
+
+fn fuzz(root: &Path, seconds: u64, jobs: u32, targets: Vec<String>) -> Result<(), String> {
+    let fuzz_dir = root.join("fuzz");
+    if !fuzz_dir.join("Cargo.toml").exists() {
+        return Err(format!("no fuzz workspace at {}", fuzz_dir.display()));
+    }
+    if !nightly_available() {
+        return Err(
+            "cargo-fuzz needs a nightly toolchain and none is installed \
+             (`rustup toolchain install nightly`); the stable corpus replay in \
+             `cargo test` still runs every stored input"
+                .into(),
+        );
+    }
+    if !cargo_fuzz_available() {
+        return Err("cargo-fuzz is not installed: `cargo install cargo-fuzz`".into());
+    }
+    let targets = if targets.is_empty() {
+        list_targets(&fuzz_dir)?
+    } else {
+        targets
+    };
+    let mut rows = Vec::new();
+    for target in &targets {
+        eprintln!("xtask: fuzzing {target} for {seconds} s");
+        rows.push(fuzz_one(&fuzz_dir, target, seconds, jobs)?);
+    }
+    print_table(&rows);
+    if rows.iter().any(|r| r.crashes > 0 || !r.ok) {
+        return Err("some fuzz targets found crashes or failed; see fuzz/artifacts/".into());
+    }
+    Ok(())
+}
+
+fn list_targets(fuzz_dir: &Path) -> Result<Vec<String>, String> {
+    let out = Command::new("cargo")
+        .args(["+nightly", "fuzz", "list"])
+        .current_dir(fuzz_dir)
+        .output()
+        .map_err(|e| format!("cannot run cargo fuzz list: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo fuzz list failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
+}
+
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|it| it.filter_map(Result::ok).count())
+        .unwrap_or(0)
+}
+
+fn fuzz_one(fuzz_dir: &Path, target: &str, seconds: u64, jobs: u32) -> Result<FuzzRow, String> {
+    let artifacts = fuzz_dir.join("artifacts").join(target);
+    let before = count_files(&artifacts);
+    let max_time = format!("-max_total_time={seconds}");
+    let mut args = vec![
+        "+nightly",
+        "fuzz",
+        "run",
+        target,
+        "--",
+        max_time.as_str(),
+        // Limits from the fuzzing issue: 1 s per input, 256 MiB of RSS.
+        "-timeout=1",
+        "-rss_limit_mb=256",
+        "-print_final_stats=1",
+    ];
+    let jobs_arg = format!("-jobs={jobs}");
+    let workers_arg = format!("-workers={jobs}");
+    if jobs > 1 {
+        args.push(&jobs_arg);
+        args.push(&workers_arg);
+    }
+    let out = Command::new("cargo")
+        .args(&args)
+        .current_dir(fuzz_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run cargo fuzz: {e}"))?;
+    let log = String::from_utf8_lossy(&out.stderr);
+    let mut row = parse_libfuzzer_log(&log);
+    row.target = target.to_string();
+    row.crashes = count_files(&artifacts).saturating_sub(before);
+    row.ok = out.status.success();
+    if !row.ok {
+        let tail: Vec<&str> = log.lines().rev().take(20).collect();
+        eprintln!(
+            "xtask: {target} exited with {}; last lines:\n{}",
+            out.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        );
+    }
+    Ok(row)
+}
+
+/// Reads the last `#N ... cov: C ft: F ... exec/s: E` status line and the final stats.
+fn parse_libfuzzer_log(log: &str) -> FuzzRow {
+    let mut row = FuzzRow::default();
+    for line in log.lines() {
+        if let Some(rest) = line.strip_prefix('#') {
+            let mut words = rest.split_whitespace();
+            if let Some(n) = words.next().and_then(|w| w.parse::<u64>().ok()) {
+                row.execs = row.execs.max(n);
+            }
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for pair in words.windows(2) {
+                if let [key, value] = pair {
+                    let value = value.parse::<u64>().ok();
+                    match (*key, value) {
+                        ("cov:", Some(v)) => row.cov = row.cov.max(v),
+                        ("ft:", Some(v)) => row.features = row.features.max(v),
+                        ("exec/s:", Some(v)) => row.execs_per_sec = v,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if let Some(v) = line
+            .strip_prefix("stat::number_of_executed_units:")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            row.execs = row.execs.max(v);
+        }
+        if let Some(v) = line
+            .strip_prefix("stat::average_exec_per_sec:")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            row.execs_per_sec = v;
+        }
+    }
+    row
+}
+
+fn print_table(rows: &[FuzzRow]) {
+    println!(
+        "{:<24} {:>12} {:>10} {:>8} {:>8} {:>8} {:>6}",
+        "target", "execs", "execs/s", "cov", "ft", "crashes", "status"
+    );
+    for r in rows {
+        println!(
+            "{:<24} {:>12} {:>10} {:>8} {:>8} {:>8} {:>6}",
+            r.target,
+            r.execs,
+            r.execs_per_sec,
+            r.cov,
+            r.features,
+            r.crashes,
+            if r.ok { "ok" } else { "FAIL" }
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_libfuzzer_status_lines() {
+        let log = "#2\tINITED cov: 10 ft: 11 corp: 1/1b exec/s: 0 rss: 30Mb\n\
+                   #123456\tDONE   cov: 321 ft: 654 corp: 40/1Kb lim: 4 exec/s: 4115 rss: 60Mb\n\
+                   stat::number_of_executed_units: 123460\n\
+                   stat::average_exec_per_sec:     4115\n";
+        let row = parse_libfuzzer_log(log);
+        assert_eq!(row.execs, 123460);
+        assert_eq!(row.execs_per_sec, 4115);
+        assert_eq!(row.cov, 321);
+        assert_eq!(row.features, 654);
+    }
+}
