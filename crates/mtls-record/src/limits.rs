@@ -1,0 +1,27 @@
+//! The record layer's size limits (RFC 5246 6.2.1 - 6.2.3) and this crate's defaults.
+
+/// Largest `TLSPlaintext.length` (and decrypted fragment): 2^14 bytes (RFC 5246 6.2.1).
+pub const MAX_PLAINTEXT_LEN: usize = 1 << 14;
+
+/// Largest `TLSCiphertext.length`: 2^14 + 2048 bytes (RFC 5246 6.2.3).
+pub const MAX_CIPHERTEXT_LEN: usize = MAX_PLAINTEXT_LEN + 2048;
+
+/// Record header length: type, version, length (RFC 5246 6.2.1).
+pub const HEADER_LEN: usize = 5;
+
+/// Largest record on the wire, header included: what the receive buffer is sized for.
+pub const MAX_RECORD_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_LEN;
+
+/// Default cap on one handshake message, header included. Large enough for certificate chains
+/// of several RSA-4096 certificates; a peer claiming more is refused before we buffer it.
+pub const DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN: usize = 64 * 1024;
+
+/// How many empty application-data records in a row we accept before calling it a denial of
+/// service (as OpenSSL's `MAX_EMPTY_RECORDS`): they cost a decryption each and carry nothing.
+pub const MAX_CONSECUTIVE_EMPTY_RECORDS: u32 = 32;
+
+/// GCM explicit nonce length in the record (RFC 5288 3: `nonce_explicit`, 8 bytes).
+pub const GCM_EXPLICIT_NONCE_LEN: usize = 8;
+
+/// AEAD tag length for every suite we implement (RFC 5116, RFC 8439).
+pub const TAG_LEN: usize = 16;

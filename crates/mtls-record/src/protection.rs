@@ -1,0 +1,346 @@
+//! AEAD record protection for one direction (RFC 5246 6.2.3.3, RFC 5288, RFC 7905).
+//!
+//! ```text
+//! struct {
+//!     opaque nonce_explicit[SecurityParameters.record_iv_length];   -- GCM: 8 bytes; ChaCha: none
+//!     aead-ciphered struct { opaque content[TLSCompressed.length]; };
+//! } GenericAEADCipher;
+//!
+//! additional_data = seq_num + TLSCompressed.type + TLSCompressed.version + TLSCompressed.length;
+//! ```
+
+use mtls_crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN};
+use mtls_wire::{ContentType, ProtocolVersion};
+
+use crate::error::RecordError;
+use crate::limits::{GCM_EXPLICIT_NONCE_LEN, HEADER_LEN, MAX_PLAINTEXT_LEN, TAG_LEN};
+
+/// Length of `additional_data`: seq_num(8) + type(1) + version(2) + length(2).
+const AAD_LEN: usize = 13;
+
+/// How a suite turns the sequence number into a nonce.
+#[derive(Clone, Copy)]
+enum NonceScheme {
+    /// RFC 5288 3: `nonce = salt(4, from the key block) || nonce_explicit(8, in the record)`.
+    /// We send the sequence number as `nonce_explicit`, so a nonce never repeats under a key.
+    Gcm { salt: [u8; 4] },
+    /// RFC 7905 2: `nonce = IV(12) XOR (0^32 || seq_num(64))`, nothing in the record.
+    ChaCha { iv: [u8; NONCE_LEN] },
+}
+
+/// The shared half of both directions: key, nonce scheme, sequence number.
+struct DirectionState {
+    key: AeadKey,
+    scheme: NonceScheme,
+    /// Next sequence number; starts at 0 with every new key (RFC 5246 6.1).
+    seq: u64,
+}
+
+impl DirectionState {
+    fn new(algorithm: AeadAlgorithm, key: &[u8], iv: &[u8]) -> Result<Self, mtls_crypto::Error> {
+        let key = AeadKey::new(algorithm, key)?;
+        let scheme = match algorithm {
+            AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm => NonceScheme::Gcm {
+                salt: iv
+                    .try_into()
+                    .map_err(|_| mtls_crypto::Error::InvalidKeyLength)?,
+            },
+            AeadAlgorithm::ChaCha20Poly1305 => NonceScheme::ChaCha {
+                iv: iv
+                    .try_into()
+                    .map_err(|_| mtls_crypto::Error::InvalidKeyLength)?,
+            },
+        };
+        Ok(Self {
+            key,
+            scheme,
+            seq: 0,
+        })
+    }
+
+    /// Bytes between the header and the ciphertext: the GCM explicit nonce, or nothing.
+    fn explicit_len(&self) -> usize {
+        match self.scheme {
+            NonceScheme::Gcm { .. } => GCM_EXPLICIT_NONCE_LEN,
+            NonceScheme::ChaCha { .. } => 0,
+        }
+    }
+
+    /// Takes the current sequence number and advances it; refuses the last value so that the
+    /// counter can never wrap (RFC 5246 6.1: "Sequence numbers ... MUST NOT wrap").
+    fn next_seq(&mut self) -> Result<u64, RecordError> {
+        let seq = self.seq;
+        self.seq = seq.checked_add(1).ok_or(RecordError::SequenceExhausted)?;
+        if self.seq == u64::MAX {
+            return Err(RecordError::SequenceExhausted);
+        }
+        Ok(seq)
+    }
+}
+
+/// `seq_num + type + version + length` (RFC 5246 6.2.3.3), where length is the plaintext's.
+fn additional_data(
+    seq: u64,
+    typ: ContentType,
+    version: ProtocolVersion,
+    len: usize,
+) -> [u8; AAD_LEN] {
+    let mut aad = [0u8; AAD_LEN];
+    let (s, rest) = aad.split_at_mut(8);
+    s.copy_from_slice(&seq.to_be_bytes());
+    let (t, rest) = rest.split_at_mut(1);
+    t.copy_from_slice(&[typ.to_u8()]);
+    let (v, l) = rest.split_at_mut(2);
+    v.copy_from_slice(&version.to_u16().to_be_bytes());
+    // len <= 2^14 + 2048 always fits; saturate rather than truncate if a caller lies.
+    l.copy_from_slice(&u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes());
+    aad
+}
+
+fn chacha_nonce(iv: &[u8; NONCE_LEN], seq: u64) -> [u8; NONCE_LEN] {
+    let mut nonce = *iv;
+    let (_, low) = nonce.split_at_mut(NONCE_LEN - 8);
+    low.iter_mut()
+        .zip(seq.to_be_bytes())
+        .for_each(|(n, s)| *n ^= s);
+    nonce
+}
+
+fn gcm_nonce(salt: &[u8; 4], explicit: [u8; 8]) -> [u8; NONCE_LEN] {
+    let mut nonce = [0u8; NONCE_LEN];
+    let (s, e) = nonce.split_at_mut(4);
+    s.copy_from_slice(salt);
+    e.copy_from_slice(&explicit);
+    nonce
+}
+
+/// Protects outgoing records for one direction (our write key).
+pub struct RecordEncrypter {
+    state: DirectionState,
+}
+
+impl RecordEncrypter {
+    /// A sealer for `algorithm` with this direction's write key and fixed IV (the GCM salt of
+    /// 4 bytes, or the ChaCha20-Poly1305 IV of 12), as split from the key block
+    /// (RFC 5246 6.3). The sequence number starts at 0.
+    pub fn new(
+        algorithm: AeadAlgorithm,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<Self, mtls_crypto::Error> {
+        Ok(Self {
+            state: DirectionState::new(algorithm, key, iv)?,
+        })
+    }
+
+    /// Bytes before the plaintext in a sealed record: header plus explicit nonce.
+    pub fn prefix_len(&self) -> usize {
+        HEADER_LEN + self.state.explicit_len()
+    }
+
+    /// Bytes after the plaintext in a sealed record: the tag.
+    pub fn suffix_len(&self) -> usize {
+        TAG_LEN
+    }
+
+    /// The sequence number the next record will carry.
+    pub fn sequence_number(&self) -> u64 {
+        self.state.seq
+    }
+
+    /// Seals one record in place. `record` is laid out as
+    /// `[prefix_len() bytes to fill | plaintext | suffix_len() bytes to fill]`; this writes
+    /// the header, the explicit nonce and the tag around the plaintext and encrypts it.
+    /// No copy, no allocation: the zero-copy path for callers that own their buffers.
+    pub fn seal_in_place(
+        &mut self,
+        typ: ContentType,
+        version: ProtocolVersion,
+        record: &mut [u8],
+    ) -> Result<(), RecordError> {
+        let prefix = self.prefix_len();
+        let plaintext_len = record
+            .len()
+            .checked_sub(prefix + TAG_LEN)
+            .ok_or(RecordError::SealFailed)?;
+        if plaintext_len > MAX_PLAINTEXT_LEN {
+            return Err(RecordError::RecordOverflow {
+                len: plaintext_len,
+                max: MAX_PLAINTEXT_LEN,
+            });
+        }
+        let seq = self.state.next_seq()?;
+        let aad = additional_data(seq, typ, version, plaintext_len);
+
+        let (header, rest) = record.split_at_mut(HEADER_LEN);
+        let wire_len = u16::try_from(rest.len()).map_err(|_| RecordError::SealFailed)?;
+        header.copy_from_slice(&{
+            let mut h = [0u8; HEADER_LEN];
+            h[0] = typ.to_u8();
+            h[1..3].copy_from_slice(&version.to_u16().to_be_bytes());
+            h[3..5].copy_from_slice(&wire_len.to_be_bytes());
+            h
+        });
+
+        let nonce = match &self.state.scheme {
+            NonceScheme::Gcm { salt } => {
+                let explicit = seq.to_be_bytes();
+                let (e, _) = rest.split_at_mut(GCM_EXPLICIT_NONCE_LEN);
+                e.copy_from_slice(&explicit);
+                gcm_nonce(salt, explicit)
+            }
+            NonceScheme::ChaCha { iv } => chacha_nonce(iv, seq),
+        };
+        let (_, body) = record.split_at_mut(prefix);
+        let (plaintext, tag_out) = body.split_at_mut(plaintext_len);
+        let tag = self
+            .state
+            .key
+            .seal_in_place_detached(&nonce, &aad, plaintext)
+            .map_err(|_| RecordError::SealFailed)?;
+        tag_out.copy_from_slice(&tag);
+        Ok(())
+    }
+
+    /// Appends one sealed record carrying `plaintext` to `out`. With `out` reused across
+    /// records this allocates nothing once its capacity has grown to a record.
+    pub fn seal_to(
+        &mut self,
+        typ: ContentType,
+        version: ProtocolVersion,
+        plaintext: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordError> {
+        let start = out.len();
+        let prefix = self.prefix_len();
+        out.resize(start + prefix, 0);
+        out.extend_from_slice(plaintext);
+        out.resize(out.len() + TAG_LEN, 0);
+        let Some(record) = out.get_mut(start..) else {
+            return Err(RecordError::SealFailed);
+        };
+        let result = self.seal_in_place(typ, version, record);
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+}
+
+/// Authenticates and decrypts incoming records for one direction (the peer's write key).
+pub struct RecordDecrypter {
+    state: DirectionState,
+}
+
+impl RecordDecrypter {
+    /// An opener for `algorithm` with the peer's write key and fixed IV (RFC 5246 6.3).
+    pub fn new(
+        algorithm: AeadAlgorithm,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<Self, mtls_crypto::Error> {
+        Ok(Self {
+            state: DirectionState::new(algorithm, key, iv)?,
+        })
+    }
+
+    /// The sequence number the next record must carry.
+    pub fn sequence_number(&self) -> u64 {
+        self.state.seq
+    }
+
+    /// Opens the fragment of one protected record in place and returns the range of
+    /// `fragment` that holds the plaintext.
+    ///
+    /// The additional data uses our own count of records, never anything the peer sent, so a
+    /// replayed, dropped or reordered record fails authentication (RFC 5246 6.2.3.3). Any
+    /// failure is [`RecordError::BadRecordMac`], with the buffer wiped by the AEAD.
+    pub fn open_in_place(
+        &mut self,
+        typ: ContentType,
+        version: ProtocolVersion,
+        fragment: &mut [u8],
+    ) -> Result<core::ops::Range<usize>, RecordError> {
+        let explicit_len = self.state.explicit_len();
+        let Some(plaintext_len) = fragment.len().checked_sub(explicit_len + TAG_LEN) else {
+            return Err(RecordError::BadRecordMac);
+        };
+        // The plaintext length is public (record length minus overhead): refuse an oversized
+        // fragment before spending a decryption on it (RFC 5246 6.2.3).
+        if plaintext_len > MAX_PLAINTEXT_LEN {
+            return Err(RecordError::RecordOverflow {
+                len: plaintext_len,
+                max: MAX_PLAINTEXT_LEN,
+            });
+        }
+        let seq = self.state.next_seq()?;
+        let aad = additional_data(seq, typ, version, plaintext_len);
+        let (explicit, sealed) = fragment.split_at_mut(explicit_len);
+        let nonce = match &self.state.scheme {
+            NonceScheme::Gcm { salt } => {
+                // RFC 5288 3: the receiver takes nonce_explicit from the record as sent.
+                let explicit: [u8; 8] = (&*explicit)
+                    .try_into()
+                    .map_err(|_| RecordError::BadRecordMac)?;
+                gcm_nonce(salt, explicit)
+            }
+            NonceScheme::ChaCha { iv } => chacha_nonce(iv, seq),
+        };
+        self.state
+            .key
+            .open_in_place(&nonce, &aad, sealed)
+            .map_err(|_| RecordError::BadRecordMac)?;
+        Ok(explicit_len..explicit_len + plaintext_len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7905_2_chacha_nonce_xors_the_padded_sequence_number() {
+        let iv = [0xffu8; 12];
+        let n = chacha_nonce(&iv, 0x0102_0304_0506_0708);
+        assert_eq!(
+            n,
+            [
+                0xff, 0xff, 0xff, 0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0xfa, 0xf9, 0xf8, 0xf7
+            ]
+        );
+    }
+
+    #[test]
+    fn rfc5246_6_2_3_3_additional_data_layout() {
+        let aad = additional_data(
+            5,
+            ContentType::ApplicationData,
+            ProtocolVersion::TLSv1_2,
+            0x1234,
+        );
+        assert_eq!(aad, [0, 0, 0, 0, 0, 0, 0, 5, 23, 3, 3, 0x12, 0x34]);
+    }
+
+    #[test]
+    fn rfc5246_6_1_sequence_number_never_wraps() {
+        let mut e = RecordEncrypter::new(AeadAlgorithm::Aes128Gcm, &[1; 16], &[2; 4]).unwrap();
+        e.state.seq = u64::MAX - 2;
+        let mut out = Vec::new();
+        e.seal_to(
+            ContentType::ApplicationData,
+            ProtocolVersion::TLSv1_2,
+            b"x",
+            &mut out,
+        )
+        .unwrap();
+        let err = e
+            .seal_to(
+                ContentType::ApplicationData,
+                ProtocolVersion::TLSv1_2,
+                b"x",
+                &mut out,
+            )
+            .unwrap_err();
+        assert_eq!(err, RecordError::SequenceExhausted);
+    }
+}

@@ -1,0 +1,215 @@
+//! The read side of the record layer: deframe, open, reassemble, and hand out what arrived.
+
+use mtls_wire::alert::Alert;
+use mtls_wire::{ChangeCipherSpec, ContentType, ProtocolVersion};
+
+use crate::deframer::Deframer;
+use crate::error::RecordError;
+use crate::joiner::HandshakeJoiner;
+use crate::limits::{DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN, MAX_CONSECUTIVE_EMPTY_RECORDS};
+use crate::protection::RecordDecrypter;
+
+/// What the peer sent, in the order it sent it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Inbound<'a> {
+    /// One whole handshake message, 4-byte header included, exactly as received: ready for
+    /// `mtls_wire::handshake::HandshakeMessage::parse` and for the transcript hash.
+    Handshake(&'a [u8]),
+    /// A ChangeCipherSpec (RFC 5246 7.1). The reader now waits for
+    /// [`RecordReader::install_decrypter`] before it reads any further record.
+    ChangeCipherSpec,
+    /// An alert (RFC 5246 7.2).
+    Alert(Alert),
+    /// Decrypted application data (never empty).
+    ApplicationData(&'a [u8]),
+}
+
+/// Read-side state of the protection: the peer's keys change only at ChangeCipherSpec.
+enum ReadProtection {
+    /// Before the peer's ChangeCipherSpec: records are plaintext (RFC 5246 6.1: the initial
+    /// state is TLS_NULL_WITH_NULL_NULL).
+    Plaintext,
+    /// ChangeCipherSpec was handed out; the caller must install the keys it implies.
+    AwaitingKeys,
+    /// Records are AEAD-protected.
+    Protected(Box<RecordDecrypter>),
+}
+
+/// Turns bytes from the peer into [`Inbound`] events: deframing, decryption and handshake
+/// reassembly, with every RFC 5246 section 6 check on the way.
+///
+/// No allocation per record once running: records are opened in place in the deframer's
+/// one-record buffer and application data is handed out as a slice of it.
+pub struct RecordReader {
+    deframer: Deframer,
+    joiner: HandshakeJoiner,
+    protection: ReadProtection,
+    /// Once set (after ServerHello), every record must carry exactly this version.
+    expected_version: Option<ProtocolVersion>,
+    empty_records: u32,
+}
+
+impl Default for RecordReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// An event found by [`RecordReader::next_event`], as positions, so that the borrow of the
+/// buffers is taken once at the end.
+enum Found {
+    Handshake(std::ops::Range<usize>),
+    ApplicationData(std::ops::Range<usize>),
+    ChangeCipherSpec,
+    Alert(Alert),
+}
+
+impl RecordReader {
+    /// A reader in the initial plaintext state with the default handshake message cap.
+    pub fn new() -> Self {
+        Self::with_max_handshake_message_len(DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN)
+    }
+
+    /// A reader that refuses handshake messages longer than `max` bytes, header included.
+    pub fn with_max_handshake_message_len(max: usize) -> Self {
+        Self {
+            deframer: Deframer::new(),
+            joiner: HandshakeJoiner::new(max),
+            protection: ReadProtection::Plaintext,
+            expected_version: None,
+            empty_records: 0,
+        }
+    }
+
+    /// Offers bytes from the peer; returns how many were taken (at most one record's worth
+    /// beyond what is buffered). Offer the rest after taking events out.
+    pub fn push(&mut self, data: &[u8]) -> usize {
+        self.deframer.push(data)
+    }
+
+    /// Reads once from `rd` into the receive buffer.
+    pub fn read_from(&mut self, rd: &mut dyn std::io::Read) -> std::io::Result<usize> {
+        self.deframer.read_from(rd)
+    }
+
+    /// Requires every further record to carry `version` (call once the version is negotiated;
+    /// RFC 5246 Appendix E.1 allows other values only in the first ClientHello records).
+    pub fn set_expected_version(&mut self, version: ProtocolVersion) {
+        self.expected_version = Some(version);
+    }
+
+    /// Installs the peer's new keys after a ChangeCipherSpec; the sequence number restarts at
+    /// zero (RFC 5246 6.1).
+    pub fn install_decrypter(&mut self, decrypter: RecordDecrypter) {
+        self.protection = ReadProtection::Protected(Box::new(decrypter));
+    }
+
+    /// True when records are being decrypted.
+    pub fn is_protected(&self) -> bool {
+        matches!(self.protection, ReadProtection::Protected(_))
+    }
+
+    /// Bytes received but not yet handed out (records and partial handshake messages).
+    pub fn buffered(&mut self) -> usize {
+        self.deframer.buffered() + usize::from(self.joiner.has_partial())
+    }
+
+    /// The next event, or `None` when more bytes are needed. After an error the connection
+    /// is dead: send [`RecordError::alert`] and stop.
+    pub fn next_event(&mut self) -> Result<Option<Inbound<'_>>, RecordError> {
+        let found = self.find_next()?;
+        Ok(found.map(|f| match f {
+            Found::Handshake(r) => Inbound::Handshake(self.joiner.buffer().get(r).unwrap_or(&[])),
+            Found::ApplicationData(r) => {
+                Inbound::ApplicationData(self.deframer.buffer().get(r).unwrap_or(&[]))
+            }
+            Found::ChangeCipherSpec => Inbound::ChangeCipherSpec,
+            Found::Alert(a) => Inbound::Alert(a),
+        }))
+    }
+
+    fn find_next(&mut self) -> Result<Option<Found>, RecordError> {
+        loop {
+            // Whole handshake messages already joined go out before the next record is read,
+            // so that events keep the order of the wire.
+            if let Some(r) = self.joiner.next_message()? {
+                return Ok(Some(Found::Handshake(r)));
+            }
+            let protected = match self.protection {
+                ReadProtection::Plaintext => false,
+                ReadProtection::Protected(_) => true,
+                ReadProtection::AwaitingKeys => {
+                    if self.deframer.is_empty() {
+                        return Ok(None);
+                    }
+                    return Err(RecordError::KeysNotInstalled);
+                }
+            };
+            let Some(span) = self.deframer.next_record(protected)? else {
+                return Ok(None);
+            };
+            let header = span.header;
+            if let Some(v) = self.expected_version
+                && header.version != v
+            {
+                return Err(RecordError::BadVersion(header.version.to_u16()));
+            }
+
+            let buf = self.deframer.buffer_mut();
+            let fragment = match &mut self.protection {
+                ReadProtection::Protected(d) => {
+                    let Some(frag) = buf.get_mut(span.fragment.clone()) else {
+                        return Err(RecordError::BadRecordMac);
+                    };
+                    let inner = d.open_in_place(header.content_type, header.version, frag)?;
+                    span.fragment.start + inner.start..span.fragment.start + inner.end
+                }
+                _ => span.fragment.clone(),
+            };
+            let plaintext = self.deframer.buffer().get(fragment.clone()).unwrap_or(&[]);
+
+            if plaintext.is_empty() {
+                if header.content_type != ContentType::ApplicationData {
+                    return Err(RecordError::EmptyRecord);
+                }
+                // Empty application data is legal (a traffic-analysis countermeasure), but each
+                // costs a decryption; cap a run of them.
+                self.empty_records += 1;
+                if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
+                    return Err(RecordError::TooManyEmptyRecords);
+                }
+                if !protected {
+                    return Err(RecordError::UnprotectedApplicationData);
+                }
+                continue;
+            }
+            self.empty_records = 0;
+
+            if header.content_type != ContentType::Handshake && self.joiner.has_partial() {
+                return Err(RecordError::InterleavedRecord);
+            }
+            match header.content_type {
+                ContentType::Handshake => {
+                    self.joiner.push(plaintext)?;
+                }
+                ContentType::ChangeCipherSpec => {
+                    ChangeCipherSpec::parse(plaintext)?;
+                    self.protection = ReadProtection::AwaitingKeys;
+                    return Ok(Some(Found::ChangeCipherSpec));
+                }
+                ContentType::Alert => {
+                    // RFC 5246 7.2: an alert is exactly two bytes; any other length is
+                    // decode_error (Alert::parse refuses it).
+                    return Ok(Some(Found::Alert(Alert::parse(plaintext)?)));
+                }
+                ContentType::ApplicationData => {
+                    if !protected {
+                        return Err(RecordError::UnprotectedApplicationData);
+                    }
+                    return Ok(Some(Found::ApplicationData(fragment)));
+                }
+                other => return Err(RecordError::UnknownContentType(other.to_u8())),
+            }
+        }
+    }
+}
