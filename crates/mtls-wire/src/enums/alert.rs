@@ -1,0 +1,86 @@
+//! Alert code points (RFC 5246 7.2, RFC 8446 6).
+
+codepoint_enum! {
+    /// `AlertLevel` (RFC 5246 7.2).
+    pub enum AlertLevel: u8, to_u8 {
+        /// warning(1).
+        Warning = 1,
+        /// fatal(2).
+        Fatal = 2,
+    }
+}
+
+codepoint_enum! {
+    /// `AlertDescription`: every code of RFC 5246 7.2 and RFC 8446 6, plus
+    /// the RFC 6066 / RFC 7301 / RFC 7507 additions.
+    pub enum AlertDescription: u8, to_u8 {
+        /// close_notify(0), RFC 5246 7.2.1.
+        CloseNotify = 0,
+        /// unexpected_message(10).
+        UnexpectedMessage = 10,
+        /// bad_record_mac(20).
+        BadRecordMac = 20,
+        /// decryption_failed_RESERVED(21).
+        DecryptionFailed = 21,
+        /// record_overflow(22).
+        RecordOverflow = 22,
+        /// decompression_failure(30).
+        DecompressionFailure = 30,
+        /// handshake_failure(40).
+        HandshakeFailure = 40,
+        /// no_certificate_RESERVED(41), SSLv3 only.
+        NoCertificate = 41,
+        /// bad_certificate(42).
+        BadCertificate = 42,
+        /// unsupported_certificate(43).
+        UnsupportedCertificate = 43,
+        /// certificate_revoked(44).
+        CertificateRevoked = 44,
+        /// certificate_expired(45).
+        CertificateExpired = 45,
+        /// certificate_unknown(46).
+        CertificateUnknown = 46,
+        /// illegal_parameter(47).
+        IllegalParameter = 47,
+        /// unknown_ca(48).
+        UnknownCa = 48,
+        /// access_denied(49).
+        AccessDenied = 49,
+        /// decode_error(50).
+        DecodeError = 50,
+        /// decrypt_error(51).
+        DecryptError = 51,
+        /// export_restriction_RESERVED(60).
+        ExportRestriction = 60,
+        /// protocol_version(70).
+        ProtocolVersion = 70,
+        /// insufficient_security(71).
+        InsufficientSecurity = 71,
+        /// internal_error(80).
+        InternalError = 80,
+        /// inappropriate_fallback(86), RFC 7507.
+        InappropriateFallback = 86,
+        /// user_canceled(90).
+        UserCanceled = 90,
+        /// no_renegotiation(100), RFC 5246 7.2.2 (reserved in TLS 1.3).
+        NoRenegotiation = 100,
+        /// missing_extension(109), RFC 8446 6.2.
+        MissingExtension = 109,
+        /// unsupported_extension(110), RFC 5246 7.4.1.4 / RFC 8446 6.2.
+        UnsupportedExtension = 110,
+        /// certificate_unobtainable(111), RFC 6066 (reserved in TLS 1.3).
+        CertificateUnobtainable = 111,
+        /// unrecognized_name(112), RFC 6066 3.
+        UnrecognizedName = 112,
+        /// bad_certificate_status_response(113), RFC 6066 8.
+        BadCertificateStatusResponse = 113,
+        /// bad_certificate_hash_value(114), RFC 6066 (reserved in TLS 1.3).
+        BadCertificateHashValue = 114,
+        /// unknown_psk_identity(115), RFC 4279 / RFC 8446 6.2.
+        UnknownPskIdentity = 115,
+        /// certificate_required(116), RFC 8446 6.2.
+        CertificateRequired = 116,
+        /// no_application_protocol(120), RFC 7301 3.2.
+        NoApplicationProtocol = 120,
+    }
+}

@@ -1,0 +1,10 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+/// Decodes hex, ignoring whitespace, so fixtures can be laid out by field.
+pub fn hx(s: &str) -> Vec<u8> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    hex::decode(s).expect("fixture hex")
+}
+
+pub mod strategies;
