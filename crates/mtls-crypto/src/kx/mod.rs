@@ -1,0 +1,151 @@
+//! Ephemeral (EC)DH key exchange for the ECDHE suites (RFC 8422): one fresh
+//! key pair per handshake, drawn from the injected [`SecureRandom`], used
+//! once by [`ActiveKeyExchange::complete`] and then dropped (and wiped).
+
+mod p256;
+mod x25519;
+
+pub use self::p256::P256KeyExchange;
+pub use self::x25519::X25519KeyExchange;
+
+use crate::error::Result;
+use crate::rand::SecureRandom;
+use crate::secret::SharedSecret;
+
+/// A named group from the TLS `supported_groups` registry (RFC 8422 5.1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NamedGroup {
+    /// secp256r1 / NIST P-256 (code point 23).
+    Secp256r1,
+    /// X25519 (code point 29, RFC 8422 5.1.1).
+    X25519,
+}
+
+impl NamedGroup {
+    /// All supported groups, in preference order.
+    pub const ALL: [NamedGroup; 2] = [NamedGroup::X25519, NamedGroup::Secp256r1];
+
+    /// The TLS code point.
+    pub const fn to_u16(self) -> u16 {
+        match self {
+            Self::Secp256r1 => 23,
+            Self::X25519 => 29,
+        }
+    }
+
+    /// The group for a TLS code point, if supported.
+    pub const fn from_u16(code: u16) -> Option<Self> {
+        match code {
+            23 => Some(Self::Secp256r1),
+            29 => Some(Self::X25519),
+            _ => None,
+        }
+    }
+}
+
+/// One side's half of an ephemeral key exchange in progress: our public
+/// value goes into ServerKeyExchange / ClientKeyExchange (RFC 8422 5.4,
+/// 5.7); the peer's value completes it.
+pub trait ActiveKeyExchange {
+    /// The group this exchange runs in.
+    fn group(&self) -> NamedGroup;
+
+    /// Our public value, encoded as it goes on the wire (P-256: 65-byte
+    /// uncompressed point; X25519: 32 bytes).
+    fn public_key(&self) -> &[u8];
+
+    /// Combines our private key with the peer's public value, consuming the
+    /// private key. Malformed or invalid peer values give an error whose
+    /// alert is `illegal_parameter`.
+    fn complete(self, peer_public_key: &[u8]) -> Result<SharedSecret>
+    where
+        Self: Sized;
+}
+
+/// A key exchange in any supported group, without boxing.
+pub enum KeyExchange {
+    /// P-256.
+    Secp256r1(P256KeyExchange),
+    /// X25519.
+    X25519(X25519KeyExchange),
+}
+
+impl KeyExchange {
+    /// Generates a fresh ephemeral key in `group` from `rng`.
+    pub fn start(group: NamedGroup, rng: &mut dyn SecureRandom) -> Result<Self> {
+        Ok(match group {
+            NamedGroup::Secp256r1 => Self::Secp256r1(P256KeyExchange::generate(rng)?),
+            NamedGroup::X25519 => Self::X25519(X25519KeyExchange::generate(rng)?),
+        })
+    }
+}
+
+impl ActiveKeyExchange for KeyExchange {
+    fn group(&self) -> NamedGroup {
+        match self {
+            Self::Secp256r1(k) => k.group(),
+            Self::X25519(k) => k.group(),
+        }
+    }
+
+    fn public_key(&self) -> &[u8] {
+        match self {
+            Self::Secp256r1(k) => k.public_key(),
+            Self::X25519(k) => k.public_key(),
+        }
+    }
+
+    fn complete(self, peer_public_key: &[u8]) -> Result<SharedSecret> {
+        match self {
+            Self::Secp256r1(k) => k.complete(peer_public_key),
+            Self::X25519(k) => k.complete(peer_public_key),
+        }
+    }
+}
+
+impl core::fmt::Debug for KeyExchange {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KeyExchange")
+            .field("group", &self.group())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rand::DeterministicRng;
+
+    #[test]
+    fn code_points() {
+        for g in NamedGroup::ALL {
+            assert_eq!(NamedGroup::from_u16(g.to_u16()), Some(g));
+        }
+        assert_eq!(NamedGroup::from_u16(24), None);
+    }
+
+    #[test]
+    fn both_sides_agree() {
+        let mut rng = DeterministicRng::from_seed([1; 32]);
+        for g in NamedGroup::ALL {
+            let a = KeyExchange::start(g, &mut rng).unwrap();
+            let b = KeyExchange::start(g, &mut rng).unwrap();
+            assert_eq!(a.group(), g);
+            assert_ne!(a.public_key(), b.public_key());
+            let a_pub = a.public_key().to_vec();
+            let sa = a.complete(b.public_key()).unwrap();
+            let sb = b.complete(&a_pub).unwrap();
+            assert_eq!(sa.expose(), sb.expose());
+            assert_eq!(sa.expose().len(), 32);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_key() {
+        for g in NamedGroup::ALL {
+            let a = KeyExchange::start(g, &mut DeterministicRng::from_seed([9; 32])).unwrap();
+            let b = KeyExchange::start(g, &mut DeterministicRng::from_seed([9; 32])).unwrap();
+            assert_eq!(a.public_key(), b.public_key());
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Public verification keys, from a certificate's SubjectPublicKeyInfo.
+
+use core::fmt;
+
+use p256::ecdsa::signature::Verifier as _;
+use p256::pkcs8::DecodePublicKey as _;
+
+use super::{RsaPublicKey, SignatureAlgorithm, Verifier};
+use crate::error::{Error, Result};
+
+#[derive(Clone, PartialEq, Eq)]
+enum Inner {
+    Rsa(RsaPublicKey),
+    EcdsaP256(p256::ecdsa::VerifyingKey),
+}
+
+/// A public key that verifies a peer's ServerKeyExchange or
+/// CertificateVerify signature: RSA (2048 bits or more) or ECDSA P-256.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifyingKey {
+    inner: Inner,
+}
+
+impl VerifyingKey {
+    pub(crate) fn from_rsa(key: RsaPublicKey) -> Self {
+        Self {
+            inner: Inner::Rsa(key),
+        }
+    }
+
+    pub(crate) fn from_p256(key: p256::ecdsa::VerifyingKey) -> Self {
+        Self {
+            inner: Inner::EcdsaP256(key),
+        }
+    }
+
+    /// Decodes a `SubjectPublicKeyInfo` (RFC 5280 4.1.2.7): rsaEncryption
+    /// (RFC 8017 A.1) or id-ecPublicKey on secp256r1 (RFC 5480).
+    /// RSA-PSS-only keys (id-RSASSA-PSS) are not supported: the schemes here
+    /// are the `rsae` ones.
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        if let Ok(key) = rsa::PublicKey::from_public_key_der(der) {
+            return Ok(Self::from_rsa(RsaPublicKey::new(key)?));
+        }
+        if let Ok(key) = p256::PublicKey::from_public_key_der(der) {
+            return Ok(Self::from_p256(key.into()));
+        }
+        match rsa::pkcs8::SubjectPublicKeyInfoRef::try_from(der) {
+            Ok(_) => Err(Error::UnsupportedKeyType),
+            Err(_) => Err(Error::InvalidKeyEncoding),
+        }
+    }
+
+    /// The schemes this key can verify.
+    pub fn schemes(&self) -> &'static [SignatureAlgorithm] {
+        match self.inner {
+            Inner::Rsa(_) => &SignatureAlgorithm::RSA,
+            Inner::EcdsaP256(_) => &SignatureAlgorithm::ECDSA_P256,
+        }
+    }
+
+    /// The RSA key, for encrypting a static-RSA premaster, if this is one.
+    pub fn as_rsa(&self) -> Option<&RsaPublicKey> {
+        match &self.inner {
+            Inner::Rsa(k) => Some(k),
+            Inner::EcdsaP256(_) => None,
+        }
+    }
+
+    /// Verifies `signature` over `message`; see [`Verifier::verify`].
+    pub fn verify(
+        &self,
+        scheme: SignatureAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<()> {
+        use SignatureAlgorithm as S;
+        let ok = match (&self.inner, scheme) {
+            (Inner::Rsa(k), S::RsaPkcs1Sha256) => k
+                .key
+                .pkcs1v15_verify::<sha2::Sha256>(message, signature)
+                .is_ok(),
+            (Inner::Rsa(k), S::RsaPkcs1Sha384) => k
+                .key
+                .pkcs1v15_verify::<sha2::Sha384>(message, signature)
+                .is_ok(),
+            (Inner::Rsa(k), S::RsaPkcs1Sha512) => k
+                .key
+                .pkcs1v15_verify::<sha2::Sha512>(message, signature)
+                .is_ok(),
+            // Salt length must equal the hash length (RFC 8446 4.2.3);
+            // `pss_verify` enforces exactly that.
+            (Inner::Rsa(k), S::RsaPssRsaeSha256) => {
+                k.key.pss_verify::<sha2::Sha256>(message, signature).is_ok()
+            }
+            (Inner::Rsa(k), S::RsaPssRsaeSha384) => {
+                k.key.pss_verify::<sha2::Sha384>(message, signature).is_ok()
+            }
+            (Inner::Rsa(k), S::RsaPssRsaeSha512) => {
+                k.key.pss_verify::<sha2::Sha512>(message, signature).is_ok()
+            }
+            (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
+                // Strict DER (X.690) `Ecdsa-Sig-Value` (RFC 8422 5.4): BER
+                // forms, trailing bytes, non-minimal or negative integers and
+                // out-of-range r/s are refused before any arithmetic.
+                match p256::ecdsa::DerSignature::try_from(signature) {
+                    Ok(sig) => k.verify(message, &sig).is_ok(),
+                    Err(_) => false,
+                }
+            }
+            _ => return Err(Error::SchemeMismatch),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature)
+        }
+    }
+}
+
+impl Verifier for VerifyingKey {
+    fn schemes(&self) -> &[SignatureAlgorithm] {
+        VerifyingKey::schemes(self)
+    }
+
+    fn verify(&self, scheme: SignatureAlgorithm, message: &[u8], signature: &[u8]) -> Result<()> {
+        VerifyingKey::verify(self, scheme, message, signature)
+    }
+}
+
+impl fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            Inner::Rsa(k) => f.debug_tuple("VerifyingKey").field(k).finish(),
+            Inner::EcdsaP256(_) => f.write_str("VerifyingKey(EcdsaP256)"),
+        }
+    }
+}

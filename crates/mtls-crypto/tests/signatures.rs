@@ -1,0 +1,199 @@
+//! Key loading and sign/verify round trips for every scheme.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use mtls_crypto::signature::{SignatureAlgorithm, Signer, SigningKey, Verifier, VerifyingKey};
+use mtls_crypto::{DeterministicRng, Error};
+
+const RSA_PK8: &[u8] = include_bytes!("vectors/rsa2048.pk8.der");
+const RSA_PKCS1: &[u8] = include_bytes!("vectors/rsa2048.pkcs1.der");
+const RSA_SPKI: &[u8] = include_bytes!("vectors/rsa2048.spki.der");
+const RSA1024_PK8: &[u8] = include_bytes!("vectors/rsa1024.pk8.der");
+const RSA1024_SPKI: &[u8] = include_bytes!("vectors/rsa1024.spki.der");
+const P256_PK8: &[u8] = include_bytes!("vectors/p256.pk8.der");
+const P256_SEC1: &[u8] = include_bytes!("vectors/p256.sec1.der");
+const P256_SPKI: &[u8] = include_bytes!("vectors/p256.spki.der");
+
+fn rng() -> DeterministicRng {
+    DeterministicRng::from_seed([42; 32])
+}
+
+#[test]
+fn keys_load_in_every_form() {
+    for der in [RSA_PK8, RSA_PKCS1] {
+        let k = SigningKey::from_der(der).unwrap();
+        assert!(k.as_rsa().is_some());
+        assert_eq!(k.as_rsa().unwrap().modulus_len(), 256);
+        assert_eq!(
+            k.verifying_key(),
+            VerifyingKey::from_spki_der(RSA_SPKI).unwrap()
+        );
+    }
+    assert!(SigningKey::from_pkcs1_der(RSA_PKCS1).is_ok());
+    assert!(SigningKey::from_pkcs8_der(RSA_PK8).is_ok());
+    for der in [P256_PK8, P256_SEC1] {
+        let k = SigningKey::from_der(der).unwrap();
+        assert!(k.as_rsa().is_none());
+        assert_eq!(
+            k.verifying_key(),
+            VerifyingKey::from_spki_der(P256_SPKI).unwrap()
+        );
+    }
+    assert!(SigningKey::from_sec1_der(P256_SEC1).is_ok());
+    assert!(SigningKey::from_pkcs8_der(P256_PK8).is_ok());
+    // Wrong form for the function.
+    assert_eq!(
+        SigningKey::from_sec1_der(RSA_PK8).unwrap_err(),
+        Error::InvalidKeyEncoding
+    );
+    assert_eq!(
+        SigningKey::from_pkcs1_der(P256_SEC1).unwrap_err(),
+        Error::InvalidKeyEncoding
+    );
+    assert_eq!(
+        SigningKey::from_der(b"not a key").unwrap_err(),
+        Error::InvalidKeyEncoding
+    );
+    assert_eq!(
+        VerifyingKey::from_spki_der(b"junk").unwrap_err(),
+        Error::InvalidKeyEncoding
+    );
+    assert_eq!(
+        VerifyingKey::from_spki_der(RSA_PK8).unwrap_err(),
+        Error::InvalidKeyEncoding
+    );
+}
+
+#[test]
+fn rsa_1024_refused_for_signing_and_verifying() {
+    assert_eq!(
+        SigningKey::from_pkcs8_der(RSA1024_PK8).unwrap_err(),
+        Error::KeyTooSmall
+    );
+    assert_eq!(
+        SigningKey::from_der(RSA1024_PK8).unwrap_err(),
+        Error::KeyTooSmall
+    );
+    assert_eq!(
+        VerifyingKey::from_spki_der(RSA1024_SPKI).unwrap_err(),
+        Error::KeyTooSmall
+    );
+    assert_eq!(
+        Error::KeyTooSmall.alert().as_str(),
+        "unsupported_certificate"
+    );
+}
+
+#[test]
+fn schemes_per_key() {
+    let rsa = SigningKey::from_der(RSA_PK8).unwrap();
+    let ec = SigningKey::from_der(P256_PK8).unwrap();
+    assert_eq!(rsa.schemes().len(), 6);
+    assert!(
+        !rsa.schemes()
+            .contains(&SignatureAlgorithm::EcdsaSecp256r1Sha256)
+    );
+    assert_eq!(ec.schemes(), &[SignatureAlgorithm::EcdsaSecp256r1Sha256]);
+    assert_eq!(Verifier::schemes(&rsa.verifying_key()), rsa.schemes());
+}
+
+#[test]
+fn sign_verify_round_trip_every_scheme() {
+    let msg = b"ServerKeyExchange params: client_random || server_random || ecdh";
+    for der in [RSA_PK8, P256_PK8] {
+        let key = SigningKey::from_der(der).unwrap();
+        let public = key.verifying_key();
+        let signer: &dyn Signer = &key;
+        for &scheme in signer.schemes() {
+            let sig = signer.sign(scheme, msg, &mut rng()).unwrap();
+            public.verify(scheme, msg, &sig).unwrap();
+            // Tampering breaks it: message, signature, and scheme.
+            assert_eq!(
+                public.verify(scheme, b"other", &sig),
+                Err(Error::InvalidSignature)
+            );
+            let mut bad = sig.clone();
+            let last = bad.len() - 1;
+            bad[last] ^= 1;
+            assert_eq!(
+                public.verify(scheme, msg, &bad),
+                Err(Error::InvalidSignature),
+                "{scheme:?}"
+            );
+            for &other in public.schemes() {
+                if other != scheme {
+                    assert_eq!(
+                        public.verify(other, msg, &sig),
+                        Err(Error::InvalidSignature)
+                    );
+                }
+            }
+            // Same seed, same bytes: PKCS#1 and ECDSA (RFC 6979) are
+            // deterministic, PSS takes its salt from the injected RNG.
+            assert_eq!(
+                signer.sign(scheme, msg, &mut rng()).unwrap(),
+                sig,
+                "{scheme:?}"
+            );
+            if scheme == SignatureAlgorithm::EcdsaSecp256r1Sha256 {
+                assert_eq!(sig[0], 0x30, "DER SEQUENCE");
+            } else {
+                assert_eq!(sig.len(), 256);
+            }
+        }
+    }
+}
+
+#[test]
+fn scheme_key_mismatch() {
+    let rsa = SigningKey::from_der(RSA_PK8).unwrap();
+    let ec = SigningKey::from_der(P256_PK8).unwrap();
+    assert_eq!(
+        rsa.sign(SignatureAlgorithm::EcdsaSecp256r1Sha256, b"m", &mut rng())
+            .unwrap_err(),
+        Error::SchemeMismatch
+    );
+    assert_eq!(
+        ec.sign(SignatureAlgorithm::RsaPssRsaeSha256, b"m", &mut rng())
+            .unwrap_err(),
+        Error::SchemeMismatch
+    );
+    assert_eq!(
+        ec.verifying_key()
+            .verify(SignatureAlgorithm::RsaPkcs1Sha256, b"m", &[0; 256]),
+        Err(Error::SchemeMismatch)
+    );
+    assert_eq!(Error::SchemeMismatch.alert().as_str(), "illegal_parameter");
+    assert_eq!(Error::InvalidSignature.alert().as_str(), "decrypt_error");
+}
+
+#[test]
+fn ecdsa_refuses_non_der() {
+    let ec = SigningKey::from_der(P256_PK8).unwrap();
+    let scheme = SignatureAlgorithm::EcdsaSecp256r1Sha256;
+    let sig = ec.sign(scheme, b"m", &mut rng()).unwrap();
+    let public = ec.verifying_key();
+    // Trailing garbage.
+    let mut trailing = sig.clone();
+    trailing.push(0);
+    assert_eq!(
+        public.verify(scheme, b"m", &trailing),
+        Err(Error::InvalidSignature)
+    );
+    // BER long-form length for the outer SEQUENCE.
+    let mut ber = vec![0x30, 0x81, sig[1]];
+    ber.extend_from_slice(&sig[2..]);
+    assert_eq!(
+        public.verify(scheme, b"m", &ber),
+        Err(Error::InvalidSignature)
+    );
+    // Raw r || s (P1363) is not DER.
+    assert_eq!(
+        public.verify(scheme, b"m", &[1u8; 64]),
+        Err(Error::InvalidSignature)
+    );
+}
