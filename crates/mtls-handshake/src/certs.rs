@@ -1,0 +1,247 @@
+//! Certificates and keys as the handshake sees them, and the traits through which it chooses
+//! its own certificate and judges the peer's (the real verifiers live in `mtls-pki`).
+
+use std::fmt;
+use std::sync::Arc;
+
+use mtls_crypto::signature::{SignatureAlgorithm, SigningKey, VerifyingKey};
+use mtls_wire::{AlertDescription, CipherSuite, ClientCertificateType, SignatureScheme};
+use x509_cert::der::{Decode, Encode};
+
+pub use mtls_wire::handshake::{CertificateDer, DistinguishedName};
+
+use crate::error::HandshakeError;
+use crate::suites::AuthKeyType;
+
+/// A certificate chain (leaf first) with the private key of the leaf.
+pub struct CertifiedKey {
+    /// The chain to send: leaf first, then intermediates (RFC 5246 7.4.2).
+    pub chain: Vec<CertificateDer>,
+    /// The leaf's private key.
+    pub key: SigningKey,
+}
+
+impl CertifiedKey {
+    /// Pairs a chain with its key; refuses an empty chain or a key that does not match the
+    /// leaf's public key (a misconfiguration that would otherwise surface as the peer's
+    /// `decrypt_error`).
+    pub fn new(chain: Vec<CertificateDer>, key: SigningKey) -> Result<Self, HandshakeError> {
+        let leaf = chain
+            .first()
+            .ok_or_else(|| HandshakeError::internal("certificate chain is empty"))?;
+        let public = leaf_public_key(leaf)?;
+        // Prove the pair matches by a signature: the key types expose no public-key equality.
+        let scheme =
+            key.schemes().first().copied().ok_or_else(|| {
+                HandshakeError::internal("the private key can sign with no scheme")
+            })?;
+        let probe = b"mtls: does this key belong to this certificate?";
+        let signature = key
+            .sign(scheme, probe, &mut mtls_crypto::OsRng)
+            .map_err(|e| HandshakeError::internal(format!("signing with the key failed: {e}")))?;
+        if public.verify(scheme, probe, &signature).is_err() {
+            return Err(HandshakeError::internal(
+                "the private key does not belong to the leaf certificate",
+            ));
+        }
+        Ok(Self { chain, key })
+    }
+
+    /// RSA or ECDSA: which suites this key can authenticate.
+    pub fn key_type(&self) -> AuthKeyType {
+        key_type_of(self.key.schemes())
+    }
+}
+
+impl fmt::Debug for CertifiedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CertifiedKey")
+            .field("chain_len", &self.chain.len())
+            .field("key_type", &self.key_type())
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn key_type_of(schemes: &[SignatureAlgorithm]) -> AuthKeyType {
+    if schemes.contains(&SignatureAlgorithm::EcdsaSecp256r1Sha256) {
+        AuthKeyType::Ecdsa
+    } else {
+        AuthKeyType::Rsa
+    }
+}
+
+/// Reads the public key out of a DER certificate (its SubjectPublicKeyInfo). Parsing only:
+/// trust decisions are the verifier's.
+pub fn leaf_public_key(cert: &CertificateDer) -> Result<VerifyingKey, HandshakeError> {
+    let parsed = x509_cert::Certificate::from_der(cert.as_bytes()).map_err(|e| {
+        HandshakeError::new(
+            AlertDescription::BadCertificate,
+            format!("certificate does not parse: {e}"),
+        )
+    })?;
+    let spki = parsed
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .map_err(|e| HandshakeError::new(AlertDescription::BadCertificate, format!("{e}")))?;
+    VerifyingKey::from_spki_der(&spki).map_err(|e| {
+        let alert = match e {
+            mtls_crypto::Error::InvalidKeyEncoding => AlertDescription::BadCertificate,
+            _ => AlertDescription::UnsupportedCertificate,
+        };
+        HandshakeError::new(alert, format!("certificate public key: {e}"))
+    })
+}
+
+/// Why a certificate chain was refused, each reason with its alert (RFC 5246 7.2.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertificateError {
+    /// Not issued by a trusted CA: `unknown_ca`.
+    UnknownIssuer,
+    /// Corrupt, or signed wrongly: `bad_certificate`.
+    BadCertificate,
+    /// Outside its validity period: `certificate_expired`.
+    Expired,
+    /// Revoked by a CRL: `certificate_revoked`.
+    Revoked,
+    /// A key or algorithm we do not support: `unsupported_certificate`.
+    UnsupportedCertificate,
+    /// Not valid for the name we connected to: `bad_certificate`.
+    NotValidForName(String),
+    /// Lacks the extended key usage this role needs: `unsupported_certificate`.
+    InvalidPurpose,
+    /// Valid, but policy refuses this peer: `access_denied`.
+    AccessDenied,
+    /// Anything else, with the alert to send.
+    Other(AlertDescription, String),
+}
+
+impl CertificateError {
+    /// The alert this refusal sends.
+    pub fn alert(&self) -> AlertDescription {
+        match self {
+            Self::UnknownIssuer => AlertDescription::UnknownCa,
+            Self::BadCertificate | Self::NotValidForName(_) => AlertDescription::BadCertificate,
+            Self::Expired => AlertDescription::CertificateExpired,
+            Self::Revoked => AlertDescription::CertificateRevoked,
+            Self::UnsupportedCertificate | Self::InvalidPurpose => {
+                AlertDescription::UnsupportedCertificate
+            }
+            Self::AccessDenied => AlertDescription::AccessDenied,
+            Self::Other(alert, _) => *alert,
+        }
+    }
+}
+
+impl fmt::Display for CertificateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownIssuer => write!(f, "certificate not issued by a trusted CA"),
+            Self::BadCertificate => write!(f, "certificate is malformed or badly signed"),
+            Self::Expired => write!(f, "certificate is expired or not yet valid"),
+            Self::Revoked => write!(f, "certificate is revoked"),
+            Self::UnsupportedCertificate => {
+                write!(f, "certificate uses an unsupported key or algorithm")
+            }
+            Self::NotValidForName(n) => write!(f, "certificate not valid for name {n}"),
+            Self::InvalidPurpose => write!(
+                f,
+                "certificate not valid for this purpose (extended key usage)"
+            ),
+            Self::AccessDenied => write!(f, "certificate refused by policy"),
+            Self::Other(_, s) => f.write_str(s),
+        }
+    }
+}
+
+/// Judges the server's chain on the client side: trust, validity at `now`, and the name.
+pub trait ServerCertVerifier: Send + Sync {
+    /// `chain` is leaf first; `server_name` is what the client connected to (DNS name or IP
+    /// address text), `now` is seconds since the Unix epoch.
+    fn verify_server_cert(
+        &self,
+        chain: &[CertificateDer],
+        server_name: Option<&str>,
+        now: u64,
+    ) -> Result<(), CertificateError>;
+}
+
+/// Judges the client's chain on the server side.
+pub trait ClientCertVerifier: Send + Sync {
+    /// The distinguished names of the acceptable roots, sent in CertificateRequest
+    /// (RFC 5246 7.4.4 `certificate_authorities`). May be empty.
+    fn root_hint_subjects(&self) -> Vec<DistinguishedName>;
+
+    /// `chain` is leaf first; `now` is seconds since the Unix epoch. Also called again on
+    /// resumption, so that an expired or no longer trusted client is not let back in.
+    fn verify_client_cert(
+        &self,
+        chain: &[CertificateDer],
+        now: u64,
+    ) -> Result<(), CertificateError>;
+}
+
+/// What a server knows from a ClientHello when it picks its certificate.
+#[derive(Debug)]
+pub struct ClientHelloInfo<'a> {
+    /// The SNI host name, if the client sent one (RFC 6066 3).
+    pub server_name: Option<&'a str>,
+    /// The client's signature_algorithms (RFC 5246 7.4.1.4.1).
+    pub signature_schemes: &'a [SignatureScheme],
+    /// The client's cipher suites.
+    pub cipher_suites: &'a [CipherSuite],
+}
+
+/// Picks the server's certificate for a handshake (several chains may be held, e.g. an RSA
+/// and an ECDSA one). Called once per candidate suite with the key type the suite needs.
+pub trait ResolvesServerCert: Send + Sync {
+    /// A chain and key of `key_type` fit for this ClientHello, or `None`.
+    fn resolve(
+        &self,
+        hello: &ClientHelloInfo<'_>,
+        key_type: AuthKeyType,
+    ) -> Option<Arc<CertifiedKey>>;
+}
+
+/// The simplest resolver: a list of chains, the first of the wanted key type wins.
+impl ResolvesServerCert for Vec<Arc<CertifiedKey>> {
+    fn resolve(&self, _: &ClientHelloInfo<'_>, key_type: AuthKeyType) -> Option<Arc<CertifiedKey>> {
+        self.iter().find(|c| c.key_type() == key_type).cloned()
+    }
+}
+
+/// What a client learns from a CertificateRequest when it picks its certificate.
+#[derive(Debug)]
+pub struct CertificateRequestInfo<'a> {
+    /// The CA names the server accepts (may be empty: any).
+    pub ca_names: &'a [DistinguishedName],
+    /// The signature schemes the server accepts for CertificateVerify.
+    pub signature_schemes: &'a [SignatureScheme],
+    /// The certificate types the server accepts.
+    pub certificate_types: &'a [ClientCertificateType],
+}
+
+/// Picks the client's certificate when the server asks for one; `None` sends an empty
+/// Certificate (RFC 5246 7.4.6).
+pub trait ResolvesClientCert: Send + Sync {
+    /// A chain and key that fits the request, or `None`.
+    fn resolve(&self, request: &CertificateRequestInfo<'_>) -> Option<Arc<CertifiedKey>>;
+}
+
+/// One client certificate, offered whenever its key can sign with a requested scheme and its
+/// type is requested.
+impl ResolvesClientCert for Arc<CertifiedKey> {
+    fn resolve(&self, request: &CertificateRequestInfo<'_>) -> Option<Arc<CertifiedKey>> {
+        let wanted_type = match self.key_type() {
+            AuthKeyType::Rsa => ClientCertificateType::RsaSign,
+            AuthKeyType::Ecdsa => ClientCertificateType::EcdsaSign,
+        };
+        let type_ok = request.certificate_types.contains(&wanted_type);
+        let scheme_ok = self.key.schemes().iter().any(|s| {
+            request
+                .signature_schemes
+                .contains(&SignatureScheme::from(s.to_u16()))
+        });
+        (type_ok && scheme_ok).then(|| Arc::clone(self))
+    }
+}

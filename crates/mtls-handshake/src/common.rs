@@ -1,0 +1,280 @@
+//! What both roles share: the sequence check every input passes first, the transcript, the
+//! key schedule, and ChangeCipherSpec / Finished, which are the same on both sides.
+
+use mtls_crypto::kx::NamedGroup;
+use mtls_crypto::signature::SignatureAlgorithm;
+use mtls_prf::{MasterSecret, Sender, TrafficKeys, VerifyData, key_block, verify_data};
+use mtls_wire::handshake::{HandshakeHeader, HandshakeMessage, HandshakePayload, ParseContext};
+use mtls_wire::{AlertDescription, HandshakeType, ProtocolVersion};
+
+use crate::action::{Action, Input, KeyChange};
+use crate::certs::CertificateDer;
+use crate::error::HandshakeError;
+use crate::sequence::{Flow, Kind, Msg, Side, Step};
+use crate::suites::SupportedSuite;
+use crate::transcript::Transcript;
+
+/// The negotiated parameters and the peer's identity, once the handshake is complete.
+#[derive(Debug, Clone)]
+pub struct HandshakeSummary {
+    /// Always TLS 1.2.
+    pub version: ProtocolVersion,
+    /// The negotiated suite.
+    pub suite: SupportedSuite,
+    /// The handshake kind (row of the sequence table).
+    pub kind: Kind,
+    /// The ECDHE group, for ECDHE suites.
+    pub group: Option<NamedGroup>,
+    /// The scheme the server signed its ServerKeyExchange with (ECDHE, full handshakes).
+    pub server_signature: Option<SignatureAlgorithm>,
+    /// The scheme the client signed its CertificateVerify with.
+    pub client_signature: Option<SignatureAlgorithm>,
+    /// Whether the master secret is an extended one (RFC 7627).
+    pub extended_master_secret: bool,
+    /// Whether this was an abbreviated (resumed) handshake.
+    pub resumed: bool,
+    /// The session id (empty when the server keeps no sessions).
+    pub session_id: Vec<u8>,
+    /// The peer's certificate chain, leaf first; empty when the peer sent none. On the
+    /// server, only present after the CertificateVerify verified (or carried over from the
+    /// resumed session).
+    pub peer_certificates: Vec<CertificateDer>,
+    /// The ALPN protocol agreed on.
+    pub alpn: Option<Vec<u8>>,
+    /// The SNI name the client asked for.
+    pub server_name: Option<String>,
+    /// ClientHello.random.
+    pub client_random: [u8; 32],
+    /// ServerHello.random.
+    pub server_random: [u8; 32],
+}
+
+/// State both roles keep.
+pub(crate) struct Common {
+    pub me: Side,
+    pub flow: Flow,
+    pub transcript: Transcript,
+    pub client_random: [u8; 32],
+    pub server_random: [u8; 32],
+    pub suite: Option<&'static SupportedSuite>,
+    pub master: Option<MasterSecret>,
+    pub ems: bool,
+    client_write: Option<TrafficKeys>,
+    server_write: Option<TrafficKeys>,
+    pub summary: Option<HandshakeSummary>,
+    pub dead: Option<HandshakeError>,
+}
+
+impl Common {
+    pub fn new(me: Side) -> Self {
+        Self {
+            me,
+            flow: Flow::new(),
+            transcript: Transcript::default(),
+            client_random: [0; 32],
+            server_random: [0; 32],
+            suite: None,
+            master: None,
+            ems: false,
+            client_write: None,
+            server_write: None,
+            summary: None,
+            dead: None,
+        }
+    }
+
+    pub fn suite(&self) -> Result<&'static SupportedSuite, HandshakeError> {
+        self.suite
+            .ok_or_else(|| HandshakeError::internal("no suite negotiated yet"))
+    }
+
+    /// The one gate every input passes: the table must say the peer sends this message now,
+    /// or the handshake ends with `unexpected_message` before any handler runs. Only then is
+    /// the body parsed, with the negotiated key exchange as context.
+    pub fn receive_step(
+        &mut self,
+        input: Input<'_>,
+    ) -> Result<(Msg, Option<HandshakeMessage>), HandshakeError> {
+        let (msg, bytes) = match input {
+            Input::ChangeCipherSpec => (Msg::ChangeCipherSpec, None),
+            Input::Handshake(bytes) => {
+                let (header, _) = HandshakeHeader::parse(bytes)?;
+                let msg = msg_of(header.typ).ok_or_else(|| {
+                    HandshakeError::unexpected(format!(
+                        "{:?} is not part of a TLS 1.2 handshake here",
+                        header.typ
+                    ))
+                })?;
+                (msg, Some(bytes))
+            }
+        };
+        let step = Step {
+            from: self.me.peer(),
+            msg,
+        };
+        let expected = self.flow.expected();
+        if !self.flow.advance(step) {
+            let list: Vec<String> = expected.iter().map(ToString::to_string).collect();
+            return Err(HandshakeError::unexpected(format!(
+                "got {step} but the handshake expects {}",
+                list.join(" or ")
+            )));
+        }
+        let Some(bytes) = bytes else {
+            return Ok((msg, None));
+        };
+        let ctx = ParseContext {
+            kx: self.suite.map(|s| s.kx),
+        };
+        let (parsed, rest) = HandshakeMessage::parse(bytes, &ctx)?;
+        if !rest.is_empty() {
+            return Err(HandshakeError::new(
+                AlertDescription::DecodeError,
+                "bytes after the handshake message",
+            ));
+        }
+        Ok((msg, Some(parsed)))
+    }
+
+    /// Encodes one of our messages, adds it to the transcript and queues it.
+    pub fn emit(&mut self, payload: HandshakePayload, actions: &mut Vec<Action>) {
+        let message = HandshakeMessage::new(payload);
+        self.transcript.add(message.raw());
+        actions.push(Action::SendHandshake(message.raw().to_vec()));
+    }
+
+    /// Installs the master secret and derives the key block (RFC 5246 6.3).
+    pub fn set_master_secret(&mut self, master: MasterSecret) -> Result<(), HandshakeError> {
+        let suite = self.suite()?;
+        let block = key_block(
+            suite.prf,
+            &master,
+            &self.client_random,
+            &self.server_random,
+            suite.key_block_layout(),
+        );
+        self.client_write = Some(block.client_write);
+        self.server_write = Some(block.server_write);
+        self.master = Some(master);
+        Ok(())
+    }
+
+    fn key_change(&mut self, side: Side) -> Result<KeyChange, HandshakeError> {
+        let algorithm = self.suite()?.aead;
+        let keys = match side {
+            Side::Client => self.client_write.take(),
+            Side::Server => self.server_write.take(),
+        }
+        .ok_or_else(|| HandshakeError::internal("keys are not derived yet"))?;
+        Ok(KeyChange { algorithm, keys })
+    }
+
+    /// Our ChangeCipherSpec: send it, then protect everything after it (RFC 5246 7.1).
+    pub fn send_change_cipher_spec(
+        &mut self,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        let change = self.key_change(self.me)?;
+        actions.push(Action::SendChangeCipherSpec);
+        actions.push(Action::InstallWriteKeys(change));
+        Ok(())
+    }
+
+    /// The peer's ChangeCipherSpec: its next record is protected (RFC 5246 7.1).
+    pub fn receive_change_cipher_spec(
+        &mut self,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        let change = self.key_change(self.me.peer())?;
+        actions.push(Action::InstallReadKeys(change));
+        Ok(())
+    }
+
+    fn verify_data(&self, sender: Side) -> Result<VerifyData, HandshakeError> {
+        let suite = self.suite()?;
+        let master = self
+            .master
+            .as_ref()
+            .ok_or_else(|| HandshakeError::internal("no master secret yet"))?;
+        let hash = self
+            .transcript
+            .current_hash()
+            .ok_or_else(|| HandshakeError::internal("transcript hash not started"))?;
+        let sender = match sender {
+            Side::Client => Sender::Client,
+            Side::Server => Sender::Server,
+        };
+        Ok(verify_data(suite.prf, master, sender, hash.as_slice()))
+    }
+
+    /// Our Finished (RFC 5246 7.4.9).
+    pub fn send_finished(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
+        let vd = self.verify_data(self.me)?;
+        self.emit(HandshakePayload::Finished(vd.as_bytes().to_vec()), actions);
+        Ok(())
+    }
+
+    /// The peer's Finished: its verify_data must match ours, compared in constant time
+    /// (RFC 5246 7.4.9); a mismatch is `decrypt_error`.
+    pub fn receive_finished(&mut self, message: &HandshakeMessage) -> Result<(), HandshakeError> {
+        let HandshakePayload::Finished(received) = message.payload() else {
+            return Err(HandshakeError::unexpected("expected Finished"));
+        };
+        let expected = self.verify_data(self.me.peer())?;
+        if !expected.verify(received) {
+            return Err(HandshakeError::new(
+                AlertDescription::DecryptError,
+                "the peer's Finished does not match the handshake: keys or transcript differ",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The kind, once the table has narrowed to one.
+    pub fn kind(&self) -> Result<Kind, HandshakeError> {
+        self.flow
+            .kind()
+            .ok_or_else(|| HandshakeError::internal("handshake kind still ambiguous"))
+    }
+
+    /// Narrows the table's candidates after a handler learned something.
+    pub fn narrow(&mut self, keep: impl Fn(Kind) -> bool) -> Result<(), HandshakeError> {
+        if self.flow.narrow(keep) {
+            Ok(())
+        } else {
+            Err(HandshakeError::internal(
+                "no handshake kind fits what was negotiated",
+            ))
+        }
+    }
+}
+
+fn msg_of(typ: HandshakeType) -> Option<Msg> {
+    Some(match typ {
+        HandshakeType::ClientHello => Msg::ClientHello,
+        HandshakeType::ServerHello => Msg::ServerHello,
+        HandshakeType::Certificate => Msg::Certificate,
+        HandshakeType::ServerKeyExchange => Msg::ServerKeyExchange,
+        HandshakeType::CertificateRequest => Msg::CertificateRequest,
+        HandshakeType::ServerHelloDone => Msg::ServerHelloDone,
+        HandshakeType::CertificateVerify => Msg::CertificateVerify,
+        HandshakeType::ClientKeyExchange => Msg::ClientKeyExchange,
+        HandshakeType::Finished => Msg::Finished,
+        _ => return None,
+    })
+}
+
+/// Maps our scheme enum to the wire's code point.
+pub(crate) fn wire_scheme(s: SignatureAlgorithm) -> mtls_wire::SignatureScheme {
+    mtls_wire::SignatureScheme::from(s.to_u16())
+}
+
+/// Maps a wire code point to a scheme we implement.
+pub(crate) fn our_scheme(s: mtls_wire::SignatureScheme) -> Option<SignatureAlgorithm> {
+    SignatureAlgorithm::from_u16(s.to_u16())
+}
+
+/// Maps our group enum to the wire's code point.
+pub(crate) fn wire_group(g: NamedGroup) -> mtls_wire::NamedGroup {
+    mtls_wire::NamedGroup::from(g.to_u16())
+}

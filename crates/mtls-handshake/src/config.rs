@@ -1,0 +1,209 @@
+//! What a handshake is configured with: suites, groups, schemes, certificates, policies.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mtls_crypto::kx::NamedGroup;
+use mtls_crypto::signature::SignatureAlgorithm;
+
+use crate::certs::{
+    ClientCertVerifier, ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
+};
+use crate::session::{ClientSessionStore, ServerSessionCache};
+use crate::suites::{DEFAULT_SUITES, SupportedSuite};
+
+/// Seconds since the Unix epoch, from a clock the tests can fix.
+pub trait TimeProvider: Send + Sync {
+    /// The current time.
+    fn now(&self) -> u64;
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl TimeProvider for SystemClock {
+    fn now(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+/// A clock stuck at one instant (tests, reproducible transcripts).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub u64);
+
+impl TimeProvider for FixedClock {
+    fn now(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Receives secrets for an NSS key log (`CLIENT_RANDOM <client random> <master secret>`),
+/// so that tools like Wireshark can decrypt a capture. Only enable it for debugging.
+pub trait KeyLog: Send + Sync {
+    /// `label` is `CLIENT_RANDOM` for TLS 1.2.
+    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]);
+}
+
+/// How the server treats client certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuthPolicy {
+    /// Never ask for a certificate.
+    None,
+    /// Ask; accept any certificate without verifying it, or none, and expose it to the
+    /// application (which must then decide). The CertificateVerify is still checked.
+    Request,
+    /// Ask; verify a certificate if one is given; accept none.
+    Optional,
+    /// Ask; verify; an empty Certificate gets `handshake_failure` (RFC 5246 7.4.6).
+    Required,
+}
+
+/// Which side's suite order wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuitePreference {
+    /// The server's order (the default, as in OpenSSL's `SSL_OP_CIPHER_SERVER_PREFERENCE`).
+    Server,
+    /// The client's order.
+    Client,
+}
+
+/// The signature schemes offered and accepted by default, in preference order.
+pub const DEFAULT_SIGNATURE_SCHEMES: [SignatureAlgorithm; 7] = [
+    SignatureAlgorithm::EcdsaSecp256r1Sha256,
+    SignatureAlgorithm::RsaPssRsaeSha256,
+    SignatureAlgorithm::RsaPssRsaeSha384,
+    SignatureAlgorithm::RsaPssRsaeSha512,
+    SignatureAlgorithm::RsaPkcs1Sha256,
+    SignatureAlgorithm::RsaPkcs1Sha384,
+    SignatureAlgorithm::RsaPkcs1Sha512,
+];
+
+/// The key exchange groups by default, in preference order.
+pub const DEFAULT_GROUPS: [NamedGroup; 2] = [NamedGroup::X25519, NamedGroup::Secp256r1];
+
+/// Default cap on the CA names sent in a CertificateRequest, in bytes (a huge root store
+/// would otherwise make the message exceed what peers accept).
+pub const DEFAULT_MAX_CA_NAMES_LEN: usize = 16 * 1024;
+
+/// Server handshake configuration.
+pub struct ServerConfig {
+    /// Suites in preference order.
+    pub suites: Vec<SupportedSuite>,
+    /// ECDHE groups in preference order.
+    pub groups: Vec<NamedGroup>,
+    /// Schemes to sign ServerKeyExchange with (preference order) and to accept in
+    /// CertificateVerify (sent in CertificateRequest).
+    pub signature_schemes: Vec<SignatureAlgorithm>,
+    /// Chooses the certificate for each handshake.
+    pub cert_resolver: Arc<dyn ResolvesServerCert>,
+    /// Whether and how to authenticate clients.
+    pub client_auth: ClientAuthPolicy,
+    /// Verifies client chains (needed for `Optional` and `Required`; its root names go into
+    /// CertificateRequest).
+    pub client_verifier: Option<Arc<dyn ClientCertVerifier>>,
+    /// ALPN protocols in preference order; empty: no ALPN.
+    pub alpn_protocols: Vec<Vec<u8>>,
+    /// Refuse clients without extended master secret (RFC 7627). Default: true.
+    pub require_ems: bool,
+    /// Accept static RSA key exchange suites (no forward secrecy). Default: false.
+    pub enable_static_rsa: bool,
+    /// Whose suite order wins. Default: the server's.
+    pub preference: SuitePreference,
+    /// Where sessions are kept for resumption; `None` disables resumption.
+    pub session_cache: Option<Arc<dyn ServerSessionCache>>,
+    /// NSS key log sink.
+    pub key_log: Option<Arc<dyn KeyLog>>,
+    /// The clock for certificate validity and session expiry.
+    pub time: Arc<dyn TimeProvider>,
+    /// Cap on the CA names in CertificateRequest, in bytes.
+    pub max_ca_names_len: usize,
+}
+
+impl ServerConfig {
+    /// Defaults: ECDHE suites, X25519 and P-256, every signature scheme, no client auth,
+    /// EMS required, no static RSA, no session cache.
+    pub fn new(cert_resolver: Arc<dyn ResolvesServerCert>) -> Self {
+        Self {
+            suites: DEFAULT_SUITES.to_vec(),
+            groups: DEFAULT_GROUPS.to_vec(),
+            signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
+            cert_resolver,
+            client_auth: ClientAuthPolicy::None,
+            client_verifier: None,
+            alpn_protocols: Vec::new(),
+            require_ems: true,
+            enable_static_rsa: false,
+            preference: SuitePreference::Server,
+            session_cache: None,
+            key_log: None,
+            time: Arc::new(SystemClock),
+            max_ca_names_len: DEFAULT_MAX_CA_NAMES_LEN,
+        }
+    }
+
+    /// The suites this server will negotiate: static RSA only when enabled.
+    pub(crate) fn usable_suites(&self) -> impl Iterator<Item = &SupportedSuite> {
+        let rsa_ok = self.enable_static_rsa;
+        self.suites
+            .iter()
+            .filter(move |s| rsa_ok || s.kx != mtls_wire::handshake::KeyExchangeAlgorithm::Rsa)
+    }
+}
+
+/// Client handshake configuration.
+pub struct ClientConfig {
+    /// Suites offered, in preference order.
+    pub suites: Vec<SupportedSuite>,
+    /// ECDHE groups offered, in preference order.
+    pub groups: Vec<NamedGroup>,
+    /// Signature schemes offered (for the server's ServerKeyExchange and our CertificateVerify).
+    pub signature_schemes: Vec<SignatureAlgorithm>,
+    /// Verifies the server's chain and name.
+    pub verifier: Arc<dyn ServerCertVerifier>,
+    /// Chooses our certificate when the server asks; `None`: always an empty Certificate.
+    pub cert_resolver: Option<Arc<dyn ResolvesClientCert>>,
+    /// ALPN protocols to offer; empty: no ALPN.
+    pub alpn_protocols: Vec<Vec<u8>>,
+    /// Refuse servers without extended master secret (RFC 7627). Default: true.
+    pub require_ems: bool,
+    /// Offer static RSA suites (no forward secrecy). Default: false.
+    pub enable_static_rsa: bool,
+    /// Where sessions are kept for resumption; `None` disables resumption.
+    pub session_store: Option<Arc<dyn ClientSessionStore>>,
+    /// NSS key log sink.
+    pub key_log: Option<Arc<dyn KeyLog>>,
+    /// The clock for certificate validity and session expiry.
+    pub time: Arc<dyn TimeProvider>,
+}
+
+impl ClientConfig {
+    /// Defaults: ECDHE suites, X25519 and P-256, every signature scheme, no client
+    /// certificate, EMS required, no static RSA, no session store.
+    pub fn new(verifier: Arc<dyn ServerCertVerifier>) -> Self {
+        Self {
+            suites: DEFAULT_SUITES.to_vec(),
+            groups: DEFAULT_GROUPS.to_vec(),
+            signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
+            verifier,
+            cert_resolver: None,
+            alpn_protocols: Vec::new(),
+            require_ems: true,
+            enable_static_rsa: false,
+            session_store: None,
+            key_log: None,
+            time: Arc::new(SystemClock),
+        }
+    }
+
+    /// The suites this client offers: static RSA only when enabled.
+    pub(crate) fn usable_suites(&self) -> impl Iterator<Item = &SupportedSuite> {
+        let rsa_ok = self.enable_static_rsa;
+        self.suites
+            .iter()
+            .filter(move |s| rsa_ok || s.kx != mtls_wire::handshake::KeyExchangeAlgorithm::Rsa)
+    }
+}

@@ -1,0 +1,64 @@
+//! The handshake's error: what went wrong, in words, and the alert that tells the peer.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use mtls_wire::{AlertDescription, WireError};
+
+/// A failed handshake. The connection is dead: send [`HandshakeError::alert`] as a fatal
+/// alert (unless [`HandshakeError::peer_alert`] says the peer ended it) and close.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandshakeError {
+    alert: AlertDescription,
+    reason: Cow<'static, str>,
+}
+
+impl HandshakeError {
+    /// An error that ends the handshake with `alert`.
+    pub fn new(alert: AlertDescription, reason: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            alert,
+            reason: reason.into(),
+        }
+    }
+
+    /// `unexpected_message`: the message is not the next one in the sequence table.
+    pub fn unexpected(reason: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(AlertDescription::UnexpectedMessage, reason)
+    }
+
+    /// `internal_error`: a local failure (randomness, a bug), never the peer's doing.
+    pub fn internal(reason: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(AlertDescription::InternalError, reason)
+    }
+
+    /// The alert to send (RFC 5246 7.2.2).
+    pub fn alert(&self) -> AlertDescription {
+        self.alert
+    }
+
+    /// What happened, in words a user can act on.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for HandshakeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (alert {:?})", self.reason, self.alert)
+    }
+}
+
+impl std::error::Error for HandshakeError {}
+
+impl From<WireError> for HandshakeError {
+    fn from(e: WireError) -> Self {
+        Self::new(e.alert(), format!("malformed handshake message: {e}"))
+    }
+}
+
+/// Maps a crypto error on peer input to its alert, with context.
+pub(crate) fn crypto(context: &'static str, e: mtls_crypto::Error) -> HandshakeError {
+    let alert = AlertDescription::from(e.alert().code());
+    HandshakeError::new(alert, format!("{context}: {e}"))
+}

@@ -1,0 +1,71 @@
+//! Sans-IO TLS 1.2 handshakes with client authentication (RFC 5246 section 7).
+//!
+//! [`ClientHandshake`] and [`ServerHandshake`] take what the peer sent, one handshake message
+//! or ChangeCipherSpec at a time ([`Input`]), and return what to do, in order ([`Action`]):
+//! messages to send, key changes for the record layer, warning alerts, completion. They never
+//! touch a socket or a record; errors carry the fatal alert to send ([`HandshakeError`]).
+//!
+//! The message flow of every handshake kind is one table, [`sequence::SEQUENCES`]: full
+//! handshakes with ECDHE or static RSA key exchange, each without client authentication,
+//! with a client certificate, or with an empty client Certificate; and the abbreviated
+//! handshake that resumes a session by id. Both state machines follow the table and refuse
+//! anything else with `unexpected_message` before a handler sees it; each message then has
+//! one straight-line handler that checks it and chooses its alert.
+//!
+//! Depend on this crate alone to run TLS 1.2 handshakes over your own transport or record
+//! layer (a QUIC-like experiment, a test harness driving handshakes message by message, a
+//! fuzzer). Most users want the `mtls` facade, which adds the record layer and I/O.
+//!
+//! ```
+//! use mtls_handshake::sequence::{Flow, Kind, Msg, Next, Side, Step, FULL_ECDHE_CLIENT_CERT};
+//!
+//! // The spec's handshake, as the table spells it.
+//! let names: Vec<String> = FULL_ECDHE_CLIENT_CERT.iter().map(|s| s.to_string()).collect();
+//! assert_eq!(names[0], "client ClientHello");
+//! assert_eq!(names[8], "client CertificateVerify");
+//!
+//! // A flow narrows as messages arrive: a CertificateRequest rules out kinds without
+//! // client authentication.
+//! let mut flow = Flow::new();
+//! for step in &FULL_ECDHE_CLIENT_CERT[..5] {
+//!     assert!(flow.advance(*step));
+//! }
+//! assert!(flow.candidates().iter().all(|k| k.requests_client_cert()));
+//! assert_eq!(flow.next(Side::Server), Next::Send(Msg::ServerHelloDone));
+//! // A message out of sequence is refused.
+//! assert!(!flow.advance(Step { from: Side::Client, msg: Msg::Finished }));
+//! ```
+#![forbid(unsafe_code)]
+
+mod action;
+pub mod certs;
+mod client;
+mod common;
+mod config;
+mod error;
+pub mod sequence;
+mod server;
+pub mod session;
+pub mod suites;
+mod transcript;
+
+pub use action::{Action, Input, KeyChange};
+pub use certs::{
+    CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey, ClientCertVerifier,
+    ClientHelloInfo, DistinguishedName, ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
+};
+pub use client::ClientHandshake;
+pub use common::HandshakeSummary;
+pub use config::{
+    ClientAuthPolicy, ClientConfig, DEFAULT_GROUPS, DEFAULT_MAX_CA_NAMES_LEN,
+    DEFAULT_SIGNATURE_SCHEMES, FixedClock, KeyLog, ServerConfig, SuitePreference, SystemClock,
+    TimeProvider,
+};
+pub use error::HandshakeError;
+pub use server::ServerHandshake;
+pub use session::{
+    ClientSessionStore, InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache,
+    StoredSession,
+};
+pub use suites::{AuthKeyType, SupportedSuite};
+pub use transcript::Transcript;

@@ -1,0 +1,266 @@
+//! Every handshake kind of the sequence table, client against server in memory, through the
+//! real record layer, with application data both ways afterwards.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use mtls_crypto::kx::NamedGroup;
+use mtls_crypto::signature::SignatureAlgorithm;
+use mtls_handshake::sequence::Kind;
+use mtls_handshake::suites::{self, SupportedSuite};
+use mtls_handshake::{ClientAuthPolicy, InMemoryClientSessionStore, InMemorySessionCache};
+use mtls_wire::AlertDescription;
+
+fn mutual(
+    server_cert: &str,
+    client_cert: Option<&str>,
+    policy: ClientAuthPolicy,
+) -> (mtls_handshake::ClientConfig, mtls_handshake::ServerConfig) {
+    let mut sc = server_config(server_cert);
+    sc.client_auth = policy;
+    sc.client_verifier = Some(Arc::new(TestClientVerifier::accepting()));
+    let mut cc = client_config();
+    if let Some(name) = client_cert {
+        cc.cert_resolver = Some(Arc::new(certified(name)));
+    }
+    (cc, sc)
+}
+
+#[test]
+fn ecdhe_ecdsa_with_client_certificate_is_the_specs_handshake() {
+    let (cc, sc) = mutual(
+        "server-ecdsa",
+        Some("client-rsa"),
+        ClientAuthPolicy::Required,
+    );
+    let mut p = Pair::new(cc, sc, 1);
+    p.run();
+    p.assert_ok();
+    p.exchange_data();
+    let s = p.server.summary().unwrap();
+    let c = p.client.summary().unwrap();
+    assert_eq!(s.kind, Kind::FullEcdheClientCert);
+    assert_eq!(c.kind, Kind::FullEcdheClientCert);
+    assert_eq!(s.suite.suite, suites::ECDHE_ECDSA_AES128_GCM.suite);
+    assert!(s.extended_master_secret && c.extended_master_secret);
+    assert_eq!(s.peer_certificates[0].0, fixture("client-rsa.cert.der"));
+    assert_eq!(c.peer_certificates[0].0, fixture("server-ecdsa.cert.der"));
+    assert_eq!(
+        s.client_signature,
+        Some(SignatureAlgorithm::RsaPssRsaeSha256)
+    );
+    assert_eq!(
+        c.server_signature,
+        Some(SignatureAlgorithm::EcdsaSecp256r1Sha256)
+    );
+    assert_eq!(s.group, Some(NamedGroup::X25519));
+    assert_eq!(s.server_name.as_deref(), Some("localhost"));
+}
+
+#[test]
+fn every_full_kind_for_every_suite() {
+    let all: Vec<SupportedSuite> = suites::ALL_SUITES.to_vec();
+    let mut seed = 10;
+    for suite in &all {
+        let server_cert = match suite.auth {
+            mtls_handshake::AuthKeyType::Rsa => "server-rsa",
+            mtls_handshake::AuthKeyType::Ecdsa => "server-ecdsa",
+        };
+        let rsa = suite.kx == mtls_wire::handshake::KeyExchangeAlgorithm::Rsa;
+        for (client_cert, policy, want) in [
+            (
+                None,
+                ClientAuthPolicy::None,
+                if rsa { Kind::FullRsa } else { Kind::FullEcdhe },
+            ),
+            (
+                Some("client-ecdsa"),
+                ClientAuthPolicy::Required,
+                if rsa {
+                    Kind::FullRsaClientCert
+                } else {
+                    Kind::FullEcdheClientCert
+                },
+            ),
+            (
+                Some("client-rsa"),
+                ClientAuthPolicy::Optional,
+                if rsa {
+                    Kind::FullRsaClientCert
+                } else {
+                    Kind::FullEcdheClientCert
+                },
+            ),
+            (
+                None,
+                ClientAuthPolicy::Optional,
+                if rsa {
+                    Kind::FullRsaNoClientCert
+                } else {
+                    Kind::FullEcdheNoClientCert
+                },
+            ),
+            (
+                None,
+                ClientAuthPolicy::Request,
+                if rsa {
+                    Kind::FullRsaNoClientCert
+                } else {
+                    Kind::FullEcdheNoClientCert
+                },
+            ),
+        ] {
+            let (mut cc, mut sc) = mutual(server_cert, client_cert, policy);
+            cc.suites = vec![*suite];
+            sc.suites = vec![*suite];
+            cc.enable_static_rsa = rsa;
+            sc.enable_static_rsa = rsa;
+            seed += 1;
+            let mut p = Pair::new(cc, sc, seed);
+            p.run();
+            p.assert_ok();
+            p.exchange_data();
+            let s = p.server.summary().unwrap();
+            assert_eq!(s.kind, want, "{:?} {client_cert:?} {policy:?}", suite.suite);
+            assert_eq!(p.client.summary().unwrap().kind, want);
+            assert_eq!(s.suite, *suite);
+            assert_eq!(s.peer_certificates.is_empty(), client_cert.is_none());
+        }
+    }
+}
+
+#[test]
+fn both_groups_work() {
+    for group in [NamedGroup::X25519, NamedGroup::Secp256r1] {
+        let (mut cc, sc) = mutual(
+            "server-rsa",
+            Some("client-ecdsa"),
+            ClientAuthPolicy::Required,
+        );
+        cc.groups = vec![group];
+        let mut p = Pair::new(cc, sc, 3);
+        p.run();
+        p.assert_ok();
+        assert_eq!(p.server.summary().unwrap().group, Some(group));
+        assert_eq!(p.client.summary().unwrap().group, Some(group));
+    }
+}
+
+#[test]
+fn rfc5246_7_4_6_required_client_auth_refuses_an_empty_certificate() {
+    let (cc, sc) = mutual("server-ecdsa", None, ClientAuthPolicy::Required);
+    let mut p = Pair::new(cc, sc, 4);
+    p.run();
+    p.assert_failed("server", AlertDescription::HandshakeFailure);
+    assert!(
+        p.s.error
+            .as_ref()
+            .unwrap()
+            .reason()
+            .contains("requires one")
+    );
+}
+
+#[test]
+fn request_policy_accepts_an_unverifiable_certificate_and_exposes_it() {
+    let (cc, mut sc) = mutual(
+        "server-ecdsa",
+        Some("client-rsa"),
+        ClientAuthPolicy::Request,
+    );
+    sc.client_verifier = Some(Arc::new(TestClientVerifier {
+        names: vec![],
+        verdict: std::sync::Mutex::new(Err(mtls_handshake::CertificateError::UnknownIssuer)),
+    }));
+    let mut p = Pair::new(cc, sc, 5);
+    p.run();
+    p.assert_ok();
+    assert_eq!(p.server.summary().unwrap().peer_certificates.len(), 2);
+}
+
+#[test]
+fn client_certificate_refused_by_the_verifier_gets_its_alert() {
+    for (err, alert) in [
+        (
+            mtls_handshake::CertificateError::UnknownIssuer,
+            AlertDescription::UnknownCa,
+        ),
+        (
+            mtls_handshake::CertificateError::Expired,
+            AlertDescription::CertificateExpired,
+        ),
+        (
+            mtls_handshake::CertificateError::Revoked,
+            AlertDescription::CertificateRevoked,
+        ),
+        (
+            mtls_handshake::CertificateError::AccessDenied,
+            AlertDescription::AccessDenied,
+        ),
+    ] {
+        let (cc, mut sc) = mutual(
+            "server-ecdsa",
+            Some("client-rsa"),
+            ClientAuthPolicy::Optional,
+        );
+        sc.client_verifier = Some(Arc::new(TestClientVerifier {
+            names: vec![],
+            verdict: std::sync::Mutex::new(Err(err)),
+        }));
+        let mut p = Pair::new(cc, sc, 6);
+        p.run();
+        p.assert_failed("server", alert);
+    }
+}
+
+#[test]
+fn resumption_by_session_id_carries_the_client_identity() {
+    let (mut cc, mut sc) = mutual(
+        "server-ecdsa",
+        Some("client-ecdsa"),
+        ClientAuthPolicy::Required,
+    );
+    let store = Arc::new(InMemoryClientSessionStore::new(8, 3600));
+    let cache = Arc::new(InMemorySessionCache::new(8, 3600));
+    cc.session_store = Some(store.clone());
+    sc.session_cache = Some(cache.clone());
+    let (cc, sc) = (Arc::new(cc), Arc::new(sc));
+
+    let mut first = Pair::build(cc.clone(), sc.clone(), 7, Some("localhost"), None, None);
+    first.run();
+    first.assert_ok();
+    let full = first.server.summary().unwrap().clone();
+    assert!(!full.resumed);
+    assert_eq!(full.session_id.len(), 32);
+    assert_eq!(cache.len(), 1);
+    assert_eq!(store.len(), 1);
+
+    let mut second = Pair::build(cc, sc, 8, Some("localhost"), None, None);
+    second.run();
+    second.assert_ok();
+    second.exchange_data();
+    let s = second.server.summary().unwrap();
+    let c = second.client.summary().unwrap();
+    assert_eq!(s.kind, Kind::Resumed);
+    assert_eq!(c.kind, Kind::Resumed);
+    assert_eq!(s.session_id, full.session_id);
+    assert_eq!(
+        s.peer_certificates, full.peer_certificates,
+        "client identity carried over"
+    );
+    assert_eq!(
+        c.peer_certificates,
+        first.client.summary().unwrap().peer_certificates
+    );
+    // The abbreviated flow: ServerHello then the server's Finished, nothing else.
+    assert_eq!(second.s.sent_messages.len(), 2);
+    assert_eq!(second.c.sent_messages.len(), 2);
+}
