@@ -87,9 +87,15 @@ impl RecordReader {
         self.deframer.push(data)
     }
 
-    /// Reads once from `rd` into the receive buffer.
+    /// Reads once from `rd` into the receive buffer. `Ok(0)` means end of stream only when
+    /// [`RecordReader::has_space`] was true before the call.
     pub fn read_from(&mut self, rd: &mut dyn std::io::Read) -> std::io::Result<usize> {
         self.deframer.read_from(rd)
+    }
+
+    /// True when the receive buffer can take more bytes (false: take events out first).
+    pub fn has_space(&mut self) -> bool {
+        !self.deframer.space().is_empty()
     }
 
     /// Requires every further record to carry `version` (call once the version is negotiated;

@@ -1,0 +1,385 @@
+//! Builders for server and client configurations.
+
+use std::sync::Arc;
+
+use mtls_crypto::kx::NamedGroup;
+use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
+use mtls_handshake::suites::{ALL_SUITES, SupportedSuite};
+use mtls_handshake::{
+    CertificateDer, CertifiedKey, ClientAuthPolicy, ClientCertVerifier, ClientSessionStore,
+    InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ResolvesClientCert,
+    ResolvesServerCert, ServerCertVerifier, ServerSessionCache, SuitePreference, TimeProvider,
+};
+
+use crate::error::Error;
+use crate::keylog::KeyLogFile;
+
+/// Default server session cache: 1024 sessions of two hours.
+const SERVER_CACHE: (usize, u64) = (1024, 2 * 3600);
+/// Default client session store: 64 servers, two hours.
+const CLIENT_STORE: (usize, u64) = (64, 2 * 3600);
+
+/// A server configuration, shared by every connection it accepts.
+#[derive(Clone)]
+pub struct ServerConfig {
+    pub(crate) inner: Arc<mtls_handshake::ServerConfig>,
+}
+
+impl ServerConfig {
+    /// Starts a builder.
+    pub fn builder() -> ServerConfigBuilder {
+        ServerConfigBuilder::default()
+    }
+
+    /// The handshake-level configuration.
+    pub fn handshake_config(&self) -> &mtls_handshake::ServerConfig {
+        &self.inner
+    }
+}
+
+/// Builds a [`ServerConfig`].
+pub struct ServerConfigBuilder {
+    certs: Vec<Arc<CertifiedKey>>,
+    resolver: Option<Arc<dyn ResolvesServerCert>>,
+    policy: ClientAuthPolicy,
+    verifier: Option<Arc<dyn ClientCertVerifier>>,
+    suites: Option<Vec<SupportedSuite>>,
+    groups: Option<Vec<NamedGroup>>,
+    schemes: Option<Vec<SignatureAlgorithm>>,
+    alpn: Vec<Vec<u8>>,
+    require_ems: bool,
+    static_rsa: bool,
+    preference: SuitePreference,
+    cache: Option<Arc<dyn ServerSessionCache>>,
+    key_log: Option<Arc<dyn KeyLog>>,
+    time: Option<Arc<dyn TimeProvider>>,
+    errors: Vec<String>,
+}
+
+impl Default for ServerConfigBuilder {
+    fn default() -> Self {
+        Self {
+            certs: Vec::new(),
+            resolver: None,
+            policy: ClientAuthPolicy::None,
+            verifier: None,
+            suites: None,
+            groups: None,
+            schemes: None,
+            alpn: Vec::new(),
+            require_ems: true,
+            static_rsa: false,
+            preference: SuitePreference::Server,
+            cache: Some(Arc::new(InMemorySessionCache::new(
+                SERVER_CACHE.0,
+                SERVER_CACHE.1,
+            ))),
+            key_log: None,
+            time: None,
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl ServerConfigBuilder {
+    /// Adds a certificate chain (leaf first) and its key. Call twice to hold an RSA and an
+    /// ECDSA chain; each handshake picks the one that fits the client.
+    pub fn certificate(mut self, chain: Vec<CertificateDer>, key: SigningKey) -> Self {
+        match CertifiedKey::new(chain, key) {
+            Ok(ck) => self.certs.push(Arc::new(ck)),
+            Err(e) => self
+                .errors
+                .push(format!("server certificate: {}", e.reason())),
+        }
+        self
+    }
+
+    /// Picks certificates with your own logic (SNI-based, say) instead.
+    pub fn cert_resolver(mut self, resolver: Arc<dyn ResolvesServerCert>) -> Self {
+        self.resolver = Some(resolver);
+        self
+    }
+
+    /// Asks for, and verifies, client certificates: `Required` refuses clients without one,
+    /// `Optional` verifies one if given, `Request` accepts any certificate unverified.
+    pub fn client_auth(
+        mut self,
+        policy: ClientAuthPolicy,
+        verifier: Arc<dyn ClientCertVerifier>,
+    ) -> Self {
+        self.policy = policy;
+        self.verifier = Some(verifier);
+        self
+    }
+
+    /// Cipher suites, in preference order.
+    pub fn cipher_suites(mut self, suites: &[SupportedSuite]) -> Self {
+        self.suites = Some(suites.to_vec());
+        self
+    }
+
+    /// ECDHE groups, in preference order.
+    pub fn groups(mut self, groups: &[NamedGroup]) -> Self {
+        self.groups = Some(groups.to_vec());
+        self
+    }
+
+    /// Signature schemes, in preference order.
+    pub fn signature_schemes(mut self, schemes: &[SignatureAlgorithm]) -> Self {
+        self.schemes = Some(schemes.to_vec());
+        self
+    }
+
+    /// ALPN protocols, in preference order.
+    pub fn alpn_protocols(mut self, protocols: &[&[u8]]) -> Self {
+        self.alpn = protocols.iter().map(|p| p.to_vec()).collect();
+        self
+    }
+
+    /// Whether clients must support extended master secret (default: yes).
+    pub fn require_ems(mut self, required: bool) -> Self {
+        self.require_ems = required;
+        self
+    }
+
+    /// Also accept the static RSA key exchange suites (no forward secrecy; default: no).
+    /// With no explicit suite list, the two static RSA suites are added last.
+    pub fn enable_static_rsa(mut self, enabled: bool) -> Self {
+        self.static_rsa = enabled;
+        self
+    }
+
+    /// Let the client's suite order win.
+    pub fn client_suite_preference(mut self) -> Self {
+        self.preference = SuitePreference::Client;
+        self
+    }
+
+    /// Use this session cache (`None`: no resumption).
+    pub fn session_cache(mut self, cache: Option<Arc<dyn ServerSessionCache>>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// Log secrets in the NSS key log format.
+    pub fn key_log(mut self, log: Arc<dyn KeyLog>) -> Self {
+        self.key_log = Some(log);
+        self
+    }
+
+    /// Log secrets to the file that `SSLKEYLOGFILE` names, if set.
+    pub fn key_log_from_env(mut self) -> Self {
+        if let Some(f) = KeyLogFile::from_env() {
+            self.key_log = Some(Arc::new(f));
+        }
+        self
+    }
+
+    /// The clock for validity checks and session expiry (default: the system clock).
+    pub fn clock(mut self, time: Arc<dyn TimeProvider>) -> Self {
+        self.time = Some(time);
+        self
+    }
+
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<ServerConfig, Error> {
+        if let Some(e) = self.errors.into_iter().next() {
+            return Err(Error::Config(e));
+        }
+        let resolver: Arc<dyn ResolvesServerCert> = match self.resolver {
+            Some(r) => r,
+            None if !self.certs.is_empty() => Arc::new(self.certs),
+            None => return Err(Error::Config("a server needs a certificate and key".into())),
+        };
+        let mut c = mtls_handshake::ServerConfig::new(resolver);
+        c.client_auth = self.policy;
+        c.client_verifier = self.verifier;
+        if let Some(s) = self.suites {
+            c.suites = s;
+        } else if self.static_rsa {
+            c.suites = ALL_SUITES.to_vec();
+        }
+        if let Some(g) = self.groups {
+            c.groups = g;
+        }
+        if let Some(s) = self.schemes {
+            c.signature_schemes = s;
+        }
+        c.alpn_protocols = self.alpn;
+        c.require_ems = self.require_ems;
+        c.enable_static_rsa = self.static_rsa;
+        c.preference = self.preference;
+        c.session_cache = self.cache;
+        c.key_log = self.key_log;
+        if let Some(t) = self.time {
+            c.time = t;
+        }
+        Ok(ServerConfig { inner: Arc::new(c) })
+    }
+}
+
+/// A client configuration, shared by every connection it makes.
+#[derive(Clone)]
+pub struct ClientConfig {
+    pub(crate) inner: Arc<mtls_handshake::ClientConfig>,
+}
+
+impl ClientConfig {
+    /// Starts a builder; a verifier for the server's certificate is required.
+    pub fn builder(verifier: Arc<dyn ServerCertVerifier>) -> ClientConfigBuilder {
+        ClientConfigBuilder {
+            verifier,
+            cert: None,
+            resolver: None,
+            suites: None,
+            groups: None,
+            schemes: None,
+            alpn: Vec::new(),
+            require_ems: true,
+            static_rsa: false,
+            store: Some(Arc::new(InMemoryClientSessionStore::new(
+                CLIENT_STORE.0,
+                CLIENT_STORE.1,
+            ))),
+            key_log: None,
+            time: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The handshake-level configuration.
+    pub fn handshake_config(&self) -> &mtls_handshake::ClientConfig {
+        &self.inner
+    }
+}
+
+/// Builds a [`ClientConfig`].
+pub struct ClientConfigBuilder {
+    verifier: Arc<dyn ServerCertVerifier>,
+    cert: Option<Arc<CertifiedKey>>,
+    resolver: Option<Arc<dyn ResolvesClientCert>>,
+    suites: Option<Vec<SupportedSuite>>,
+    groups: Option<Vec<NamedGroup>>,
+    schemes: Option<Vec<SignatureAlgorithm>>,
+    alpn: Vec<Vec<u8>>,
+    require_ems: bool,
+    static_rsa: bool,
+    store: Option<Arc<dyn ClientSessionStore>>,
+    key_log: Option<Arc<dyn KeyLog>>,
+    time: Option<Arc<dyn TimeProvider>>,
+    errors: Vec<String>,
+}
+
+impl ClientConfigBuilder {
+    /// The certificate chain (leaf first) and key to present when the server asks.
+    pub fn client_certificate(mut self, chain: Vec<CertificateDer>, key: SigningKey) -> Self {
+        match CertifiedKey::new(chain, key) {
+            Ok(ck) => self.cert = Some(Arc::new(ck)),
+            Err(e) => self
+                .errors
+                .push(format!("client certificate: {}", e.reason())),
+        }
+        self
+    }
+
+    /// Picks the client certificate with your own logic instead.
+    pub fn cert_resolver(mut self, resolver: Arc<dyn ResolvesClientCert>) -> Self {
+        self.resolver = Some(resolver);
+        self
+    }
+
+    /// Cipher suites, in preference order.
+    pub fn cipher_suites(mut self, suites: &[SupportedSuite]) -> Self {
+        self.suites = Some(suites.to_vec());
+        self
+    }
+
+    /// ECDHE groups, in preference order.
+    pub fn groups(mut self, groups: &[NamedGroup]) -> Self {
+        self.groups = Some(groups.to_vec());
+        self
+    }
+
+    /// Signature schemes, in preference order.
+    pub fn signature_schemes(mut self, schemes: &[SignatureAlgorithm]) -> Self {
+        self.schemes = Some(schemes.to_vec());
+        self
+    }
+
+    /// ALPN protocols to offer.
+    pub fn alpn_protocols(mut self, protocols: &[&[u8]]) -> Self {
+        self.alpn = protocols.iter().map(|p| p.to_vec()).collect();
+        self
+    }
+
+    /// Whether the server must support extended master secret (default: yes).
+    pub fn require_ems(mut self, required: bool) -> Self {
+        self.require_ems = required;
+        self
+    }
+
+    /// Also offer the static RSA suites (no forward secrecy; default: no).
+    pub fn enable_static_rsa(mut self, enabled: bool) -> Self {
+        self.static_rsa = enabled;
+        self
+    }
+
+    /// Use this session store (`None`: no resumption).
+    pub fn session_store(mut self, store: Option<Arc<dyn ClientSessionStore>>) -> Self {
+        self.store = store;
+        self
+    }
+
+    /// Log secrets in the NSS key log format.
+    pub fn key_log(mut self, log: Arc<dyn KeyLog>) -> Self {
+        self.key_log = Some(log);
+        self
+    }
+
+    /// Log secrets to the file that `SSLKEYLOGFILE` names, if set.
+    pub fn key_log_from_env(mut self) -> Self {
+        if let Some(f) = KeyLogFile::from_env() {
+            self.key_log = Some(Arc::new(f));
+        }
+        self
+    }
+
+    /// The clock for validity checks and session expiry.
+    pub fn clock(mut self, time: Arc<dyn TimeProvider>) -> Self {
+        self.time = Some(time);
+        self
+    }
+
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<ClientConfig, Error> {
+        if let Some(e) = self.errors.into_iter().next() {
+            return Err(Error::Config(e));
+        }
+        let mut c = mtls_handshake::ClientConfig::new(self.verifier);
+        c.cert_resolver = match (self.resolver, self.cert) {
+            (Some(r), _) => Some(r),
+            (None, Some(ck)) => Some(Arc::new(ck) as Arc<dyn ResolvesClientCert>),
+            (None, None) => None,
+        };
+        if let Some(s) = self.suites {
+            c.suites = s;
+        } else if self.static_rsa {
+            c.suites = ALL_SUITES.to_vec();
+        }
+        if let Some(g) = self.groups {
+            c.groups = g;
+        }
+        if let Some(s) = self.schemes {
+            c.signature_schemes = s;
+        }
+        c.alpn_protocols = self.alpn;
+        c.require_ems = self.require_ems;
+        c.enable_static_rsa = self.static_rsa;
+        c.session_store = self.store;
+        c.key_log = self.key_log;
+        if let Some(t) = self.time {
+            c.time = t;
+        }
+        Ok(ClientConfig { inner: Arc::new(c) })
+    }
+}

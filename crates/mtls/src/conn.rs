@@ -1,0 +1,389 @@
+//! What client and server connections share: the record layer around a handshake, and the
+//! rustls-style sans-IO API (read_tls, process_new_packets, write_tls, reader, writer).
+
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+
+use mtls_handshake::sequence::Kind;
+use mtls_handshake::{
+    Action, CertificateDer, HandshakeError, HandshakeSummary, Input, SupportedSuite,
+};
+use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
+use mtls_wire::alert::Alert;
+use mtls_wire::{AlertDescription, AlertLevel, ContentType, ProtocolVersion};
+
+use crate::error::Error;
+
+/// Received application data we buffer before the application reads it; beyond this the
+/// connection stops decrypting (and stops reading from the socket) until it does.
+const MAX_RECEIVED_PLAINTEXT: usize = 64 * 1024;
+
+/// The handshake inside a connection, client or server.
+pub(crate) trait Machine: Send {
+    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
+    fn summary(&self) -> Option<&HandshakeSummary>;
+}
+
+impl Machine for mtls_handshake::ClientHandshake {
+    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
+        mtls_handshake::ClientHandshake::handle(self, input)
+    }
+    fn summary(&self) -> Option<&HandshakeSummary> {
+        mtls_handshake::ClientHandshake::summary(self)
+    }
+}
+
+impl Machine for mtls_handshake::ServerHandshake {
+    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
+        mtls_handshake::ServerHandshake::handle(self, input)
+    }
+    fn summary(&self) -> Option<&HandshakeSummary> {
+        mtls_handshake::ServerHandshake::summary(self)
+    }
+}
+
+/// What [`ConnectionCommon::process_new_packets`] leaves for the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IoState {
+    /// Bytes waiting for [`ConnectionCommon::write_tls`].
+    pub tls_bytes_to_write: usize,
+    /// Decrypted bytes waiting for [`ConnectionCommon::reader`].
+    pub plaintext_bytes_to_read: usize,
+    /// The peer sent close_notify.
+    pub peer_has_closed: bool,
+}
+
+/// The part of a connection that does not depend on the role. `ClientConnection` and
+/// `ServerConnection` dereference to it.
+pub struct ConnectionCommon {
+    machine: Box<dyn Machine>,
+    reader: RecordReader,
+    writer: RecordWriter,
+    /// Records to send; `tls_out[tls_out_sent..]` is still unsent.
+    tls_out: Vec<u8>,
+    tls_out_sent: usize,
+    plaintext_in: VecDeque<u8>,
+    /// Application data written before the handshake completed.
+    plaintext_out: Vec<u8>,
+    handshake_done: bool,
+    peer_closed: bool,
+    transport_eof: bool,
+    sent_close: bool,
+    error: Option<Error>,
+}
+
+impl ConnectionCommon {
+    pub(crate) fn new(
+        machine: Box<dyn Machine>,
+        first_actions: Vec<Action>,
+    ) -> Result<Self, Error> {
+        let mut c = Self {
+            machine,
+            reader: RecordReader::new(),
+            writer: RecordWriter::new(),
+            tls_out: Vec::new(),
+            tls_out_sent: 0,
+            plaintext_in: VecDeque::new(),
+            plaintext_out: Vec::new(),
+            handshake_done: false,
+            peer_closed: false,
+            transport_eof: false,
+            sent_close: false,
+            error: None,
+        };
+        c.apply(first_actions)?;
+        Ok(c)
+    }
+
+    /// Reads TLS bytes from the peer (a socket) once. `Ok(0)` is the end of the stream.
+    pub fn read_tls(&mut self, rd: &mut dyn Read) -> io::Result<usize> {
+        if !self.reader.has_space() {
+            return Err(io::Error::other(
+                "receive buffer full: call process_new_packets and read the plaintext first",
+            ));
+        }
+        let n = self.reader.read_from(rd)?;
+        if n == 0 {
+            self.transport_eof = true;
+        }
+        Ok(n)
+    }
+
+    /// Writes pending TLS bytes to the peer (a socket) once; returns how many were written.
+    pub fn write_tls(&mut self, wr: &mut dyn Write) -> io::Result<usize> {
+        let pending = self.tls_out.get(self.tls_out_sent..).unwrap_or_default();
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let n = wr.write(pending)?;
+        self.tls_out_sent += n;
+        if self.tls_out_sent >= self.tls_out.len() {
+            // Everything sent: reuse the buffer from the start, keeping its capacity.
+            self.tls_out.clear();
+            self.tls_out_sent = 0;
+        }
+        Ok(n)
+    }
+
+    /// Processes every complete record received: runs the handshake, decrypts data. After an
+    /// error the connection is dead; the fatal alert is queued for [`write_tls`](Self::write_tls).
+    pub fn process_new_packets(&mut self) -> Result<IoState, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        match self.process() {
+            Ok(()) => Ok(self.io_state()),
+            Err(e) => {
+                if let Error::AlertSent { alert, .. } = &e {
+                    self.queue_alert(Alert::fatal(*alert));
+                }
+                self.error = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    fn io_state(&self) -> IoState {
+        IoState {
+            tls_bytes_to_write: self.tls_out.len() - self.tls_out_sent,
+            plaintext_bytes_to_read: self.plaintext_in.len(),
+            peer_has_closed: self.peer_closed,
+        }
+    }
+
+    fn process(&mut self) -> Result<(), Error> {
+        while self.plaintext_in.len() < MAX_RECEIVED_PLAINTEXT && !self.peer_closed {
+            let actions = match self.reader.next_event()? {
+                None => break,
+                Some(Inbound::Handshake(m)) => self.machine.handle(Input::Handshake(m))?,
+                Some(Inbound::ChangeCipherSpec) => self.machine.handle(Input::ChangeCipherSpec)?,
+                Some(Inbound::ApplicationData(d)) => {
+                    if !self.handshake_done {
+                        return Err(Error::AlertSent {
+                            alert: AlertDescription::UnexpectedMessage,
+                            reason: "application data before the handshake completed".into(),
+                        });
+                    }
+                    self.plaintext_in.extend(d);
+                    continue;
+                }
+                Some(Inbound::Alert(alert)) => {
+                    self.receive_alert(alert)?;
+                    continue;
+                }
+            };
+            self.apply(actions)?;
+        }
+        Ok(())
+    }
+
+    /// RFC 5246 7.2: close_notify ends the read side; any fatal alert ends the connection;
+    /// other warnings (no_renegotiation, user_canceled) are noted and ignored.
+    fn receive_alert(&mut self, alert: Alert) -> Result<(), Error> {
+        if alert.description == AlertDescription::CloseNotify {
+            self.peer_closed = true;
+            return Ok(());
+        }
+        if alert.level == AlertLevel::Fatal {
+            return Err(Error::AlertReceived(alert.description));
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, actions: Vec<Action>) -> Result<(), Error> {
+        for action in actions {
+            match action {
+                Action::SendHandshake(m) => self.write_record(ContentType::Handshake, &m)?,
+                Action::SendChangeCipherSpec => {
+                    self.write_record(ContentType::ChangeCipherSpec, &[1])?
+                }
+                Action::InstallWriteKeys(k) => self.writer.install_encrypter(
+                    RecordEncrypter::new(k.algorithm, k.keys.key(), k.keys.iv())
+                        .map_err(|e| internal(format!("write keys: {e}")))?,
+                ),
+                Action::InstallReadKeys(k) => {
+                    self.reader.set_expected_version(ProtocolVersion::TLSv1_2);
+                    self.reader.install_decrypter(
+                        RecordDecrypter::new(k.algorithm, k.keys.key(), k.keys.iv())
+                            .map_err(|e| internal(format!("read keys: {e}")))?,
+                    )
+                }
+                Action::SendAlert(alert) => self.queue_alert(alert),
+                Action::Complete => {
+                    self.handshake_done = true;
+                    let early = std::mem::take(&mut self.plaintext_out);
+                    self.write_record(ContentType::ApplicationData, &early)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_record(&mut self, typ: ContentType, payload: &[u8]) -> Result<(), Error> {
+        // Records are sealed straight into the send buffer: no intermediate copy.
+        self.writer.write(typ, payload, &mut self.tls_out)?;
+        Ok(())
+    }
+
+    fn queue_alert(&mut self, alert: Alert) {
+        let mut body = Vec::with_capacity(2);
+        alert.encode(&mut body);
+        // A failure here means the connection is already broken; the alert is best effort.
+        let _ = self.write_record(ContentType::Alert, &body);
+    }
+
+    /// Reads decrypted application data.
+    pub fn reader(&mut self) -> Reader<'_> {
+        Reader { conn: self }
+    }
+
+    /// Writes application data (buffered until the handshake completes, then encrypted).
+    pub fn writer(&mut self) -> Writer<'_> {
+        Writer { conn: self }
+    }
+
+    /// Queues a close_notify alert (RFC 5246 7.2.1); no data can be written afterwards.
+    pub fn send_close_notify(&mut self) {
+        if !self.sent_close {
+            self.sent_close = true;
+            self.queue_alert(Alert {
+                level: AlertLevel::Warning,
+                description: AlertDescription::CloseNotify,
+            });
+        }
+    }
+
+    /// True when the connection can use more bytes from the peer.
+    pub fn wants_read(&self) -> bool {
+        self.error.is_none()
+            && !self.peer_closed
+            && !self.transport_eof
+            && self.plaintext_in.len() < MAX_RECEIVED_PLAINTEXT
+    }
+
+    /// True when TLS bytes wait to be written.
+    pub fn wants_write(&self) -> bool {
+        self.tls_out.len() > self.tls_out_sent
+    }
+
+    /// True until the handshake completes.
+    pub fn is_handshaking(&self) -> bool {
+        !self.handshake_done
+    }
+
+    fn summary(&self) -> Option<&HandshakeSummary> {
+        self.machine.summary()
+    }
+
+    /// The peer's certificate chain, leaf first (after the handshake; empty if none).
+    pub fn peer_certificates(&self) -> Option<&[CertificateDer]> {
+        self.summary().map(|s| s.peer_certificates.as_slice())
+    }
+
+    /// The negotiated cipher suite.
+    pub fn negotiated_cipher_suite(&self) -> Option<SupportedSuite> {
+        self.summary().map(|s| s.suite)
+    }
+
+    /// The protocol version (always TLS 1.2 once negotiated).
+    pub fn protocol_version(&self) -> Option<ProtocolVersion> {
+        self.summary().map(|s| s.version)
+    }
+
+    /// The ALPN protocol agreed on.
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.summary().and_then(|s| s.alpn.as_deref())
+    }
+
+    /// The SNI name (what the client asked for).
+    pub fn server_name(&self) -> Option<&str> {
+        self.summary().and_then(|s| s.server_name.as_deref())
+    }
+
+    /// Full or resumed, and with or without client authentication.
+    pub fn handshake_kind(&self) -> Option<Kind> {
+        self.summary().map(|s| s.kind)
+    }
+
+    /// True when the handshake resumed an earlier session.
+    pub fn is_resumed(&self) -> Option<bool> {
+        self.summary().map(|s| s.resumed)
+    }
+
+    /// Whether the extended master secret (RFC 7627) is in use.
+    pub fn extended_master_secret(&self) -> Option<bool> {
+        self.summary().map(|s| s.extended_master_secret)
+    }
+
+    /// Everything the handshake negotiated.
+    pub fn handshake_summary(&self) -> Option<&HandshakeSummary> {
+        self.summary()
+    }
+}
+
+fn internal(reason: String) -> Error {
+    Error::AlertSent {
+        alert: AlertDescription::InternalError,
+        reason,
+    }
+}
+
+/// Reads decrypted application data from a connection.
+pub struct Reader<'a> {
+    conn: &'a mut ConnectionCommon,
+}
+
+impl Read for Reader<'_> {
+    /// `Ok(0)` after the peer's close_notify; `UnexpectedEof` if the transport ended without
+    /// one (a truncation attack or a crash, RFC 5246 7.2.1); `WouldBlock` when no data yet.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let c = &mut *self.conn;
+        if !c.plaintext_in.is_empty() {
+            let n = buf.len().min(c.plaintext_in.len());
+            for (dst, src) in buf.iter_mut().zip(c.plaintext_in.drain(..n)) {
+                *dst = src;
+            }
+            return Ok(n);
+        }
+        if c.peer_closed {
+            return Ok(0);
+        }
+        if let Some(e) = &c.error {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, e.clone()));
+        }
+        if c.transport_eof {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the peer closed the connection without close_notify (possible truncation)",
+            ));
+        }
+        Err(io::ErrorKind::WouldBlock.into())
+    }
+}
+
+/// Writes application data into a connection.
+pub struct Writer<'a> {
+    conn: &'a mut ConnectionCommon,
+}
+
+impl Write for Writer<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let c = &mut *self.conn;
+        if let Some(e) = &c.error {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, e.clone()));
+        }
+        if c.sent_close {
+            return Err(io::Error::new(io::ErrorKind::BrokenPipe, Error::Closed));
+        }
+        if c.handshake_done {
+            c.write_record(ContentType::ApplicationData, buf)?;
+        } else {
+            c.plaintext_out.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,94 @@
+//! Client and server connections.
+
+use std::ops::{Deref, DerefMut};
+
+use mtls_crypto::SecureRandom;
+use mtls_handshake::{ClientHandshake, ServerHandshake};
+
+use crate::config::{ClientConfig, ServerConfig};
+use crate::conn::ConnectionCommon;
+use crate::error::Error;
+
+/// The client side of a mutual-TLS 1.2 connection, sans IO: move bytes with
+/// [`read_tls`](ConnectionCommon::read_tls) / [`write_tls`](ConnectionCommon::write_tls), then
+/// [`process_new_packets`](ConnectionCommon::process_new_packets); or wrap it in a
+/// [`Stream`](crate::Stream).
+pub struct ClientConnection {
+    common: ConnectionCommon,
+}
+
+impl ClientConnection {
+    /// A connection to `server_name` (DNS name, sent as SNI, or IP address); the ClientHello
+    /// is queued for writing at once.
+    pub fn new(config: &ClientConfig, server_name: &str) -> Result<Self, Error> {
+        let (hs, actions) = ClientHandshake::new(config.inner.clone(), Some(server_name))?;
+        Ok(Self {
+            common: ConnectionCommon::new(Box::new(hs), actions)?,
+        })
+    }
+
+    /// As [`ClientConnection::new`] with an injected random source (reproducible tests).
+    pub fn with_rng(
+        config: &ClientConfig,
+        server_name: &str,
+        rng: Box<dyn SecureRandom + Send>,
+    ) -> Result<Self, Error> {
+        let (hs, actions) =
+            ClientHandshake::with_rng(config.inner.clone(), Some(server_name), rng)?;
+        Ok(Self {
+            common: ConnectionCommon::new(Box::new(hs), actions)?,
+        })
+    }
+}
+
+impl Deref for ClientConnection {
+    type Target = ConnectionCommon;
+    fn deref(&self) -> &ConnectionCommon {
+        &self.common
+    }
+}
+
+impl DerefMut for ClientConnection {
+    fn deref_mut(&mut self) -> &mut ConnectionCommon {
+        &mut self.common
+    }
+}
+
+/// The server side of a mutual-TLS 1.2 connection, sans IO.
+pub struct ServerConnection {
+    common: ConnectionCommon,
+}
+
+impl ServerConnection {
+    /// A connection waiting for a ClientHello.
+    pub fn new(config: &ServerConfig) -> Result<Self, Error> {
+        let hs = ServerHandshake::new(config.inner.clone());
+        Ok(Self {
+            common: ConnectionCommon::new(Box::new(hs), Vec::new())?,
+        })
+    }
+
+    /// As [`ServerConnection::new`] with an injected random source (reproducible tests).
+    pub fn with_rng(
+        config: &ServerConfig,
+        rng: Box<dyn SecureRandom + Send>,
+    ) -> Result<Self, Error> {
+        let hs = ServerHandshake::with_rng(config.inner.clone(), rng);
+        Ok(Self {
+            common: ConnectionCommon::new(Box::new(hs), Vec::new())?,
+        })
+    }
+}
+
+impl Deref for ServerConnection {
+    type Target = ConnectionCommon;
+    fn deref(&self) -> &ConnectionCommon {
+        &self.common
+    }
+}
+
+impl DerefMut for ServerConnection {
+    fn deref_mut(&mut self) -> &mut ConnectionCommon {
+        &mut self.common
+    }
+}

@@ -1,0 +1,308 @@
+//! The facade end to end: configs, sans-IO connections in memory, and blocking streams over
+//! TCP on 127.0.0.1.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+use mtls::{
+    AlertDescription, CertificateDer, CertificateError, ClientAuthPolicy, ClientCertVerifier,
+    ClientConfig, ClientConnection, ConnectionCommon, DistinguishedName, Error, HandshakeKind,
+    ServerCertVerifier, ServerConfig, ServerConnection, SigningKey, StreamOwned,
+};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../mtls-handshake/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn chain(name: &str) -> Vec<CertificateDer> {
+    vec![
+        CertificateDer(fixture(&format!("{name}.cert.der"))),
+        CertificateDer(fixture("ca.cert.der")),
+    ]
+}
+
+fn key(name: &str) -> SigningKey {
+    SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der"))).unwrap()
+}
+
+/// Test-only verifiers: trust decisions are mtls-pki's; here only the plumbing is tested.
+struct TrustAll;
+impl ServerCertVerifier for TrustAll {
+    fn verify_server_cert(
+        &self,
+        c: &[CertificateDer],
+        _: Option<&str>,
+        _: u64,
+    ) -> Result<(), CertificateError> {
+        assert!(!c.is_empty());
+        Ok(())
+    }
+}
+impl ClientCertVerifier for TrustAll {
+    fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
+        Vec::new()
+    }
+    fn verify_client_cert(&self, c: &[CertificateDer], _: u64) -> Result<(), CertificateError> {
+        assert!(!c.is_empty());
+        Ok(())
+    }
+}
+
+fn server_config(policy: ClientAuthPolicy) -> ServerConfig {
+    ServerConfig::builder()
+        .certificate(chain("server-ecdsa"), key("server-ecdsa"))
+        .certificate(chain("server-rsa"), key("server-rsa"))
+        .client_auth(policy, Arc::new(TrustAll))
+        .build()
+        .unwrap()
+}
+
+fn client_config(with_cert: bool) -> ClientConfig {
+    let b = ClientConfig::builder(Arc::new(TrustAll));
+    let b = if with_cert {
+        b.client_certificate(chain("client-rsa"), key("client-rsa"))
+    } else {
+        b
+    };
+    b.build().unwrap()
+}
+
+/// Moves bytes between two sans-IO connections until neither has anything to send.
+/// Pumps and requires both sides to be fine.
+fn pump_ok(a: &mut ConnectionCommon, b: &mut ConnectionCommon) {
+    let (ra, rb) = pump(a, b);
+    ra.unwrap();
+    rb.unwrap();
+}
+
+fn pump(
+    a: &mut ConnectionCommon,
+    b: &mut ConnectionCommon,
+) -> (Result<(), Error>, Result<(), Error>) {
+    let (mut ra, mut rb) = (Ok(()), Ok(()));
+    for _ in 0..50 {
+        let mut moved = false;
+        let mut buf = Vec::new();
+        while a.wants_write() {
+            a.write_tls(&mut buf).unwrap();
+        }
+        if !buf.is_empty() {
+            moved = true;
+            b.read_tls(&mut &buf[..]).unwrap();
+            if let Err(e) = b.process_new_packets() {
+                rb = Err(e);
+            }
+        }
+        let mut buf = Vec::new();
+        while b.wants_write() {
+            b.write_tls(&mut buf).unwrap();
+        }
+        if !buf.is_empty() {
+            moved = true;
+            a.read_tls(&mut &buf[..]).unwrap();
+            if let Err(e) = a.process_new_packets() {
+                ra = Err(e);
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    (ra, rb)
+}
+
+#[test]
+fn sans_io_mutual_handshake_then_data_both_ways() {
+    let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+    // Written before the handshake: sent as soon as it completes.
+    client.writer().write_all(b"early hello").unwrap();
+    let (rc, rs) = pump(&mut client, &mut server);
+    rc.unwrap();
+    rs.unwrap();
+    assert!(!client.is_handshaking() && !server.is_handshaking());
+    assert_eq!(
+        server.handshake_kind(),
+        Some(HandshakeKind::FullEcdheClientCert)
+    );
+    assert_eq!(
+        server.peer_certificates().unwrap()[0].0,
+        fixture("client-rsa.cert.der")
+    );
+    assert_eq!(server.server_name(), Some("localhost"));
+    assert_eq!(client.extended_master_secret(), Some(true));
+    let mut got = [0u8; 11];
+    server.reader().read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"early hello");
+
+    server.writer().write_all(b"reply").unwrap();
+    pump_ok(&mut client, &mut server);
+    let mut got = [0u8; 5];
+    client.reader().read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"reply");
+    // Nothing more yet: WouldBlock, not EOF.
+    assert_eq!(
+        client.reader().read(&mut got).unwrap_err().kind(),
+        ErrorKind::WouldBlock
+    );
+}
+
+#[test]
+fn close_notify_is_a_clean_end_and_truncation_is_unexpected_eof() {
+    let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+    pump_ok(&mut client, &mut server);
+    server.send_close_notify();
+    pump_ok(&mut client, &mut server);
+    let mut buf = [0u8; 4];
+    assert_eq!(
+        client.reader().read(&mut buf).unwrap(),
+        0,
+        "close_notify reads as EOF"
+    );
+
+    let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+    pump_ok(&mut client, &mut server);
+    // The transport ends without close_notify.
+    assert_eq!(client.read_tls(&mut &[][..]).unwrap(), 0);
+    client.process_new_packets().unwrap();
+    let err = client.reader().read(&mut buf).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
+}
+
+#[test]
+fn required_client_auth_without_a_certificate_explains_itself_on_both_sides() {
+    let mut client = ClientConnection::new(&client_config(false), "localhost").unwrap();
+    let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+    let (rc, rs) = pump(&mut client, &mut server);
+    let rs = rs.unwrap_err();
+    assert_eq!(
+        rs.to_string(),
+        "the client sent no certificate but this server requires one (sent alert handshake_failure)"
+    );
+    assert_eq!(
+        rc.unwrap_err(),
+        Error::AlertReceived(AlertDescription::HandshakeFailure)
+    );
+}
+
+#[test]
+fn blocking_streams_over_tcp_echo_and_close() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server_cfg = server_config(ClientAuthPolicy::Required);
+    let server = std::thread::spawn(move || {
+        let (sock, _) = listener.accept().unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let conn = ServerConnection::new(&server_cfg).unwrap();
+        let mut tls = StreamOwned::new(conn, sock);
+        let mut line = Vec::new();
+        let mut buf = [0u8; 64];
+        loop {
+            let n = tls.read(&mut buf).unwrap();
+            if n == 0 {
+                break; // close_notify
+            }
+            line.extend_from_slice(&buf[..n]);
+            if line.ends_with(b"\n") {
+                tls.write_all(&line).unwrap();
+                line.clear();
+            }
+        }
+        tls.close().unwrap();
+        tls.conn.peer_certificates().unwrap().len()
+    });
+
+    let sock = TcpStream::connect(addr).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let conn = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    let mut tls = StreamOwned::new(conn, sock);
+    for msg in [&b"hello\n"[..], &vec![b'x'; 40_000][..], b"\n"] {
+        tls.write_all(msg).unwrap();
+    }
+    let mut got = vec![0u8; 6];
+    tls.read_exact(&mut got).unwrap();
+    assert_eq!(got, b"hello\n");
+    let mut big = vec![0u8; 40_001];
+    tls.read_exact(&mut big).unwrap();
+    assert!(big[..40_000].iter().all(|b| *b == b'x'));
+    tls.close().unwrap();
+    let mut rest = Vec::new();
+    tls.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty());
+    assert_eq!(server.join().unwrap(), 2, "server saw the client's chain");
+}
+
+#[test]
+fn key_log_file_has_the_nss_format_and_matches_on_both_sides() {
+    let dir = std::env::temp_dir().join(format!("mtls-keylog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("keys.txt");
+    let _ = std::fs::remove_file(&path);
+    let log = Arc::new(mtls::KeyLogFile::new(&path));
+    let server_cfg = ServerConfig::builder()
+        .certificate(chain("server-rsa"), key("server-rsa"))
+        .key_log(log.clone())
+        .build()
+        .unwrap();
+    let client_cfg = ClientConfig::builder(Arc::new(TrustAll))
+        .key_log(log)
+        .build()
+        .unwrap();
+    let mut client = ClientConnection::new(&client_cfg, "localhost").unwrap();
+    let mut server = ServerConnection::new(&server_cfg).unwrap();
+    pump_ok(&mut client, &mut server);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(
+        lines[0], lines[1],
+        "client and server derived the same master secret"
+    );
+    let parts: Vec<&str> = lines[0].split(' ').collect();
+    assert_eq!(parts[0], "CLIENT_RANDOM");
+    assert_eq!(parts[1].len(), 64);
+    assert_eq!(parts[2].len(), 96);
+    assert_eq!(
+        parts[1],
+        hex::encode(client.handshake_summary().unwrap().client_random)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_server_picks_the_certificate_that_fits_the_client() {
+    for (suite, want) in [
+        (mtls::suites::ECDHE_RSA_AES128_GCM, "server-rsa"),
+        (mtls::suites::ECDHE_ECDSA_AES128_GCM, "server-ecdsa"),
+    ] {
+        let client_cfg = ClientConfig::builder(Arc::new(TrustAll))
+            .cipher_suites(&[suite])
+            .build()
+            .unwrap();
+        let mut client = ClientConnection::new(&client_cfg, "localhost").unwrap();
+        let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::None)).unwrap();
+        let (rc, rs) = pump(&mut client, &mut server);
+        rc.unwrap();
+        rs.unwrap();
+        assert_eq!(
+            client.peer_certificates().unwrap()[0].0,
+            fixture(&format!("{want}.cert.der"))
+        );
+    }
+}
