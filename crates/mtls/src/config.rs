@@ -19,6 +19,108 @@ const SERVER_CACHE: (usize, u64) = (1024, 2 * 3600);
 /// Default client session store: 64 servers, two hours.
 const CLIENT_STORE: (usize, u64) = (64, 2 * 3600);
 
+/// Options both builders share.
+struct Options {
+    suites: Option<Vec<SupportedSuite>>,
+    groups: Option<Vec<NamedGroup>>,
+    schemes: Option<Vec<SignatureAlgorithm>>,
+    alpn: Vec<Vec<u8>>,
+    require_ems: bool,
+    static_rsa: bool,
+    key_log: Option<Arc<dyn KeyLog>>,
+    time: Option<Arc<dyn TimeProvider>>,
+    errors: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            suites: None,
+            groups: None,
+            schemes: None,
+            alpn: Vec::new(),
+            require_ems: true,
+            static_rsa: false,
+            key_log: None,
+            time: None,
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// The suite list: explicit, or the defaults plus static RSA when enabled.
+    fn suites(&mut self, default: Vec<SupportedSuite>) -> Vec<SupportedSuite> {
+        match self.suites.take() {
+            Some(s) => s,
+            None if self.static_rsa => ALL_SUITES.to_vec(),
+            None => default,
+        }
+    }
+}
+
+/// The setters both builders have, written once.
+macro_rules! shared_setters {
+    () => {
+        /// Cipher suites, in preference order.
+        pub fn cipher_suites(mut self, suites: &[SupportedSuite]) -> Self {
+            self.options.suites = Some(suites.to_vec());
+            self
+        }
+
+        /// ECDHE groups, in preference order.
+        pub fn groups(mut self, groups: &[NamedGroup]) -> Self {
+            self.options.groups = Some(groups.to_vec());
+            self
+        }
+
+        /// Signature schemes, in preference order.
+        pub fn signature_schemes(mut self, schemes: &[SignatureAlgorithm]) -> Self {
+            self.options.schemes = Some(schemes.to_vec());
+            self
+        }
+
+        /// ALPN protocols, in preference order.
+        pub fn alpn_protocols(mut self, protocols: &[&[u8]]) -> Self {
+            self.options.alpn = protocols.iter().map(|p| p.to_vec()).collect();
+            self
+        }
+
+        /// Whether the peer must support extended master secret, RFC 7627 (default: yes).
+        pub fn require_ems(mut self, required: bool) -> Self {
+            self.options.require_ems = required;
+            self
+        }
+
+        /// Also use the static RSA key exchange suites (no forward secrecy; default: no).
+        /// With no explicit suite list, the two static RSA suites are added last.
+        pub fn enable_static_rsa(mut self, enabled: bool) -> Self {
+            self.options.static_rsa = enabled;
+            self
+        }
+
+        /// Log secrets in the NSS key log format.
+        pub fn key_log(mut self, log: Arc<dyn KeyLog>) -> Self {
+            self.options.key_log = Some(log);
+            self
+        }
+
+        /// Log secrets to the file that `SSLKEYLOGFILE` names, if set.
+        pub fn key_log_from_env(mut self) -> Self {
+            if let Some(f) = KeyLogFile::from_env() {
+                self.options.key_log = Some(Arc::new(f));
+            }
+            self
+        }
+
+        /// The clock for validity checks and session expiry (default: the system clock).
+        pub fn clock(mut self, time: Arc<dyn TimeProvider>) -> Self {
+            self.options.time = Some(time);
+            self
+        }
+    };
+}
+
 /// A server configuration, shared by every connection it accepts.
 #[derive(Clone)]
 pub struct ServerConfig {
@@ -43,17 +145,9 @@ pub struct ServerConfigBuilder {
     resolver: Option<Arc<dyn ResolvesServerCert>>,
     policy: ClientAuthPolicy,
     verifier: Option<Arc<dyn ClientCertVerifier>>,
-    suites: Option<Vec<SupportedSuite>>,
-    groups: Option<Vec<NamedGroup>>,
-    schemes: Option<Vec<SignatureAlgorithm>>,
-    alpn: Vec<Vec<u8>>,
-    require_ems: bool,
-    static_rsa: bool,
     preference: SuitePreference,
     cache: Option<Arc<dyn ServerSessionCache>>,
-    key_log: Option<Arc<dyn KeyLog>>,
-    time: Option<Arc<dyn TimeProvider>>,
-    errors: Vec<String>,
+    options: Options,
 }
 
 impl Default for ServerConfigBuilder {
@@ -63,20 +157,12 @@ impl Default for ServerConfigBuilder {
             resolver: None,
             policy: ClientAuthPolicy::None,
             verifier: None,
-            suites: None,
-            groups: None,
-            schemes: None,
-            alpn: Vec::new(),
-            require_ems: true,
-            static_rsa: false,
             preference: SuitePreference::Server,
             cache: Some(Arc::new(InMemorySessionCache::new(
                 SERVER_CACHE.0,
                 SERVER_CACHE.1,
             ))),
-            key_log: None,
-            time: None,
-            errors: Vec::new(),
+            options: Options::default(),
         }
     }
 }
@@ -88,6 +174,7 @@ impl ServerConfigBuilder {
         match CertifiedKey::new(chain, key) {
             Ok(ck) => self.certs.push(Arc::new(ck)),
             Err(e) => self
+                .options
                 .errors
                 .push(format!("server certificate: {}", e.reason())),
         }
@@ -112,42 +199,7 @@ impl ServerConfigBuilder {
         self
     }
 
-    /// Cipher suites, in preference order.
-    pub fn cipher_suites(mut self, suites: &[SupportedSuite]) -> Self {
-        self.suites = Some(suites.to_vec());
-        self
-    }
-
-    /// ECDHE groups, in preference order.
-    pub fn groups(mut self, groups: &[NamedGroup]) -> Self {
-        self.groups = Some(groups.to_vec());
-        self
-    }
-
-    /// Signature schemes, in preference order.
-    pub fn signature_schemes(mut self, schemes: &[SignatureAlgorithm]) -> Self {
-        self.schemes = Some(schemes.to_vec());
-        self
-    }
-
-    /// ALPN protocols, in preference order.
-    pub fn alpn_protocols(mut self, protocols: &[&[u8]]) -> Self {
-        self.alpn = protocols.iter().map(|p| p.to_vec()).collect();
-        self
-    }
-
-    /// Whether clients must support extended master secret (default: yes).
-    pub fn require_ems(mut self, required: bool) -> Self {
-        self.require_ems = required;
-        self
-    }
-
-    /// Also accept the static RSA key exchange suites (no forward secrecy; default: no).
-    /// With no explicit suite list, the two static RSA suites are added last.
-    pub fn enable_static_rsa(mut self, enabled: bool) -> Self {
-        self.static_rsa = enabled;
-        self
-    }
+    shared_setters!();
 
     /// Let the client's suite order win.
     pub fn client_suite_preference(mut self) -> Self {
@@ -161,57 +213,39 @@ impl ServerConfigBuilder {
         self
     }
 
-    /// Log secrets in the NSS key log format.
-    pub fn key_log(mut self, log: Arc<dyn KeyLog>) -> Self {
-        self.key_log = Some(log);
-        self
-    }
-
-    /// Log secrets to the file that `SSLKEYLOGFILE` names, if set.
-    pub fn key_log_from_env(mut self) -> Self {
-        if let Some(f) = KeyLogFile::from_env() {
-            self.key_log = Some(Arc::new(f));
-        }
-        self
-    }
-
-    /// The clock for validity checks and session expiry (default: the system clock).
-    pub fn clock(mut self, time: Arc<dyn TimeProvider>) -> Self {
-        self.time = Some(time);
-        self
-    }
-
     /// Checks and builds the configuration.
-    pub fn build(self) -> Result<ServerConfig, Error> {
-        if let Some(e) = self.errors.into_iter().next() {
-            return Err(Error::Config(e));
+    pub fn build(mut self) -> Result<ServerConfig, Error> {
+        if let Some(e) = self.options.errors.first() {
+            return Err(Error::Config(e.clone()));
         }
         let resolver: Arc<dyn ResolvesServerCert> = match self.resolver {
             Some(r) => r,
             None if !self.certs.is_empty() => Arc::new(self.certs),
             None => return Err(Error::Config("a server needs a certificate and key".into())),
         };
+        if matches!(
+            self.policy,
+            ClientAuthPolicy::Optional | ClientAuthPolicy::Required
+        ) && self.verifier.is_none()
+        {
+            return Err(Error::Config(
+                "client authentication needs a verifier with trusted roots".into(),
+            ));
+        }
         let mut c = mtls_handshake::ServerConfig::new(resolver);
         c.client_auth = self.policy;
         c.client_verifier = self.verifier;
-        if let Some(s) = self.suites {
-            c.suites = s;
-        } else if self.static_rsa {
-            c.suites = ALL_SUITES.to_vec();
-        }
-        if let Some(g) = self.groups {
-            c.groups = g;
-        }
-        if let Some(s) = self.schemes {
-            c.signature_schemes = s;
-        }
-        c.alpn_protocols = self.alpn;
-        c.require_ems = self.require_ems;
-        c.enable_static_rsa = self.static_rsa;
         c.preference = self.preference;
         c.session_cache = self.cache;
-        c.key_log = self.key_log;
-        if let Some(t) = self.time {
+        let o = &mut self.options;
+        c.suites = o.suites(c.suites.clone());
+        c.groups = o.groups.take().unwrap_or(c.groups);
+        c.signature_schemes = o.schemes.take().unwrap_or(c.signature_schemes);
+        c.alpn_protocols = std::mem::take(&mut o.alpn);
+        c.require_ems = o.require_ems;
+        c.enable_static_rsa = o.static_rsa;
+        c.key_log = o.key_log.take();
+        if let Some(t) = o.time.take() {
             c.time = t;
         }
         Ok(ServerConfig { inner: Arc::new(c) })
@@ -231,19 +265,11 @@ impl ClientConfig {
             verifier,
             cert: None,
             resolver: None,
-            suites: None,
-            groups: None,
-            schemes: None,
-            alpn: Vec::new(),
-            require_ems: true,
-            static_rsa: false,
             store: Some(Arc::new(InMemoryClientSessionStore::new(
                 CLIENT_STORE.0,
                 CLIENT_STORE.1,
             ))),
-            key_log: None,
-            time: None,
-            errors: Vec::new(),
+            options: Options::default(),
         }
     }
 
@@ -258,16 +284,8 @@ pub struct ClientConfigBuilder {
     verifier: Arc<dyn ServerCertVerifier>,
     cert: Option<Arc<CertifiedKey>>,
     resolver: Option<Arc<dyn ResolvesClientCert>>,
-    suites: Option<Vec<SupportedSuite>>,
-    groups: Option<Vec<NamedGroup>>,
-    schemes: Option<Vec<SignatureAlgorithm>>,
-    alpn: Vec<Vec<u8>>,
-    require_ems: bool,
-    static_rsa: bool,
     store: Option<Arc<dyn ClientSessionStore>>,
-    key_log: Option<Arc<dyn KeyLog>>,
-    time: Option<Arc<dyn TimeProvider>>,
-    errors: Vec<String>,
+    options: Options,
 }
 
 impl ClientConfigBuilder {
@@ -276,6 +294,7 @@ impl ClientConfigBuilder {
         match CertifiedKey::new(chain, key) {
             Ok(ck) => self.cert = Some(Arc::new(ck)),
             Err(e) => self
+                .options
                 .errors
                 .push(format!("client certificate: {}", e.reason())),
         }
@@ -288,41 +307,7 @@ impl ClientConfigBuilder {
         self
     }
 
-    /// Cipher suites, in preference order.
-    pub fn cipher_suites(mut self, suites: &[SupportedSuite]) -> Self {
-        self.suites = Some(suites.to_vec());
-        self
-    }
-
-    /// ECDHE groups, in preference order.
-    pub fn groups(mut self, groups: &[NamedGroup]) -> Self {
-        self.groups = Some(groups.to_vec());
-        self
-    }
-
-    /// Signature schemes, in preference order.
-    pub fn signature_schemes(mut self, schemes: &[SignatureAlgorithm]) -> Self {
-        self.schemes = Some(schemes.to_vec());
-        self
-    }
-
-    /// ALPN protocols to offer.
-    pub fn alpn_protocols(mut self, protocols: &[&[u8]]) -> Self {
-        self.alpn = protocols.iter().map(|p| p.to_vec()).collect();
-        self
-    }
-
-    /// Whether the server must support extended master secret (default: yes).
-    pub fn require_ems(mut self, required: bool) -> Self {
-        self.require_ems = required;
-        self
-    }
-
-    /// Also offer the static RSA suites (no forward secrecy; default: no).
-    pub fn enable_static_rsa(mut self, enabled: bool) -> Self {
-        self.static_rsa = enabled;
-        self
-    }
+    shared_setters!();
 
     /// Use this session store (`None`: no resumption).
     pub fn session_store(mut self, store: Option<Arc<dyn ClientSessionStore>>) -> Self {
@@ -330,30 +315,10 @@ impl ClientConfigBuilder {
         self
     }
 
-    /// Log secrets in the NSS key log format.
-    pub fn key_log(mut self, log: Arc<dyn KeyLog>) -> Self {
-        self.key_log = Some(log);
-        self
-    }
-
-    /// Log secrets to the file that `SSLKEYLOGFILE` names, if set.
-    pub fn key_log_from_env(mut self) -> Self {
-        if let Some(f) = KeyLogFile::from_env() {
-            self.key_log = Some(Arc::new(f));
-        }
-        self
-    }
-
-    /// The clock for validity checks and session expiry.
-    pub fn clock(mut self, time: Arc<dyn TimeProvider>) -> Self {
-        self.time = Some(time);
-        self
-    }
-
     /// Checks and builds the configuration.
-    pub fn build(self) -> Result<ClientConfig, Error> {
-        if let Some(e) = self.errors.into_iter().next() {
-            return Err(Error::Config(e));
+    pub fn build(mut self) -> Result<ClientConfig, Error> {
+        if let Some(e) = self.options.errors.first() {
+            return Err(Error::Config(e.clone()));
         }
         let mut c = mtls_handshake::ClientConfig::new(self.verifier);
         c.cert_resolver = match (self.resolver, self.cert) {
@@ -361,23 +326,16 @@ impl ClientConfigBuilder {
             (None, Some(ck)) => Some(Arc::new(ck) as Arc<dyn ResolvesClientCert>),
             (None, None) => None,
         };
-        if let Some(s) = self.suites {
-            c.suites = s;
-        } else if self.static_rsa {
-            c.suites = ALL_SUITES.to_vec();
-        }
-        if let Some(g) = self.groups {
-            c.groups = g;
-        }
-        if let Some(s) = self.schemes {
-            c.signature_schemes = s;
-        }
-        c.alpn_protocols = self.alpn;
-        c.require_ems = self.require_ems;
-        c.enable_static_rsa = self.static_rsa;
         c.session_store = self.store;
-        c.key_log = self.key_log;
-        if let Some(t) = self.time {
+        let o = &mut self.options;
+        c.suites = o.suites(c.suites.clone());
+        c.groups = o.groups.take().unwrap_or(c.groups);
+        c.signature_schemes = o.schemes.take().unwrap_or(c.signature_schemes);
+        c.alpn_protocols = std::mem::take(&mut o.alpn);
+        c.require_ems = o.require_ems;
+        c.enable_static_rsa = o.static_rsa;
+        c.key_log = o.key_log.take();
+        if let Some(t) = o.time.take() {
             c.time = t;
         }
         Ok(ClientConfig { inner: Arc::new(c) })
