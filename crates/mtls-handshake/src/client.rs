@@ -26,10 +26,10 @@ use crate::action::{Action, Input};
 use crate::certs::{
     CertificateDer, CertificateRequestInfo, CertifiedKey, key_type_of, leaf_public_key,
 };
-use crate::common::{Common, HandshakeSummary, our_scheme, wire_group, wire_scheme};
+use crate::common::{self, Common, HandshakeSummary, Role, our_scheme, wire_group, wire_scheme};
 use crate::config::ClientConfig;
 use crate::error::{HandshakeError, crypto};
-use crate::sequence::{Kind, Msg, Next, Side, Step};
+use crate::sequence::{Kind, Msg, Side};
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 
@@ -87,21 +87,16 @@ impl ClientHandshake {
             alpn: None,
         };
         let mut actions = Vec::new();
-        hs.run_sends(&mut actions)?;
+        common::run_sends(&mut hs, &mut actions)?;
         Ok((hs, actions))
     }
 
     /// Processes one input and returns what to do. After an error the handshake is dead:
     /// send the error's alert and close; later calls return the same error.
     pub fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        if let Some(e) = &self.common.dead {
-            return Err(e.clone());
-        }
+        self.common.alive()?;
         let result = self.handle_inner(input);
-        if let Err(e) = &result {
-            self.common.dead = Some(e.clone());
-        }
-        result
+        self.common.remember(result)
     }
 
     /// True once the handshake is complete.
@@ -120,7 +115,6 @@ impl ClientHandshake {
     }
 
     fn handle_inner(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        let mut actions = Vec::new();
         if let Input::Handshake(bytes) = input
             && bytes.first() == Some(&HandshakeType::HelloRequest.to_u8())
         {
@@ -131,19 +125,7 @@ impl ClientHandshake {
                 "handshake message after the handshake completed",
             ));
         }
-        let (msg, parsed) = self.common.receive_step(input)?;
-        match (msg, &parsed) {
-            (Msg::ChangeCipherSpec, None) => {
-                self.common.receive_change_cipher_spec(&mut actions)?
-            }
-            (_, Some(m)) => self.receive(msg, m)?,
-            (_, None) => return Err(HandshakeError::internal("message without body")),
-        }
-        if let Some(m) = &parsed {
-            self.common.transcript.add(m.raw());
-        }
-        self.run_sends(&mut actions)?;
-        Ok(actions)
+        common::drive(self, input)
     }
 
     /// RFC 5246 7.4.1.1: during a handshake a HelloRequest is ignored; afterwards we refuse
@@ -157,63 +139,6 @@ impl ClientHandshake {
             })])
         } else {
             Ok(Vec::new())
-        }
-    }
-
-    fn receive(&mut self, msg: Msg, m: &HandshakeMessage) -> Result<(), HandshakeError> {
-        match (msg, m.payload()) {
-            (Msg::ServerHello, HandshakePayload::ServerHello(sh)) => self.receive_server_hello(sh),
-            (Msg::Certificate, HandshakePayload::Certificate(c)) => self.receive_certificate(c),
-            (Msg::ServerKeyExchange, HandshakePayload::ServerKeyExchange(ske)) => {
-                self.receive_server_key_exchange(ske)
-            }
-            (Msg::CertificateRequest, HandshakePayload::CertificateRequest(cr)) => {
-                self.cert_request = Some(cr.clone());
-                Ok(())
-            }
-            (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone) => Ok(()),
-            (Msg::Finished, HandshakePayload::Finished(_)) => self.common.receive_finished(m),
-            _ => Err(HandshakeError::unexpected(format!(
-                "a server does not send {msg:?}"
-            ))),
-        }
-    }
-
-    /// Sends every message the table says is ours, until it is the server's turn.
-    fn run_sends(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
-        loop {
-            match self.common.flow.next(Side::Client) {
-                Next::Send(msg) => {
-                    self.send(msg, actions)?;
-                    if !self.common.flow.advance(Step {
-                        from: Side::Client,
-                        msg,
-                    }) {
-                        return Err(HandshakeError::internal("sent a message out of sequence"));
-                    }
-                }
-                Next::Receive => return Ok(()),
-                Next::Done => {
-                    if !self.is_complete() {
-                        self.complete(actions)?;
-                    }
-                    return Ok(());
-                }
-            }
-        }
-    }
-
-    fn send(&mut self, msg: Msg, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
-        match msg {
-            Msg::ClientHello => self.send_client_hello(actions),
-            Msg::Certificate => self.send_certificate(actions),
-            Msg::ClientKeyExchange => self.send_client_key_exchange(actions),
-            Msg::CertificateVerify => self.send_certificate_verify(actions),
-            Msg::ChangeCipherSpec => self.common.send_change_cipher_spec(actions),
-            Msg::Finished => self.common.send_finished(actions),
-            other => Err(HandshakeError::internal(format!(
-                "a client does not send {other:?}"
-            ))),
         }
     }
 
@@ -640,7 +565,7 @@ impl ClientHandshake {
 
     // ---- done ----
 
-    fn complete(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
+    fn finish(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
         let kind = self.common.kind()?;
         let suite = *self.common.suite()?;
         if kind != Kind::Resumed
@@ -680,5 +605,48 @@ impl ClientHandshake {
         });
         actions.push(Action::Complete);
         Ok(())
+    }
+}
+
+impl Role for ClientHandshake {
+    fn common(&mut self) -> &mut Common {
+        &mut self.common
+    }
+
+    fn receive(&mut self, msg: Msg, m: &HandshakeMessage) -> Result<(), HandshakeError> {
+        match (msg, m.payload()) {
+            (Msg::ServerHello, HandshakePayload::ServerHello(sh)) => self.receive_server_hello(sh),
+            (Msg::Certificate, HandshakePayload::Certificate(c)) => self.receive_certificate(c),
+            (Msg::ServerKeyExchange, HandshakePayload::ServerKeyExchange(ske)) => {
+                self.receive_server_key_exchange(ske)
+            }
+            (Msg::CertificateRequest, HandshakePayload::CertificateRequest(cr)) => {
+                self.cert_request = Some(cr.clone());
+                Ok(())
+            }
+            (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone) => Ok(()),
+            (Msg::Finished, HandshakePayload::Finished(_)) => self.common.receive_finished(m),
+            _ => Err(HandshakeError::unexpected(format!(
+                "a server does not send {msg:?}"
+            ))),
+        }
+    }
+
+    fn send(&mut self, msg: Msg, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
+        match msg {
+            Msg::ClientHello => self.send_client_hello(actions),
+            Msg::Certificate => self.send_certificate(actions),
+            Msg::ClientKeyExchange => self.send_client_key_exchange(actions),
+            Msg::CertificateVerify => self.send_certificate_verify(actions),
+            Msg::ChangeCipherSpec => self.common.send_change_cipher_spec(actions),
+            Msg::Finished => self.common.send_finished(actions),
+            other => Err(HandshakeError::internal(format!(
+                "a client does not send {other:?}"
+            ))),
+        }
+    }
+
+    fn complete(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
+        self.finish(actions)
     }
 }

@@ -10,7 +10,7 @@ use mtls_wire::{AlertDescription, HandshakeType, ProtocolVersion};
 use crate::action::{Action, Input, KeyChange};
 use crate::certs::CertificateDer;
 use crate::error::HandshakeError;
-use crate::sequence::{Flow, Kind, Msg, Side, Step};
+use crate::sequence::{Flow, Kind, Msg, Next, Side, Step};
 use crate::suites::SupportedSuite;
 use crate::transcript::Transcript;
 
@@ -246,6 +246,77 @@ impl Common {
                 "no handshake kind fits what was negotiated",
             ))
         }
+    }
+}
+
+/// What a role (client or server) supplies to the shared driver: its handlers.
+pub(crate) trait Role {
+    fn common(&mut self) -> &mut Common;
+    /// The straight-line handler of a received handshake message (already in sequence).
+    fn receive(&mut self, msg: Msg, message: &HandshakeMessage) -> Result<(), HandshakeError>;
+    /// The handler that builds and emits one of our messages.
+    fn send(&mut self, msg: Msg, actions: &mut Vec<Action>) -> Result<(), HandshakeError>;
+    /// The end of the table: record the summary, store the session.
+    fn complete(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError>;
+}
+
+/// One input through the table's gate, then its handler, then the transcript, then every
+/// message of ours that the table says follows.
+pub(crate) fn drive(role: &mut impl Role, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
+    let mut actions = Vec::new();
+    let (msg, parsed) = role.common().receive_step(input)?;
+    match &parsed {
+        None => role.common().receive_change_cipher_spec(&mut actions)?,
+        Some(message) => {
+            role.receive(msg, message)?;
+            // Added after the handler: CertificateVerify and Finished cover what came before.
+            role.common().transcript.add(message.raw());
+        }
+    }
+    run_sends(role, &mut actions)?;
+    Ok(actions)
+}
+
+/// Sends every message the table says is ours, until it is the peer's turn or the end.
+pub(crate) fn run_sends(
+    role: &mut impl Role,
+    actions: &mut Vec<Action>,
+) -> Result<(), HandshakeError> {
+    let me = role.common().me;
+    loop {
+        match role.common().flow.next(me) {
+            Next::Send(msg) => {
+                role.send(msg, actions)?;
+                if !role.common().flow.advance(Step { from: me, msg }) {
+                    return Err(HandshakeError::internal("sent a message out of sequence"));
+                }
+            }
+            Next::Receive => return Ok(()),
+            Next::Done => {
+                if role.common().summary.is_none() {
+                    role.complete(actions)?;
+                }
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl Common {
+    /// The error that killed this handshake, if one did: a dead handshake stays dead.
+    pub fn alive(&self) -> Result<(), HandshakeError> {
+        match &self.dead {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Remembers a failure so that every later call returns it again.
+    pub fn remember<T>(&mut self, result: Result<T, HandshakeError>) -> Result<T, HandshakeError> {
+        if let Err(e) = &result {
+            self.dead = Some(e.clone());
+        }
+        result
     }
 }
 

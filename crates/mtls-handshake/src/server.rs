@@ -22,10 +22,10 @@ use mtls_wire::{
 
 use crate::action::{Action, Input};
 use crate::certs::{CertificateDer, CertifiedKey, ClientHelloInfo, leaf_public_key};
-use crate::common::{Common, HandshakeSummary, our_scheme, wire_group, wire_scheme};
+use crate::common::{self, Common, HandshakeSummary, Role, our_scheme, wire_group, wire_scheme};
 use crate::config::{ClientAuthPolicy, ServerConfig, SuitePreference};
 use crate::error::{HandshakeError, crypto};
-use crate::sequence::{Kind, Msg, Next, Side, Step};
+use crate::sequence::{Kind, Msg, Side};
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 
@@ -87,14 +87,9 @@ impl ServerHandshake {
     /// Processes one input and returns what to do. After an error the handshake is dead:
     /// send the error's alert and close; later calls return the same error.
     pub fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        if let Some(e) = &self.common.dead {
-            return Err(e.clone());
-        }
+        self.common.alive()?;
         let result = self.handle_inner(input);
-        if let Err(e) = &result {
-            self.common.dead = Some(e.clone());
-        }
-        result
+        self.common.remember(result)
     }
 
     /// True once the handshake is complete.
@@ -116,20 +111,7 @@ impl ServerHandshake {
         if self.is_complete() {
             return self.after_completion(input);
         }
-        let mut actions = Vec::new();
-        let (msg, parsed) = self.common.receive_step(input)?;
-        match (msg, &parsed) {
-            (Msg::ChangeCipherSpec, None) => {
-                self.common.receive_change_cipher_spec(&mut actions)?
-            }
-            (_, Some(m)) => self.receive(msg, m)?,
-            (_, None) => return Err(HandshakeError::internal("message without body")),
-        }
-        if let Some(m) = &parsed {
-            self.common.transcript.add(m.raw());
-        }
-        self.run_sends(&mut actions)?;
-        Ok(actions)
+        common::drive(self, input)
     }
 
     /// A ClientHello after the handshake is a renegotiation attempt: refused with a warning
@@ -147,65 +129,6 @@ impl ServerHandshake {
         Err(HandshakeError::unexpected(
             "handshake message after the handshake completed",
         ))
-    }
-
-    fn receive(&mut self, msg: Msg, m: &HandshakeMessage) -> Result<(), HandshakeError> {
-        match (msg, m.payload()) {
-            (Msg::ClientHello, HandshakePayload::ClientHello(ch)) => self.receive_client_hello(ch),
-            (Msg::Certificate, HandshakePayload::Certificate(c)) => self.receive_certificate(c),
-            (Msg::ClientKeyExchange, HandshakePayload::ClientKeyExchange(cke)) => {
-                self.receive_client_key_exchange(cke, m.raw())
-            }
-            (Msg::CertificateVerify, HandshakePayload::CertificateVerify(cv)) => {
-                self.receive_certificate_verify(cv)
-            }
-            (Msg::Finished, HandshakePayload::Finished(_)) => self.common.receive_finished(m),
-            _ => Err(HandshakeError::unexpected(format!(
-                "a client does not send {msg:?}"
-            ))),
-        }
-    }
-
-    /// Sends every message the table says is ours, until it is the client's turn.
-    fn run_sends(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
-        loop {
-            match self.common.flow.next(Side::Server) {
-                Next::Send(msg) => {
-                    self.send(msg, actions)?;
-                    if !self.common.flow.advance(Step {
-                        from: Side::Server,
-                        msg,
-                    }) {
-                        return Err(HandshakeError::internal("sent a message out of sequence"));
-                    }
-                }
-                Next::Receive => return Ok(()),
-                Next::Done => {
-                    if !self.is_complete() {
-                        self.complete(actions)?;
-                    }
-                    return Ok(());
-                }
-            }
-        }
-    }
-
-    fn send(&mut self, msg: Msg, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
-        match msg {
-            Msg::ServerHello => self.send_server_hello(actions),
-            Msg::Certificate => self.send_certificate(actions),
-            Msg::ServerKeyExchange => self.send_server_key_exchange(actions),
-            Msg::CertificateRequest => self.send_certificate_request(actions),
-            Msg::ServerHelloDone => {
-                self.common.emit(HandshakePayload::ServerHelloDone, actions);
-                Ok(())
-            }
-            Msg::ChangeCipherSpec => self.common.send_change_cipher_spec(actions),
-            Msg::Finished => self.common.send_finished(actions),
-            other => Err(HandshakeError::internal(format!(
-                "a server does not send {other:?}"
-            ))),
-        }
     }
 
     // ---- ClientHello (RFC 5246 7.4.1.2): all negotiation happens here ----
@@ -701,7 +624,7 @@ impl ServerHandshake {
 
     // ---- done ----
 
-    fn complete(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
+    fn finish(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
         let kind = self.common.kind()?;
         let suite = *self.common.suite()?;
         if kind != Kind::Resumed
@@ -737,5 +660,50 @@ impl ServerHandshake {
         });
         actions.push(Action::Complete);
         Ok(())
+    }
+}
+
+impl Role for ServerHandshake {
+    fn common(&mut self) -> &mut Common {
+        &mut self.common
+    }
+
+    fn receive(&mut self, msg: Msg, m: &HandshakeMessage) -> Result<(), HandshakeError> {
+        match (msg, m.payload()) {
+            (Msg::ClientHello, HandshakePayload::ClientHello(ch)) => self.receive_client_hello(ch),
+            (Msg::Certificate, HandshakePayload::Certificate(c)) => self.receive_certificate(c),
+            (Msg::ClientKeyExchange, HandshakePayload::ClientKeyExchange(cke)) => {
+                self.receive_client_key_exchange(cke, m.raw())
+            }
+            (Msg::CertificateVerify, HandshakePayload::CertificateVerify(cv)) => {
+                self.receive_certificate_verify(cv)
+            }
+            (Msg::Finished, HandshakePayload::Finished(_)) => self.common.receive_finished(m),
+            _ => Err(HandshakeError::unexpected(format!(
+                "a client does not send {msg:?}"
+            ))),
+        }
+    }
+
+    fn send(&mut self, msg: Msg, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
+        match msg {
+            Msg::ServerHello => self.send_server_hello(actions),
+            Msg::Certificate => self.send_certificate(actions),
+            Msg::ServerKeyExchange => self.send_server_key_exchange(actions),
+            Msg::CertificateRequest => self.send_certificate_request(actions),
+            Msg::ServerHelloDone => {
+                self.common.emit(HandshakePayload::ServerHelloDone, actions);
+                Ok(())
+            }
+            Msg::ChangeCipherSpec => self.common.send_change_cipher_spec(actions),
+            Msg::Finished => self.common.send_finished(actions),
+            other => Err(HandshakeError::internal(format!(
+                "a server does not send {other:?}"
+            ))),
+        }
+    }
+
+    fn complete(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
+        self.finish(actions)
     }
 }
