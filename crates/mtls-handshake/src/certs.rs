@@ -19,6 +19,8 @@ pub struct CertifiedKey {
     pub chain: Vec<CertificateDer>,
     /// The leaf's private key.
     pub key: SigningKey,
+    /// The leaf's DNS names (subjectAltName dNSName entries, lowercase), for SNI selection.
+    dns_names: Vec<String>,
 }
 
 impl CertifiedKey {
@@ -44,7 +46,31 @@ impl CertifiedKey {
                 "the private key does not belong to the leaf certificate",
             ));
         }
-        Ok(Self { chain, key })
+        let dns_names = leaf_dns_names(leaf);
+        Ok(Self {
+            chain,
+            key,
+            dns_names,
+        })
+    }
+
+    /// The DNS names the leaf is issued for (from subjectAltName).
+    pub fn dns_names(&self) -> &[String] {
+        &self.dns_names
+    }
+
+    /// True when the leaf names `host` exactly or by a `*.` wildcard for one label
+    /// (RFC 6125 6.4.3). Only for picking among our own certificates by SNI; the client does
+    /// the real name check with its verifier.
+    pub fn matches_name(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.dns_names.iter().any(|n| {
+            n == &host
+                || n.strip_prefix("*.").is_some_and(|suffix| {
+                    host.split_once('.')
+                        .is_some_and(|(label, rest)| !label.is_empty() && rest == suffix)
+                })
+        })
     }
 
     /// RSA or ECDSA: which suites this key can authenticate.
@@ -68,6 +94,26 @@ pub(crate) fn key_type_of(schemes: &[SignatureAlgorithm]) -> AuthKeyType {
     } else {
         AuthKeyType::Rsa
     }
+}
+
+/// The dNSName entries of a certificate's subjectAltName, lowercase; empty when it has none or
+/// does not parse (selection then falls back to key type only).
+fn leaf_dns_names(cert: &CertificateDer) -> Vec<String> {
+    use x509_cert::ext::pkix::SubjectAltName;
+    use x509_cert::ext::pkix::name::GeneralName;
+    let Ok(parsed) = x509_cert::Certificate::from_der(cert.as_bytes()) else {
+        return Vec::new();
+    };
+    let Ok(Some((_, san))) = parsed.tbs_certificate().get_extension::<SubjectAltName>() else {
+        return Vec::new();
+    };
+    san.0
+        .iter()
+        .filter_map(|name| match name {
+            GeneralName::DnsName(dns) => Some(dns.as_str().to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Reads the public key out of a DER certificate (its SubjectPublicKeyInfo). Parsing only:
@@ -203,10 +249,30 @@ pub trait ResolvesServerCert: Send + Sync {
     ) -> Option<Arc<CertifiedKey>>;
 }
 
-/// The simplest resolver: a list of chains, the first of the wanted key type wins.
+/// A list of chains: among those of the wanted key type whose key can sign with one of the
+/// client's signature algorithms, the first issued for the SNI name wins, else the first
+/// (as OpenSSL and nginx pick between an RSA and an ECDSA certificate).
 impl ResolvesServerCert for Vec<Arc<CertifiedKey>> {
-    fn resolve(&self, _: &ClientHelloInfo<'_>, key_type: AuthKeyType) -> Option<Arc<CertifiedKey>> {
-        self.iter().find(|c| c.key_type() == key_type).cloned()
+    fn resolve(
+        &self,
+        hello: &ClientHelloInfo<'_>,
+        key_type: AuthKeyType,
+    ) -> Option<Arc<CertifiedKey>> {
+        let fits = |c: &&Arc<CertifiedKey>| {
+            c.key_type() == key_type
+                && c.key.schemes().iter().any(|s| {
+                    hello
+                        .signature_schemes
+                        .contains(&SignatureScheme::from(s.to_u16()))
+                })
+        };
+        let by_name = hello
+            .server_name
+            .and_then(|name| self.iter().filter(fits).find(|c| c.matches_name(name)));
+        by_name
+            .or_else(|| self.iter().find(fits))
+            .or_else(|| self.iter().find(|c| c.key_type() == key_type))
+            .cloned()
     }
 }
 

@@ -264,3 +264,29 @@ fn resumption_by_session_id_carries_the_client_identity() {
     assert_eq!(second.s.sent_messages.len(), 2);
     assert_eq!(second.c.sent_messages.len(), 2);
 }
+
+#[test]
+fn rfc6066_3_server_picks_the_certificate_for_the_sni_name() {
+    let resolver = Arc::new(vec![certified("server-ecdsa"), certified("server-other")]);
+    for (name, want) in [
+        ("localhost", "server-ecdsa.cert.der"),
+        ("other.example", "server-other.cert.der"),
+        ("api.other.example", "server-other.cert.der"),
+        ("unknown.example", "server-ecdsa.cert.der"),
+    ] {
+        let mut sc = server_config("server-ecdsa");
+        sc.cert_resolver = resolver.clone();
+        let cc = client_config();
+        let mut p = Pair::build(Arc::new(cc), Arc::new(sc), 9, Some(name), None, None);
+        p.run();
+        p.assert_ok();
+        assert_eq!(
+            p.client.summary().unwrap().peer_certificates[0].0,
+            fixture(want),
+            "SNI {name}"
+        );
+    }
+    assert!(certified("server-other").matches_name("x.other.example"));
+    assert!(!certified("server-other").matches_name("a.b.other.example"));
+    assert_eq!(certified("server-ecdsa").dns_names(), ["localhost"]);
+}
