@@ -179,6 +179,8 @@ impl CertificateError {
     }
 }
 
+impl std::error::Error for CertificateError {}
+
 impl fmt::Display for CertificateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

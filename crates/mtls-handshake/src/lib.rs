@@ -69,3 +69,6 @@ pub use session::{
 };
 pub use suites::{AuthKeyType, SupportedSuite};
 pub use transcript::Transcript;
+
+/// Alert descriptions (RFC 5246 7.2), for verifiers that build a [`CertificateError::Other`].
+pub use mtls_wire::AlertDescription;

@@ -1,0 +1,256 @@
+//! Certificate and CRL signature algorithms for rustls-webpki, implemented on
+//! mtls-crypto (RFC 5280 4.1.1.2; RFC 4055 for RSA-PSS; RFC 5758 3.2 for ECDSA).
+//!
+//! webpki matches a certificate's `signatureAlgorithm` against
+//! [`signature_alg_id`](SignatureVerificationAlgorithm::signature_alg_id) and the issuer's
+//! key against [`public_key_alg_id`](SignatureVerificationAlgorithm::public_key_alg_id),
+//! then hands over the raw `subjectPublicKey` bits. We wrap those back into a
+//! `SubjectPublicKeyInfo` and let [`VerifyingKey::from_spki_der`] apply mtls-crypto's key
+//! rules (RSA 2048..=8192 bits, P-256 points on the curve).
+//!
+//! Not supported (webpki reports `UnsupportedSignatureAlgorithm`, alert
+//! `unsupported_certificate`): ECDSA with SHA-384/512 or on P-384/P-521, Ed25519,
+//! and RSA-PSS keys (id-RSASSA-PSS `SubjectPublicKeyInfo`).
+
+use mtls_crypto::signature::{SignatureAlgorithm, VerifyingKey};
+use rustls_pki_types::{
+    AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm, alg_id,
+};
+
+use crate::der;
+
+/// One (key type, signature algorithm) pair that webpki can ask us to verify.
+#[derive(Debug)]
+struct MtlsAlgorithm {
+    public_key_alg_id: AlgorithmIdentifier,
+    signature_alg_id: AlgorithmIdentifier,
+    scheme: SignatureAlgorithm,
+}
+
+impl SignatureVerificationAlgorithm for MtlsAlgorithm {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        let spki = der::spki(self.public_key_alg_id.as_ref(), public_key);
+        let key = VerifyingKey::from_spki_der(&spki).map_err(|_| InvalidSignature)?;
+        key.verify(self.scheme, message, signature)
+            .map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        self.public_key_alg_id
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.signature_alg_id
+    }
+}
+
+/// `sha256WithRSAEncryption` without the NULL parameters RFC 4055 asks for: some CAs
+/// omit them (contents of the `AlgorithmIdentifier`: the OID only).
+const RSA_PKCS1_SHA256_ABSENT_PARAMS_ID: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
+]);
+/// `sha384WithRSAEncryption`, parameters absent.
+const RSA_PKCS1_SHA384_ABSENT_PARAMS_ID: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c,
+]);
+/// `sha512WithRSAEncryption`, parameters absent.
+const RSA_PKCS1_SHA512_ABSENT_PARAMS_ID: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d,
+]);
+
+/// RSA PKCS#1 v1.5 with SHA-256 (`sha256WithRSAEncryption`, RFC 4055 5).
+pub static RSA_PKCS1_SHA256: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: alg_id::RSA_PKCS1_SHA256,
+    scheme: SignatureAlgorithm::RsaPkcs1Sha256,
+};
+
+/// RSA PKCS#1 v1.5 with SHA-384 (`sha384WithRSAEncryption`, RFC 4055 5).
+pub static RSA_PKCS1_SHA384: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: alg_id::RSA_PKCS1_SHA384,
+    scheme: SignatureAlgorithm::RsaPkcs1Sha384,
+};
+
+/// RSA PKCS#1 v1.5 with SHA-512 (`sha512WithRSAEncryption`, RFC 4055 5).
+pub static RSA_PKCS1_SHA512: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: alg_id::RSA_PKCS1_SHA512,
+    scheme: SignatureAlgorithm::RsaPkcs1Sha512,
+};
+
+/// [`RSA_PKCS1_SHA256`] with the `AlgorithmIdentifier` parameters absent instead of NULL.
+pub static RSA_PKCS1_SHA256_ABSENT_PARAMS: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: RSA_PKCS1_SHA256_ABSENT_PARAMS_ID,
+    scheme: SignatureAlgorithm::RsaPkcs1Sha256,
+};
+
+/// [`RSA_PKCS1_SHA384`] with the `AlgorithmIdentifier` parameters absent instead of NULL.
+pub static RSA_PKCS1_SHA384_ABSENT_PARAMS: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: RSA_PKCS1_SHA384_ABSENT_PARAMS_ID,
+    scheme: SignatureAlgorithm::RsaPkcs1Sha384,
+};
+
+/// [`RSA_PKCS1_SHA512`] with the `AlgorithmIdentifier` parameters absent instead of NULL.
+pub static RSA_PKCS1_SHA512_ABSENT_PARAMS: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: RSA_PKCS1_SHA512_ABSENT_PARAMS_ID,
+    scheme: SignatureAlgorithm::RsaPkcs1Sha512,
+};
+
+/// RSASSA-PSS with SHA-256, MGF1-SHA-256, salt 32, by an rsaEncryption key (RFC 4055 3.1).
+pub static RSA_PSS_SHA256: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: alg_id::RSA_PSS_SHA256,
+    scheme: SignatureAlgorithm::RsaPssRsaeSha256,
+};
+
+/// RSASSA-PSS with SHA-384, MGF1-SHA-384, salt 48, by an rsaEncryption key.
+pub static RSA_PSS_SHA384: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: alg_id::RSA_PSS_SHA384,
+    scheme: SignatureAlgorithm::RsaPssRsaeSha384,
+};
+
+/// RSASSA-PSS with SHA-512, MGF1-SHA-512, salt 64, by an rsaEncryption key.
+pub static RSA_PSS_SHA512: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::RSA_ENCRYPTION,
+    signature_alg_id: alg_id::RSA_PSS_SHA512,
+    scheme: SignatureAlgorithm::RsaPssRsaeSha512,
+};
+
+/// ECDSA on P-256 with SHA-256 (`ecdsa-with-SHA256`, RFC 5758 3.2).
+pub static ECDSA_P256_SHA256: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::ECDSA_P256,
+    signature_alg_id: alg_id::ECDSA_SHA256,
+    scheme: SignatureAlgorithm::EcdsaSecp256r1Sha256,
+};
+
+/// Every algorithm above: what the verifiers in this crate accept in certificates and CRLs.
+pub static ALL: &[&dyn SignatureVerificationAlgorithm] = &[
+    ECDSA_P256_SHA256,
+    RSA_PSS_SHA256,
+    RSA_PSS_SHA384,
+    RSA_PSS_SHA512,
+    RSA_PKCS1_SHA256,
+    RSA_PKCS1_SHA384,
+    RSA_PKCS1_SHA512,
+    RSA_PKCS1_SHA256_ABSENT_PARAMS,
+    RSA_PKCS1_SHA384_ABSENT_PARAMS,
+    RSA_PKCS1_SHA512_ABSENT_PARAMS,
+];
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+    use mtls_crypto::DeterministicRng;
+    use mtls_crypto::signature::SigningKey;
+
+    const RSA_KEY: &[u8] = include_bytes!("../tests/vectors/keys/rsa-pkcs1.der");
+    const EC_KEY: &[u8] = include_bytes!("../tests/vectors/keys/ec-sec1.der");
+    const RSA_CERT: &[u8] = include_bytes!("../tests/vectors/pki/server-rsa.pem");
+    const EC_CERT: &[u8] = include_bytes!("../tests/vectors/pki/server-ecdsa.pem");
+
+    /// The SubjectPublicKeyInfo of the first certificate in `pem`
+    /// (Certificate -> TBSCertificate -> its 7th field).
+    fn cert_spki(pem: &[u8]) -> Vec<u8> {
+        let certs = crate::certs_from_pem(pem).unwrap();
+        let (c, _) = der::expect(certs[0].as_bytes(), der::SEQUENCE).unwrap();
+        let (tbs, _) = der::expect(c, der::SEQUENCE).unwrap();
+        let mut rest = tbs;
+        // [0] version, serialNumber, signature, issuer, validity, subject
+        for _ in 0..6 {
+            rest = der::read_tlv(rest).unwrap().2;
+        }
+        let (contents, _) = der::expect(rest, der::SEQUENCE).unwrap();
+        der::wrap(der::SEQUENCE, &[contents])
+    }
+
+    /// What webpki hands over: the BIT STRING contents after the unused-bits byte.
+    fn raw_public_key(spki: &[u8]) -> Vec<u8> {
+        let (outer, _) = der::expect(spki, der::SEQUENCE).unwrap();
+        let (_, rest) = der::expect(outer, der::SEQUENCE).unwrap();
+        let (bits, _) = der::expect(rest, der::BIT_STRING).unwrap();
+        assert_eq!(bits[0], 0);
+        bits[1..].to_vec()
+    }
+
+    #[test]
+    fn rebuilt_spki_equals_the_certificates() {
+        for (pem, alg) in [
+            (RSA_CERT, alg_id::RSA_ENCRYPTION),
+            (EC_CERT, alg_id::ECDSA_P256),
+        ] {
+            let spki = cert_spki(pem);
+            assert_eq!(der::spki(alg.as_ref(), &raw_public_key(&spki)), spki);
+        }
+    }
+
+    #[test]
+    fn every_algorithm_verifies_its_own_signature() {
+        let mut rng = DeterministicRng::from_seed([1; 32]);
+        let rsa = SigningKey::from_pkcs1_der(RSA_KEY).unwrap();
+        let ec = SigningKey::from_sec1_der(EC_KEY).unwrap();
+        let rsa_raw = raw_public_key(&cert_spki(RSA_CERT));
+        let ec_raw = raw_public_key(&cert_spki(EC_CERT));
+        let msg = b"tbsCertificate";
+        let cases: [(&dyn SignatureVerificationAlgorithm, SignatureAlgorithm); 10] = [
+            (RSA_PKCS1_SHA256, SignatureAlgorithm::RsaPkcs1Sha256),
+            (RSA_PKCS1_SHA384, SignatureAlgorithm::RsaPkcs1Sha384),
+            (RSA_PKCS1_SHA512, SignatureAlgorithm::RsaPkcs1Sha512),
+            (
+                RSA_PKCS1_SHA256_ABSENT_PARAMS,
+                SignatureAlgorithm::RsaPkcs1Sha256,
+            ),
+            (
+                RSA_PKCS1_SHA384_ABSENT_PARAMS,
+                SignatureAlgorithm::RsaPkcs1Sha384,
+            ),
+            (
+                RSA_PKCS1_SHA512_ABSENT_PARAMS,
+                SignatureAlgorithm::RsaPkcs1Sha512,
+            ),
+            (RSA_PSS_SHA256, SignatureAlgorithm::RsaPssRsaeSha256),
+            (RSA_PSS_SHA384, SignatureAlgorithm::RsaPssRsaeSha384),
+            (RSA_PSS_SHA512, SignatureAlgorithm::RsaPssRsaeSha512),
+            (ECDSA_P256_SHA256, SignatureAlgorithm::EcdsaSecp256r1Sha256),
+        ];
+        for (alg, scheme) in cases {
+            let (key, raw) = if scheme == SignatureAlgorithm::EcdsaSecp256r1Sha256 {
+                (&ec, &ec_raw)
+            } else {
+                (&rsa, &rsa_raw)
+            };
+            let sig = key.sign(scheme, msg, &mut rng).unwrap();
+            alg.verify_signature(raw, msg, &sig).unwrap();
+            let mut bad = sig.clone();
+            let last = bad.len() - 1;
+            bad[last] ^= 1;
+            assert!(alg.verify_signature(raw, msg, &bad).is_err());
+            assert!(alg.verify_signature(raw, b"other", &sig).is_err());
+            assert!(alg.verify_signature(&raw[1..], msg, &sig).is_err());
+        }
+        // A key of the other type never verifies.
+        let sig = ec
+            .sign(SignatureAlgorithm::EcdsaSecp256r1Sha256, msg, &mut rng)
+            .unwrap();
+        assert!(
+            RSA_PKCS1_SHA256
+                .verify_signature(&ec_raw, msg, &sig)
+                .is_err()
+        );
+        assert!(
+            ECDSA_P256_SHA256
+                .verify_signature(&rsa_raw, msg, &sig)
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! Chain validation with rustls-webpki: the server's chain on the client side, the client's
+//! chain on the server side (RFC 5280 6, RFC 5246 7.4.2 / 7.4.6).
+
+use core::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mtls_handshake::{
+    CertificateDer, CertificateError, ClientCertVerifier, DistinguishedName, ServerCertVerifier,
+};
+use rustls_pki_types::{ServerName, UnixTime};
+use webpki::{
+    CertRevocationList, EndEntityCert, ExpirationPolicy, KeyUsage, RevocationCheckDepth,
+    RevocationOptionsBuilder, UnknownStatusPolicy,
+};
+
+use crate::algorithms;
+use crate::crl::Crl;
+use crate::roots::RootStore;
+
+/// `certificate_unknown` (46, RFC 5246 7.2.2), for refusals none of the named
+/// [`CertificateError`] variants describe (the alert type comes through `From<u8>`).
+const CERTIFICATE_UNKNOWN: u8 = 46;
+
+/// What the two verifiers share: roots, CRLs and the revocation policy.
+#[derive(Clone)]
+struct ChainVerifier {
+    roots: Arc<RootStore>,
+    crls: Vec<Arc<Crl>>,
+    /// Check only the leaf against the CRLs, not the intermediates.
+    end_entity_only: bool,
+    /// A certificate whose issuer published no CRL passes.
+    allow_unknown_status: bool,
+    /// A CRL past its nextUpdate is an error.
+    enforce_crl_expiry: bool,
+}
+
+impl ChainVerifier {
+    fn new(roots: Arc<RootStore>) -> Self {
+        Self {
+            roots,
+            crls: Vec::new(),
+            end_entity_only: false,
+            allow_unknown_status: false,
+            enforce_crl_expiry: false,
+        }
+    }
+
+    /// Builds a path from `chain[0]` through the rest of `chain` to a root, valid at `now`
+    /// for `usage`, checked against the CRLs if there are any. Calls `check_leaf` on the
+    /// parsed leaf once the path is good.
+    fn verify(
+        &self,
+        chain: &[CertificateDer],
+        now: u64,
+        usage: KeyUsage,
+        check_leaf: impl FnOnce(&EndEntityCert<'_>) -> Result<(), CertificateError>,
+    ) -> Result<(), CertificateError> {
+        let (leaf, rest) = chain
+            .split_first()
+            .ok_or(CertificateError::BadCertificate)?;
+        let leaf = rustls_pki_types::CertificateDer::from(leaf.as_bytes());
+        let intermediates: Vec<rustls_pki_types::CertificateDer<'_>> = rest
+            .iter()
+            .map(|c| rustls_pki_types::CertificateDer::from(c.as_bytes()))
+            .collect();
+        let ee = EndEntityCert::try_from(&leaf).map_err(certificate_error)?;
+
+        let crls: Vec<&CertRevocationList<'_>> = self.crls.iter().map(|c| c.as_webpki()).collect();
+        let revocation = RevocationOptionsBuilder::new(&crls).ok().map(|b| {
+            b.with_depth(if self.end_entity_only {
+                RevocationCheckDepth::EndEntity
+            } else {
+                RevocationCheckDepth::Chain
+            })
+            .with_status_policy(if self.allow_unknown_status {
+                UnknownStatusPolicy::Allow
+            } else {
+                UnknownStatusPolicy::Deny
+            })
+            .with_expiration_policy(if self.enforce_crl_expiry {
+                ExpirationPolicy::Enforce
+            } else {
+                ExpirationPolicy::Ignore
+            })
+            .build()
+        });
+
+        ee.verify_for_usage(
+            algorithms::ALL,
+            self.roots.anchors(),
+            &intermediates,
+            UnixTime::since_unix_epoch(Duration::from_secs(now)),
+            usage,
+            revocation,
+            None,
+        )
+        .map_err(certificate_error)?;
+        check_leaf(&ee)
+    }
+}
+
+impl fmt::Debug for ChainVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChainVerifier")
+            .field("roots", &self.roots.len())
+            .field("crls", &self.crls.len())
+            .field("end_entity_only", &self.end_entity_only)
+            .field("allow_unknown_status", &self.allow_unknown_status)
+            .field("enforce_crl_expiry", &self.enforce_crl_expiry)
+            .finish()
+    }
+}
+
+/// Revocation settings shared by both verifiers' builder methods.
+macro_rules! revocation_methods {
+    () => {
+        /// Checks chains against these CRLs (RFC 5280 6.3), in addition to any given before.
+        /// By default every certificate of the chain (leaf and intermediates) must be
+        /// covered by a CRL from its issuer; see
+        /// [`allow_unknown_revocation_status`](Self::allow_unknown_revocation_status).
+        pub fn with_crls(mut self, crls: impl IntoIterator<Item = Crl>) -> Self {
+            self.inner.crls.extend(crls.into_iter().map(Arc::new));
+            self
+        }
+
+        /// Checks only the leaf against the CRLs, not the intermediate CAs.
+        pub fn only_check_end_entity_revocation(mut self) -> Self {
+            self.inner.end_entity_only = true;
+            self
+        }
+
+        /// Lets a certificate through when no CRL covers it (its issuer published none);
+        /// without this, such a chain is refused once any CRL is configured.
+        pub fn allow_unknown_revocation_status(mut self) -> Self {
+            self.inner.allow_unknown_status = true;
+            self
+        }
+
+        /// Refuses chains when a CRL that covers them is past its `nextUpdate`
+        /// (by default stale CRLs are still used).
+        pub fn enforce_crl_expiry(mut self) -> Self {
+            self.inner.enforce_crl_expiry = true;
+            self
+        }
+    };
+}
+
+/// Verifies a server's certificate chain on the client (RFC 5246 7.4.2, RFC 5280 6):
+/// a path to one of the roots, every certificate valid at `now`, the `id-kp-serverAuth`
+/// extended key usage on the leaf if it has an EKU extension (RFC 5280 4.2.1.12), the
+/// leaf valid for the DNS name or IP address connected to (RFC 6125; subjectAltName only,
+/// never the common name), and optionally the CRLs.
+#[derive(Clone, Debug)]
+pub struct WebPkiServerVerifier {
+    inner: ChainVerifier,
+}
+
+impl WebPkiServerVerifier {
+    /// Trusts the roots of `roots`.
+    pub fn new(roots: impl Into<Arc<RootStore>>) -> Self {
+        Self {
+            inner: ChainVerifier::new(roots.into()),
+        }
+    }
+
+    revocation_methods!();
+}
+
+impl ServerCertVerifier for WebPkiServerVerifier {
+    fn verify_server_cert(
+        &self,
+        chain: &[CertificateDer],
+        server_name: Option<&str>,
+        now: u64,
+    ) -> Result<(), CertificateError> {
+        let Some(name) = server_name else {
+            return Err(CertificateError::Other(
+                CERTIFICATE_UNKNOWN.into(),
+                "no server name was given, so the certificate's identity cannot be checked".into(),
+            ));
+        };
+        let not_valid = || CertificateError::NotValidForName(name.to_string());
+        let server_name = ServerName::try_from(name).map_err(|_| not_valid())?;
+        self.inner
+            .verify(chain, now, KeyUsage::server_auth(), |ee| {
+                ee.verify_is_valid_for_subject_name(&server_name)
+                    .map_err(|_| not_valid())
+            })
+    }
+}
+
+/// Verifies a client's certificate chain on the server (RFC 5246 7.4.6, RFC 5280 6):
+/// a path to one of the roots, validity at `now`, the `id-kp-clientAuth` extended key
+/// usage on the leaf if it has an EKU extension, and optionally the CRLs. Its roots'
+/// subjects are the CA names the server sends in CertificateRequest.
+#[derive(Clone, Debug)]
+pub struct WebPkiClientVerifier {
+    inner: ChainVerifier,
+    subjects: Vec<DistinguishedName>,
+}
+
+impl WebPkiClientVerifier {
+    /// Trusts the roots of `roots` and names them in CertificateRequest.
+    pub fn new(roots: impl Into<Arc<RootStore>>) -> Self {
+        let roots = roots.into();
+        Self {
+            subjects: roots.subjects(),
+            inner: ChainVerifier::new(roots),
+        }
+    }
+
+    /// Sends these CA names in CertificateRequest instead of the roots' subjects (for
+    /// example the intermediates clients are issued by, or none at all).
+    pub fn with_root_hint_subjects(mut self, subjects: Vec<DistinguishedName>) -> Self {
+        self.subjects = subjects;
+        self
+    }
+
+    revocation_methods!();
+}
+
+impl ClientCertVerifier for WebPkiClientVerifier {
+    fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
+        self.subjects.clone()
+    }
+
+    fn verify_client_cert(
+        &self,
+        chain: &[CertificateDer],
+        now: u64,
+    ) -> Result<(), CertificateError> {
+        self.inner
+            .verify(chain, now, KeyUsage::client_auth(), |_| Ok(()))
+    }
+}
+
+/// Maps a webpki refusal onto the handshake's [`CertificateError`] (and so onto its alert,
+/// RFC 5246 7.2.2).
+pub(crate) fn certificate_error(e: webpki::Error) -> CertificateError {
+    use webpki::Error as E;
+    #[allow(deprecated)]
+    match e {
+        E::UnknownIssuer => CertificateError::UnknownIssuer,
+        E::CertExpired { .. } | E::CertNotValidYet { .. } => CertificateError::Expired,
+        E::CertRevoked => CertificateError::Revoked,
+        E::CertNotValidForName(ctx) => {
+            CertificateError::NotValidForName(format!("{:?}", ctx.expected))
+        }
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+            CertificateError::InvalidPurpose
+        }
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | E::UnsupportedCertVersion
+        | E::UnsupportedCriticalExtension
+        | E::UnsupportedNameType => CertificateError::UnsupportedCertificate,
+        E::UnknownRevocationStatus => CertificateError::Other(
+            CERTIFICATE_UNKNOWN.into(),
+            "certificate revocation status unknown: no CRL from its issuer".into(),
+        ),
+        E::CrlExpired { .. } => CertificateError::Other(
+            CERTIFICATE_UNKNOWN.into(),
+            "the CRL that covers the certificate is past its nextUpdate".into(),
+        ),
+        E::InvalidCrlSignatureForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithm
+        | E::UnsupportedCrlSignatureAlgorithmContext(_)
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_)
+        | E::IssuerNotCrlSigner
+        | E::UnsupportedCrlVersion
+        | E::UnsupportedDeltaCrl
+        | E::UnsupportedIndirectCrl
+        | E::UnsupportedCrlIssuingDistributionPoint
+        | E::UnsupportedRevocationReason
+        | E::UnsupportedRevocationReasonsPartitioning
+        | E::InvalidCrlNumber => CertificateError::Other(
+            CERTIFICATE_UNKNOWN.into(),
+            format!("certificate revocation could not be checked: {e:?}"),
+        ),
+        E::MaximumSignatureChecksExceeded
+        | E::MaximumPathBuildCallsExceeded
+        | E::MaximumNameConstraintComparisonsExceeded
+        | E::MaximumPathDepthExceeded => CertificateError::Other(
+            CERTIFICATE_UNKNOWN.into(),
+            format!("certificate chain too complex to verify: {e:?}"),
+        ),
+        // Malformed DER, bad signatures, CA/end-entity confusion, path length and name
+        // constraint violations, distrusted keys: the chain itself is bad.
+        _ => CertificateError::BadCertificate,
+    }
+}

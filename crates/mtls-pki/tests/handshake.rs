@@ -1,0 +1,273 @@
+//! Full mutual-TLS handshakes, client against server in memory through the real record
+//! layer, with this crate's verifiers on both sides and keys loaded from files.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use mtls_crypto::DeterministicRng;
+use mtls_handshake::{
+    Action, ClientAuthPolicy, ClientConfig, ClientHandshake, FixedClock, HandshakeError, Input,
+    ServerConfig, ServerHandshake,
+};
+use mtls_pki::{Crl, RootStore, WebPkiClientVerifier, WebPkiServerVerifier, load_certified_key};
+use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
+use mtls_wire::alert::Alert;
+use mtls_wire::{AlertDescription, ContentType};
+
+/// One side: its record layer, what it wants to send, and how it ended.
+struct Endpoint {
+    reader: RecordReader,
+    writer: RecordWriter,
+    outgoing: Vec<u8>,
+    complete: bool,
+    error: Option<HandshakeError>,
+    alerts: Vec<Alert>,
+}
+
+impl Endpoint {
+    fn new() -> Self {
+        Self {
+            reader: RecordReader::new(),
+            writer: RecordWriter::new(),
+            outgoing: Vec::new(),
+            complete: false,
+            error: None,
+            alerts: Vec::new(),
+        }
+    }
+
+    fn apply(&mut self, actions: Vec<Action>) {
+        for a in actions {
+            match a {
+                Action::SendHandshake(m) => self
+                    .writer
+                    .write(ContentType::Handshake, &m, &mut self.outgoing)
+                    .unwrap(),
+                Action::SendChangeCipherSpec => self
+                    .writer
+                    .write(ContentType::ChangeCipherSpec, &[1], &mut self.outgoing)
+                    .unwrap(),
+                Action::InstallWriteKeys(k) => self.writer.install_encrypter(
+                    RecordEncrypter::new(k.algorithm, k.keys.key(), k.keys.iv()).unwrap(),
+                ),
+                Action::InstallReadKeys(k) => self.reader.install_decrypter(
+                    RecordDecrypter::new(k.algorithm, k.keys.key(), k.keys.iv()).unwrap(),
+                ),
+                Action::SendAlert(alert) => self.send_alert(&alert),
+                Action::Complete => self.complete = true,
+            }
+        }
+    }
+
+    fn send_alert(&mut self, alert: &Alert) {
+        let mut b = Vec::new();
+        alert.encode(&mut b);
+        self.writer
+            .write(ContentType::Alert, &b, &mut self.outgoing)
+            .unwrap();
+    }
+}
+
+/// Moves `from`'s bytes to `to` and lets `to` react; false if nothing moved.
+fn deliver(
+    from: &mut Endpoint,
+    to: &mut Endpoint,
+    handle: &mut dyn FnMut(Input<'_>) -> Result<Vec<Action>, HandshakeError>,
+) -> bool {
+    if from.outgoing.is_empty() || to.error.is_some() {
+        return false;
+    }
+    let bytes = std::mem::take(&mut from.outgoing);
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        let n = to.reader.push(rest);
+        rest = &rest[n..];
+        loop {
+            let result = match to.reader.next_event().unwrap() {
+                Some(Inbound::Handshake(m)) => {
+                    let m = m.to_vec();
+                    handle(Input::Handshake(&m))
+                }
+                Some(Inbound::ChangeCipherSpec) => handle(Input::ChangeCipherSpec),
+                Some(Inbound::Alert(a)) => {
+                    to.alerts.push(a);
+                    continue;
+                }
+                Some(Inbound::ApplicationData(_)) => continue,
+                None => break,
+            };
+            match result {
+                Ok(actions) => to.apply(actions),
+                Err(e) => {
+                    to.send_alert(&Alert::fatal(e.alert()));
+                    to.error = Some(e);
+                    return true;
+                }
+            }
+        }
+    }
+    true
+}
+
+struct Outcome {
+    client: Endpoint,
+    server: Endpoint,
+}
+
+fn run(client_config: ClientConfig, server_config: ServerConfig, name: &str) -> Outcome {
+    let (mut client, actions) = ClientHandshake::with_rng(
+        Arc::new(client_config),
+        Some(name),
+        Box::new(DeterministicRng::from_seed([1; 32])),
+    )
+    .unwrap();
+    let mut server = ServerHandshake::with_rng(
+        Arc::new(server_config),
+        Box::new(DeterministicRng::from_seed([2; 32])),
+    );
+    let (mut c, mut s) = (Endpoint::new(), Endpoint::new());
+    c.apply(actions);
+    for _ in 0..100 {
+        let a = deliver(&mut c, &mut s, &mut |i| server.handle(i));
+        let b = deliver(&mut s, &mut c, &mut |i| client.handle(i));
+        if !a && !b {
+            break;
+        }
+    }
+    Outcome {
+        client: c,
+        server: s,
+    }
+}
+
+fn configs(server_cert: &str, client_cert: &str) -> (ClientConfig, ServerConfig) {
+    let roots = Arc::new(RootStore::load(vector("pki/ca.pem")).unwrap());
+    let server_key = load_certified_key(
+        vector(&format!("pki/{server_cert}.pem")),
+        vector(&format!("pki/{server_cert}.key")),
+    )
+    .unwrap();
+    let mut sc = ServerConfig::new(Arc::new(vec![Arc::new(server_key)]));
+    sc.client_auth = ClientAuthPolicy::Required;
+    sc.client_verifier = Some(Arc::new(WebPkiClientVerifier::new(Arc::clone(&roots))));
+    sc.time = Arc::new(FixedClock(NOW));
+
+    let client_key = load_certified_key(
+        vector(&format!("pki/{client_cert}.pem")),
+        vector(&format!("pki/{client_cert}.key")),
+    )
+    .unwrap();
+    let mut cc = ClientConfig::new(Arc::new(WebPkiServerVerifier::new(roots)));
+    cc.cert_resolver = Some(Arc::new(Arc::new(client_key)));
+    cc.time = Arc::new(FixedClock(NOW));
+    (cc, sc)
+}
+
+#[test]
+fn mutual_tls_with_webpki_verifiers_on_both_sides() {
+    for (server, client) in [
+        ("server-ecdsa", "client-rsa"),
+        ("server-rsa", "client-ecdsa"),
+    ] {
+        for name in ["localhost", "127.0.0.1"] {
+            let (cc, sc) = configs(server, client);
+            let o = run(cc, sc, name);
+            assert_eq!(o.client.error, None, "{server}/{client}/{name}");
+            assert_eq!(o.server.error, None, "{server}/{client}/{name}");
+            assert!(o.client.complete && o.server.complete);
+        }
+    }
+}
+
+#[test]
+fn wrong_server_name_ends_with_bad_certificate() {
+    let (cc, sc) = configs("server-ecdsa", "client-ecdsa");
+    let o = run(cc, sc, "example.com");
+    let err = o.client.error.unwrap();
+    assert_eq!(err.alert(), AlertDescription::BadCertificate);
+    assert!(err.to_string().contains("example.com"), "{err}");
+    assert!(
+        o.server
+            .alerts
+            .iter()
+            .any(|a| a.description == AlertDescription::BadCertificate)
+    );
+}
+
+#[test]
+fn revoked_client_ends_with_certificate_revoked() {
+    // Revoke the fixture client certificate with a CRL signed by an rcgen CA that has
+    // the fixture CA's name and key.
+    let ca_key_pem = String::from_utf8(read("pki/ca.key")).unwrap();
+    let ca_key =
+        rcgen::KeyPair::from_pem_and_sign_algo(&ca_key_pem, &rcgen::PKCS_ECDSA_P256_SHA256)
+            .unwrap();
+    let mut ca_params = rcgen::CertificateParams::default();
+    ca_params.distinguished_name = rcgen::DistinguishedName::new();
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "mtls test CA");
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let client_cert =
+        load_certified_key(vector("pki/client-rsa.pem"), vector("pki/client-rsa.key")).unwrap();
+    let serial = x509_serial(&client_cert.chain[0].0);
+    let crl = rcgen::CertificateRevocationListParams {
+        this_update: rcgen::date_time_ymd(2026, 11, 28),
+        next_update: rcgen::date_time_ymd(2027, 11, 28),
+        crl_number: rcgen::SerialNumber::from(1u64),
+        issuing_distribution_point: None,
+        revoked_certs: vec![rcgen::RevokedCertParams {
+            serial_number: rcgen::SerialNumber::from_slice(&serial),
+            revocation_time: rcgen::date_time_ymd(2026, 11, 28),
+            reason_code: None,
+            invalidity_date: None,
+        }],
+        key_identifier_method: rcgen::KeyIdMethod::Sha256,
+    }
+    .signed_by(&issuer)
+    .unwrap();
+
+    let (cc, mut sc) = configs("server-ecdsa", "client-rsa");
+    let roots = RootStore::load(vector("pki/ca.pem")).unwrap();
+    sc.client_verifier = Some(Arc::new(
+        WebPkiClientVerifier::new(roots).with_crls([Crl::from_der(crl.der()).unwrap()]),
+    ));
+    let o = run(cc, sc, "localhost");
+    let err = o.server.error.unwrap();
+    assert_eq!(err.alert(), AlertDescription::CertificateRevoked, "{err}");
+    assert!(
+        o.client
+            .alerts
+            .iter()
+            .any(|a| a.description == AlertDescription::CertificateRevoked)
+    );
+}
+
+#[test]
+fn client_of_another_ca_ends_with_unknown_ca() {
+    let other = Ca::root("another CA", ecdsa_key());
+    let leaf = other.leaf(Usage::Client);
+    let key =
+        mtls_crypto::signature::SigningKey::from_pkcs8_der(leaf.key.serialized_der()).unwrap();
+    let ck = mtls_handshake::CertifiedKey::new(other.chain(&leaf), key).unwrap();
+    let (mut cc, sc) = configs("server-ecdsa", "client-ecdsa");
+    // The server names only the fixture CA, but this client offers its certificate anyway.
+    cc.cert_resolver = Some(Arc::new(Arc::new(ck)));
+    let o = run(cc, sc, "localhost");
+    assert_eq!(o.server.error.unwrap().alert(), AlertDescription::UnknownCa);
+}
+
+/// The serialNumber contents of a DER certificate (TBSCertificate's second field).
+fn x509_serial(cert: &[u8]) -> Vec<u8> {
+    use x509_cert::der::Decode;
+    let c = x509_cert::Certificate::from_der(cert).unwrap();
+    c.tbs_certificate().serial_number().as_bytes().to_vec()
+}
