@@ -193,11 +193,21 @@ fn fuzz_one(fuzz_dir: &Path, target: &str, seconds: u64, jobs: u32) -> Result<Fu
     let artifacts = fuzz_dir.join("artifacts").join(target);
     let before = count_files(&artifacts);
     let max_time = format!("-max_total_time={seconds}");
+    // New inputs go to a scratch corpus under fuzz/target (git-ignored); the committed seed
+    // corpus is read only, so a run never floods the tree.
+    let scratch = fuzz_dir.join("target").join("xtask-corpus").join(target);
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let scratch = scratch.display().to_string();
+    let seeds = fuzz_dir.join("corpus").join(target);
+    std::fs::create_dir_all(&seeds).map_err(|e| format!("{}: {e}", seeds.display()))?;
+    let seeds = seeds.display().to_string();
     let mut args = vec![
         "+nightly",
         "fuzz",
         "run",
         target,
+        scratch.as_str(),
+        seeds.as_str(),
         "--",
         max_time.as_str(),
         // Limits from the fuzzing issue: 1 s per input, 256 MiB of RSS.
@@ -211,8 +221,12 @@ fn fuzz_one(fuzz_dir: &Path, target: &str, seconds: u64, jobs: u32) -> Result<Fu
         args.push(&jobs_arg);
         args.push(&workers_arg);
     }
+    // AddressSanitizer keeps freed memory in a quarantine (256 MiB by default), which alone
+    // would trip the 256 MiB RSS limit; a smaller quarantine keeps the limit about our code.
+    let asan = std::env::var("ASAN_OPTIONS").unwrap_or_else(|_| "quarantine_size_mb=32".into());
     let out = Command::new("cargo")
         .args(&args)
+        .env("ASAN_OPTIONS", asan)
         .current_dir(fuzz_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

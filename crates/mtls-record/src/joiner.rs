@@ -57,6 +57,12 @@ impl HandshakeJoiner {
         self.buf.len() > self.start
     }
 
+    /// Bytes held: messages not yet handed out plus a partial one.
+    pub fn buffered(&mut self) -> usize {
+        self.discard_pending();
+        self.buf.len() - self.start
+    }
+
     /// Adds the plaintext fragment of one handshake record.
     pub fn push(&mut self, fragment: &[u8]) -> Result<(), RecordError> {
         self.discard_pending();

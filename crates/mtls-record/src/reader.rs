@@ -117,7 +117,7 @@ impl RecordReader {
 
     /// Bytes received but not yet handed out (records and partial handshake messages).
     pub fn buffered(&mut self) -> usize {
-        self.deframer.buffered() + usize::from(self.joiner.has_partial())
+        self.deframer.buffered() + self.joiner.buffered()
     }
 
     /// The next event, or `None` when more bytes are needed. After an error the connection
