@@ -11,6 +11,8 @@ use mtls_handshake::{
     ResolvesServerCert, ServerCertVerifier, ServerSessionCache, SuitePreference, TimeProvider,
 };
 
+use mtls_pki::{RootStore, WebPkiClientVerifier, WebPkiServerVerifier};
+
 use crate::error::Error;
 use crate::keylog::KeyLogFile;
 
@@ -181,6 +183,38 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Loads a certificate chain and its key from PEM or DER files.
+    pub fn certificate_files(
+        mut self,
+        chain: impl AsRef<std::path::Path>,
+        key: impl AsRef<std::path::Path>,
+    ) -> Self {
+        match (mtls_pki::load_certs(chain), mtls_pki::load_private_key(key)) {
+            (Ok(c), Ok(k)) => self.certificate(c, k),
+            (Err(e), _) | (_, Err(e)) => {
+                self.options.errors.push(e.to_string());
+                self
+            }
+        }
+    }
+
+    /// Requires a client certificate issued by one of `roots` (verified with rustls-webpki:
+    /// chain, validity, clientAuth usage); their names go into the CertificateRequest.
+    pub fn client_auth_required(self, roots: RootStore) -> Self {
+        self.client_auth(
+            ClientAuthPolicy::Required,
+            Arc::new(WebPkiClientVerifier::new(roots)),
+        )
+    }
+
+    /// Asks for a client certificate and verifies it against `roots` if one is given.
+    pub fn client_auth_optional(self, roots: RootStore) -> Self {
+        self.client_auth(
+            ClientAuthPolicy::Optional,
+            Arc::new(WebPkiClientVerifier::new(roots)),
+        )
+    }
+
     /// Picks certificates with your own logic (SNI-based, say) instead.
     pub fn cert_resolver(mut self, resolver: Arc<dyn ResolvesServerCert>) -> Self {
         self.resolver = Some(resolver);
@@ -259,7 +293,13 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Starts a builder; a verifier for the server's certificate is required.
+    /// Starts a builder that trusts server certificates issued by `roots` (verified with
+    /// rustls-webpki: chain, validity, serverAuth usage, and the name connected to).
+    pub fn with_roots(roots: RootStore) -> ClientConfigBuilder {
+        Self::builder(Arc::new(WebPkiServerVerifier::new(roots)))
+    }
+
+    /// Starts a builder with your own verifier for the server's certificate.
     pub fn builder(verifier: Arc<dyn ServerCertVerifier>) -> ClientConfigBuilder {
         ClientConfigBuilder {
             verifier,
@@ -299,6 +339,21 @@ impl ClientConfigBuilder {
                 .push(format!("client certificate: {}", e.reason())),
         }
         self
+    }
+
+    /// Loads the client certificate chain and key from PEM or DER files.
+    pub fn client_certificate_files(
+        mut self,
+        chain: impl AsRef<std::path::Path>,
+        key: impl AsRef<std::path::Path>,
+    ) -> Self {
+        match (mtls_pki::load_certs(chain), mtls_pki::load_private_key(key)) {
+            (Ok(c), Ok(k)) => self.client_certificate(c, k),
+            (Err(e), _) | (_, Err(e)) => {
+                self.options.errors.push(e.to_string());
+                self
+            }
+        }
     }
 
     /// Picks the client certificate with your own logic instead.

@@ -3,7 +3,52 @@
 //! `mtls` composes the layered crates of this workspace into the API most users want:
 //! [`ServerConfig`] / [`ClientConfig`] builders, sans-IO [`ServerConnection`] /
 //! [`ClientConnection`] (read_tls, process_new_packets, write_tls, reader, writer), and a
-//! blocking [`Stream`] / [`StreamOwned`] over any `Read + Write` transport.
+//! blocking [`Stream`] / [`StreamOwned`] over any `Read + Write` transport. Certificates are
+//! loaded and verified by [`pki`] (rustls-webpki path validation on mtls-crypto signatures).
+//!
+//! Depend on this crate to put mutual TLS between two services; depend on the layers
+//! (`mtls-wire`, `mtls-record`, `mtls-handshake`, ...) only to build something else on them.
+//!
+//! A server that requires client certificates and a client that presents one, talking over
+//! an in-memory pipe (a `TcpStream` works the same through [`StreamOwned`]):
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use mtls::pki::{certs_from_pem, private_key_from_pem, RootStore};
+//! use mtls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection};
+//!
+//! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../mtls-wire/tests/vectors/pki/");
+//! # let read = |f: &str| std::fs::read(format!("{dir}{f}")).unwrap();
+//! # let (ca, server_pem, server_key, client_pem, client_key) = (read("ca.pem"),
+//! #     read("server-ecdsa.pem"), read("server-ecdsa.key"), read("client-rsa.pem"), read("client-rsa.key"));
+//! let server = ServerConfig::builder()
+//!     .certificate(certs_from_pem(&server_pem)?, private_key_from_pem(&server_key)?)
+//!     .client_auth_required(RootStore::from_pem(&ca)?)
+//!     .build()?;
+//! let client = ClientConfig::with_roots(RootStore::from_pem(&ca)?)
+//!     .client_certificate(certs_from_pem(&client_pem)?, private_key_from_pem(&client_key)?)
+//!     .build()?;
+//!
+//! let mut s = ServerConnection::new(&server)?;
+//! let mut c = ClientConnection::new(&client, "localhost")?;
+//! c.writer().write_all(b"hello")?;
+//! while c.is_handshaking() || s.is_handshaking() || c.wants_write() || s.wants_write() {
+//!     let mut wire = Vec::new();
+//!     c.write_tls(&mut wire)?;
+//!     s.read_tls(&mut &wire[..])?;
+//!     s.process_new_packets()?;
+//!     let mut wire = Vec::new();
+//!     s.write_tls(&mut wire)?;
+//!     c.read_tls(&mut &wire[..])?;
+//!     c.process_new_packets()?;
+//! }
+//! let mut got = [0u8; 5];
+//! s.reader().read_exact(&mut got)?;
+//! assert_eq!(&got, b"hello");
+//! // The server knows who the client is.
+//! assert_eq!(s.peer_certificates().map(|c| c.len()), Some(1));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 
 mod config;
@@ -19,6 +64,9 @@ pub use connection::{ClientConnection, ServerConnection};
 pub use error::Error;
 pub use keylog::KeyLogFile;
 pub use stream::{Stream, StreamOwned, complete_io};
+
+/// Certificate and key loading, root stores, CRLs and the webpki verifiers.
+pub use mtls_pki as pki;
 
 pub use mtls_crypto::kx::NamedGroup;
 pub use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
