@@ -1,7 +1,12 @@
 //! Replays every stored fuzz input (seed corpora and crash artifacts under `fuzz/`) through the
 //! same functions the cargo-fuzz targets call, on the stable toolchain, so that CI catches a
 //! regression without nightly or libFuzzer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "../../../fuzz/src/lib.rs"]
 #[allow(dead_code, missing_docs)]
