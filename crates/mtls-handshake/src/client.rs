@@ -157,9 +157,10 @@ impl ClientHandshake {
             .fill(&mut self.common.client_random)
             .map_err(|e| crypto("client random", e))?;
 
-        // Resume the last session with this server, if we kept one.
+        // Resume the last session with this server, if we kept one. Sessions are kept by
+        // the name connected to, an IP address included (which is never sent as SNI).
         let now = config.time.now();
-        self.offered_session = match (&config.session_store, self.sni()) {
+        self.offered_session = match (&config.session_store, self.server_name.as_deref()) {
             (Some(store), Some(name)) => store.get(name, now),
             _ => None,
         };
@@ -570,8 +571,11 @@ impl ClientHandshake {
         let suite = *self.common.suite()?;
         if kind != Kind::Resumed
             && !self.session_id.is_empty()
-            && let (Some(store), Some(name), Some(master)) =
-                (&self.config.session_store, self.sni(), &self.common.master)
+            && let (Some(store), Some(name), Some(master)) = (
+                &self.config.session_store,
+                self.server_name.as_deref(),
+                &self.common.master,
+            )
         {
             store.put(
                 name,

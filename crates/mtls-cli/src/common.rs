@@ -1,0 +1,185 @@
+//! Small helpers shared by `mtls server`, `mtls client` and `mtls decode`: certificate
+//! subjects, ALPN lists, error text, code-point names and a description of a connection.
+
+use std::io;
+
+use mtls::{ConnectionCommon, HandshakeKind};
+use x509_cert::der::Decode;
+
+use crate::names;
+
+/// The subject of a DER certificate, as `CN=..., O=...`; `None` if it does not parse.
+pub fn subject(der: &[u8]) -> Option<String> {
+    x509_cert::Certificate::from_der(der)
+        .ok()
+        .map(|c| name_text(c.tbs_certificate().subject()))
+}
+
+/// A DER distinguished name (as a CertificateRequest carries them), as `CN=...`.
+pub fn dn(der: &[u8]) -> Option<String> {
+    x509_cert::name::Name::from_der(der)
+        .ok()
+        .map(|n| name_text(&n))
+}
+
+/// A name in the order of its encoding, as OpenSSL prints it (`CN=localhost, O=...`),
+/// rather than in RFC 4514's reversed order.
+fn name_text(name: &x509_cert::name::Name) -> String {
+    let rdns: Vec<String> = name.iter_rdn().map(ToString::to_string).collect();
+    rdns.join(", ")
+}
+
+/// A comma-separated ALPN list (`h2,http/1.1`) as protocol names.
+pub fn alpn_list(list: &str) -> Result<Vec<Vec<u8>>, String> {
+    let protocols: Vec<Vec<u8>> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.as_bytes().to_vec())
+        .collect();
+    if protocols.is_empty() {
+        return Err(format!("--alpn {list:?} names no protocol"));
+    }
+    if let Some(p) = protocols.iter().find(|p| p.len() > 255) {
+        return Err(format!(
+            "ALPN protocol name longer than 255 bytes: {}",
+            String::from_utf8_lossy(p)
+        ));
+    }
+    Ok(protocols)
+}
+
+/// The text of an I/O error; for a TLS failure this is the facade's own message, which says
+/// what went wrong and which alert was sent or received, in words.
+pub fn io_text(e: &io::Error) -> String {
+    match e.get_ref() {
+        Some(inner) => inner.to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// True for the error a socket read timeout gives.
+pub fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// `CamelCase` to `snake_case`, the spelling of the RFCs (`UnknownCa` -> `unknown_ca`).
+pub fn snake(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in camel.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The name of a code point from its `Debug` form, or `None` for an `Unknown(..)` one.
+pub fn known<T: std::fmt::Debug>(v: &T) -> Option<String> {
+    let d = format!("{v:?}");
+    if d.starts_with("Unknown(") {
+        None
+    } else {
+        Some(d)
+    }
+}
+
+/// What a connection negotiated, for the one-line summaries and the HTTP page.
+pub struct Info {
+    /// The peer's leaf certificate subject (`None`: no certificate).
+    pub peer: Option<String>,
+    /// The suite, IANA name.
+    pub suite: String,
+    /// Resumed (abbreviated) or full.
+    pub resumed: bool,
+    /// The handshake kind.
+    pub kind: Option<HandshakeKind>,
+    /// ALPN protocol agreed on.
+    pub alpn: Option<String>,
+    /// SNI name.
+    pub sni: Option<String>,
+    /// Extended master secret.
+    pub ems: bool,
+}
+
+impl Info {
+    /// Reads what `conn` negotiated (after its handshake).
+    pub fn of(conn: &ConnectionCommon) -> Self {
+        let peer = conn.peer_certificates().and_then(|chain| {
+            chain.first().map(|leaf| {
+                subject(leaf.as_bytes()).unwrap_or_else(|| {
+                    format!(
+                        "(certificate of {} bytes that does not parse)",
+                        leaf.as_bytes().len()
+                    )
+                })
+            })
+        });
+        Self {
+            peer,
+            suite: conn
+                .negotiated_cipher_suite()
+                .map_or_else(|| "(none)".to_string(), |s| names::iana(&s).to_string()),
+            resumed: conn.is_resumed().unwrap_or(false),
+            kind: conn.handshake_kind(),
+            alpn: conn
+                .alpn_protocol()
+                .map(|p| String::from_utf8_lossy(p).into_owned()),
+            sni: conn.server_name().map(str::to_string),
+            ems: conn.extended_master_secret().unwrap_or(false),
+        }
+    }
+
+    /// `full` or `resumed`.
+    pub fn full_or_resumed(&self) -> &'static str {
+        if self.resumed { "resumed" } else { "full" }
+    }
+
+    /// The peer subject, or what to say when there is none.
+    pub fn peer_or(&self, none: &str) -> String {
+        self.peer.clone().unwrap_or_else(|| none.to_string())
+    }
+
+    /// Whether a client certificate was requested and sent (as the handshake kind says).
+    pub fn client_cert_status(&self) -> &'static str {
+        match self.kind {
+            Some(HandshakeKind::FullEcdheClientCert | HandshakeKind::FullRsaClientCert) => "sent",
+            Some(HandshakeKind::FullEcdheNoClientCert | HandshakeKind::FullRsaNoClientCert) => {
+                "requested, none sent"
+            }
+            Some(HandshakeKind::FullEcdhe | HandshakeKind::FullRsa) => "not requested",
+            Some(HandshakeKind::Resumed) => "as in the resumed session",
+            None => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_and_known_names() {
+        assert_eq!(snake("UnknownCa"), "unknown_ca");
+        assert_eq!(snake("ServerName"), "server_name");
+        assert_eq!(known(&mtls_wire::NamedGroup::X25519), Some("X25519".into()));
+        assert_eq!(known(&mtls_wire::NamedGroup::from(0x1234)), None);
+    }
+
+    #[test]
+    fn alpn_lists() {
+        assert_eq!(
+            alpn_list("h2, http/1.1").ok(),
+            Some(vec![b"h2".to_vec(), b"http/1.1".to_vec()])
+        );
+        assert!(alpn_list(" , ").is_err());
+    }
+}

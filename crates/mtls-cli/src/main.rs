@@ -1,0 +1,59 @@
+//! The `mtls` command: a demo of the mutual-TLS handshake, an echo server and a client for
+//! testing real peers, a throwaway PKI generator, and a decoder of raw TLS bytes.
+#![forbid(unsafe_code)]
+
+mod certs;
+mod client;
+mod common;
+mod decode;
+mod demo;
+mod names;
+mod server;
+mod throwaway;
+mod trace;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "mtls",
+    version,
+    about = "Mutual TLS 1.2: demo, server, client, certs, decode"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a full mutually authenticated handshake on 127.0.0.1 and show it, message by message.
+    Demo(demo::Args),
+    /// An echo server (or an HTTP status page with --http) that can require client certificates.
+    Server(server::Args),
+    /// Connect, send stdin, print what comes back.
+    Client(client::Args),
+    /// Write a throwaway CA, server and client certificate with keys.
+    Certs(certs::Args),
+    /// Print every record and plaintext handshake message of one direction of a connection.
+    Decode(decode::Args),
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Demo(a) => demo::run(a),
+        Command::Server(a) => server::run(a),
+        Command::Client(a) => client::run(a),
+        Command::Certs(a) => certs::run(a),
+        Command::Decode(a) => decode::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mtls: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
