@@ -4,6 +4,9 @@
 //!   clippy with warnings as errors, and the whole test suite (unit, integration, doc tests).
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets under `fuzz/`
 //!   for N seconds each on the nightly toolchain and prints one table of the results.
+//! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
+//!   beside rustls and the raw primitives, one table, written to docs/BENCHMARKS.md (not with
+//!   `--quick`, a smoke run of under a minute).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -33,6 +36,15 @@ enum Task {
         /// Targets to run; all targets when empty.
         targets: Vec<String>,
     },
+    /// Benchmarks: mtls beside rustls and the raw primitives, one table (docs/BENCHMARKS.md).
+    Bench {
+        /// A smoke run of under a minute; prints the table without writing the document.
+        #[arg(long)]
+        quick: bool,
+        /// Do not write docs/BENCHMARKS.md.
+        #[arg(long)]
+        no_doc: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -45,6 +57,7 @@ fn main() -> ExitCode {
             jobs,
             targets,
         } => fuzz(&root, seconds, jobs, targets),
+        Task::Bench { quick, no_doc } => bench(&root, quick, no_doc),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,6 +110,32 @@ fn ci(root: &Path) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Builds both mtls-bench binaries (the timed one and the heap one it runs as a child) in
+/// release mode, then runs the timed one.
+fn bench(root: &Path, quick: bool, no_doc: bool) -> Result<(), String> {
+    run(
+        root,
+        "cargo",
+        &["build", "--release", "-p", "mtls-bench", "--bins"],
+    )?;
+    let mut args = vec![
+        "run",
+        "--release",
+        "-p",
+        "mtls-bench",
+        "--bin",
+        "mtls-bench",
+        "--",
+    ];
+    if quick {
+        args.push("--quick");
+    }
+    if no_doc {
+        args.push("--no-doc");
+    }
+    run(root, "cargo", &args)
 }
 
 /// True when `cargo +nightly` works; cargo-fuzz needs nightly for `-Zsanitizer`.

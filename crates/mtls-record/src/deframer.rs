@@ -8,6 +8,9 @@ use mtls_wire::record::RecordHeader;
 use crate::error::RecordError;
 use crate::limits::{HEADER_LEN, MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT_LEN, MAX_RECORD_LEN};
 
+/// The buffer's size at the first read: a handshake flight's records usually fit.
+pub const INITIAL_LEN: usize = 4096;
+
 /// One complete record in the deframer's buffer: its header and where its fragment lies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordSpan {
@@ -17,13 +20,18 @@ pub struct RecordSpan {
     pub fragment: Range<usize>,
 }
 
-/// A receive buffer of exactly one maximum-size record (2^14 + 2048 + 5 bytes), allocated once.
+/// A receive buffer of at most one maximum-size record (2^14 + 2048 + 5 bytes).
 ///
 /// It accepts bytes only while they may still be part of the next record, so a peer can never
 /// make it hold more than one record: that is the memory bound of the read side (plus the
 /// handshake reassembly buffer, see [`HandshakeJoiner`](crate::HandshakeJoiner)).
+///
+/// The buffer starts empty and grows on demand ([`INITIAL_LEN`] at the first read, then to the
+/// length the next record's header announces), never beyond one maximum-size record: a
+/// connection that only ever sees handshake-sized records does not pay for 18 KiB up front
+/// (mtls-bench's heap rows; rustls grows its buffer the same way).
 pub struct Deframer {
-    buf: Box<[u8]>,
+    buf: Vec<u8>,
     /// Start of unconsumed bytes.
     start: usize,
     /// End of received bytes.
@@ -42,7 +50,7 @@ impl Deframer {
     /// An empty deframer with its one-record buffer.
     pub fn new() -> Self {
         Self {
-            buf: vec![0u8; MAX_RECORD_LEN].into_boxed_slice(),
+            buf: Vec::new(),
             start: 0,
             end: 0,
             pending_discard: 0,
@@ -68,6 +76,16 @@ impl Deframer {
         }
     }
 
+    /// Frees the buffer if it holds nothing (it is allocated again by the next read).
+    pub fn release_if_empty(&mut self) {
+        self.discard_pending();
+        if self.start == self.end {
+            self.buf = Vec::new();
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+
     /// Moves unconsumed bytes to the front so that a whole record fits after them.
     fn compact(&mut self) {
         if self.start > 0 {
@@ -77,10 +95,26 @@ impl Deframer {
         }
     }
 
-    /// Room left for incoming bytes.
+    /// Bytes from `start` that the next record needs: its whole length once its header is
+    /// here (capped at the maximum), else [`INITIAL_LEN`].
+    fn wanted_len(&self) -> usize {
+        match self.buf.get(self.start + 3..self.start + HEADER_LEN) {
+            Some(&[hi, lo]) if self.end - self.start >= HEADER_LEN => (HEADER_LEN
+                + usize::from(u16::from_be_bytes([hi, lo])))
+            .clamp(INITIAL_LEN, MAX_RECORD_LEN),
+            _ => INITIAL_LEN,
+        }
+    }
+
+    /// Room left for incoming bytes (growing the buffer if the next record needs it).
     pub fn space(&mut self) -> &mut [u8] {
         self.discard_pending();
-        if self.buf.len() - self.end < MAX_RECORD_LEN / 2 {
+        let wanted = self.wanted_len();
+        if self.buf.len() < wanted {
+            self.compact();
+            self.buf.resize(wanted, 0);
+        }
+        if self.buf.len() - self.end < self.buf.len().min(MAX_RECORD_LEN) / 2 {
             self.compact();
         }
         self.buf.get_mut(self.end..).unwrap_or_default()
@@ -94,14 +128,22 @@ impl Deframer {
     /// Copies as much of `data` as fits and returns how many bytes were taken; the caller
     /// offers the rest again after taking records out.
     pub fn push(&mut self, data: &[u8]) -> usize {
-        let space = self.space();
-        let n = space.len().min(data.len());
-        space
-            .iter_mut()
-            .zip(data)
-            .for_each(|(dst, src)| *dst = *src);
-        self.filled(n);
-        n
+        let mut taken = 0;
+        // Twice at most: once the header is in, the buffer may grow to the whole record.
+        loop {
+            let rest = data.get(taken..).unwrap_or_default();
+            let space = self.space();
+            let n = space.len().min(rest.len());
+            if n == 0 {
+                return taken;
+            }
+            space
+                .iter_mut()
+                .zip(rest)
+                .for_each(|(dst, src)| *dst = *src);
+            self.filled(n);
+            taken += n;
+        }
     }
 
     /// Reads from `rd` into the buffer once (for blocking or non-blocking sockets).
@@ -275,6 +317,23 @@ mod tests {
                 "type {typ}"
             );
         }
+    }
+
+    #[test]
+    fn grows_to_the_announced_record_and_releases_when_empty() {
+        let mut d = Deframer::new();
+        assert!(d.buffer().is_empty());
+        let rec = record(23, &[7u8; 10_000]);
+        assert_eq!(d.push(&rec), rec.len());
+        assert!(d.buffer().len() >= rec.len() && d.buffer().len() <= MAX_RECORD_LEN);
+        let span = d.next_record(true).unwrap().unwrap();
+        assert_eq!(span.fragment.len(), 10_000);
+        d.release_if_empty();
+        assert!(d.buffer().is_empty());
+        // Partly received: kept.
+        d.push(&rec[..100]);
+        d.release_if_empty();
+        assert_eq!(d.buffered(), 100);
     }
 
     #[test]

@@ -50,6 +50,13 @@ impl HandshakeJoiner {
         }
     }
 
+    /// Frees the buffer if it holds nothing (it is allocated again by the next push).
+    pub fn release_if_empty(&mut self) {
+        if self.buffered() == 0 {
+            self.buf = Vec::new();
+        }
+    }
+
     /// True when part of a message is buffered: then only more handshake records may follow
     /// (anything else is [`RecordError::InterleavedRecord`]).
     pub fn has_partial(&mut self) -> bool {

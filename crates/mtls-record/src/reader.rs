@@ -98,6 +98,13 @@ impl RecordReader {
         !self.deframer.space().is_empty()
     }
 
+    /// Frees the receive and reassembly buffers if they hold nothing, e.g. once the handshake
+    /// is over, so that an idle connection keeps no buffer; the next read allocates again.
+    pub fn release_idle_buffers(&mut self) {
+        self.deframer.release_if_empty();
+        self.joiner.release_if_empty();
+    }
+
     /// Requires every further record to carry `version` (call once the version is negotiated;
     /// RFC 5246 Appendix E.1 allows other values only in the first ClientHello records).
     pub fn set_expected_version(&mut self, version: ProtocolVersion) {

@@ -18,6 +18,9 @@ use crate::error::Error;
 /// connection stops decrypting (and stops reading from the socket) until it does.
 const MAX_RECEIVED_PLAINTEXT: usize = 64 * 1024;
 
+/// Send and receive buffers keep at most this capacity once emptied.
+const IDLE_BUFFER_CAPACITY: usize = 1024;
+
 /// The handshake inside a connection, client or server.
 pub(crate) trait Machine: Send {
     fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
@@ -118,9 +121,14 @@ impl ConnectionCommon {
         let n = wr.write(pending)?;
         self.tls_out_sent += n;
         if self.tls_out_sent >= self.tls_out.len() {
-            // Everything sent: reuse the buffer from the start, keeping its capacity.
+            // Everything sent: reuse the buffer from the start, keeping a small capacity; a
+            // large one (after a 16 KiB record) is released so that an idle connection does
+            // not hold it (mtls-bench's heap rows; one allocation per large write instead).
             self.tls_out.clear();
             self.tls_out_sent = 0;
+            if self.tls_out.capacity() > IDLE_BUFFER_CAPACITY {
+                self.tls_out = Vec::new();
+            }
         }
         Ok(n)
     }
@@ -211,6 +219,8 @@ impl ConnectionCommon {
                 Action::SendAlert(alert) => self.queue_alert(alert),
                 Action::Complete => {
                     self.handshake_done = true;
+                    // The handshake's receive buffers are not needed by an idle connection.
+                    self.reader.release_idle_buffers();
                     let early = std::mem::take(&mut self.plaintext_out);
                     self.write_record(ContentType::ApplicationData, &early)?;
                 }
@@ -339,9 +349,13 @@ impl Read for Reader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let c = &mut *self.conn;
         if !c.plaintext_in.is_empty() {
-            let n = buf.len().min(c.plaintext_in.len());
-            for (dst, src) in buf.iter_mut().zip(c.plaintext_in.drain(..n)) {
-                *dst = src;
+            // std's `Read for VecDeque<u8>` copies the ring buffer's (at most two) contiguous
+            // halves with memcpy; a byte-by-byte drain took half the time of a bulk transfer
+            // (mtls-bench, docs/BENCHMARKS.md).
+            let n = c.plaintext_in.read(buf)?;
+            if c.plaintext_in.is_empty() && c.plaintext_in.capacity() > IDLE_BUFFER_CAPACITY {
+                // All read: release a large buffer, as write_tls does.
+                c.plaintext_in = VecDeque::new();
             }
             return Ok(n);
         }

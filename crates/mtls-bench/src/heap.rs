@@ -1,0 +1,251 @@
+//! Heap per side, through a counting global allocator ([`peak_alloc`]: bytes live, and a
+//! resettable peak). The allocator is installed only by the `mtls-bench-heap` binary (and
+//! this crate's heap test), so the timed binary runs on the plain system allocator.
+//!
+//! Every call made on one side's connection is metered: the bytes it leaves allocated are
+//! that side's, and the peak inside the call, on top of what that side already held, is a
+//! candidate for that side's peak. The connection objects are boxed so that their own size
+//! counts too. Session caches are off on both sides (the connections alone are measured),
+//! and one untimed, unmetered pass runs first so that lazily built tables are not counted.
+
+use peak_alloc::PeakAlloc;
+
+use crate::Result;
+use crate::pump::{Probe, Role, Stack, Wire, handshake, transfer};
+use crate::setup::{Kind, StackId, mtls_configs, rustls_configs};
+
+/// Reads the counters that the installed [`PeakAlloc`] keeps.
+const METER: PeakAlloc = PeakAlloc;
+
+/// The handshake kinds whose heap is measured.
+pub const KINDS: [Kind; 2] = [Kind::EcdheEcdsaP256, Kind::EcdheRsa];
+
+/// What is measured per side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Bytes live once the handshake completed.
+    LiveAfterHandshake,
+    /// Bytes live after one 16 KiB record each way.
+    LiveAfterRecords,
+    /// The most bytes live at any moment of the handshake.
+    PeakDuringHandshake,
+}
+
+impl Metric {
+    /// All, in table order.
+    pub const ALL: [Metric; 3] = [
+        Metric::LiveAfterHandshake,
+        Metric::LiveAfterRecords,
+        Metric::PeakDuringHandshake,
+    ];
+
+    /// A short identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::LiveAfterHandshake => "live-after-handshake",
+            Self::LiveAfterRecords => "live-after-16k-each-way",
+            Self::PeakDuringHandshake => "peak-during-handshake",
+        }
+    }
+
+    /// The table label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::LiveAfterHandshake => "live after the handshake",
+            Self::LiveAfterRecords => "live after 16 KiB each way",
+            Self::PeakDuringHandshake => "peak during the handshake",
+        }
+    }
+}
+
+fn role_id(role: Role) -> &'static str {
+    match role {
+        Role::Client => "client",
+        Role::Server => "server",
+    }
+}
+
+/// One measured figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeapLine {
+    /// Which stack.
+    pub stack: StackId,
+    /// Which handshake.
+    pub kind: Kind,
+    /// Which side.
+    pub role: Role,
+    /// What.
+    pub metric: Metric,
+    /// Bytes.
+    pub bytes: i64,
+}
+
+impl HeapLine {
+    /// One line of the heap binary's output.
+    pub fn to_line(&self) -> String {
+        format!(
+            "heap {} {} {} {} {}",
+            self.stack.name(),
+            self.kind.id(),
+            role_id(self.role),
+            self.metric.id(),
+            self.bytes
+        )
+    }
+
+    /// Reads [`HeapLine::to_line`]'s output; `None` for any other line.
+    pub fn parse(line: &str) -> Option<Self> {
+        let mut w = line.split_whitespace();
+        if w.next()? != "heap" {
+            return None;
+        }
+        let stack = w.next()?;
+        let stack = *StackId::ALL.iter().find(|s| s.name() == stack)?;
+        let kind = w.next()?;
+        let kind = *Kind::ALL.iter().find(|k| k.id() == kind)?;
+        let role = match w.next()? {
+            "client" => Role::Client,
+            "server" => Role::Server,
+            _ => return None,
+        };
+        let metric = w.next()?;
+        let metric = *Metric::ALL.iter().find(|m| m.id() == metric)?;
+        let bytes = w.next()?.parse().ok()?;
+        Some(Self {
+            stack,
+            kind,
+            role,
+            metric,
+            bytes,
+        })
+    }
+}
+
+/// Meters every call per side.
+#[derive(Default)]
+struct HeapProbe {
+    /// Bytes held, client then server.
+    live: [i64; 2],
+    /// Peak bytes held, client then server.
+    peak: [i64; 2],
+}
+
+fn idx(role: Role) -> usize {
+    match role {
+        Role::Client => 0,
+        Role::Server => 1,
+    }
+}
+
+impl Probe for HeapProbe {
+    fn on<R>(&mut self, role: Role, f: impl FnOnce() -> R) -> R {
+        METER.reset_peak_usage();
+        let start = METER.current_usage() as i64;
+        let r = f();
+        let end = METER.current_usage() as i64;
+        let peak_in_call = METER.peak_usage() as i64 - start;
+        let i = idx(role);
+        if let (Some(live), Some(peak)) = (self.live.get_mut(i), self.peak.get_mut(i)) {
+            *peak = (*peak).max(*live + peak_in_call);
+            *live += end - start;
+        }
+        r
+    }
+}
+
+impl HeapProbe {
+    fn live(&self, role: Role) -> i64 {
+        self.live.get(idx(role)).copied().unwrap_or(0)
+    }
+    fn peak(&self, role: Role) -> i64 {
+        self.peak.get(idx(role)).copied().unwrap_or(0)
+    }
+}
+
+/// Fails unless the counting allocator is the global allocator.
+pub fn check_allocator() -> Result<()> {
+    let before = METER.current_usage();
+    let v = std::hint::black_box(vec![1u8; 4096]);
+    let during = METER.current_usage();
+    drop(v);
+    if during < before + 4096 {
+        return Err(
+            "the counting allocator is not installed (run the mtls-bench-heap binary)".into(),
+        );
+    }
+    Ok(())
+}
+
+/// One connection pair's heap per side, for a stack.
+pub fn profile<S: Stack>(stack: &S) -> Result<[(Role, Metric, i64); 6]> {
+    check_allocator()?;
+    let mut wire = Wire::default();
+    let mut p = HeapProbe::default();
+    let mut c = p.on(Role::Client, || stack.client().map(Box::new))?;
+    let mut s = p.on(Role::Server, || stack.server().map(Box::new))?;
+    handshake(&mut c, &mut s, &mut p, &mut wire)?;
+    let after_hs = (p.live(Role::Client), p.live(Role::Server));
+    let peak = (p.peak(Role::Client), p.peak(Role::Server));
+    let piece = vec![0x5a_u8; 16 * 1024];
+    let mut got = transfer(
+        &mut c,
+        (Role::Client, Role::Server),
+        &mut s,
+        &mut p,
+        &mut wire,
+        &piece,
+        1,
+    )?;
+    got += transfer(
+        &mut s,
+        (Role::Server, Role::Client),
+        &mut c,
+        &mut p,
+        &mut wire,
+        &piece,
+        1,
+    )?;
+    if got != 2 * piece.len() {
+        return Err(format!("heap: {got} bytes arrived of {}", 2 * piece.len()).into());
+    }
+    let after_records = (p.live(Role::Client), p.live(Role::Server));
+    p.on(Role::Server, || drop(s));
+    p.on(Role::Client, || drop(c));
+    Ok([
+        (Role::Client, Metric::LiveAfterHandshake, after_hs.0),
+        (Role::Server, Metric::LiveAfterHandshake, after_hs.1),
+        (Role::Client, Metric::LiveAfterRecords, after_records.0),
+        (Role::Server, Metric::LiveAfterRecords, after_records.1),
+        (Role::Client, Metric::PeakDuringHandshake, peak.0),
+        (Role::Server, Metric::PeakDuringHandshake, peak.1),
+    ])
+}
+
+/// Every heap figure: each stack, each kind in [`KINDS`], after one unmetered warm-up.
+pub fn measure_all() -> Result<Vec<HeapLine>> {
+    let mut out = Vec::new();
+    for kind in KINDS {
+        let spec = kind.spec().without_caches();
+        let ours = mtls_configs(&spec)?;
+        let theirs = rustls_configs(&spec)?;
+        // Warm-up: lazily initialised tables (p256's, ring's CPU features) are not per
+        // connection.
+        profile(&ours)?;
+        profile(&theirs)?;
+        for (stack, figures) in [
+            (StackId::Mtls, profile(&ours)?),
+            (StackId::Rustls, profile(&theirs)?),
+        ] {
+            for (role, metric, bytes) in figures {
+                out.push(HeapLine {
+                    stack,
+                    kind,
+                    role,
+                    metric,
+                    bytes,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,29 @@
+//! The benchmark harness behind `cargo xtask bench`: mtls beside rustls (0.23, ring provider)
+//! and beside the raw RustCrypto primitives, on one thread, client and server in the same
+//! process with the bytes passed in memory.
+//!
+//! - [`setup`]: the certificates (the handshake test fixtures, the same for both stacks) and
+//!   the configurations of each stack for each handshake kind and cipher.
+//! - [`pump`]: one trait over both stacks' sans-IO connections and the loops that move bytes.
+//! - [`work`]: the timed workloads: full and resumed handshakes, bulk transfer.
+//! - [`floor`]: the public-key operations each handshake must do, and raw AEAD, timed alone.
+//! - [`heap`]: heap per side through the counting allocator (the `mtls-bench-heap` binary).
+//! - [`run`]: the driver that interleaves the trials; [`stats`] and [`report`]: medians,
+//!   the table and the document.
+//!
+//! Every function here is also run once with tiny sizes by the crate's tests.
+
+pub mod floor;
+pub mod heap;
+pub mod pump;
+pub mod report;
+pub mod run;
+pub mod setup;
+pub mod stats;
+pub mod work;
+
+/// Every error of the harness, as text: a benchmark stops at the first one.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// The harness's result type.
+pub type Result<T> = std::result::Result<T, Error>;

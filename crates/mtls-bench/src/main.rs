@@ -1,0 +1,200 @@
+//! `mtls-bench [--quick] [--no-doc] [--doc]`: mtls beside rustls and the raw primitives, one
+//! thread, one table; see the crate documentation. `cargo xtask bench` builds and runs it.
+//!
+//! The heap figures come from the sibling binary `mtls-bench-heap` (the only one with the
+//! counting allocator), run first as a child process.
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use mtls_bench::Result;
+use mtls_bench::heap::HeapLine;
+use mtls_bench::report::{self, generated, machine, write_doc};
+use mtls_bench::run::{Settings, run};
+
+struct Args {
+    quick: bool,
+    doc: bool,
+    /// `--profile WORKLOAD STACK`: run one workload on one stack for a few seconds, for perf
+    /// or callgrind, and print nothing else.
+    profile: Option<(String, String)>,
+}
+
+fn args() -> Result<Args> {
+    let mut a = Args {
+        quick: false,
+        doc: true,
+        profile: None,
+    };
+    let mut doc = None;
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--profile" => {
+                let w = it.next().ok_or("--profile WORKLOAD STACK")?;
+                let s = it.next().ok_or("--profile WORKLOAD STACK")?;
+                a.profile = Some((w, s));
+            }
+            "--quick" => a.quick = true,
+            "--no-doc" => doc = Some(false),
+            "--doc" => doc = Some(true),
+            "-h" | "--help" => {
+                println!(
+                    "usage: mtls-bench [--quick] [--no-doc | --doc]\n       \
+                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|bulk-aes128|bulk-aes256|bulk-chacha mtls|rustls\n  \
+                     --quick   a smoke run (under a minute); does not write the document\n  \
+                     --no-doc  do not write docs/BENCHMARKS.md\n  \
+                     --doc     write docs/BENCHMARKS.md even with --quick"
+                );
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other} (try --help)").into()),
+        }
+    }
+    a.doc = doc.unwrap_or(!a.quick);
+    Ok(a)
+}
+
+/// Runs `mtls-bench-heap` beside this executable and reads its figures.
+fn heap_figures() -> Result<Vec<HeapLine>> {
+    let exe = std::env::current_exe()?;
+    let heap = exe.with_file_name(format!("mtls-bench-heap{}", std::env::consts::EXE_SUFFIX));
+    if !heap.exists() {
+        return Err(format!(
+            "{} is missing: build both binaries with `cargo build --release -p mtls-bench` \
+             (`cargo xtask bench` does)",
+            heap.display()
+        )
+        .into());
+    }
+    let out = Command::new(&heap).output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "mtls-bench-heap failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    let lines: Vec<HeapLine> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(HeapLine::parse)
+        .collect();
+    if lines.is_empty() {
+        return Err("mtls-bench-heap printed no figures".into());
+    }
+    Ok(lines)
+}
+
+/// One workload on one stack for about five seconds (for a profiler).
+fn profile(workload: &str, stack: &str) -> Result<()> {
+    use mtls_bench::setup::{Cipher, Kind, mtls_configs, rustls_configs};
+    use mtls_bench::work::{Budget, bulk, full_handshakes, resumed_handshakes};
+    let budget = Budget {
+        min_time: std::time::Duration::from_secs(5),
+        min_count: 1,
+    };
+    enum W {
+        Full(Kind),
+        Resumed,
+        Bulk(Cipher),
+    }
+    let w = match workload {
+        "full-rsa" => W::Full(Kind::EcdheRsa),
+        "full-ecdsa" => W::Full(Kind::EcdheEcdsaP256),
+        "full-x25519" => W::Full(Kind::EcdheEcdsaX25519),
+        "full-static-rsa" => W::Full(Kind::StaticRsa),
+        "resumed" => W::Resumed,
+        "bulk-aes128" => W::Bulk(Cipher::Aes128Gcm),
+        "bulk-aes256" => W::Bulk(Cipher::Aes256Gcm),
+        "bulk-chacha" => W::Bulk(Cipher::ChaCha20Poly1305),
+        other => return Err(format!("unknown workload {other}").into()),
+    };
+    let spec = match &w {
+        W::Full(k) => k.spec(),
+        W::Resumed => Kind::EcdheEcdsaP256.spec().resuming(),
+        W::Bulk(c) => c.spec(),
+    };
+    macro_rules! go {
+        ($cfg:expr) => {{
+            let cfg = $cfg;
+            match &w {
+                W::Full(_) => {
+                    let t = full_handshakes(&cfg, budget)?;
+                    println!("{:.0} handshakes/s", t.per_sec());
+                }
+                W::Resumed => {
+                    let t = resumed_handshakes(&cfg, budget)?;
+                    println!("{:.0} resumptions/s", t.per_sec());
+                }
+                W::Bulk(_) => {
+                    let bytes = 256 << 20;
+                    let d = bulk(&cfg, bytes, 16 << 10)?;
+                    println!("{:.0} MB/s", bytes as f64 / d.as_secs_f64() / 1e6);
+                }
+            }
+        }};
+    }
+    match stack {
+        "mtls" => go!(mtls_configs(&spec)?),
+        "rustls" => go!(rustls_configs(&spec)?),
+        other => return Err(format!("unknown stack {other}").into()),
+    }
+    Ok(())
+}
+
+fn main_result() -> Result<()> {
+    let a = args()?;
+    if let Some((w, s)) = &a.profile {
+        return profile(w, s);
+    }
+    let settings = if a.quick {
+        Settings::quick()
+    } else {
+        Settings::full()
+    };
+    let m = machine();
+    eprintln!(
+        "mtls-bench: {} on {} ({} cores), load average {}",
+        if a.quick { "quick run" } else { "full run" },
+        m.cpu,
+        m.cores,
+        m.load
+    );
+    let started = Instant::now();
+    eprintln!("mtls-bench: heap figures (mtls-bench-heap)");
+    let heap = heap_figures()?;
+    let mut results = run(&settings, |p| eprintln!("mtls-bench: {p}"))?;
+    results.heap = heap;
+    let secs = started.elapsed().as_secs_f64();
+    let desc = format!(
+        "{} run: {} interleaved trials per figure, {:.0} s",
+        if a.quick { "quick" } else { "full" },
+        settings.trials,
+        secs
+    );
+    let block = generated(&results, &m, &desc);
+    println!("{block}");
+    if a.doc {
+        let path = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/BENCHMARKS.md"
+        ));
+        write_doc(&path, &block)?;
+        eprintln!("mtls-bench: wrote {}", path.display());
+    }
+    let missed = report::targets(&results).iter().filter(|t| !t.met).count();
+    eprintln!("mtls-bench: done in {secs:.0} s; {missed} target(s) not met");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match main_result() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mtls-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! Certificates and configurations, the same for both stacks.
+//!
+//! The certificates are the handshake test fixtures (`crates/mtls-handshake/tests/fixtures`,
+//! compiled in): a P-256 CA that issued RSA-2048 and ECDSA P-256 leaves for the server
+//! (`localhost`) and the client. Both stacks load the same bytes, send the leaf alone, and
+//! verify the peer's chain against the CA with their webpki verifier (mtls-pki on
+//! mtls-crypto; rustls's on ring). Client authentication is required in every handshake.
+
+use std::sync::Arc;
+
+use mtls::pki::RootStore;
+use mtls::{CertificateDer, NamedGroup, SigningKey, SupportedSuite, suites};
+use rustls::crypto::ring::{cipher_suite as rs, kx_group};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+
+use crate::Result;
+
+const CA: &[u8] = include_bytes!("../../mtls-handshake/tests/fixtures/ca.cert.der");
+const SERVER_RSA: &[u8] = include_bytes!("../../mtls-handshake/tests/fixtures/server-rsa.cert.der");
+const SERVER_RSA_KEY: &[u8] =
+    include_bytes!("../../mtls-handshake/tests/fixtures/server-rsa.key.der");
+const SERVER_ECDSA: &[u8] =
+    include_bytes!("../../mtls-handshake/tests/fixtures/server-ecdsa.cert.der");
+const SERVER_ECDSA_KEY: &[u8] =
+    include_bytes!("../../mtls-handshake/tests/fixtures/server-ecdsa.key.der");
+const CLIENT_RSA: &[u8] = include_bytes!("../../mtls-handshake/tests/fixtures/client-rsa.cert.der");
+const CLIENT_RSA_KEY: &[u8] =
+    include_bytes!("../../mtls-handshake/tests/fixtures/client-rsa.key.der");
+const CLIENT_ECDSA: &[u8] =
+    include_bytes!("../../mtls-handshake/tests/fixtures/client-ecdsa.cert.der");
+const CLIENT_ECDSA_KEY: &[u8] =
+    include_bytes!("../../mtls-handshake/tests/fixtures/client-ecdsa.key.der");
+
+/// The name the client connects to (in the server certificates' subjectAltName).
+pub const SERVER_NAME: &str = "localhost";
+
+/// The key type of both sides' certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// RSA-2048 leaves (signed by the P-256 CA).
+    Rsa2048,
+    /// ECDSA P-256 leaves.
+    EcdsaP256,
+}
+
+impl KeyType {
+    /// (server cert, server key, client cert, client key), DER.
+    fn material(self) -> (&'static [u8], &'static [u8], &'static [u8], &'static [u8]) {
+        match self {
+            Self::Rsa2048 => (SERVER_RSA, SERVER_RSA_KEY, CLIENT_RSA, CLIENT_RSA_KEY),
+            Self::EcdsaP256 => (
+                SERVER_ECDSA,
+                SERVER_ECDSA_KEY,
+                CLIENT_ECDSA,
+                CLIENT_ECDSA_KEY,
+            ),
+        }
+    }
+
+    /// The server's private key, PKCS#8 DER (for the primitive floor).
+    pub fn server_key_der(self) -> &'static [u8] {
+        self.material().1
+    }
+}
+
+/// The four kinds of full handshake in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// ECDHE-RSA, P-256, AES-128-GCM, RSA-2048 certificates both sides.
+    EcdheRsa,
+    /// ECDHE-ECDSA, P-256, AES-128-GCM, P-256 certificates both sides.
+    EcdheEcdsaP256,
+    /// ECDHE-ECDSA, X25519, AES-128-GCM, P-256 certificates both sides.
+    EcdheEcdsaX25519,
+    /// Static RSA key exchange, AES-128-GCM, RSA-2048 certificates both sides (mtls only).
+    StaticRsa,
+}
+
+impl Kind {
+    /// All kinds, in table order.
+    pub const ALL: [Kind; 4] = [
+        Kind::EcdheRsa,
+        Kind::EcdheEcdsaP256,
+        Kind::EcdheEcdsaX25519,
+        Kind::StaticRsa,
+    ];
+
+    /// The table label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::EcdheRsa => "ECDHE-RSA P-256, RSA-2048 both sides",
+            Self::EcdheEcdsaP256 => "ECDHE-ECDSA P-256, P-256 certs",
+            Self::EcdheEcdsaX25519 => "ECDHE-ECDSA X25519, P-256 certs",
+            Self::StaticRsa => "static RSA, RSA-2048 both sides",
+        }
+    }
+
+    /// The certificates' key type.
+    pub fn key_type(self) -> KeyType {
+        match self {
+            Self::EcdheRsa | Self::StaticRsa => KeyType::Rsa2048,
+            Self::EcdheEcdsaP256 | Self::EcdheEcdsaX25519 => KeyType::EcdsaP256,
+        }
+    }
+
+    /// The configuration of this handshake with AES-128-GCM.
+    pub fn spec(self) -> Spec {
+        let (suite, theirs, group) = match self {
+            Self::EcdheRsa => (
+                suites::ECDHE_RSA_AES128_GCM,
+                Some(rs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
+                Group::P256,
+            ),
+            Self::EcdheEcdsaP256 => (
+                suites::ECDHE_ECDSA_AES128_GCM,
+                Some(rs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+                Group::P256,
+            ),
+            Self::EcdheEcdsaX25519 => (
+                suites::ECDHE_ECDSA_AES128_GCM,
+                Some(rs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+                Group::X25519,
+            ),
+            Self::StaticRsa => (suites::RSA_AES128_GCM, None, Group::P256),
+        };
+        Spec {
+            key_type: self.key_type(),
+            suite,
+            rustls_suite: theirs,
+            group,
+            static_rsa: self == Self::StaticRsa,
+            client_resumption: false,
+            server_cache: true,
+        }
+    }
+}
+
+/// The bulk ciphers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cipher {
+    /// AES-128-GCM.
+    Aes128Gcm,
+    /// AES-256-GCM.
+    Aes256Gcm,
+    /// ChaCha20-Poly1305.
+    ChaCha20Poly1305,
+}
+
+impl Cipher {
+    /// All ciphers, in table order.
+    pub const ALL: [Cipher; 3] = [
+        Cipher::Aes128Gcm,
+        Cipher::Aes256Gcm,
+        Cipher::ChaCha20Poly1305,
+    ];
+
+    /// The table label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Aes128Gcm => "AES-128-GCM",
+            Self::Aes256Gcm => "AES-256-GCM",
+            Self::ChaCha20Poly1305 => "ChaCha20-Poly1305",
+        }
+    }
+
+    /// An ECDHE-ECDSA (X25519, P-256 certificates) configuration with this cipher.
+    pub fn spec(self) -> Spec {
+        let (suite, theirs) = match self {
+            Self::Aes128Gcm => (
+                suites::ECDHE_ECDSA_AES128_GCM,
+                rs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            ),
+            Self::Aes256Gcm => (
+                suites::ECDHE_ECDSA_AES256_GCM,
+                rs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            ),
+            Self::ChaCha20Poly1305 => (
+                suites::ECDHE_ECDSA_CHACHA20,
+                rs::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+            ),
+        };
+        Spec {
+            key_type: KeyType::EcdsaP256,
+            suite,
+            rustls_suite: Some(theirs),
+            group: Group::X25519,
+            static_rsa: false,
+            client_resumption: false,
+            server_cache: true,
+        }
+    }
+}
+
+/// The ECDHE group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// secp256r1.
+    P256,
+    /// X25519.
+    X25519,
+}
+
+/// One configuration, turned into either stack's configs.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    /// Both sides' certificate key type.
+    pub key_type: KeyType,
+    /// The one suite offered and accepted (mtls).
+    pub suite: SupportedSuite,
+    /// The same suite in rustls; `None` where rustls has none (static RSA).
+    pub rustls_suite: Option<rustls::SupportedCipherSuite>,
+    /// The one ECDHE group.
+    pub group: Group,
+    /// Static RSA key exchange on (mtls only).
+    pub static_rsa: bool,
+    /// The client keeps sessions and offers them (session id resumption).
+    pub client_resumption: bool,
+    /// The server keeps sessions (both stacks' default in-memory caches).
+    pub server_cache: bool,
+}
+
+impl Spec {
+    /// With client-side resumption on (the server cache is on by default).
+    pub fn resuming(mut self) -> Self {
+        self.client_resumption = true;
+        self.server_cache = true;
+        self
+    }
+
+    /// With no session cache on either side (the heap rows measure connections alone).
+    pub fn without_caches(mut self) -> Self {
+        self.client_resumption = false;
+        self.server_cache = false;
+        self
+    }
+}
+
+/// mtls's client and server configurations.
+pub struct MtlsConfigs {
+    /// Client.
+    pub client: mtls::ClientConfig,
+    /// Server.
+    pub server: mtls::ServerConfig,
+}
+
+/// mtls configurations for `spec`.
+pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
+    let (scert, skey, ccert, ckey) = spec.key_type.material();
+    let mut roots = RootStore::new();
+    roots.add(&CertificateDer(CA.to_vec()))?;
+    let group = match spec.group {
+        Group::P256 => NamedGroup::Secp256r1,
+        Group::X25519 => NamedGroup::X25519,
+    };
+    let mut server = mtls::ServerConfig::builder()
+        .certificate(
+            vec![CertificateDer(scert.to_vec())],
+            SigningKey::from_pkcs8_der(skey)?,
+        )
+        .client_auth_required(roots.clone())
+        .cipher_suites(&[spec.suite])
+        .groups(&[group])
+        .enable_static_rsa(spec.static_rsa);
+    if !spec.server_cache {
+        server = server.session_cache(None);
+    }
+    let mut client = mtls::ClientConfig::with_roots(roots)
+        .client_certificate(
+            vec![CertificateDer(ccert.to_vec())],
+            SigningKey::from_pkcs8_der(ckey)?,
+        )
+        .cipher_suites(&[spec.suite])
+        .groups(&[group])
+        .enable_static_rsa(spec.static_rsa);
+    if !spec.client_resumption {
+        client = client.session_store(None);
+    }
+    Ok(MtlsConfigs {
+        client: client.build()?,
+        server: server.build()?,
+    })
+}
+
+/// rustls's client and server configurations.
+pub struct RustlsConfigs {
+    /// Client.
+    pub client: Arc<rustls::ClientConfig>,
+    /// Server.
+    pub server: Arc<rustls::ServerConfig>,
+    /// The name connected to.
+    pub name: ServerName<'static>,
+}
+
+/// rustls configurations for `spec` (ring provider cut down to the one suite and group, TLS
+/// 1.2 only); an error for static RSA, which rustls does not implement.
+pub fn rustls_configs(spec: &Spec) -> Result<RustlsConfigs> {
+    let suite = spec
+        .rustls_suite
+        .ok_or("rustls has no static RSA key exchange")?;
+    let (scert, skey, ccert, ckey) = spec.key_type.material();
+    let mut provider = rustls::crypto::ring::default_provider();
+    provider.cipher_suites = vec![suite];
+    provider.kx_groups = vec![match spec.group {
+        Group::P256 => kx_group::SECP256R1,
+        Group::X25519 => kx_group::X25519,
+    }];
+    let provider = Arc::new(provider);
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(CA.to_vec().into())?;
+    let roots = Arc::new(roots);
+    let key = |der: &[u8]| PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der.to_vec()));
+
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        roots.clone(),
+        provider.clone(),
+    )
+    .build()?;
+    let mut server = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS12])?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(vec![scert.to_vec().into()], key(skey))?;
+    if !spec.server_cache {
+        server.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+    }
+    let mut client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS12])?
+        .with_root_certificates(roots)
+        .with_client_auth_cert(vec![ccert.to_vec().into()], key(ckey))?;
+    if !spec.client_resumption {
+        client.resumption = rustls::client::Resumption::disabled();
+    }
+    Ok(RustlsConfigs {
+        client: Arc::new(client),
+        server: Arc::new(server),
+        name: ServerName::try_from(SERVER_NAME)?,
+    })
+}
+
+/// The two stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackId {
+    /// This workspace.
+    Mtls,
+    /// rustls 0.23 with the ring provider.
+    Rustls,
+}
+
+impl StackId {
+    /// Both, in table order.
+    pub const ALL: [StackId; 2] = [StackId::Mtls, StackId::Rustls];
+
+    /// The short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mtls => "mtls",
+            Self::Rustls => "rustls",
+        }
+    }
+}
+
+impl Kind {
+    /// A short identifier (the heap binary's output).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::EcdheRsa => "ecdhe-rsa",
+            Self::EcdheEcdsaP256 => "ecdhe-ecdsa-p256",
+            Self::EcdheEcdsaX25519 => "ecdhe-ecdsa-x25519",
+            Self::StaticRsa => "static-rsa",
+        }
+    }
+}
