@@ -1,7 +1,7 @@
 //! Bodies of the cargo-fuzz targets, as plain functions so that a
 //! stable-toolchain test can replay a corpus through them without libFuzzer.
 //!
-//! Every target asserts two things on any input: no panic, and if parsing
+//! Every parser target asserts two things on any input: no panic, and if parsing
 //! succeeds, encoding is stable: `encode(parse(x))` parses back to the same
 //! value and encodes to the same bytes again. For these TLS 1.2 structures
 //! every length is explicit and unknown values are kept, so the first
@@ -9,6 +9,11 @@
 //!
 //! Targets that depend on the key exchange use the first input byte to pick
 //! the [`ParseContext`] (see [`context`]).
+//!
+//! The record-layer targets (`deframer`, `record_open`, `handshake_reassembly`) and the
+//! connection-level ones (`server`, `client`, `certificate_chain`,
+//! `client_hello_structured`, `roundtrip`) document their input layout and checks on their
+//! functions below (and in docs/FUZZING.md).
 
 #![forbid(unsafe_code)]
 
@@ -784,5 +789,720 @@ pub fn fuzz_handshake_reassembly(data: &[u8]) {
     assert_eq!(got, expected, "bare joiner");
     if !matches!(got.last(), Some(Event::Error(_))) {
         assert_eq!(joiner.has_partial(), partial);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// mtls facade targets: `server`, `client`, `certificate_chain`, `client_hello_structured`,
+// and the differential `roundtrip`.
+// ---------------------------------------------------------------------------
+
+use std::sync::{Arc, OnceLock};
+
+use mtls::pki::{RootStore, WebPkiClientVerifier, WebPkiServerVerifier};
+use mtls::{ClientConfig, ClientConnection, ConnectionCommon, ServerConfig, ServerConnection};
+use mtls_crypto::DeterministicRng;
+use mtls_handshake::{
+    CertificateDer, CertificateError, ClientCertVerifier, FixedClock, ServerCertVerifier,
+};
+use mtls_wire::extensions::{Extension, ProtocolName, ServerName};
+use mtls_wire::handshake::{HandshakePayload, SessionId};
+use mtls_wire::{CipherSuite, CompressionMethod, ECPointFormat, NamedGroup, SignatureScheme};
+
+/// The fixture PKI (`crates/mtls-handshake/tests/fixtures/`): a P-256 CA and what it issued.
+pub mod fixtures {
+    /// The CA certificate (P-256).
+    pub const CA: &[u8] = include_bytes!("../../crates/mtls-handshake/tests/fixtures/ca.cert.der");
+    /// Server certificate for `localhost` / 127.0.0.1, ECDSA P-256, serverAuth.
+    pub const SERVER_ECDSA: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/server-ecdsa.cert.der");
+    /// Its PKCS#8 key.
+    pub const SERVER_ECDSA_KEY: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/server-ecdsa.key.der");
+    /// Server certificate for `localhost` / 127.0.0.1, RSA-2048, serverAuth.
+    pub const SERVER_RSA: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/server-rsa.cert.der");
+    /// Its PKCS#8 key.
+    pub const SERVER_RSA_KEY: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/server-rsa.key.der");
+    /// Server certificate for `other.example` / `*.other.example`, ECDSA P-256.
+    pub const SERVER_OTHER: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/server-other.cert.der");
+    /// Client certificate, ECDSA P-256, clientAuth.
+    pub const CLIENT_ECDSA: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/client-ecdsa.cert.der");
+    /// Its PKCS#8 key.
+    pub const CLIENT_ECDSA_KEY: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/client-ecdsa.key.der");
+    /// Client certificate, RSA-2048, clientAuth.
+    pub const CLIENT_RSA: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/client-rsa.cert.der");
+    /// Its PKCS#8 key.
+    pub const CLIENT_RSA_KEY: &[u8] =
+        include_bytes!("../../crates/mtls-handshake/tests/fixtures/client-rsa.key.der");
+}
+
+/// 2027-01-15 08:00 UTC, inside the fixtures' validity (2026-11-28 00:36 .. 2036-11-25).
+pub const NOW: u64 = 1_800_000_000;
+/// Seed of the `server` target's random source (and of the server that recorded its seeds).
+pub const SERVER_SEED: [u8; 32] = [0x5e; 32];
+/// Seed of the `client` target's random source (and of the client that recorded its seeds).
+pub const CLIENT_SEED: [u8; 32] = [0xc1; 32];
+/// The name the `client` target connects to.
+pub const SERVER_NAME: &str = "localhost";
+/// ALPN protocols both fixed configurations offer.
+pub const ALPN: [&[u8]; 2] = [b"h2", b"http/1.1"];
+
+/// A root store holding the fixture CA.
+pub fn fixture_roots() -> RootStore {
+    let mut roots = RootStore::new();
+    if let Err(e) = roots.add(&CertificateDer(fixtures::CA.to_vec())) {
+        panic!("fixture CA refused: {e}");
+    }
+    roots
+}
+
+/// A fixture private key (PKCS#8 DER).
+pub fn fixture_key(der: &[u8]) -> mtls::SigningKey {
+    match mtls::pki::private_key_from_der(der) {
+        Ok(k) => k,
+        Err(e) => panic!("fixture key refused: {e}"),
+    }
+}
+
+/// `leaf` followed by the fixture CA.
+pub fn chain(leaf: &[u8]) -> Vec<CertificateDer> {
+    vec![
+        CertificateDer(leaf.to_vec()),
+        CertificateDer(fixtures::CA.to_vec()),
+    ]
+}
+
+/// The fixed server configuration of the `server` and `client_hello_structured` targets,
+/// built once: ECDSA and RSA chains for `localhost`, client certificates required and
+/// verified by the webpki verifier over the fixture CA, static RSA enabled (more code to
+/// reach), ALPN, a fixed clock, no session cache (no state carried between inputs).
+pub fn server_config() -> &'static ServerConfig {
+    static CONFIG: OnceLock<ServerConfig> = OnceLock::new();
+    CONFIG.get_or_init(|| {
+        let built = ServerConfig::builder()
+            .certificate(
+                chain(fixtures::SERVER_ECDSA),
+                fixture_key(fixtures::SERVER_ECDSA_KEY),
+            )
+            .certificate(
+                chain(fixtures::SERVER_RSA),
+                fixture_key(fixtures::SERVER_RSA_KEY),
+            )
+            .client_auth_required(fixture_roots())
+            .enable_static_rsa(true)
+            .alpn_protocols(&ALPN)
+            .clock(Arc::new(FixedClock(NOW)))
+            .session_cache(None)
+            .build();
+        match built {
+            Ok(c) => c,
+            Err(e) => panic!("server config: {e}"),
+        }
+    })
+}
+
+/// The fixed client configuration of the `client` target, built once: trusts the fixture
+/// CA, presents the ECDSA client certificate, static RSA enabled, ALPN, a fixed clock, no
+/// session store.
+pub fn client_config() -> &'static ClientConfig {
+    static CONFIG: OnceLock<ClientConfig> = OnceLock::new();
+    CONFIG.get_or_init(|| {
+        let built = ClientConfig::with_roots(fixture_roots())
+            .client_certificate(
+                chain(fixtures::CLIENT_ECDSA),
+                fixture_key(fixtures::CLIENT_ECDSA_KEY),
+            )
+            .enable_static_rsa(true)
+            .alpn_protocols(&ALPN)
+            .clock(Arc::new(FixedClock(NOW)))
+            .session_store(None)
+            .build();
+        match built {
+            Ok(c) => c,
+            Err(e) => panic!("client config: {e}"),
+        }
+    })
+}
+
+/// A server connection on [`server_config`] with the [`SERVER_SEED`] random source.
+pub fn new_server() -> ServerConnection {
+    let rng = Box::new(DeterministicRng::from_seed(SERVER_SEED));
+    match ServerConnection::with_rng(server_config(), rng) {
+        Ok(c) => c,
+        Err(e) => panic!("server connection: {e}"),
+    }
+}
+
+/// A client connection on [`client_config`] to [`SERVER_NAME`] with the [`CLIENT_SEED`]
+/// random source; its ClientHello is queued.
+pub fn new_client() -> ClientConnection {
+    let rng = Box::new(DeterministicRng::from_seed(CLIENT_SEED));
+    match ClientConnection::with_rng(client_config(), SERVER_NAME, rng) {
+        Ok(c) => c,
+        Err(e) => panic!("client connection: {e}"),
+    }
+}
+
+/// Takes every pending TLS byte out of `conn` (bounded: each call empties the buffer).
+pub fn drain_tls(conn: &mut ConnectionCommon) -> Vec<u8> {
+    let mut out = Vec::new();
+    while conn.wants_write() {
+        match conn.write_tls(&mut out) {
+            Ok(0) | Err(_) => panic!("write_tls to a Vec failed while wants_write"),
+            Ok(_) => {}
+        }
+    }
+    out
+}
+
+/// Splits `stream` into 1-3 chunks chosen by `mode`: bits 0-1 the count (0 and 3: one
+/// chunk, 1: two, 2: three), bits 2-4 and 5-7 where the cuts fall (in ninths of the length).
+pub fn split_chunks(mode: u8, stream: &[u8]) -> Vec<&[u8]> {
+    let count = match mode & 3 {
+        1 => 2,
+        2 => 3,
+        _ => 1,
+    };
+    let cut = |bits: u8| stream.len() * (usize::from(bits & 7) + 1) / 9;
+    let mut cuts = vec![cut(mode >> 2), cut(mode >> 5)];
+    cuts.truncate(count - 1);
+    cuts.sort_unstable();
+    let mut chunks = Vec::with_capacity(count);
+    let mut start = 0;
+    for c in cuts {
+        chunks.push(stream.get(start..c).unwrap_or_default());
+        start = c;
+    }
+    chunks.push(stream.get(start..).unwrap_or_default());
+    chunks
+}
+
+/// How [`drive`] ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every byte was taken without an error.
+    Alive,
+    /// The connection failed with this error (and stayed dead).
+    Failed(mtls::Error),
+}
+
+/// Feeds the chunks to `conn` as the peer's flights: each chunk through `read_tls` (as many
+/// calls as the receive buffer needs) and `process_new_packets`, then the outgoing bytes are
+/// drained with `write_tls` and received plaintext is read. Stops at the first error and
+/// checks that the connection stays dead; returns everything it wrote.
+pub fn drive(conn: &mut ConnectionCommon, chunks: &[&[u8]], wrote: &mut Vec<u8>) -> Outcome {
+    for chunk in chunks {
+        let mut rest: &[u8] = chunk;
+        loop {
+            let before = rest.len();
+            if !rest.is_empty() {
+                match conn.read_tls(&mut rest) {
+                    Ok(n) => assert_eq!(n, before - rest.len()),
+                    Err(e) => panic!("read_tls refused bytes after processing: {e}"),
+                }
+                assert!(rest.len() < before, "read_tls took nothing");
+            }
+            match conn.process_new_packets() {
+                Ok(state) => {
+                    assert_eq!(state.tls_bytes_to_write > 0, conn.wants_write());
+                    wrote.extend(drain_tls(conn));
+                    read_plaintext(conn, state.plaintext_bytes_to_read);
+                }
+                Err(e) => {
+                    check_dead(conn, &e, rest, wrote);
+                    return Outcome::Failed(e);
+                }
+            }
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    Outcome::Alive
+}
+
+fn read_plaintext(conn: &mut ConnectionCommon, announced: usize) {
+    use std::io::Read;
+    let mut got = 0usize;
+    let mut buf = [0u8; 4096];
+    loop {
+        match conn.reader().read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(_) => break,
+        }
+    }
+    assert_eq!(
+        got, announced,
+        "plaintext_bytes_to_read is not what reader() gives"
+    );
+}
+
+/// After an error: its Display says something, and the connection stays dead whatever
+/// else arrives: the same error again, no further reads or writes, and the fatal alert (if
+/// any) queued once.
+fn check_dead(conn: &mut ConnectionCommon, e: &mtls::Error, rest: &[u8], wrote: &mut Vec<u8>) {
+    use std::io::Write;
+    assert!(!e.to_string().is_empty(), "empty error message: {e:?}");
+    assert!(!conn.wants_read(), "dead connection wants to read");
+    wrote.extend(drain_tls(conn));
+    // More bytes from the peer (the rest of the input, or a harmless alert record) change
+    // nothing.
+    let mut more: &[u8] = if rest.is_empty() {
+        &[21, 3, 3, 0, 2, 1, 0]
+    } else {
+        rest
+    };
+    let _ = conn.read_tls(&mut more);
+    match conn.process_new_packets() {
+        Ok(_) => panic!("dead connection processed packets again after {e}"),
+        Err(again) => assert_eq!(&again, e, "the error changed"),
+    }
+    assert!(!conn.wants_write(), "dead connection queued more output");
+    assert!(
+        conn.writer().write(b"x").is_err(),
+        "dead connection took data"
+    );
+}
+
+/// `server`: a server connection ([`new_server`]) fed the input as the client's flights.
+/// Byte 0 picks the chunking ([`split_chunks`]); the rest is the client-to-server byte
+/// stream. Every output is drained; the first error ends the run (see [`drive`]).
+pub fn fuzz_server(data: &[u8]) {
+    let Some((&mode, stream)) = data.split_first() else {
+        return;
+    };
+    let mut conn = new_server();
+    let mut wrote = Vec::new();
+    drive(&mut conn, &split_chunks(mode, stream), &mut wrote);
+}
+
+/// `client`: a client connection ([`new_client`]) whose ClientHello is written and
+/// discarded, then fed the input as the server's flights (byte 0 picks the chunking). If the
+/// handshake completes, application data is written too.
+pub fn fuzz_client(data: &[u8]) {
+    use std::io::Write;
+    let Some((&mode, stream)) = data.split_first() else {
+        return;
+    };
+    let mut conn = new_client();
+    let hello = drain_tls(&mut conn);
+    assert!(!hello.is_empty(), "no ClientHello");
+    let mut wrote = Vec::new();
+    if drive(&mut conn, &split_chunks(mode, stream), &mut wrote) == Outcome::Alive
+        && !conn.is_handshaking()
+    {
+        assert!(conn.negotiated_cipher_suite().is_some());
+        if conn.writer().write_all(b"ping").is_ok() {
+            drain_tls(&mut conn);
+        }
+    }
+}
+
+// ---- certificate_chain ----
+
+struct ChainVerifiers {
+    server: WebPkiServerVerifier,
+    client: WebPkiClientVerifier,
+}
+
+fn fixture_verifiers() -> &'static ChainVerifiers {
+    static V: OnceLock<ChainVerifiers> = OnceLock::new();
+    V.get_or_init(|| ChainVerifiers {
+        server: WebPkiServerVerifier::new(fixture_roots()),
+        client: WebPkiClientVerifier::new(fixture_roots()),
+    })
+}
+
+/// Names the `certificate_chain` target verifies server chains for (byte 0, bits 0-1).
+pub const CHAIN_NAMES: [&str; 4] = ["localhost", "127.0.0.1", "other.example", "a.other.example"];
+/// Times it verifies at (byte 0, bits 2-3): inside the fixtures' validity, before, after.
+pub const CHAIN_TIMES: [u64; 4] = [NOW, 1_700_000_000, 2_200_000_000, 2_000_000_000];
+
+/// Splits `data` into at most 4 certificates, each a big-endian u16 length then that many
+/// bytes (fewer if the input ends first).
+pub fn split_certs(mut data: &[u8]) -> Vec<CertificateDer> {
+    let mut certs = Vec::new();
+    while certs.len() < 4 {
+        let [hi, lo, rest @ ..] = data else { break };
+        let len = usize::from(u16::from_be_bytes([*hi, *lo])).min(rest.len());
+        let (der, after) = rest.split_at(len);
+        certs.push(CertificateDer(der.to_vec()));
+        data = after;
+    }
+    certs
+}
+
+fn check_refusal(result: Result<(), CertificateError>) {
+    if let Err(e) = result {
+        use mtls::AlertDescription as A;
+        let alert = e.alert();
+        assert!(
+            matches!(
+                alert,
+                A::BadCertificate
+                    | A::UnsupportedCertificate
+                    | A::CertificateRevoked
+                    | A::CertificateExpired
+                    | A::CertificateUnknown
+                    | A::UnknownCa
+                    | A::AccessDenied
+                    | A::DecodeError
+            ),
+            "certificate refusal mapped to alert {alert:?}: {e}"
+        );
+        assert!(!e.to_string().is_empty(), "empty refusal message: {e:?}");
+    }
+}
+
+/// `certificate_chain`: byte 0 picks the server name (bits 0-1, [`CHAIN_NAMES`]), the time
+/// (bits 2-3, [`CHAIN_TIMES`]) and whether the last certificate is trusted as a root too
+/// (bit 4); the rest is 1-4 DER certificates ([`split_certs`]), leaf first. Both webpki
+/// verifiers judge the chain: no panic, the same verdict twice, and every refusal maps to a
+/// certificate alert with a message.
+pub fn fuzz_certificate_chain(data: &[u8]) {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let certs = split_certs(rest);
+    if certs.is_empty() {
+        return;
+    }
+    let name = CHAIN_NAMES[usize::from(flags & 3)];
+    let now = CHAIN_TIMES[usize::from((flags >> 2) & 3)];
+    let extra;
+    let verifiers = if flags & 16 != 0 {
+        let mut roots = fixture_roots();
+        if let Some(last) = certs.last() {
+            // Anchor extraction from arbitrary DER: refusing is fine, panicking is not.
+            let _ = roots.add(last);
+        }
+        extra = ChainVerifiers {
+            server: WebPkiServerVerifier::new(roots.clone()),
+            client: WebPkiClientVerifier::new(roots),
+        };
+        &extra
+    } else {
+        fixture_verifiers()
+    };
+    let server = verifiers.server.verify_server_cert(&certs, Some(name), now);
+    assert_eq!(
+        server,
+        verifiers.server.verify_server_cert(&certs, Some(name), now),
+        "server verdict not deterministic"
+    );
+    check_refusal(server);
+    let client = verifiers.client.verify_client_cert(&certs, now);
+    check_refusal(client);
+    // No name: always refused, with a message.
+    let unnamed = verifiers.server.verify_server_cert(&certs, None, now);
+    assert!(unnamed.is_err());
+    check_refusal(unnamed);
+}
+
+// ---- client_hello_structured ----
+
+use arbitrary::{Result as ArbResult, Unstructured};
+
+/// Suites mostly drawn from (ours first, then SCSVs and others).
+const SUITES: [u16; 12] = [
+    0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca8, 0xcca9, 0x009c, 0x009d, 0x00ff, 0x5600, 0x1301, 0xc013,
+];
+const GROUPS: [u16; 5] = [29, 23, 24, 25, 30];
+const SCHEMES: [u16; 9] = [
+    0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0201,
+];
+/// Extension types [`Extension::parse_data`] decodes: an `Unknown` must avoid them.
+const MODELED_EXTENSIONS: [u16; 9] = [0, 10, 11, 13, 16, 23, 35, 43, 0xff01];
+
+fn pick_u16(u: &mut Unstructured<'_>, known: &[u16]) -> ArbResult<u16> {
+    if u.ratio(7u8, 8u8)? {
+        Ok(*u.choose(known)?)
+    } else {
+        u.arbitrary()
+    }
+}
+
+fn list<T>(
+    u: &mut Unstructured<'_>,
+    min: usize,
+    max: usize,
+    mut item: impl FnMut(&mut Unstructured<'_>) -> ArbResult<T>,
+) -> ArbResult<Vec<T>> {
+    let n = u.int_in_range(min..=max)?;
+    (0..n).map(|_| item(u)).collect()
+}
+
+fn some_bytes(u: &mut Unstructured<'_>, min: usize, max: usize) -> ArbResult<Vec<u8>> {
+    let n = u.int_in_range(min..=max)?;
+    let mut v = u.bytes(n.min(u.len()))?.to_vec();
+    v.resize(n, b'a');
+    Ok(v)
+}
+
+fn arbitrary_extension(u: &mut Unstructured<'_>, kind: u8) -> ArbResult<Extension> {
+    Ok(match kind {
+        0 => {
+            // One host_name, maybe followed by names of other (unique) types.
+            let mut names = vec![ServerName::HostName(if u.ratio(3u8, 4u8)? {
+                SERVER_NAME.as_bytes().to_vec()
+            } else {
+                some_bytes(u, 1, 40)?
+            })];
+            let mut seen = vec![0u8];
+            for _ in 0..u.int_in_range(0..=2)? {
+                let t: u8 = u.arbitrary()?;
+                if !seen.contains(&t) {
+                    seen.push(t);
+                    names.push(ServerName::Unknown(t, some_bytes(u, 0, 8)?));
+                }
+            }
+            Extension::ServerName(names)
+        }
+        1 => Extension::SupportedGroups(list(u, 1, 8, |u| {
+            pick_u16(u, &GROUPS).map(NamedGroup::from)
+        })?),
+        2 => Extension::EcPointFormats(list(u, 1, 4, |u| {
+            Ok(ECPointFormat::from(if u.ratio(3u8, 4u8)? {
+                0
+            } else {
+                u.arbitrary()?
+            }))
+        })?),
+        3 => Extension::SignatureAlgorithms(list(u, 1, 12, |u| {
+            pick_u16(u, &SCHEMES).map(SignatureScheme::from)
+        })?),
+        4 => Extension::Alpn(list(u, 1, 4, |u| {
+            Ok(ProtocolName(if u.ratio(3u8, 4u8)? {
+                u.choose(&ALPN)?.to_vec()
+            } else {
+                some_bytes(u, 1, 16)?
+            }))
+        })?),
+        5 => Extension::ExtendedMasterSecret,
+        6 => Extension::RenegotiationInfo(some_bytes(u, 0, 12)?),
+        7 => Extension::SessionTicket(some_bytes(u, 0, 48)?),
+        8 => Extension::SupportedVersions(list(u, 1, 6, |u| {
+            pick_u16(u, &[0x0303, 0x0304, 0x0302]).map(mtls_wire::ProtocolVersion::from)
+        })?),
+        _ => {
+            let mut t: u16 = u.arbitrary()?;
+            if MODELED_EXTENSIONS.contains(&t) {
+                t = 0xfe00 | (t & 0xff);
+            }
+            Extension::Unknown(t, some_bytes(u, 0, 24)?)
+        }
+    })
+}
+
+/// Builds a ClientHello from the fuzzer's bytes: every field well formed by construction
+/// (so that encoding must parse back to the same value), values mostly drawn from what a
+/// real client offers so that the server gets past negotiation often.
+pub fn arbitrary_client_hello(u: &mut Unstructured<'_>) -> ArbResult<ClientHello> {
+    let client_version = pick_u16(u, &[0x0303, 0x0303, 0x0302, 0x0304, 0x0300])?;
+    let random: [u8; 32] = u.arbitrary()?;
+    let sid = some_bytes(u, 0, 32)?;
+    let cipher_suites = list(u, 1, 24, |u| pick_u16(u, &SUITES).map(CipherSuite::from))?;
+    let compression_methods = list(u, 1, 3, |u| {
+        Ok(CompressionMethod::from(if u.ratio(7u8, 8u8)? {
+            0
+        } else {
+            u.arbitrary::<u8>()?
+        }))
+    })?;
+    let extensions = if u.ratio(1u8, 16u8)? {
+        Extensions::omitted()
+    } else {
+        // Each kind at most once (RFC 5246 7.4.1.4), in an order the fuzzer picks; two
+        // `Unknown`s could collide, so at most one of those.
+        let mut kinds: Vec<u8> = (0..10).collect();
+        let mut list = Vec::new();
+        while !kinds.is_empty() && u.ratio(7u8, 8u8)? {
+            let i = u.choose_index(kinds.len())?;
+            let kind = kinds.remove(i);
+            list.push(arbitrary_extension(u, kind)?);
+        }
+        Extensions::new(list)
+    };
+    Ok(ClientHello {
+        client_version: mtls_wire::ProtocolVersion::from(client_version),
+        random,
+        session_id: SessionId::new(&sid).unwrap_or_default(),
+        cipher_suites,
+        compression_methods,
+        extensions,
+    })
+}
+
+/// Frames a handshake message as plaintext handshake records of at most `max` bytes each.
+pub fn handshake_as_records(message: &[u8], version: u16, max: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len() + 5 * (message.len() / max.max(1) + 1));
+    for piece in message.chunks(max.clamp(1, MAX_PLAINTEXT_LEN)) {
+        out.push(22);
+        out.extend_from_slice(&version.to_be_bytes());
+        out.extend_from_slice(&(piece.len() as u16).to_be_bytes());
+        out.extend_from_slice(piece);
+    }
+    out
+}
+
+/// `client_hello_structured`: builds a ClientHello from the input with `arbitrary`
+/// ([`arbitrary_client_hello`]), encodes it, parses it back (must be equal, as a body and
+/// as a whole handshake message), then gives it to a fresh server connection as handshake
+/// records (fragment size and record version also from the input). A ClientHello the
+/// server accepts must get an answer.
+pub fn fuzz_client_hello_structured(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(hello) = arbitrary_client_hello(&mut u) else {
+        return;
+    };
+    let mut body = Vec::new();
+    hello.encode(&mut body);
+    match ClientHello::parse(&body) {
+        Ok(back) => assert_eq!(back, hello, "parse(encode(hello)) != hello"),
+        Err(e) => panic!("encoded ClientHello does not parse: {e}\n{hello:?}"),
+    }
+    let message = HandshakeMessage::new(HandshakePayload::ClientHello(hello.clone()));
+    match HandshakeMessage::parse(message.raw(), &ParseContext::new()) {
+        Ok((back, rest)) => {
+            assert!(rest.is_empty());
+            assert_eq!(back.payload(), &HandshakePayload::ClientHello(hello));
+            assert_eq!(back.raw(), message.raw());
+        }
+        Err(e) => panic!("encoded handshake message does not parse: {e}"),
+    }
+    let fragment = match u.int_in_range(0u16..=3) {
+        Ok(0) | Err(_) => MAX_PLAINTEXT_LEN,
+        Ok(1) => 1,
+        Ok(2) => 7,
+        Ok(_) => 100,
+    };
+    let version = if u.ratio(1u8, 4u8).unwrap_or(false) {
+        0x0301
+    } else {
+        0x0303
+    };
+    let records = handshake_as_records(message.raw(), version, fragment);
+    let mut conn = new_server();
+    let mut wrote = Vec::new();
+    if drive(&mut conn, &[&records], &mut wrote) == Outcome::Alive {
+        assert!(
+            !wrote.is_empty(),
+            "a ClientHello was accepted but not answered"
+        );
+    }
+}
+
+// ---- roundtrip ----
+
+const CONTEXTS: [ParseContext; 3] = [
+    ParseContext { kx: None },
+    ParseContext {
+        kx: Some(KeyExchangeAlgorithm::Ecdhe),
+    },
+    ParseContext {
+        kx: Some(KeyExchangeAlgorithm::Rsa),
+    },
+];
+
+/// One handshake message under one context: parse, then the payload encodes to the same
+/// body, parses back to the same payload, and `HandshakeMessage::new` gives the same bytes.
+fn handshake_round_trip(
+    input: &[u8],
+    ctx: &ParseContext,
+) -> Result<(HandshakeMessage, usize), WireError> {
+    let (msg, rest) = HandshakeMessage::parse(input, ctx)?;
+    let consumed = input.len() - rest.len();
+    assert_eq!(msg.raw(), input.get(..consumed).unwrap_or_default());
+    let mut body = Vec::new();
+    msg.payload().encode(&mut body);
+    assert_eq!(
+        body,
+        msg.raw().get(4..).unwrap_or_default(),
+        "payload encoding differs"
+    );
+    match HandshakePayload::parse(msg.typ(), &body, ctx) {
+        Ok(p) => assert_eq!(&p, msg.payload(), "payload parse(encode(p)) != p"),
+        Err(e) => panic!("re-encoded {:?} body does not parse: {e}", msg.typ()),
+    }
+    let rebuilt = HandshakeMessage::new(msg.payload().clone());
+    assert_eq!(rebuilt.raw(), msg.raw(), "HandshakeMessage::new differs");
+    let mut out = Vec::new();
+    msg.encode(&mut out);
+    assert_eq!(out, msg.raw());
+    Ok((msg, consumed))
+}
+
+/// `roundtrip`: the differential round trip of everything a peer frames. On the whole
+/// input: RecordHeader (first 5 bytes), Alert and ChangeCipherSpec (the whole input), and
+/// handshake messages back to back under each of the three key-exchange contexts. Every
+/// successful parse must encode to the bytes it came from and parse back equal; and the
+/// contexts may only disagree on ServerKeyExchange and ClientKeyExchange: for every other
+/// message type the three parses give the same message or the same error.
+pub fn fuzz_roundtrip(data: &[u8]) {
+    // Record header.
+    if let Ok((header, rest)) = RecordHeader::parse(data) {
+        let mut out = Vec::new();
+        header.encode(&mut out);
+        assert_eq!(out, data.get(..RecordHeader::LEN).unwrap_or_default());
+        assert_eq!(rest.len(), data.len() - RecordHeader::LEN);
+        match RecordHeader::parse(&out) {
+            Ok((again, tail)) => {
+                assert_eq!(again, header);
+                assert!(tail.is_empty());
+            }
+            Err(e) => panic!("re-encoded record header does not parse: {e}"),
+        }
+    } else {
+        assert!(
+            data.len() < RecordHeader::LEN,
+            "a 5-byte header failed to parse"
+        );
+    }
+    check(data, Alert::parse, |v, o| v.encode(o));
+    check(data, ChangeCipherSpec::parse, |v, o| v.encode(o));
+
+    // Handshake messages, back to back, under every context, in lock step while the three
+    // agree on where the next message starts.
+    let mut start = 0usize;
+    loop {
+        let input = data.get(start..).unwrap_or_default();
+        let results: Vec<_> = CONTEXTS
+            .iter()
+            .map(|ctx| handshake_round_trip(input, ctx))
+            .collect();
+        // msg_type 12 (ServerKeyExchange) and 16 (ClientKeyExchange) depend on the context.
+        if !matches!(input.first(), Some(12 | 16)) {
+            assert_eq!(
+                results[0], results[1],
+                "ECDHE context changed a context-free message"
+            );
+            assert_eq!(
+                results[0], results[2],
+                "RSA context changed a context-free message"
+            );
+        }
+        match &results[..] {
+            [Ok((_, a)), Ok((_, b)), Ok((_, c))] if a == b && b == c => start += a,
+            _ => {
+                // The contexts parted: each goes on alone.
+                for (ctx, r) in CONTEXTS.iter().zip(&results) {
+                    let Ok((_, consumed)) = r else { continue };
+                    let mut pos = start + consumed;
+                    while let Ok((_, n)) =
+                        handshake_round_trip(data.get(pos..).unwrap_or_default(), ctx)
+                    {
+                        pos += n;
+                    }
+                }
+                break;
+            }
+        }
     }
 }

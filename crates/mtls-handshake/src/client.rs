@@ -9,7 +9,6 @@ use mtls_crypto::rsa_kx::encrypt_premaster;
 use mtls_crypto::signature::{SignatureAlgorithm, VerifyingKey};
 use mtls_crypto::{OsRng, SecureRandom};
 use mtls_prf::{extended_master_secret, master_secret};
-use mtls_wire::alert::Alert;
 use mtls_wire::extensions::{Extension, Extensions, ProtocolName, ServerName};
 use mtls_wire::handshake::{
     CertificateMsg, CertificateRequest, ClientHello, ClientKeyExchange, DigitallySigned,
@@ -17,8 +16,8 @@ use mtls_wire::handshake::{
     SessionId,
 };
 use mtls_wire::{
-    AlertDescription, AlertLevel, CipherSuite, CompressionMethod, ECPointFormat, ExtensionType,
-    HandshakeType, ProtocolVersion,
+    AlertDescription, CipherSuite, CompressionMethod, ECPointFormat, ExtensionType, HandshakeType,
+    ProtocolVersion,
 };
 use zeroize::Zeroizing;
 
@@ -133,10 +132,7 @@ impl ClientHandshake {
     fn hello_request(&mut self, bytes: &[u8]) -> Result<Vec<Action>, HandshakeError> {
         HandshakeMessage::parse(bytes, &Default::default())?;
         if self.is_complete() {
-            Ok(vec![Action::SendAlert(Alert {
-                level: AlertLevel::Warning,
-                description: AlertDescription::NoRenegotiation,
-            })])
+            self.common.refuse_renegotiation()
         } else {
             Ok(Vec::new())
         }

@@ -63,7 +63,13 @@ pub(crate) struct Common {
     server_write: Option<TrafficKeys>,
     pub summary: Option<HandshakeSummary>,
     pub dead: Option<HandshakeError>,
+    refused_renegotiations: u32,
 }
+
+/// Renegotiation attempts refused with a warning before a peer that keeps asking is cut off:
+/// each refusal queues an alert record, so an unbounded number would let a peer grow our
+/// output buffer with 4-byte HelloRequests.
+pub const MAX_REFUSED_RENEGOTIATIONS: u32 = 32;
 
 impl Common {
     pub fn new(me: Side) -> Self {
@@ -80,7 +86,25 @@ impl Common {
             server_write: None,
             summary: None,
             dead: None,
+            refused_renegotiations: 0,
         }
+    }
+
+    /// Refuses a renegotiation attempt after the handshake (a ClientHello at the server, a
+    /// HelloRequest at the client) with a warning no_renegotiation, and the connection goes on
+    /// (RFC 5746 4.4 and 4.5 allow declining); after [`MAX_REFUSED_RENEGOTIATIONS`] the
+    /// connection ends with `unexpected_message`.
+    pub fn refuse_renegotiation(&mut self) -> Result<Vec<Action>, HandshakeError> {
+        self.refused_renegotiations += 1;
+        if self.refused_renegotiations > MAX_REFUSED_RENEGOTIATIONS {
+            return Err(HandshakeError::unexpected(
+                "the peer keeps asking to renegotiate, which this stack never does",
+            ));
+        }
+        Ok(vec![Action::SendAlert(mtls_wire::alert::Alert {
+            level: mtls_wire::AlertLevel::Warning,
+            description: AlertDescription::NoRenegotiation,
+        })])
     }
 
     pub fn suite(&self) -> Result<&'static SupportedSuite, HandshakeError> {

@@ -55,7 +55,7 @@ pub use certs::{
     ClientHelloInfo, DistinguishedName, ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
 };
 pub use client::ClientHandshake;
-pub use common::HandshakeSummary;
+pub use common::{HandshakeSummary, MAX_REFUSED_RENEGOTIATIONS};
 pub use config::{
     ClientAuthPolicy, ClientConfig, DEFAULT_GROUPS, DEFAULT_MAX_CA_NAMES_LEN,
     DEFAULT_SIGNATURE_SCHEMES, FixedClock, KeyLog, ServerConfig, SuitePreference, SystemClock,

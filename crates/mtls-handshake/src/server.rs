@@ -8,7 +8,6 @@ use mtls_crypto::rsa_kx::decrypt_premaster;
 use mtls_crypto::signature::{SignatureAlgorithm, VerifyingKey};
 use mtls_crypto::{OsRng, SecureRandom};
 use mtls_prf::{MasterSecret, extended_master_secret, master_secret};
-use mtls_wire::alert::Alert;
 use mtls_wire::extensions::{Extension, Extensions, ProtocolName};
 use mtls_wire::handshake::{
     CertificateMsg, CertificateRequest, ClientHello, ClientKeyExchange, DigitallySigned,
@@ -16,8 +15,8 @@ use mtls_wire::handshake::{
     KeyExchangeAlgorithm, ServerEcdhParams, ServerHello, ServerKeyExchange, SessionId,
 };
 use mtls_wire::{
-    AlertDescription, AlertLevel, CipherSuite, ClientCertificateType, CompressionMethod,
-    ECPointFormat, HandshakeType, ProtocolVersion,
+    AlertDescription, CipherSuite, ClientCertificateType, CompressionMethod, ECPointFormat,
+    HandshakeType, ProtocolVersion,
 };
 
 use crate::action::{Action, Input};
@@ -121,10 +120,7 @@ impl ServerHandshake {
             && bytes.first() == Some(&HandshakeType::ClientHello.to_u8())
         {
             HandshakeMessage::parse(bytes, &Default::default())?;
-            return Ok(vec![Action::SendAlert(Alert {
-                level: AlertLevel::Warning,
-                description: AlertDescription::NoRenegotiation,
-            })]);
+            return self.common.refuse_renegotiation();
         }
         Err(HandshakeError::unexpected(
             "handshake message after the handshake completed",

@@ -290,3 +290,31 @@ fn rfc6066_3_server_picks_the_certificate_for_the_sni_name() {
     assert!(!certified("server-other").matches_name("a.b.other.example"));
     assert_eq!(certified("server-ecdsa").dns_names(), ["localhost"]);
 }
+
+#[test]
+fn rfc5746_4_renegotiation_refusals_are_bounded() {
+    use mtls_handshake::{Action, Input, MAX_REFUSED_RENEGOTIATIONS};
+    let (cc, sc) = mutual(
+        "server-ecdsa",
+        Some("client-rsa"),
+        ClientAuthPolicy::Required,
+    );
+    let mut p = Pair::new(cc, sc, 12);
+    p.run();
+    p.assert_ok();
+    let client_hello = p.c.sent_messages[0].clone();
+    for _ in 0..MAX_REFUSED_RENEGOTIATIONS {
+        let actions = p.server.handle(Input::Handshake(&client_hello)).unwrap();
+        assert!(matches!(
+            actions.as_slice(),
+            [Action::SendAlert(a)] if a.description == AlertDescription::NoRenegotiation
+        ));
+    }
+    let err = p
+        .server
+        .handle(Input::Handshake(&client_hello))
+        .unwrap_err();
+    assert_eq!(err.alert(), AlertDescription::UnexpectedMessage);
+    // Dead afterwards.
+    assert!(p.server.handle(Input::Handshake(&client_hello)).is_err());
+}

@@ -112,6 +112,9 @@ impl Deframer {
         let wanted = self.wanted_len();
         if self.buf.len() < wanted {
             self.compact();
+            // Exactly what the record needs: `resize` alone may double the capacity, past the
+            // one-record bound this buffer promises.
+            self.buf.reserve_exact(wanted - self.buf.len());
             self.buf.resize(wanted, 0);
         }
         if self.buf.len() - self.end < self.buf.len().min(MAX_RECORD_LEN) / 2 {

@@ -29,6 +29,14 @@ const TARGETS: &[Target] = &[
     ("deframer", targets::fuzz_deframer),
     ("record_open", targets::fuzz_record_open),
     ("handshake_reassembly", targets::fuzz_handshake_reassembly),
+    ("server", targets::fuzz_server),
+    ("client", targets::fuzz_client),
+    ("certificate_chain", targets::fuzz_certificate_chain),
+    (
+        "client_hello_structured",
+        targets::fuzz_client_hello_structured,
+    ),
+    ("roundtrip", targets::fuzz_roundtrip),
 ];
 
 #[test]

@@ -1,0 +1,21 @@
+//! Regenerates the seed corpora of the connection-level fuzz targets (`server`, `client`,
+//! `certificate_chain`, `client_hello_structured`, `roundtrip`) under `fuzz/corpus/`, with the
+//! same functions the targets call: `cargo run -p mtls --example record_fuzz_seeds`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "../../../fuzz/src/lib.rs"]
+#[allow(dead_code, missing_docs)]
+mod targets;
+
+#[path = "../../../fuzz/scripts/record_seeds.rs"]
+mod record_seeds;
+
+fn main() {
+    record_seeds::record_seeds();
+    println!("fuzz seed corpora written under fuzz/corpus/");
+}
