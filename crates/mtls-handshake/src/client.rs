@@ -597,7 +597,8 @@ impl ClientHandshake {
             extended_master_secret: self.common.ems,
             resumed: kind == Kind::Resumed,
             session_id: self.session_id.clone(),
-            peer_certificates: self.server_chain.clone(),
+            // Moved, not copied: the summary is where the chain lives from now on.
+            peer_certificates: std::mem::take(&mut self.server_chain),
             alpn: self.alpn.clone(),
             server_name: self.server_name.clone(),
             client_random: self.common.client_random,

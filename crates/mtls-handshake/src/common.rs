@@ -319,6 +319,9 @@ pub(crate) fn run_sends(
             Next::Done => {
                 if role.common().summary.is_none() {
                     role.complete(actions)?;
+                    // The transcript has served its purpose (Finished checked both ways):
+                    // release it rather than hold a handshake's worth of bytes per connection.
+                    role.common().transcript = Transcript::default();
                 }
                 return Ok(());
             }

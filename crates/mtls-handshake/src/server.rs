@@ -613,7 +613,7 @@ impl ServerHandshake {
         key.verify(scheme, self.common.transcript.raw(), &cv.signature)
             .map_err(|e| crypto("client CertificateVerify signature", e))?;
         // Only now does the chain become the peer's identity.
-        self.verified_client_chain = self.client_chain.clone();
+        self.verified_client_chain = std::mem::take(&mut self.client_chain);
         self.client_signature = Some(scheme);
         Ok(())
     }
@@ -648,7 +648,8 @@ impl ServerHandshake {
             extended_master_secret: self.common.ems,
             resumed: kind == Kind::Resumed,
             session_id: self.session_id.clone(),
-            peer_certificates: self.verified_client_chain.clone(),
+            // Moved, not copied: the summary is where the chain lives from now on.
+            peer_certificates: std::mem::take(&mut self.verified_client_chain),
             alpn: self.alpn.clone(),
             server_name: self.server_name.clone(),
             client_random: self.common.client_random,
