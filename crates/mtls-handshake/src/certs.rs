@@ -227,6 +227,15 @@ pub trait ClientCertVerifier: Send + Sync {
         chain: &[CertificateDer],
         now: u64,
     ) -> Result<(), CertificateError>;
+
+    /// Until when (seconds since the Unix epoch) a successful verification of `chain` by this
+    /// verifier stays true, so that a resumption before then may skip re-verifying it; `None`
+    /// (the default) re-verifies on every resumption. Return a time only if nothing but the
+    /// clock can change the verdict (e.g. the earliest notAfter in the chain, with no CRLs).
+    fn verified_until(&self, chain: &[CertificateDer]) -> Option<u64> {
+        let _ = chain;
+        None
+    }
 }
 
 /// What a server knows from a ClientHello when it picks its certificate.

@@ -289,8 +289,15 @@ impl ServerHandshake {
             (ClientAuthPolicy::Required, true) => false,
             (ClientAuthPolicy::Optional | ClientAuthPolicy::Required, false) => {
                 self.config.client_verifier.as_ref().is_some_and(|v| {
-                    v.verify_client_cert(&session.peer_certificates, now)
-                        .is_ok()
+                    // The same verifier vouched for this chain until a time still ahead:
+                    // nothing but the clock could change its verdict, so skip the path
+                    // validation (most of a resumption's cost otherwise).
+                    let vouched = session
+                        .client_verified
+                        .is_some_and(|(until, id)| now < until && id == verifier_id(v));
+                    vouched
+                        || v.verify_client_cert(&session.peer_certificates, now)
+                            .is_ok()
                 })
             }
             _ => true,
@@ -627,7 +634,7 @@ impl ServerHandshake {
             && !self.session_id.is_empty()
             && let (Some(cache), Some(master)) = (&self.config.session_cache, &self.common.master)
         {
-            cache.put(Arc::new(StoredSession::new(
+            let mut session = StoredSession::new(
                 self.session_id.clone(),
                 suite.suite,
                 master,
@@ -636,7 +643,17 @@ impl ServerHandshake {
                 self.server_name.clone(),
                 self.alpn.clone(),
                 self.config.time.now(),
-            )));
+            );
+            let verified_by_verifier = matches!(
+                self.config.client_auth,
+                ClientAuthPolicy::Optional | ClientAuthPolicy::Required
+            ) && !self.verified_client_chain.is_empty();
+            if verified_by_verifier && let Some(v) = &self.config.client_verifier {
+                session.client_verified = v
+                    .verified_until(&self.verified_client_chain)
+                    .map(|until| (until, verifier_id(v)));
+            }
+            cache.put(Arc::new(session));
         }
         self.common.summary = Some(HandshakeSummary {
             version: ProtocolVersion::TLSv1_2,
@@ -658,6 +675,12 @@ impl ServerHandshake {
         actions.push(Action::Complete);
         Ok(())
     }
+}
+
+/// A verifier's identity: its address. A session remembers which verifier vouched for its
+/// client; a new configuration (new roots, new CRLs) has a new verifier and re-verifies.
+fn verifier_id(v: &Arc<dyn crate::certs::ClientCertVerifier>) -> usize {
+    Arc::as_ptr(v).cast::<()>() as usize
 }
 
 impl Role for ServerHandshake {

@@ -29,6 +29,10 @@ pub struct StoredSession {
     pub alpn: Option<Vec<u8>>,
     /// When the session was made, in seconds since the Unix epoch.
     pub created: u64,
+    /// Until when the client chain's verification stays true (see
+    /// [`ClientCertVerifier::verified_until`](crate::ClientCertVerifier::verified_until)), and
+    /// which verifier (by address) said so; `None`: re-verify on resumption.
+    pub client_verified: Option<(u64, usize)>,
 }
 
 impl StoredSession {
@@ -53,6 +57,7 @@ impl StoredSession {
             server_name,
             alpn,
             created,
+            client_verified: None,
         }
     }
 

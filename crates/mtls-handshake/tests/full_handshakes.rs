@@ -318,3 +318,98 @@ fn rfc5746_4_renegotiation_refusals_are_bounded() {
     // Dead afterwards.
     assert!(p.server.handle(Input::Handshake(&client_hello)).is_err());
 }
+
+/// Counts verifications and vouches for its verdicts until a fixed time.
+struct VouchingVerifier {
+    calls: std::sync::atomic::AtomicUsize,
+    until: Option<u64>,
+}
+
+impl mtls_handshake::ClientCertVerifier for VouchingVerifier {
+    fn root_hint_subjects(&self) -> Vec<mtls_handshake::DistinguishedName> {
+        Vec::new()
+    }
+    fn verify_client_cert(
+        &self,
+        _: &[mtls_handshake::CertificateDer],
+        _: u64,
+    ) -> Result<(), mtls_handshake::CertificateError> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+    fn verified_until(&self, _: &[mtls_handshake::CertificateDer]) -> Option<u64> {
+        self.until
+    }
+}
+
+#[test]
+fn resumption_skips_reverification_only_while_the_same_verifier_vouches() {
+    use std::sync::atomic::Ordering::SeqCst;
+    for (until, verifications_on_resume) in [(Some(NOW + 10), 0), (Some(NOW), 1), (None, 1)] {
+        let verifier = Arc::new(VouchingVerifier {
+            calls: Default::default(),
+            until,
+        });
+        let (mut cc, mut sc) = mutual(
+            "server-ecdsa",
+            Some("client-ecdsa"),
+            ClientAuthPolicy::Required,
+        );
+        sc.client_verifier = Some(verifier.clone());
+        cc.session_store = Some(Arc::new(InMemoryClientSessionStore::new(8, 3600)));
+        sc.session_cache = Some(Arc::new(InMemorySessionCache::new(8, 3600)));
+        let (cc, sc) = (Arc::new(cc), Arc::new(sc));
+        let mut first = Pair::build(cc.clone(), sc.clone(), 20, Some("localhost"), None, None);
+        first.run();
+        first.assert_ok();
+        assert_eq!(verifier.calls.load(SeqCst), 1);
+        let mut second = Pair::build(cc, sc, 21, Some("localhost"), None, None);
+        second.run();
+        second.assert_ok();
+        assert!(second.server.summary().unwrap().resumed, "{until:?}");
+        assert_eq!(
+            verifier.calls.load(SeqCst),
+            1 + verifications_on_resume,
+            "vouched until {until:?}, now {NOW}"
+        );
+    }
+}
+
+#[test]
+fn a_new_verifier_reverifies_a_resumed_client() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let make = || {
+        Arc::new(VouchingVerifier {
+            calls: Default::default(),
+            until: Some(u64::MAX),
+        })
+    };
+    let (old, new) = (make(), make());
+    let cache = Arc::new(InMemorySessionCache::new(8, 3600));
+    let (mut cc, mut sc) = mutual(
+        "server-ecdsa",
+        Some("client-ecdsa"),
+        ClientAuthPolicy::Required,
+    );
+    cc.session_store = Some(Arc::new(InMemoryClientSessionStore::new(8, 3600)));
+    sc.client_verifier = Some(old.clone());
+    sc.session_cache = Some(cache.clone());
+    let cc = Arc::new(cc);
+    let mut first = Pair::build(cc.clone(), Arc::new(sc), 22, Some("localhost"), None, None);
+    first.run();
+    first.assert_ok();
+    // Same cache, new configuration with a new verifier (new roots, say).
+    let (_, mut sc2) = mutual("server-ecdsa", None, ClientAuthPolicy::Required);
+    sc2.client_verifier = Some(new.clone());
+    sc2.session_cache = Some(cache);
+    let mut second = Pair::build(cc, Arc::new(sc2), 23, Some("localhost"), None, None);
+    second.run();
+    second.assert_ok();
+    assert!(second.server.summary().unwrap().resumed);
+    assert_eq!(old.calls.load(SeqCst), 1);
+    assert_eq!(
+        new.calls.load(SeqCst),
+        1,
+        "the new verifier checked the stored chain"
+    );
+}

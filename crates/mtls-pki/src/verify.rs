@@ -233,6 +233,31 @@ impl ClientCertVerifier for WebPkiClientVerifier {
         self.inner
             .verify(chain, now, KeyUsage::client_auth(), |_| Ok(()))
     }
+
+    /// Without CRLs only the clock can change the verdict on a chain: it holds until the
+    /// earliest notAfter in the chain. With CRLs (which may be replaced, or expire) never.
+    fn verified_until(&self, chain: &[CertificateDer]) -> Option<u64> {
+        if !self.inner.crls.is_empty() {
+            return None;
+        }
+        chain
+            .iter()
+            .map(|c| not_after(c.as_bytes()))
+            .try_fold(u64::MAX, |earliest, t| t.map(|t| earliest.min(t)))
+    }
+}
+
+/// A certificate's notAfter in seconds since the Unix epoch (parsing only, with x509-cert).
+fn not_after(der: &[u8]) -> Option<u64> {
+    use x509_cert::der::Decode;
+    let cert = x509_cert::Certificate::from_der(der).ok()?;
+    Some(
+        cert.tbs_certificate()
+            .validity()
+            .not_after
+            .to_unix_duration()
+            .as_secs(),
+    )
 }
 
 /// Maps a webpki refusal onto the handshake's [`CertificateError`] (and so onto its alert,

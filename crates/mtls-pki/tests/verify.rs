@@ -543,3 +543,29 @@ fn verifiers_are_shareable() {
     let v = server_verifier().with_crls([]);
     assert!(format!("{v:?}").contains("roots: 1"));
 }
+
+#[test]
+fn client_verification_is_vouched_for_until_the_earliest_not_after() {
+    let chain = fixture_chain("pki/client-ecdsa.pem");
+    let not_after = |c: &CertificateDer| {
+        x509_cert::Certificate::from_der(c.as_bytes())
+            .unwrap()
+            .tbs_certificate()
+            .validity()
+            .not_after
+            .to_unix_duration()
+            .as_secs()
+    };
+    let earliest = chain.iter().map(not_after).min().unwrap();
+    assert_eq!(client_verifier().verified_until(&chain), Some(earliest));
+    // With CRLs (which can change) there is no vouching: re-verify on every resumption.
+    let root = Ca::root("root CA", ecdsa_key());
+    let crl = Crl::from_der(&root.crl(&[])).unwrap();
+    let with_crls = WebPkiClientVerifier::new(fixture_roots()).with_crls([crl]);
+    assert_eq!(with_crls.verified_until(&chain), None);
+    // A chain that does not parse gets no vouching either.
+    assert_eq!(
+        client_verifier().verified_until(&[CertificateDer(vec![0x30, 0x00])]),
+        None
+    );
+}
