@@ -12,6 +12,16 @@
 //!   the table and the document.
 //!
 //! Every function here is also run once with tiny sizes by the crate's tests.
+//!
+//! Depend on it only to script benchmarks of your own on the same harness; users run
+//! `cargo xtask bench`. Each figure is summarized over interleaved trials:
+//!
+//! ```
+//! use mtls_bench::stats::Summary;
+//!
+//! let s = Summary::of(&[3.0, 1.0, 2.0, 10.0]).unwrap();
+//! assert_eq!((s.median, s.min, s.max, s.trials), (2.5, 1.0, 10.0, 4));
+//! ```
 
 pub mod floor;
 pub mod heap;
