@@ -31,7 +31,9 @@ impl CertifiedKey {
         let leaf = chain
             .first()
             .ok_or_else(|| HandshakeError::internal("certificate chain is empty"))?;
-        let public = leaf_public_key(leaf)?;
+        // One parse of the leaf serves both its key and its names.
+        let parsed = parse_certificate(leaf)?;
+        let public = public_key_of(&parsed)?;
         // Prove the pair matches by a signature: the key types expose no public-key equality.
         let scheme =
             key.schemes().first().copied().ok_or_else(|| {
@@ -46,7 +48,7 @@ impl CertifiedKey {
                 "the private key does not belong to the leaf certificate",
             ));
         }
-        let dns_names = leaf_dns_names(leaf);
+        let dns_names = dns_names_of(&parsed);
         Ok(Self {
             chain,
             key,
@@ -96,14 +98,21 @@ pub(crate) fn key_type_of(schemes: &[SignatureAlgorithm]) -> AuthKeyType {
     }
 }
 
-/// The dNSName entries of a certificate's subjectAltName, lowercase; empty when it has none or
-/// does not parse (selection then falls back to key type only).
-fn leaf_dns_names(cert: &CertificateDer) -> Vec<String> {
+/// Parses a DER certificate (parsing only: trust decisions are the verifier's).
+fn parse_certificate(cert: &CertificateDer) -> Result<x509_cert::Certificate, HandshakeError> {
+    x509_cert::Certificate::from_der(cert.as_bytes()).map_err(|e| {
+        HandshakeError::new(
+            AlertDescription::BadCertificate,
+            format!("certificate does not parse: {e}"),
+        )
+    })
+}
+
+/// The dNSName entries of a certificate's subjectAltName, lowercase; empty when it has none
+/// (selection then falls back to key type only).
+fn dns_names_of(parsed: &x509_cert::Certificate) -> Vec<String> {
     use x509_cert::ext::pkix::SubjectAltName;
     use x509_cert::ext::pkix::name::GeneralName;
-    let Ok(parsed) = x509_cert::Certificate::from_der(cert.as_bytes()) else {
-        return Vec::new();
-    };
     let Ok(Some((_, san))) = parsed.tbs_certificate().get_extension::<SubjectAltName>() else {
         return Vec::new();
     };
@@ -116,15 +125,8 @@ fn leaf_dns_names(cert: &CertificateDer) -> Vec<String> {
         .collect()
 }
 
-/// Reads the public key out of a DER certificate (its SubjectPublicKeyInfo). Parsing only:
-/// trust decisions are the verifier's.
-pub fn leaf_public_key(cert: &CertificateDer) -> Result<VerifyingKey, HandshakeError> {
-    let parsed = x509_cert::Certificate::from_der(cert.as_bytes()).map_err(|e| {
-        HandshakeError::new(
-            AlertDescription::BadCertificate,
-            format!("certificate does not parse: {e}"),
-        )
-    })?;
+/// The public key in a parsed certificate's SubjectPublicKeyInfo.
+fn public_key_of(parsed: &x509_cert::Certificate) -> Result<VerifyingKey, HandshakeError> {
     let spki = parsed
         .tbs_certificate()
         .subject_public_key_info()
@@ -137,6 +139,12 @@ pub fn leaf_public_key(cert: &CertificateDer) -> Result<VerifyingKey, HandshakeE
         };
         HandshakeError::new(alert, format!("certificate public key: {e}"))
     })
+}
+
+/// Reads the public key out of a DER certificate (its SubjectPublicKeyInfo). Parsing only:
+/// trust decisions are the verifier's.
+pub fn leaf_public_key(cert: &CertificateDer) -> Result<VerifyingKey, HandshakeError> {
+    public_key_of(&parse_certificate(cert)?)
 }
 
 /// Why a certificate chain was refused, each reason with its alert (RFC 5246 7.2.2).
