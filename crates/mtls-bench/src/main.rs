@@ -42,7 +42,7 @@ fn args() -> Result<Args> {
             "-h" | "--help" => {
                 println!(
                     "usage: mtls-bench [--quick] [--no-doc | --doc]\n       \
-                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|bulk-aes128|bulk-aes256|bulk-chacha mtls|rustls\n  \
+                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|bulk-aes128|bulk-aes256|bulk-chacha mtls|rustls|raw (bulk only)\n  \
                      --quick   a smoke run (under a minute); does not write the document\n  \
                      --no-doc  do not write docs/BENCHMARKS.md\n  \
                      --doc     write docs/BENCHMARKS.md even with --quick"
@@ -129,7 +129,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
                     println!("{:.0} resumptions/s", t.per_sec());
                 }
                 W::Bulk(_) => {
-                    let bytes = 256 << 20;
+                    let bytes = 2 << 30;
                     let d = bulk(&cfg, bytes, 16 << 10)?;
                     println!("{:.0} MB/s", bytes as f64 / d.as_secs_f64() / 1e6);
                 }
@@ -137,6 +137,14 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
         }};
     }
     match stack {
+        "raw" => {
+            let W::Bulk(c) = w else {
+                return Err("the raw stack has only bulk workloads".into());
+            };
+            let bytes = 2 << 30;
+            let d = mtls_bench::floor::raw_aead(c, bytes, 16 << 10)?;
+            println!("{:.0} MB/s", bytes as f64 / d.as_secs_f64() / 1e6);
+        }
         "mtls" => go!(mtls_configs(&spec)?),
         "rustls" => go!(rustls_configs(&spec)?),
         other => return Err(format!("unknown stack {other}").into()),

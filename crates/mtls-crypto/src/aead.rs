@@ -105,6 +105,26 @@ impl AeadKey {
         Ok(tag.into())
     }
 
+    /// Encrypts `plaintext` into `out` (same length) and returns the tag: sealing straight
+    /// from the caller's data into the record buffer, without first copying it there.
+    pub fn seal_detached_to(
+        &self,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        plaintext: &[u8],
+        out: &mut [u8],
+    ) -> Result<[u8; TAG_LEN]> {
+        let buf = aes_gcm::aead::inout::InOutBuf::new(plaintext, out)
+            .map_err(|_| Error::EncryptFailed)?;
+        let tag = match &self.cipher {
+            Cipher::Aes128Gcm(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
+            Cipher::Aes256Gcm(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
+            Cipher::ChaCha20Poly1305(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
+        }
+        .map_err(|_| Error::EncryptFailed)?;
+        Ok(tag.into())
+    }
+
     /// Authenticates and decrypts `buf_with_tag` (ciphertext followed by the
     /// 16-byte tag) in place, returning the plaintext part of the buffer.
     ///

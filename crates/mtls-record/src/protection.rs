@@ -158,52 +158,20 @@ impl RecordEncrypter {
         version: ProtocolVersion,
         record: &mut [u8],
     ) -> Result<(), RecordError> {
-        let prefix = self.prefix_len();
-        let plaintext_len = record
-            .len()
-            .checked_sub(prefix + TAG_LEN)
-            .ok_or(RecordError::SealFailed)?;
-        if plaintext_len > MAX_PLAINTEXT_LEN {
-            return Err(RecordError::RecordOverflow {
-                len: plaintext_len,
-                max: MAX_PLAINTEXT_LEN,
-            });
-        }
-        let seq = self.state.next_seq()?;
-        let aad = additional_data(seq, typ, version, plaintext_len);
-
-        let (header, rest) = record.split_at_mut(HEADER_LEN);
-        let wire_len = u16::try_from(rest.len()).map_err(|_| RecordError::SealFailed)?;
-        header.copy_from_slice(&{
-            let mut h = [0u8; HEADER_LEN];
-            h[0] = typ.to_u8();
-            h[1..3].copy_from_slice(&version.to_u16().to_be_bytes());
-            h[3..5].copy_from_slice(&wire_len.to_be_bytes());
-            h
-        });
-
-        let nonce = match &self.state.scheme {
-            NonceScheme::Gcm { salt } => {
-                let explicit = seq.to_be_bytes();
-                let (e, _) = rest.split_at_mut(GCM_EXPLICIT_NONCE_LEN);
-                e.copy_from_slice(&explicit);
-                gcm_nonce(salt, explicit)
-            }
-            NonceScheme::ChaCha { iv } => chacha_nonce(iv, seq),
-        };
-        let (_, body) = record.split_at_mut(prefix);
-        let (plaintext, tag_out) = body.split_at_mut(plaintext_len);
+        let (prefix, body, tag_out) = self.split(record)?;
+        let (nonce, aad) = self.begin(typ, version, body.len(), prefix)?;
         let tag = self
             .state
             .key
-            .seal_in_place_detached(&nonce, &aad, plaintext)
+            .seal_in_place_detached(&nonce, &aad, body)
             .map_err(|_| RecordError::SealFailed)?;
         tag_out.copy_from_slice(&tag);
         Ok(())
     }
 
-    /// Appends one sealed record carrying `plaintext` to `out`. With `out` reused across
-    /// records this allocates nothing once its capacity has grown to a record.
+    /// Appends one sealed record carrying `plaintext` to `out`, encrypting straight from
+    /// `plaintext` into `out` (no intermediate copy). With `out` reused across records this
+    /// allocates nothing once its capacity has grown to a record.
     pub fn seal_to(
         &mut self,
         typ: ContentType,
@@ -212,18 +180,87 @@ impl RecordEncrypter {
         out: &mut Vec<u8>,
     ) -> Result<(), RecordError> {
         let start = out.len();
-        let prefix = self.prefix_len();
-        out.resize(start + prefix, 0);
-        out.extend_from_slice(plaintext);
-        out.resize(out.len() + TAG_LEN, 0);
-        let Some(record) = out.get_mut(start..) else {
-            return Err(RecordError::SealFailed);
+        out.resize(start + self.prefix_len() + plaintext.len() + TAG_LEN, 0);
+        let result = match out.get_mut(start..) {
+            Some(record) => self.seal_from(typ, version, plaintext, record),
+            None => Err(RecordError::SealFailed),
         };
-        let result = self.seal_in_place(typ, version, record);
         if result.is_err() {
             out.truncate(start);
         }
         result
+    }
+
+    fn seal_from(
+        &mut self,
+        typ: ContentType,
+        version: ProtocolVersion,
+        plaintext: &[u8],
+        record: &mut [u8],
+    ) -> Result<(), RecordError> {
+        let (prefix, body, tag_out) = self.split(record)?;
+        let (nonce, aad) = self.begin(typ, version, body.len(), prefix)?;
+        let tag = self
+            .state
+            .key
+            .seal_detached_to(&nonce, &aad, plaintext, body)
+            .map_err(|_| RecordError::SealFailed)?;
+        tag_out.copy_from_slice(&tag);
+        Ok(())
+    }
+
+    /// Splits a record buffer into prefix (header, explicit nonce), body and tag.
+    #[allow(clippy::type_complexity)]
+    fn split<'a>(
+        &self,
+        record: &'a mut [u8],
+    ) -> Result<(&'a mut [u8], &'a mut [u8], &'a mut [u8]), RecordError> {
+        let prefix_len = self.prefix_len();
+        let plaintext_len = record
+            .len()
+            .checked_sub(prefix_len + TAG_LEN)
+            .ok_or(RecordError::SealFailed)?;
+        if plaintext_len > MAX_PLAINTEXT_LEN {
+            return Err(RecordError::RecordOverflow {
+                len: plaintext_len,
+                max: MAX_PLAINTEXT_LEN,
+            });
+        }
+        let (prefix, rest) = record.split_at_mut(prefix_len);
+        let (body, tag) = rest.split_at_mut(plaintext_len);
+        Ok((prefix, body, tag))
+    }
+
+    /// Takes the next sequence number, writes the header and the explicit nonce into
+    /// `prefix`, and returns the nonce and additional data for a plaintext of `len` bytes.
+    fn begin(
+        &mut self,
+        typ: ContentType,
+        version: ProtocolVersion,
+        len: usize,
+        prefix: &mut [u8],
+    ) -> Result<([u8; NONCE_LEN], [u8; AAD_LEN]), RecordError> {
+        let seq = self.state.next_seq()?;
+        let aad = additional_data(seq, typ, version, len);
+        let wire_len = u16::try_from(prefix.len() - HEADER_LEN + len + TAG_LEN)
+            .map_err(|_| RecordError::SealFailed)?;
+        let (header, explicit) = prefix.split_at_mut(HEADER_LEN);
+        header.copy_from_slice(&{
+            let mut h = [0u8; HEADER_LEN];
+            h[0] = typ.to_u8();
+            h[1..3].copy_from_slice(&version.to_u16().to_be_bytes());
+            h[3..5].copy_from_slice(&wire_len.to_be_bytes());
+            h
+        });
+        let nonce = match &self.state.scheme {
+            NonceScheme::Gcm { salt } => {
+                let e = seq.to_be_bytes();
+                explicit.copy_from_slice(&e);
+                gcm_nonce(salt, e)
+            }
+            NonceScheme::ChaCha { iv } => chacha_nonce(iv, seq),
+        };
+        Ok((nonce, aad))
     }
 }
 

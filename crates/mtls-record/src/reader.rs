@@ -47,6 +47,9 @@ pub struct RecordReader {
     /// Once set (after ServerHello), every record must carry exactly this version.
     expected_version: Option<ProtocolVersion>,
     empty_records: u32,
+    /// Where the application data handed out by the last `next_event` lies in the receive
+    /// buffer, while nothing has moved it (see [`RecordReader::last_application_data`]).
+    last_application_data: Option<std::ops::Range<usize>>,
 }
 
 impl Default for RecordReader {
@@ -78,29 +81,35 @@ impl RecordReader {
             protection: ReadProtection::Plaintext,
             expected_version: None,
             empty_records: 0,
+            last_application_data: None,
         }
     }
 
     /// Offers bytes from the peer; returns how many were taken (at most one record's worth
     /// beyond what is buffered). Offer the rest after taking events out.
     pub fn push(&mut self, data: &[u8]) -> usize {
+        self.last_application_data = None;
         self.deframer.push(data)
     }
 
     /// Reads once from `rd` into the receive buffer. `Ok(0)` means end of stream only when
     /// [`RecordReader::has_space`] was true before the call.
     pub fn read_from(&mut self, rd: &mut dyn std::io::Read) -> std::io::Result<usize> {
+        self.last_application_data = None;
         self.deframer.read_from(rd)
     }
 
     /// True when the receive buffer can take more bytes (false: take events out first).
     pub fn has_space(&mut self) -> bool {
+        // Making room may move buffered bytes.
+        self.last_application_data = None;
         !self.deframer.space().is_empty()
     }
 
     /// Frees the receive and reassembly buffers if they hold nothing, e.g. once the handshake
     /// is over, so that an idle connection keeps no buffer; the next read allocates again.
     pub fn release_idle_buffers(&mut self) {
+        self.last_application_data = None;
         self.deframer.release_if_empty();
         self.joiner.release_if_empty();
     }
@@ -130,15 +139,35 @@ impl RecordReader {
     /// The next event, or `None` when more bytes are needed. After an error the connection
     /// is dead: send [`RecordError::alert`] and stop.
     pub fn next_event(&mut self) -> Result<Option<Inbound<'_>>, RecordError> {
+        self.last_application_data = None;
         let found = self.find_next()?;
         Ok(found.map(|f| match f {
             Found::Handshake(r) => Inbound::Handshake(self.joiner.buffer().get(r).unwrap_or(&[])),
             Found::ApplicationData(r) => {
+                self.last_application_data = Some(r.clone());
                 Inbound::ApplicationData(self.deframer.buffer().get(r).unwrap_or(&[]))
             }
             Found::ChangeCipherSpec => Inbound::ChangeCipherSpec,
             Found::Alert(a) => Inbound::Alert(a),
         }))
+    }
+
+    /// The application data that the last [`next_event`](Self::next_event) handed out, still
+    /// in place in the receive buffer; `None` once any call that takes bytes in, makes room
+    /// or reads the next event may have moved it.
+    ///
+    /// This lets a caller keep decrypted data where it was decrypted and hand it to the
+    /// application from there, instead of copying every record into a queue of its own: the
+    /// copy costs about 2% of bulk throughput (mtls-bench, docs/BENCHMARKS.md).
+    pub fn last_application_data(&self) -> Option<&[u8]> {
+        let r = self.last_application_data.clone()?;
+        self.deframer.buffer().get(r)
+    }
+
+    /// True when bytes past the last handed-out record are buffered (a further record, or a
+    /// part of one), i.e. when [`next_event`](Self::next_event) may have more to say.
+    pub fn has_unread_bytes(&mut self) -> bool {
+        self.deframer.buffered() + self.joiner.buffered() > 0
     }
 
     fn find_next(&mut self) -> Result<Option<Found>, RecordError> {

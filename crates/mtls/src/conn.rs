@@ -65,7 +65,13 @@ pub struct ConnectionCommon {
     /// Records to send; `tls_out[tls_out_sent..]` is still unsent.
     tls_out: Vec<u8>,
     tls_out_sent: usize,
+    /// Received application data, oldest first: `plaintext_in`, then the unread part of the
+    /// newest record, still in place in the reader's receive buffer (`held`: how much of it
+    /// was read). A record is copied into the queue only when the reader must move on while
+    /// the application has not read it; a caller that reads its data before reading from the
+    /// socket again never pays for that copy.
     plaintext_in: VecDeque<u8>,
+    held: Option<usize>,
     /// Application data written before the handshake completed.
     plaintext_out: Vec<u8>,
     handshake_done: bool,
@@ -87,6 +93,7 @@ impl ConnectionCommon {
             tls_out: Vec::new(),
             tls_out_sent: 0,
             plaintext_in: VecDeque::new(),
+            held: None,
             plaintext_out: Vec::new(),
             handshake_done: false,
             peer_closed: false,
@@ -100,6 +107,8 @@ impl ConnectionCommon {
 
     /// Reads TLS bytes from the peer (a socket) once. `Ok(0)` is the end of the stream.
     pub fn read_tls(&mut self, rd: &mut dyn Read) -> io::Result<usize> {
+        // The reader is about to reuse its buffer: unread data moves to the queue first.
+        self.spill_held();
         if !self.reader.has_space() {
             return Err(io::Error::other(
                 "receive buffer full: call process_new_packets and read the plaintext first",
@@ -154,25 +163,68 @@ impl ConnectionCommon {
     fn io_state(&self) -> IoState {
         IoState {
             tls_bytes_to_write: self.tls_out.len() - self.tls_out_sent,
-            plaintext_bytes_to_read: self.plaintext_in.len(),
+            plaintext_bytes_to_read: self.received_len(),
             peer_has_closed: self.peer_closed,
         }
     }
 
+    /// The unread part of the newest application data record, in the receive buffer.
+    fn held_data(&self) -> &[u8] {
+        match self.held {
+            Some(read) => self
+                .reader
+                .last_application_data()
+                .and_then(|d| d.get(read..))
+                .unwrap_or_default(),
+            None => &[],
+        }
+    }
+
+    /// Moves unread held data into the queue before the reader reuses its buffer.
+    fn spill_held(&mut self) {
+        if self.held.is_some() {
+            let Self {
+                reader,
+                plaintext_in,
+                held,
+                ..
+            } = self;
+            if let Some(d) = reader
+                .last_application_data()
+                .and_then(|d| d.get(held.unwrap_or(0)..))
+            {
+                plaintext_in.extend(d);
+            }
+            *held = None;
+        }
+    }
+
+    /// Received application data not yet read.
+    fn received_len(&self) -> usize {
+        self.plaintext_in.len() + self.held_data().len()
+    }
+
     fn process(&mut self) -> Result<(), Error> {
-        while self.plaintext_in.len() < MAX_RECEIVED_PLAINTEXT && !self.peer_closed {
+        while self.received_len() < MAX_RECEIVED_PLAINTEXT && !self.peer_closed {
+            if self.held.is_some() {
+                if !self.reader.has_unread_bytes() {
+                    // Nothing more to process: leave the data where it was decrypted.
+                    break;
+                }
+                self.spill_held();
+            }
             let actions = match self.reader.next_event()? {
                 None => break,
                 Some(Inbound::Handshake(m)) => self.machine.handle(Input::Handshake(m))?,
                 Some(Inbound::ChangeCipherSpec) => self.machine.handle(Input::ChangeCipherSpec)?,
-                Some(Inbound::ApplicationData(d)) => {
+                Some(Inbound::ApplicationData(_)) => {
                     if !self.handshake_done {
                         return Err(Error::AlertSent {
                             alert: AlertDescription::UnexpectedMessage,
                             reason: "application data before the handshake completed".into(),
                         });
                     }
-                    self.plaintext_in.extend(d);
+                    self.held = Some(0);
                     continue;
                 }
                 Some(Inbound::Alert(alert)) => {
@@ -220,6 +272,7 @@ impl ConnectionCommon {
                 Action::Complete => {
                     self.handshake_done = true;
                     // The handshake's receive buffers are not needed by an idle connection.
+                    self.spill_held();
                     self.reader.release_idle_buffers();
                     let early = std::mem::take(&mut self.plaintext_out);
                     self.write_record(ContentType::ApplicationData, &early)?;
@@ -268,7 +321,7 @@ impl ConnectionCommon {
         self.error.is_none()
             && !self.peer_closed
             && !self.transport_eof
-            && self.plaintext_in.len() < MAX_RECEIVED_PLAINTEXT
+            && self.received_len() < MAX_RECEIVED_PLAINTEXT
     }
 
     /// True when TLS bytes wait to be written.
@@ -357,6 +410,16 @@ impl Read for Reader<'_> {
                 // All read: release a large buffer, as write_tls does.
                 c.plaintext_in = VecDeque::new();
             }
+            return Ok(n);
+        }
+        let held = c.held_data();
+        if !held.is_empty() {
+            // Straight from the receive buffer, where the record was decrypted.
+            let n = held.len().min(buf.len());
+            if let (Some(dst), Some(src)) = (buf.get_mut(..n), held.get(..n)) {
+                dst.copy_from_slice(src);
+            }
+            c.held = c.held.map(|read| read + n);
             return Ok(n);
         }
         if c.peer_closed {
