@@ -327,6 +327,8 @@ impl ClientHandshake {
                     ));
                 }
                 self.common.narrow(|k| k == Kind::Resumed)?;
+                // No CertificateVerify in an abbreviated handshake.
+                self.common.transcript.release_raw();
                 self.server_chain = session.peer_certificates.clone();
                 self.alpn = self.alpn.take().or_else(|| session.alpn.clone());
                 self.install_master(session.master_secret())?;
@@ -467,6 +469,9 @@ impl ClientHandshake {
             .unwrap_or_default();
         let given = !chain.is_empty();
         self.common.narrow(|k| k.has_client_cert() == given)?;
+        if !given {
+            self.common.transcript.release_raw();
+        }
         self.client_cert = chosen;
         self.common.emit(
             HandshakePayload::Certificate(CertificateMsg {
@@ -545,6 +550,11 @@ impl ClientHandshake {
             .as_ref()
             .ok_or_else(|| HandshakeError::internal("CertificateVerify without a certificate"))?;
         // The signature covers every handshake message so far, hashed with the scheme's hash.
+        if !self.common.transcript.keeps_raw() {
+            return Err(HandshakeError::internal(
+                "CertificateVerify after the raw transcript was released",
+            ));
+        }
         let signature = ck
             .key
             .sign(*scheme, self.common.transcript.raw(), &mut *self.rng)
@@ -557,6 +567,8 @@ impl ClientHandshake {
             }),
             actions,
         );
+        // The signature is made: from here on the running PRF hash is the transcript.
+        self.common.transcript.release_raw();
         Ok(())
     }
 
@@ -625,7 +637,13 @@ impl Role for ClientHandshake {
                 self.cert_request = Some(cr.clone());
                 Ok(())
             }
-            (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone) => Ok(()),
+            (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone) => {
+                if self.cert_request.is_none() {
+                    // Not asked for a certificate: we will sign no CertificateVerify.
+                    self.common.transcript.release_raw();
+                }
+                Ok(())
+            }
             (Msg::Finished, HandshakePayload::Finished(_)) => self.common.receive_finished(m),
             _ => Err(HandshakeError::unexpected(format!(
                 "a server does not send {msg:?}"

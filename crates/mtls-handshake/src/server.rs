@@ -234,6 +234,8 @@ impl ServerHandshake {
                 .ok_or_else(|| HandshakeError::internal("stored session has an unknown suite"))?;
             self.common.suite = Some(suite);
             self.common.transcript.start_hash(suite.prf);
+            // No CertificateVerify in an abbreviated handshake.
+            self.common.transcript.release_raw();
             self.common.narrow(|k| k == Kind::Resumed)?;
             self.session_id = session.session_id.clone();
             self.verified_client_chain = session.peer_certificates.clone();
@@ -247,6 +249,10 @@ impl ServerHandshake {
         self.common.transcript.start_hash(suite.prf);
         let ecdhe = suite.kx == KeyExchangeAlgorithm::Ecdhe;
         let request = config.client_auth != ClientAuthPolicy::None;
+        if !request {
+            // No CertificateRequest, so no CertificateVerify to check.
+            self.common.transcript.release_raw();
+        }
         self.common.narrow(|k| {
             k != Kind::Resumed
                 && (if ecdhe { k.is_ecdhe() } else { k.is_rsa_kx() })
@@ -522,6 +528,8 @@ impl ServerHandshake {
                     "the client sent no certificate but this server requires one",
                 ));
             }
+            // An empty Certificate: no CertificateVerify follows (RFC 5246 7.4.8).
+            self.common.transcript.release_raw();
             return self.common.narrow(|k| !k.has_client_cert());
         };
         if matches!(
@@ -617,8 +625,14 @@ impl ServerHandshake {
                 format!("{scheme:?} does not fit the client certificate's key"),
             ));
         }
+        if !self.common.transcript.keeps_raw() {
+            return Err(HandshakeError::internal(
+                "CertificateVerify after the raw transcript was released",
+            ));
+        }
         key.verify(scheme, self.common.transcript.raw(), &cv.signature)
             .map_err(|e| crypto("client CertificateVerify signature", e))?;
+        self.common.transcript.release_raw();
         // Only now does the chain become the peer's identity.
         self.verified_client_chain = std::mem::take(&mut self.client_chain);
         self.client_signature = Some(scheme);
