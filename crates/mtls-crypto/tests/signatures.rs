@@ -197,3 +197,57 @@ fn ecdsa_refuses_non_der() {
         Err(Error::InvalidSignature)
     );
 }
+
+/// RFC 5246 7.4.8: a CertificateVerify signs the handshake messages with the scheme's hash. The
+/// prehashed entry points (fed by a running `SignatureHasher`) must agree with the one-shot
+/// ones in both directions, for every scheme.
+#[test]
+fn rfc5246_7_4_8_prehashed_signatures_match_the_one_shot_ones() {
+    use mtls_crypto::signature::SignatureHasher;
+    let message: Vec<u8> = (0..3000u32).map(|i| (i * 7) as u8).collect();
+    for (key, spki) in [(RSA_PK8, RSA_SPKI), (P256_PK8, P256_SPKI)] {
+        let sk = SigningKey::from_der(key).unwrap();
+        let vk = VerifyingKey::from_spki_der(spki).unwrap();
+        for &scheme in sk.schemes() {
+            // Fed in uneven pieces, as handshake messages arrive.
+            let mut h = SignatureHasher::new(scheme.hash());
+            for piece in message.chunks(211) {
+                h.update(piece);
+            }
+            let prehash = h.finish();
+            assert_eq!(prehash.len(), scheme.hash().output_len());
+
+            let by_prehash = sk.sign_prehashed(scheme, &prehash, &mut rng()).unwrap();
+            vk.verify(scheme, &message, &by_prehash).unwrap();
+            let one_shot = sk.sign(scheme, &message, &mut rng()).unwrap();
+            vk.verify_prehashed(scheme, &prehash, &one_shot).unwrap();
+            if scheme == SignatureAlgorithm::EcdsaSecp256r1Sha256 {
+                // RFC 6979 nonces: the same digest gives the same signature.
+                assert_eq!(by_prehash, one_shot);
+            }
+
+            // Another message, a tampered signature, a digest of the wrong length.
+            let mut other = SignatureHasher::new(scheme.hash());
+            other.update(b"another transcript");
+            assert_eq!(
+                vk.verify_prehashed(scheme, &other.finish(), &by_prehash),
+                Err(Error::InvalidSignature)
+            );
+            let mut bad = by_prehash.clone();
+            let last = bad.len() - 1;
+            bad[last] ^= 1;
+            assert_eq!(
+                vk.verify_prehashed(scheme, &prehash, &bad),
+                Err(Error::InvalidSignature)
+            );
+            assert_eq!(
+                sk.sign_prehashed(scheme, &prehash[1..], &mut rng()),
+                Err(Error::Internal)
+            );
+            assert_eq!(
+                vk.verify_prehashed(scheme, &prehash[1..], &by_prehash),
+                Err(Error::Internal)
+            );
+        }
+    }
+}

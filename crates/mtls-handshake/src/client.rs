@@ -328,7 +328,7 @@ impl ClientHandshake {
                 }
                 self.common.narrow(|k| k == Kind::Resumed)?;
                 // No CertificateVerify in an abbreviated handshake.
-                self.common.transcript.release_raw();
+                self.common.transcript.end_signature_transcript();
                 self.server_chain = session.peer_certificates.clone();
                 self.alpn = self.alpn.take().or_else(|| session.alpn.clone());
                 self.install_master(session.master_secret())?;
@@ -469,8 +469,13 @@ impl ClientHandshake {
             .unwrap_or_default();
         let given = !chain.is_empty();
         self.common.narrow(|k| k.has_client_cert() == given)?;
-        if !given {
-            self.common.transcript.release_raw();
+        match chosen.as_ref().filter(|_| given) {
+            // Only this scheme's hash is needed from here on.
+            Some((_, scheme)) => self
+                .common
+                .transcript
+                .start_signature_hashes([scheme.hash()]),
+            None => self.common.transcript.end_signature_transcript(),
         }
         self.client_cert = chosen;
         self.common.emit(
@@ -550,14 +555,14 @@ impl ClientHandshake {
             .as_ref()
             .ok_or_else(|| HandshakeError::internal("CertificateVerify without a certificate"))?;
         // The signature covers every handshake message so far, hashed with the scheme's hash.
-        if !self.common.transcript.keeps_raw() {
-            return Err(HandshakeError::internal(
-                "CertificateVerify after the raw transcript was released",
-            ));
-        }
+        let digest = self
+            .common
+            .transcript
+            .signature_digest(scheme.hash())
+            .ok_or_else(|| HandshakeError::internal("no transcript hash for CertificateVerify"))?;
         let signature = ck
             .key
-            .sign(*scheme, self.common.transcript.raw(), &mut *self.rng)
+            .sign_prehashed(*scheme, &digest, &mut *self.rng)
             .map_err(|e| crypto("CertificateVerify signature", e))?;
         let scheme = *scheme;
         self.common.emit(
@@ -568,7 +573,7 @@ impl ClientHandshake {
             actions,
         );
         // The signature is made: from here on the running PRF hash is the transcript.
-        self.common.transcript.release_raw();
+        self.common.transcript.end_signature_transcript();
         Ok(())
     }
 
@@ -640,7 +645,7 @@ impl Role for ClientHandshake {
             (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone) => {
                 if self.cert_request.is_none() {
                     // Not asked for a certificate: we will sign no CertificateVerify.
-                    self.common.transcript.release_raw();
+                    self.common.transcript.end_signature_transcript();
                 }
                 Ok(())
             }

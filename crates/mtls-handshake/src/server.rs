@@ -235,7 +235,7 @@ impl ServerHandshake {
             self.common.suite = Some(suite);
             self.common.transcript.start_hash(suite.prf);
             // No CertificateVerify in an abbreviated handshake.
-            self.common.transcript.release_raw();
+            self.common.transcript.end_signature_transcript();
             self.common.narrow(|k| k == Kind::Resumed)?;
             self.session_id = session.session_id.clone();
             self.verified_client_chain = session.peer_certificates.clone();
@@ -249,9 +249,15 @@ impl ServerHandshake {
         self.common.transcript.start_hash(suite.prf);
         let ecdhe = suite.kx == KeyExchangeAlgorithm::Ecdhe;
         let request = config.client_auth != ClientAuthPolicy::None;
-        if !request {
+        if request {
+            // The CertificateRequest offers these schemes; the client's CertificateVerify may
+            // use any of their hashes.
+            self.common
+                .transcript
+                .start_signature_hashes(self.config.signature_schemes.iter().map(|s| s.hash()));
+        } else {
             // No CertificateRequest, so no CertificateVerify to check.
-            self.common.transcript.release_raw();
+            self.common.transcript.end_signature_transcript();
         }
         self.common.narrow(|k| {
             k != Kind::Resumed
@@ -529,7 +535,7 @@ impl ServerHandshake {
                 ));
             }
             // An empty Certificate: no CertificateVerify follows (RFC 5246 7.4.8).
-            self.common.transcript.release_raw();
+            self.common.transcript.end_signature_transcript();
             return self.common.narrow(|k| !k.has_client_cert());
         };
         if matches!(
@@ -625,14 +631,14 @@ impl ServerHandshake {
                 format!("{scheme:?} does not fit the client certificate's key"),
             ));
         }
-        if !self.common.transcript.keeps_raw() {
-            return Err(HandshakeError::internal(
-                "CertificateVerify after the raw transcript was released",
-            ));
-        }
-        key.verify(scheme, self.common.transcript.raw(), &cv.signature)
+        let digest = self
+            .common
+            .transcript
+            .signature_digest(scheme.hash())
+            .ok_or_else(|| HandshakeError::internal("no transcript hash for CertificateVerify"))?;
+        key.verify_prehashed(scheme, &digest, &cv.signature)
             .map_err(|e| crypto("client CertificateVerify signature", e))?;
-        self.common.transcript.release_raw();
+        self.common.transcript.end_signature_transcript();
         // Only now does the chain become the peer's identity.
         self.verified_client_chain = std::mem::take(&mut self.client_chain);
         self.client_signature = Some(scheme);

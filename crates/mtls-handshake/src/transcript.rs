@@ -1,31 +1,43 @@
 //! The handshake transcript: every handshake message as sent or received, in order.
 
+use mtls_crypto::signature::{SignatureHash, SignatureHasher};
 use mtls_crypto::{Digest, Hash, HashAlgorithm};
 
-/// The messages of this handshake, kept two ways: the raw bytes, because a CertificateVerify
-/// signs "all handshake messages sent or received" with the signature scheme's own hash
-/// (RFC 5246 7.4.8), which may differ from the PRF hash; and a running PRF hash, forked at
-/// each point the protocol needs one (EMS session hash, each Finished).
+/// What the transcript keeps for a CertificateVerify, which signs "all handshake messages
+/// sent or received" with the signature scheme's own hash (RFC 5246 7.4.8), which may differ
+/// from the PRF hash.
+enum ForSignature {
+    /// The raw messages, while the hash a CertificateVerify would use is not known yet.
+    Raw(Vec<u8>),
+    /// A running hash for each hash a CertificateVerify may still use: the client's one
+    /// chosen scheme, or every hash among the schemes the server's CertificateRequest
+    /// offered (the server learns which only when the CertificateVerify arrives).
+    Hashes(Vec<SignatureHasher>),
+    /// Nothing: no CertificateVerify will be signed or checked any more.
+    Done,
+}
+
+/// The messages of this handshake: a running PRF hash, forked at each point the protocol
+/// needs one (EMS session hash, each Finished), and what a CertificateVerify needs.
+///
+/// The raw bytes are kept only until the CertificateVerify hashes are known (the client's
+/// CertificateRequest, the server's ClientHello) and dropped when no CertificateVerify can
+/// come; they were the largest part of a connection's heap between flights (mtls-bench's
+/// peak rows). rustls and Go keep the raw messages to the end of a client-authenticated
+/// handshake instead.
 ///
 /// HelloRequest is never added (RFC 5246 7.4.1.1), nor ChangeCipherSpec (not a handshake
 /// message).
-///
-/// The raw bytes are kept only while a CertificateVerify may still be signed or checked:
-/// [`Transcript::release_raw`] drops them (a few KiB per handshake, the largest part of a
-/// connection's heap between flights; mtls-bench's peak rows) and from then on only the
-/// running hash is fed.
 pub struct Transcript {
-    raw: Vec<u8>,
-    keep_raw: bool,
     hash: Option<Hash>,
+    for_signature: ForSignature,
 }
 
 impl Default for Transcript {
     fn default() -> Self {
         Self {
-            raw: Vec::new(),
-            keep_raw: true,
             hash: None,
+            for_signature: ForSignature::Raw(Vec::new()),
         }
     }
 }
@@ -34,37 +46,78 @@ impl Transcript {
     /// Starts the running hash once the suite (hence the PRF hash) is known.
     pub fn start_hash(&mut self, alg: HashAlgorithm) {
         let mut h = Hash::new(alg);
-        h.update(&self.raw);
+        if let ForSignature::Raw(raw) = &self.for_signature {
+            h.update(raw);
+        }
         self.hash = Some(h);
     }
 
     /// Appends one handshake message, header included.
     pub fn add(&mut self, message: &[u8]) {
-        if self.keep_raw {
-            self.raw.extend_from_slice(message);
-        }
         if let Some(h) = &mut self.hash {
             h.update(message);
         }
-    }
-
-    /// All messages so far, for CertificateVerify. Empty after [`Transcript::release_raw`].
-    pub fn raw(&self) -> &[u8] {
-        &self.raw
-    }
-
-    /// Stops keeping the raw messages, once no CertificateVerify will need them. Call it only
-    /// after [`Transcript::start_hash`]: from here on the running hash is the transcript.
-    pub fn release_raw(&mut self) {
-        if self.hash.is_some() {
-            self.keep_raw = false;
-            self.raw = Vec::new();
+        match &mut self.for_signature {
+            ForSignature::Raw(raw) => raw.extend_from_slice(message),
+            ForSignature::Hashes(hashers) => hashers.iter_mut().for_each(|h| h.update(message)),
+            ForSignature::Done => {}
         }
     }
 
-    /// True while the raw messages are kept.
-    pub fn keeps_raw(&self) -> bool {
-        self.keep_raw
+    /// From here on keeps, for a CertificateVerify, only running hashes of these kinds (fed
+    /// with everything so far) instead of the raw messages. Does nothing before
+    /// [`Transcript::start_hash`] (the PRF hash still needs the raw messages) or once the
+    /// raw messages are gone.
+    pub fn start_signature_hashes(&mut self, hashes: impl IntoIterator<Item = SignatureHash>) {
+        if self.hash.is_none() {
+            return;
+        }
+        let ForSignature::Raw(raw) = &self.for_signature else {
+            return;
+        };
+        let mut hashers: Vec<SignatureHasher> = Vec::new();
+        for hash in hashes {
+            if hashers.iter().all(|h| h.hash() != hash) {
+                let mut h = SignatureHasher::new(hash);
+                h.update(raw);
+                hashers.push(h);
+            }
+        }
+        self.for_signature = ForSignature::Hashes(hashers);
+    }
+
+    /// Keeps nothing more for a CertificateVerify: none will be signed or checked (no
+    /// CertificateRequest, an empty client Certificate, resumption, or it is done). Does
+    /// nothing before [`Transcript::start_hash`].
+    pub fn end_signature_transcript(&mut self) {
+        if self.hash.is_some() {
+            self.for_signature = ForSignature::Done;
+        }
+    }
+
+    /// The digest a CertificateVerify with a scheme of hash `hash` signs: every message so
+    /// far. `None` if that hash is no longer available.
+    pub fn signature_digest(&self, hash: SignatureHash) -> Option<Vec<u8>> {
+        match &self.for_signature {
+            ForSignature::Raw(raw) => {
+                let mut h = SignatureHasher::new(hash);
+                h.update(raw);
+                Some(h.finish())
+            }
+            ForSignature::Hashes(hashers) => hashers
+                .iter()
+                .find(|h| h.hash() == hash)
+                .map(SignatureHasher::finish),
+            ForSignature::Done => None,
+        }
+    }
+
+    /// Bytes held for a CertificateVerify (raw messages), for tests and measurements.
+    pub fn raw_len(&self) -> usize {
+        match &self.for_signature {
+            ForSignature::Raw(raw) => raw.len(),
+            _ => 0,
+        }
     }
 
     /// The PRF hash of everything so far (Finished, RFC 5246 7.4.9). `None` before
@@ -88,35 +141,60 @@ impl Transcript {
 mod tests {
     use super::*;
 
+    fn digest(hash: SignatureHash, data: &[u8]) -> Vec<u8> {
+        let mut h = SignatureHasher::new(hash);
+        h.update(data);
+        h.finish()
+    }
+
+    /// RFC 5246 7.4.8: the CertificateVerify digest covers every message so far, whether the
+    /// transcript still holds them raw or switched to running hashes part way.
     #[test]
-    fn releasing_the_raw_messages_leaves_the_prf_hash_unchanged() {
-        let (mut kept, mut released) = (Transcript::default(), Transcript::default());
-        for t in [&mut kept, &mut released] {
+    fn rfc5246_7_4_8_signature_digest_is_the_same_raw_or_running() {
+        let (mut raw, mut running) = (Transcript::default(), Transcript::default());
+        for t in [&mut raw, &mut running] {
             t.add(b"client hello");
             t.start_hash(HashAlgorithm::Sha256);
             t.add(b"server hello");
         }
-        released.release_raw();
-        assert!(released.raw().is_empty() && !released.keeps_raw());
-        for t in [&mut kept, &mut released] {
-            t.add(b"finished");
+        running.start_signature_hashes([
+            SignatureHash::Sha256,
+            SignatureHash::Sha512,
+            SignatureHash::Sha256,
+        ]);
+        assert_eq!(running.raw_len(), 0, "no raw bytes once hashes run");
+        for t in [&mut raw, &mut running] {
+            t.add(b"certificate");
         }
-        assert!(
-            released.raw().is_empty(),
-            "nothing is buffered after the release"
-        );
-        assert_eq!(kept.raw(), b"client helloserver hellofinished");
-        assert_eq!(kept.current_hash(), released.current_hash());
-        assert_eq!(kept.hash_with(b"x"), released.hash_with(b"x"));
+        let all = b"client helloserver hellocertificate";
+        for hash in [SignatureHash::Sha256, SignatureHash::Sha512] {
+            assert_eq!(raw.signature_digest(hash), Some(digest(hash, all)));
+            assert_eq!(running.signature_digest(hash), Some(digest(hash, all)));
+        }
+        // A hash no offered scheme uses is not kept.
+        assert_eq!(running.signature_digest(SignatureHash::Sha384), None);
+        // The PRF hash does not depend on any of this.
+        assert_eq!(raw.current_hash(), running.current_hash());
+
+        running.end_signature_transcript();
+        assert_eq!(running.signature_digest(SignatureHash::Sha256), None);
+        running.add(b"finished");
+        raw.add(b"finished");
+        assert_eq!(raw.current_hash(), running.current_hash());
+        assert_eq!(raw.hash_with(b"x"), running.hash_with(b"x"));
     }
 
     #[test]
-    fn raw_messages_are_kept_until_the_hash_has_started() {
+    fn raw_messages_are_kept_until_the_prf_hash_has_started() {
         let mut t = Transcript::default();
         t.add(b"client hello");
         // Before the suite is known the raw bytes are the only transcript.
-        t.release_raw();
-        assert!(t.keeps_raw());
-        assert_eq!(t.raw(), b"client hello");
+        t.start_signature_hashes([SignatureHash::Sha256]);
+        t.end_signature_transcript();
+        assert_eq!(t.raw_len(), 12);
+        t.start_hash(HashAlgorithm::Sha256);
+        let mut h = Hash::new(HashAlgorithm::Sha256);
+        h.update(b"client hello");
+        assert_eq!(t.current_hash(), Some(h.finish()));
     }
 }

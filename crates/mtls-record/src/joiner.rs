@@ -5,10 +5,7 @@
 use std::ops::Range;
 
 use crate::error::RecordError;
-use crate::limits::DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN;
-
-/// Handshake message header: msg_type(1) + uint24 length (RFC 5246 7.4).
-const HANDSHAKE_HEADER_LEN: usize = 4;
+use crate::limits::{DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN, HANDSHAKE_HEADER_LEN};
 
 /// Joins handshake record fragments into whole handshake messages (header included), in order.
 ///
@@ -72,15 +69,21 @@ impl HandshakeJoiner {
 
     /// Adds the plaintext fragment of one handshake record.
     pub fn push(&mut self, fragment: &[u8]) -> Result<(), RecordError> {
+        self.push_unchecked(fragment);
+        // Check the announced length now, so a huge claim is refused before we buffer more.
+        self.check_announced_len()?;
+        Ok(())
+    }
+
+    /// Adds bytes without checking the announced length now; [`HandshakeJoiner::next_message`]
+    /// checks it. For bytes that already passed a record's checks.
+    pub fn push_unchecked(&mut self, fragment: &[u8]) {
         self.discard_pending();
         if self.start > 0 {
             self.buf.drain(..self.start);
             self.start = 0;
         }
         self.buf.extend_from_slice(fragment);
-        // Check the announced length now, so a huge claim is refused before we buffer more.
-        self.check_announced_len()?;
-        Ok(())
     }
 
     fn check_announced_len(&self) -> Result<Option<usize>, RecordError> {

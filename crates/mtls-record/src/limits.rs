@@ -9,6 +9,9 @@ pub const MAX_CIPHERTEXT_LEN: usize = MAX_PLAINTEXT_LEN + 2048;
 /// Record header length: type, version, length (RFC 5246 6.2.1).
 pub const HEADER_LEN: usize = 5;
 
+/// Handshake message header length: msg_type(1) + uint24 length (RFC 5246 7.4).
+pub const HANDSHAKE_HEADER_LEN: usize = 4;
+
 /// Largest record on the wire, header included: what the receive buffer is sized for.
 pub const MAX_RECORD_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_LEN;
 

@@ -6,7 +6,9 @@ use mtls_wire::{ChangeCipherSpec, ContentType, ProtocolVersion};
 use crate::deframer::Deframer;
 use crate::error::RecordError;
 use crate::joiner::HandshakeJoiner;
-use crate::limits::{DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN, MAX_CONSECUTIVE_EMPTY_RECORDS};
+use crate::limits::{
+    DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN, HANDSHAKE_HEADER_LEN, MAX_CONSECUTIVE_EMPTY_RECORDS,
+};
 use crate::protection::RecordDecrypter;
 
 /// What the peer sent, in the order it sent it.
@@ -39,7 +41,9 @@ enum ReadProtection {
 /// reassembly, with every RFC 5246 section 6 check on the way.
 ///
 /// No allocation per record once running: records are opened in place in the deframer's
-/// one-record buffer and application data is handed out as a slice of it.
+/// one-record buffer and application data is handed out as a slice of it. So are handshake
+/// messages that lie whole inside one record (the usual case; rustls does the same): only a
+/// message that spans records is copied, into the [`HandshakeJoiner`].
 pub struct RecordReader {
     deframer: Deframer,
     joiner: HandshakeJoiner,
@@ -50,6 +54,9 @@ pub struct RecordReader {
     /// Where the application data handed out by the last `next_event` lies in the receive
     /// buffer, while nothing has moved it (see [`RecordReader::last_application_data`]).
     last_application_data: Option<std::ops::Range<usize>>,
+    /// The part of the current handshake record not yet handed out, in the receive buffer.
+    handshake_record: std::ops::Range<usize>,
+    max_handshake_message_len: usize,
 }
 
 impl Default for RecordReader {
@@ -61,7 +68,10 @@ impl Default for RecordReader {
 /// An event found by [`RecordReader::next_event`], as positions, so that the borrow of the
 /// buffers is taken once at the end.
 enum Found {
+    /// A message joined from several records, in the joiner's buffer.
     Handshake(std::ops::Range<usize>),
+    /// A message lying whole in one record, in the receive buffer.
+    HandshakeInRecord(std::ops::Range<usize>),
     ApplicationData(std::ops::Range<usize>),
     ChangeCipherSpec,
     Alert(Alert),
@@ -82,6 +92,8 @@ impl RecordReader {
             expected_version: None,
             empty_records: 0,
             last_application_data: None,
+            handshake_record: 0..0,
+            max_handshake_message_len: max,
         }
     }
 
@@ -89,6 +101,7 @@ impl RecordReader {
     /// beyond what is buffered). Offer the rest after taking events out.
     pub fn push(&mut self, data: &[u8]) -> usize {
         self.last_application_data = None;
+        self.spill_handshake_record();
         self.deframer.push(data)
     }
 
@@ -96,6 +109,7 @@ impl RecordReader {
     /// [`RecordReader::has_space`] was true before the call.
     pub fn read_from(&mut self, rd: &mut dyn std::io::Read) -> std::io::Result<usize> {
         self.last_application_data = None;
+        self.spill_handshake_record();
         self.deframer.read_from(rd)
     }
 
@@ -103,6 +117,7 @@ impl RecordReader {
     pub fn has_space(&mut self) -> bool {
         // Making room may move buffered bytes.
         self.last_application_data = None;
+        self.spill_handshake_record();
         !self.deframer.space().is_empty()
     }
 
@@ -110,6 +125,7 @@ impl RecordReader {
     /// is over, so that an idle connection keeps no buffer; the next read allocates again.
     pub fn release_idle_buffers(&mut self) {
         self.last_application_data = None;
+        self.spill_handshake_record();
         self.deframer.release_if_empty();
         self.joiner.release_if_empty();
     }
@@ -133,7 +149,7 @@ impl RecordReader {
 
     /// Bytes received but not yet handed out (records and partial handshake messages).
     pub fn buffered(&mut self) -> usize {
-        self.deframer.buffered() + self.joiner.buffered()
+        self.deframer.buffered() + self.handshake_record.len() + self.joiner.buffered()
     }
 
     /// The next event, or `None` when more bytes are needed. After an error the connection
@@ -143,6 +159,9 @@ impl RecordReader {
         let found = self.find_next()?;
         Ok(found.map(|f| match f {
             Found::Handshake(r) => Inbound::Handshake(self.joiner.buffer().get(r).unwrap_or(&[])),
+            Found::HandshakeInRecord(r) => {
+                Inbound::Handshake(self.deframer.buffer().get(r).unwrap_or(&[]))
+            }
             Found::ApplicationData(r) => {
                 self.last_application_data = Some(r.clone());
                 Inbound::ApplicationData(self.deframer.buffer().get(r).unwrap_or(&[]))
@@ -167,7 +186,43 @@ impl RecordReader {
     /// True when bytes past the last handed-out record are buffered (a further record, or a
     /// part of one), i.e. when [`next_event`](Self::next_event) may have more to say.
     pub fn has_unread_bytes(&mut self) -> bool {
-        self.deframer.buffered() + self.joiner.buffered() > 0
+        self.deframer.buffered() + self.handshake_record.len() + self.joiner.buffered() > 0
+    }
+
+    /// The next message lying whole in the current handshake record; `None` after moving a
+    /// trailing partial message into the joiner.
+    fn next_message_in_record(&mut self) -> Result<Option<std::ops::Range<usize>>, RecordError> {
+        let r = self.handshake_record.clone();
+        let rest = self.deframer.buffer().get(r.clone()).unwrap_or_default();
+        if let Some(&[_, a, b, c]) = rest.get(..HANDSHAKE_HEADER_LEN) {
+            let len = HANDSHAKE_HEADER_LEN + usize::from_be_bytes([0, 0, 0, 0, 0, a, b, c]);
+            // The cap applies as in the joiner: from the header, before anything else.
+            if len > self.max_handshake_message_len {
+                return Err(RecordError::HandshakeMessageTooLarge {
+                    len,
+                    max: self.max_handshake_message_len,
+                });
+            }
+            if len <= rest.len() {
+                self.handshake_record.start += len;
+                return Ok(Some(r.start..r.start + len));
+            }
+        }
+        self.handshake_record = 0..0;
+        self.joiner.push(rest)?;
+        Ok(None)
+    }
+
+    /// Moves what is left of the current handshake record into the joiner, before the receive
+    /// buffer's bytes may move. Only when a caller stops taking events in the middle of a
+    /// record; any error surfaces at the next [`next_event`](Self::next_event).
+    fn spill_handshake_record(&mut self) {
+        if self.handshake_record.is_empty() {
+            return;
+        }
+        let r = std::mem::replace(&mut self.handshake_record, 0..0);
+        let rest = self.deframer.buffer().get(r).unwrap_or_default();
+        self.joiner.push_unchecked(rest);
     }
 
     fn find_next(&mut self) -> Result<Option<Found>, RecordError> {
@@ -176,6 +231,14 @@ impl RecordReader {
             // so that events keep the order of the wire.
             if let Some(r) = self.joiner.next_message()? {
                 return Ok(Some(Found::Handshake(r)));
+            }
+            if !self.handshake_record.is_empty() {
+                if let Some(r) = self.next_message_in_record()? {
+                    return Ok(Some(Found::HandshakeInRecord(r)));
+                }
+                // The rest began a message that continues in the next record: it went to the
+                // joiner.
+                continue;
             }
             let protected = match self.protection {
                 ReadProtection::Plaintext => false,
@@ -232,7 +295,12 @@ impl RecordReader {
             }
             match header.content_type {
                 ContentType::Handshake => {
-                    self.joiner.push(plaintext)?;
+                    if self.joiner.has_partial() {
+                        self.joiner.push(plaintext)?;
+                    } else {
+                        // Messages are taken out of the record where they lie.
+                        self.handshake_record = fragment;
+                    }
                 }
                 ContentType::ChangeCipherSpec => {
                     ChangeCipherSpec::parse(plaintext)?;

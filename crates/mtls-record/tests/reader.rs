@@ -89,6 +89,41 @@ fn rfc5246_6_2_1_handshake_messages_come_out_whole_for_any_chunking() {
     }
 }
 
+/// Messages whole inside a record are handed out from the receive buffer; a caller that takes
+/// one and then offers more bytes (which may move that buffer) still gets the rest in order.
+#[test]
+fn rfc5246_6_2_1_coalesced_messages_survive_more_bytes_arriving_between_events() {
+    let (m1, m2, m3) = (hs(2, &[1u8; 70]), hs(11, &[2u8; 900]), hs(14, b""));
+    let m4 = hs(16, &[4u8; 66]);
+    let first = plain(
+        22,
+        &[m1.clone(), m2.clone(), m3.clone(), m4[..10].to_vec()].concat(),
+    );
+    let second = plain(22, &m4[10..]);
+    for between in 0..3 {
+        let mut r = RecordReader::new();
+        assert_eq!(r.push(&first), first.len());
+        assert_eq!(r.next_event(), Ok(Some(Inbound::Handshake(&m1[..]))));
+        match between {
+            0 => assert_eq!(r.push(&second), second.len()),
+            1 => assert!(r.has_space()),
+            _ => r.release_idle_buffers(),
+        }
+        if between != 0 {
+            assert_eq!(r.push(&second), second.len());
+        }
+        let mut rest = Vec::new();
+        while let Some(Inbound::Handshake(m)) = r.next_event().unwrap() {
+            rest.push(m.to_vec());
+        }
+        assert_eq!(
+            rest,
+            vec![m2.clone(), m3.clone(), m4.clone()],
+            "case {between}"
+        );
+    }
+}
+
 #[test]
 fn rfc5246_6_2_1_other_record_inside_a_partial_handshake_message_is_unexpected_message() {
     let m = hs(11, &[5u8; 100]);

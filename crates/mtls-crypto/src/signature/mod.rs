@@ -2,10 +2,12 @@
 //! (RFC 5246 7.4.8) and, later, certificates: RSA PKCS#1 v1.5, RSA-PSS with
 //! rsaEncryption keys, and ECDSA over P-256.
 
+mod prehash;
 mod rsa;
 mod signing;
 mod verifying;
 
+pub use self::prehash::SignatureHasher;
 pub use self::rsa::{RsaPrivateKey, RsaPublicKey};
 pub use self::signing::SigningKey;
 pub use self::verifying::VerifyingKey;

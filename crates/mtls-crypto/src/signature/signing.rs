@@ -140,6 +140,60 @@ impl SigningKey {
     }
 }
 
+impl SigningKey {
+    /// Signs a digest already computed with `scheme`'s hash (a [`SignatureHasher`] fed with
+    /// the message): the same signature as [`SigningKey::sign`] over that message. A digest
+    /// of another length is [`Error::Internal`].
+    ///
+    /// [`SignatureHasher`]: super::SignatureHasher
+    pub fn sign_prehashed(
+        &self,
+        scheme: SignatureAlgorithm,
+        prehash: &[u8],
+        rng: &mut dyn SecureRandom,
+    ) -> Result<Vec<u8>> {
+        use SignatureAlgorithm as S;
+        use p256::ecdsa::signature::hazmat::PrehashSigner as _;
+        if prehash.len() != scheme.hash().output_len() {
+            return Err(Error::Internal);
+        }
+        let mut rng = RngAdapter(rng);
+        match (&self.inner, scheme) {
+            (Inner::Rsa(k), S::RsaPkcs1Sha256) => rsa_result(
+                k.key
+                    .pkcs1v15_sign_prehash_with_rng::<sha2::Sha256, _>(&mut rng, prehash),
+            ),
+            (Inner::Rsa(k), S::RsaPkcs1Sha384) => rsa_result(
+                k.key
+                    .pkcs1v15_sign_prehash_with_rng::<sha2::Sha384, _>(&mut rng, prehash),
+            ),
+            (Inner::Rsa(k), S::RsaPkcs1Sha512) => rsa_result(
+                k.key
+                    .pkcs1v15_sign_prehash_with_rng::<sha2::Sha512, _>(&mut rng, prehash),
+            ),
+            (Inner::Rsa(k), S::RsaPssRsaeSha256) => rsa_result(
+                k.key
+                    .pss_sign_prehash_with_rng::<sha2::Sha256, _>(&mut rng, prehash),
+            ),
+            (Inner::Rsa(k), S::RsaPssRsaeSha384) => rsa_result(
+                k.key
+                    .pss_sign_prehash_with_rng::<sha2::Sha384, _>(&mut rng, prehash),
+            ),
+            (Inner::Rsa(k), S::RsaPssRsaeSha512) => rsa_result(
+                k.key
+                    .pss_sign_prehash_with_rng::<sha2::Sha512, _>(&mut rng, prehash),
+            ),
+            (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
+                // The same RFC 6979 nonce as `sign`, which hashes and then does exactly this.
+                let sig: p256::ecdsa::DerSignature =
+                    k.sign_prehash(prehash).map_err(|_| Error::Internal)?;
+                Ok(sig.as_bytes().to_vec())
+            }
+            _ => Err(Error::SchemeMismatch),
+        }
+    }
+}
+
 /// Maps an RSA signing failure: RNG failures surface as such (the adapter
 /// returns our own error through `rsa::Error::Rng`), the rest is internal.
 fn rsa_result(r: rsa::Result<Vec<u8>>) -> Result<Vec<u8>> {

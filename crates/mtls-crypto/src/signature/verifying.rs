@@ -118,6 +118,63 @@ impl VerifyingKey {
     }
 }
 
+impl VerifyingKey {
+    /// Verifies `signature` over a digest already computed with `scheme`'s hash: the same
+    /// outcome as [`VerifyingKey::verify`] over the message. A digest of another length is
+    /// [`Error::Internal`].
+    pub fn verify_prehashed(
+        &self,
+        scheme: SignatureAlgorithm,
+        prehash: &[u8],
+        signature: &[u8],
+    ) -> Result<()> {
+        use SignatureAlgorithm as S;
+        use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+        if prehash.len() != scheme.hash().output_len() {
+            return Err(Error::Internal);
+        }
+        let ok = match (&self.inner, scheme) {
+            (Inner::Rsa(k), S::RsaPkcs1Sha256) => k
+                .key
+                .pkcs1v15_verify_prehash::<sha2::Sha256>(prehash, signature)
+                .is_ok(),
+            (Inner::Rsa(k), S::RsaPkcs1Sha384) => k
+                .key
+                .pkcs1v15_verify_prehash::<sha2::Sha384>(prehash, signature)
+                .is_ok(),
+            (Inner::Rsa(k), S::RsaPkcs1Sha512) => k
+                .key
+                .pkcs1v15_verify_prehash::<sha2::Sha512>(prehash, signature)
+                .is_ok(),
+            (Inner::Rsa(k), S::RsaPssRsaeSha256) => k
+                .key
+                .pss_verify_prehash::<sha2::Sha256>(prehash, signature)
+                .is_ok(),
+            (Inner::Rsa(k), S::RsaPssRsaeSha384) => k
+                .key
+                .pss_verify_prehash::<sha2::Sha384>(prehash, signature)
+                .is_ok(),
+            (Inner::Rsa(k), S::RsaPssRsaeSha512) => k
+                .key
+                .pss_verify_prehash::<sha2::Sha512>(prehash, signature)
+                .is_ok(),
+            (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
+                // The same strict DER parse as `verify`.
+                match p256::ecdsa::DerSignature::try_from(signature) {
+                    Ok(sig) => k.verify_prehash(prehash, &sig).is_ok(),
+                    Err(_) => false,
+                }
+            }
+            _ => return Err(Error::SchemeMismatch),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature)
+        }
+    }
+}
+
 impl Verifier for VerifyingKey {
     fn schemes(&self) -> &[SignatureAlgorithm] {
         VerifyingKey::schemes(self)
