@@ -338,9 +338,16 @@ pub fn targets(r: &Results) -> Vec<Target> {
     for s in secs.iter().filter(|s| s.title.starts_with("Heap")) {
         for row in &s.rows {
             if let Some(x) = row.ratio() {
+                // Issue 8 asks for live memory after the handshake and after a record each
+                // way; the handshake peak is held to the same bar here, marked as our own.
+                let ours = if row.label.contains("peak") {
+                    " (our own target)"
+                } else {
+                    ""
+                };
                 out.push(Target {
                     what: format!(
-                        "memory ≤ rustls: {} — {}",
+                        "memory ≤ rustls: {} — {}{ours}",
                         s.title.trim_start_matches("Heap per side, "),
                         row.label
                     ),
