@@ -2,11 +2,10 @@
 
 use core::fmt;
 
-use p256::ecdsa::signature::Signer as _;
 use p256::pkcs8::DecodePrivateKey as _;
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
 
-use super::{RsaPrivateKey, SignatureAlgorithm, Signer, VerifyingKey};
+use super::{RsaPrivateKey, SignatureAlgorithm, SignatureHasher, Signer, VerifyingKey};
 use crate::error::{Error, Result};
 use crate::rand::{RngAdapter, SecureRandom};
 
@@ -94,53 +93,19 @@ impl SigningKey {
         }
     }
 
-    /// Signs `message` with `scheme`; see [`Signer::sign`].
+    /// Signs `message` with `scheme`; see [`Signer::sign`]. The message is hashed with the
+    /// scheme's hash, then signed as [`SigningKey::sign_prehashed`] does.
     pub fn sign(
         &self,
         scheme: SignatureAlgorithm,
         message: &[u8],
         rng: &mut dyn SecureRandom,
     ) -> Result<Vec<u8>> {
-        use SignatureAlgorithm as S;
-        match (&self.inner, scheme) {
-            (Inner::Rsa(k), S::RsaPkcs1Sha256) => rsa_result(
-                k.key
-                    .pkcs1v15_sign_with_rng::<sha2::Sha256, _>(&mut RngAdapter(rng), message),
-            ),
-            (Inner::Rsa(k), S::RsaPkcs1Sha384) => rsa_result(
-                k.key
-                    .pkcs1v15_sign_with_rng::<sha2::Sha384, _>(&mut RngAdapter(rng), message),
-            ),
-            (Inner::Rsa(k), S::RsaPkcs1Sha512) => rsa_result(
-                k.key
-                    .pkcs1v15_sign_with_rng::<sha2::Sha512, _>(&mut RngAdapter(rng), message),
-            ),
-            // PSS salt length = hash length (RFC 8446 4.2.3), which is what
-            // `pss_sign_with_rng` uses.
-            (Inner::Rsa(k), S::RsaPssRsaeSha256) => rsa_result(
-                k.key
-                    .pss_sign_with_rng::<sha2::Sha256, _>(&mut RngAdapter(rng), message),
-            ),
-            (Inner::Rsa(k), S::RsaPssRsaeSha384) => rsa_result(
-                k.key
-                    .pss_sign_with_rng::<sha2::Sha384, _>(&mut RngAdapter(rng), message),
-            ),
-            (Inner::Rsa(k), S::RsaPssRsaeSha512) => rsa_result(
-                k.key
-                    .pss_sign_with_rng::<sha2::Sha512, _>(&mut RngAdapter(rng), message),
-            ),
-            (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
-                // RFC 6979 deterministic nonce; DER output (RFC 8422 5.4).
-                let sig: p256::ecdsa::DerSignature =
-                    k.try_sign(message).map_err(|_| Error::Internal)?;
-                Ok(sig.as_bytes().to_vec())
-            }
-            _ => Err(Error::SchemeMismatch),
-        }
+        let mut h = SignatureHasher::new(scheme.hash());
+        h.update(message);
+        self.sign_prehashed(scheme, &h.finish(), rng)
     }
-}
 
-impl SigningKey {
     /// Signs a digest already computed with `scheme`'s hash (a [`SignatureHasher`] fed with
     /// the message): the same signature as [`SigningKey::sign`] over that message. A digest
     /// of another length is [`Error::Internal`].
@@ -171,6 +136,8 @@ impl SigningKey {
                 k.key
                     .pkcs1v15_sign_prehash_with_rng::<sha2::Sha512, _>(&mut rng, prehash),
             ),
+            // PSS salt length = hash length (RFC 8446 4.2.3), which is what
+            // `pss_sign_prehash_with_rng` uses.
             (Inner::Rsa(k), S::RsaPssRsaeSha256) => rsa_result(
                 k.key
                     .pss_sign_prehash_with_rng::<sha2::Sha256, _>(&mut rng, prehash),
@@ -184,7 +151,7 @@ impl SigningKey {
                     .pss_sign_prehash_with_rng::<sha2::Sha512, _>(&mut rng, prehash),
             ),
             (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
-                // The same RFC 6979 nonce as `sign`, which hashes and then does exactly this.
+                // RFC 6979 deterministic nonce; DER output (RFC 8422 5.4).
                 let sig: p256::ecdsa::DerSignature =
                     k.sign_prehash(prehash).map_err(|_| Error::Internal)?;
                 Ok(sig.as_bytes().to_vec())

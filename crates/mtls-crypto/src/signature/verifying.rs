@@ -2,10 +2,9 @@
 
 use core::fmt;
 
-use p256::ecdsa::signature::Verifier as _;
 use p256::pkcs8::DecodePublicKey as _;
 
-use super::{RsaPublicKey, SignatureAlgorithm, Verifier};
+use super::{RsaPublicKey, SignatureAlgorithm, SignatureHasher, Verifier};
 use crate::error::{Error, Result};
 
 #[derive(Clone, PartialEq, Eq)]
@@ -67,58 +66,19 @@ impl VerifyingKey {
         }
     }
 
-    /// Verifies `signature` over `message`; see [`Verifier::verify`].
+    /// Verifies `signature` over `message`; see [`Verifier::verify`]. The message is hashed
+    /// with the scheme's hash, then checked as [`VerifyingKey::verify_prehashed`] does.
     pub fn verify(
         &self,
         scheme: SignatureAlgorithm,
         message: &[u8],
         signature: &[u8],
     ) -> Result<()> {
-        use SignatureAlgorithm as S;
-        let ok = match (&self.inner, scheme) {
-            (Inner::Rsa(k), S::RsaPkcs1Sha256) => k
-                .key
-                .pkcs1v15_verify::<sha2::Sha256>(message, signature)
-                .is_ok(),
-            (Inner::Rsa(k), S::RsaPkcs1Sha384) => k
-                .key
-                .pkcs1v15_verify::<sha2::Sha384>(message, signature)
-                .is_ok(),
-            (Inner::Rsa(k), S::RsaPkcs1Sha512) => k
-                .key
-                .pkcs1v15_verify::<sha2::Sha512>(message, signature)
-                .is_ok(),
-            // Salt length must equal the hash length (RFC 8446 4.2.3);
-            // `pss_verify` enforces exactly that.
-            (Inner::Rsa(k), S::RsaPssRsaeSha256) => {
-                k.key.pss_verify::<sha2::Sha256>(message, signature).is_ok()
-            }
-            (Inner::Rsa(k), S::RsaPssRsaeSha384) => {
-                k.key.pss_verify::<sha2::Sha384>(message, signature).is_ok()
-            }
-            (Inner::Rsa(k), S::RsaPssRsaeSha512) => {
-                k.key.pss_verify::<sha2::Sha512>(message, signature).is_ok()
-            }
-            (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
-                // Strict DER (X.690) `Ecdsa-Sig-Value` (RFC 8422 5.4): BER
-                // forms, trailing bytes, non-minimal or negative integers and
-                // out-of-range r/s are refused before any arithmetic.
-                match p256::ecdsa::DerSignature::try_from(signature) {
-                    Ok(sig) => k.verify(message, &sig).is_ok(),
-                    Err(_) => false,
-                }
-            }
-            _ => return Err(Error::SchemeMismatch),
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::InvalidSignature)
-        }
+        let mut h = SignatureHasher::new(scheme.hash());
+        h.update(message);
+        self.verify_prehashed(scheme, &h.finish(), signature)
     }
-}
 
-impl VerifyingKey {
     /// Verifies `signature` over a digest already computed with `scheme`'s hash: the same
     /// outcome as [`VerifyingKey::verify`] over the message. A digest of another length is
     /// [`Error::Internal`].
@@ -146,6 +106,8 @@ impl VerifyingKey {
                 .key
                 .pkcs1v15_verify_prehash::<sha2::Sha512>(prehash, signature)
                 .is_ok(),
+            // Salt length must equal the hash length (RFC 8446 4.2.3); `pss_verify_prehash`
+            // enforces exactly that.
             (Inner::Rsa(k), S::RsaPssRsaeSha256) => k
                 .key
                 .pss_verify_prehash::<sha2::Sha256>(prehash, signature)
@@ -159,7 +121,9 @@ impl VerifyingKey {
                 .pss_verify_prehash::<sha2::Sha512>(prehash, signature)
                 .is_ok(),
             (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
-                // The same strict DER parse as `verify`.
+                // Strict DER (X.690) `Ecdsa-Sig-Value` (RFC 8422 5.4): BER forms, trailing
+                // bytes, non-minimal or negative integers and out-of-range r/s are refused
+                // before any arithmetic.
                 match p256::ecdsa::DerSignature::try_from(signature) {
                     Ok(sig) => k.verify_prehash(prehash, &sig).is_ok(),
                     Err(_) => false,
