@@ -158,15 +158,7 @@ impl RecordEncrypter {
         version: ProtocolVersion,
         record: &mut [u8],
     ) -> Result<(), RecordError> {
-        let (prefix, body, tag_out) = self.split(record)?;
-        let (nonce, aad) = self.begin(typ, version, body.len(), prefix)?;
-        let tag = self
-            .state
-            .key
-            .seal_in_place_detached(&nonce, &aad, body)
-            .map_err(|_| RecordError::SealFailed)?;
-        tag_out.copy_from_slice(&tag);
-        Ok(())
+        self.seal_record(typ, version, None, record)
     }
 
     /// Appends one sealed record carrying `plaintext` to `out`, encrypting straight from
@@ -182,7 +174,7 @@ impl RecordEncrypter {
         let start = out.len();
         out.resize(start + self.prefix_len() + plaintext.len() + TAG_LEN, 0);
         let result = match out.get_mut(start..) {
-            Some(record) => self.seal_from(typ, version, plaintext, record),
+            Some(record) => self.seal_record(typ, version, Some(plaintext), record),
             None => Err(RecordError::SealFailed),
         };
         if result.is_err() {
@@ -191,20 +183,23 @@ impl RecordEncrypter {
         result
     }
 
-    fn seal_from(
+    /// Seals `record` (laid out as for [`RecordEncrypter::seal_in_place`]): its own middle
+    /// part in place, or `plaintext` (of that length) encrypted into it.
+    fn seal_record(
         &mut self,
         typ: ContentType,
         version: ProtocolVersion,
-        plaintext: &[u8],
+        plaintext: Option<&[u8]>,
         record: &mut [u8],
     ) -> Result<(), RecordError> {
         let (prefix, body, tag_out) = self.split(record)?;
         let (nonce, aad) = self.begin(typ, version, body.len(), prefix)?;
-        let tag = self
-            .state
-            .key
-            .seal_detached_to(&nonce, &aad, plaintext, body)
-            .map_err(|_| RecordError::SealFailed)?;
+        let key = &self.state.key;
+        let tag = match plaintext {
+            None => key.seal_in_place_detached(&nonce, &aad, body),
+            Some(p) => key.seal_detached_to(&nonce, &aad, p, body),
+        }
+        .map_err(|_| RecordError::SealFailed)?;
         tag_out.copy_from_slice(&tag);
         Ok(())
     }
