@@ -221,6 +221,105 @@ pub fn profile<S: Stack>(stack: &S) -> Result<[(Role, Metric, i64); 6]> {
     ])
 }
 
+/// One metered call of a handshake, for [`call_trace`]: which side, the bytes that side held
+/// before it, the most it held during it, and what it held after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallLine {
+    /// Calls made so far on either side, this one included.
+    pub call: usize,
+    /// The side it was made on.
+    pub role: Role,
+    /// Bytes the side held before the call.
+    pub before: i64,
+    /// The most the side held during the call.
+    pub peak: i64,
+    /// Bytes the side held after the call.
+    pub after: i64,
+}
+
+/// Records every call of one handshake, for finding where a side's peak comes from.
+#[derive(Default)]
+struct TraceProbe {
+    live: [i64; 2],
+    lines: Vec<CallLine>,
+}
+
+impl Probe for TraceProbe {
+    fn on<R>(&mut self, role: Role, f: impl FnOnce() -> R) -> R {
+        METER.reset_peak_usage();
+        let start = METER.current_usage() as i64;
+        let r = f();
+        let end = METER.current_usage() as i64;
+        let peak_in_call = METER.peak_usage() as i64 - start;
+        if let Some(live) = self.live.get_mut(idx(role)) {
+            let before = *live;
+            *live += end - start;
+            self.lines.push(CallLine {
+                call: self.lines.len() + 1,
+                role,
+                before,
+                peak: before + peak_in_call,
+                after: *live,
+            });
+        }
+        r
+    }
+}
+
+/// Every call of one handshake on `stack` (after an unmetered warm-up handshake), with the
+/// heap of the side it was made on: `mtls-bench-heap --calls`.
+pub fn call_trace<S: Stack>(stack: &S) -> Result<Vec<CallLine>> {
+    check_allocator()?;
+    let mut wire = Wire::default();
+    for metered in [false, true] {
+        let mut p = TraceProbe::default();
+        let mut c = p.on(Role::Client, || stack.client().map(Box::new))?;
+        let mut s = p.on(Role::Server, || stack.server().map(Box::new))?;
+        handshake(&mut c, &mut s, &mut p, &mut wire)?;
+        if metered {
+            return Ok(p.lines);
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// Prints [`call_trace`] for each kind in [`KINDS`] and both stacks, as a table per run.
+pub fn print_call_traces() -> Result<()> {
+    for kind in KINDS {
+        let spec = kind.spec().without_caches();
+        let traces = [
+            (StackId::Mtls, call_trace(&mtls_configs(&spec)?)?),
+            (StackId::Rustls, call_trace(&rustls_configs(&spec)?)?),
+        ];
+        for (stack, lines) in traces {
+            println!(
+                "{} {} (bytes held by the side the call was made on)",
+                stack.name(),
+                kind.id()
+            );
+            println!(
+                "{:>5} {:>7} {:>8} {:>8} {:>8}",
+                "call", "side", "before", "peak", "after"
+            );
+            for l in lines
+                .iter()
+                .filter(|l| l.peak != l.before || l.after != l.before)
+            {
+                println!(
+                    "{:>5} {:>7} {:>8} {:>8} {:>8}",
+                    l.call,
+                    role_id(l.role),
+                    l.before,
+                    l.peak,
+                    l.after
+                );
+            }
+            println!();
+        }
+    }
+    Ok(())
+}
+
 /// Every heap figure: each stack, each kind in [`KINDS`], after one unmetered warm-up.
 pub fn measure_all() -> Result<Vec<HeapLine>> {
     let mut out = Vec::new();
