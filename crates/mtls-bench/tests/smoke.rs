@@ -91,6 +91,39 @@ fn heap_binary_reports_every_figure() {
 }
 
 #[test]
+fn heap_binary_traces_calls_for_both_stacks() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mtls-bench-heap"))
+        .arg("--calls")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for kind in heap::KINDS {
+        for stack in StackId::ALL {
+            assert!(
+                text.contains(&format!("{} {} (", stack.name(), kind.id())),
+                "{text}"
+            );
+        }
+    }
+    // Each row: call, side, before <= peak >= after.
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|w| w.len() == 5 && w[0].parse::<usize>().is_ok())
+        .collect();
+    assert!(rows.len() > 8, "{text}");
+    for w in rows {
+        let n: Vec<i64> = w[2..].iter().map(|x| x.parse().unwrap()).collect();
+        assert!(n[1] >= n[0] && n[1] >= n[2], "{w:?}");
+    }
+}
+
+#[test]
 fn heap_profile_refuses_to_run_without_the_counting_allocator() {
     assert!(heap::check_allocator().is_err());
 }
