@@ -2,7 +2,7 @@
 //! rustls-style sans-IO API (read_tls, process_new_packets, write_tls, reader, writer).
 
 use std::collections::VecDeque;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use mtls_handshake::sequence::Kind;
 use mtls_handshake::{
@@ -396,34 +396,27 @@ pub struct Reader<'a> {
     conn: &'a mut ConnectionCommon,
 }
 
-impl Read for Reader<'_> {
-    /// `Ok(0)` after the peer's close_notify; `UnexpectedEof` if the transport ended without
-    /// one (a truncation attack or a crash, RFC 5246 7.2.1); `WouldBlock` when no data yet.
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let c = &mut *self.conn;
+impl<'a> Reader<'a> {
+    /// [`BufRead::fill_buf`] for as long as the connection is borrowed: the next received
+    /// bytes, without copying them.
+    pub fn into_buf(self) -> io::Result<&'a [u8]> {
+        if self.conn.plaintext_in.is_empty() && self.conn.held_data().is_empty() {
+            self.no_data()?;
+            return Ok(&[]);
+        }
+        let c: &'a ConnectionCommon = self.conn;
         if !c.plaintext_in.is_empty() {
-            // std's `Read for VecDeque<u8>` copies the ring buffer's (at most two) contiguous
-            // halves with memcpy; a byte-by-byte drain took half the time of a bulk transfer
-            // (mtls-bench, docs/BENCHMARKS.md).
-            let n = c.plaintext_in.read(buf)?;
-            if c.plaintext_in.is_empty() && c.plaintext_in.capacity() > IDLE_BUFFER_CAPACITY {
-                // All read: release a large buffer, as write_tls does.
-                c.plaintext_in = VecDeque::new();
-            }
-            return Ok(n);
+            return Ok(c.plaintext_in.as_slices().0);
         }
-        let held = c.held_data();
-        if !held.is_empty() {
-            // Straight from the receive buffer, where the record was decrypted.
-            let n = held.len().min(buf.len());
-            if let (Some(dst), Some(src)) = (buf.get_mut(..n), held.get(..n)) {
-                dst.copy_from_slice(src);
-            }
-            c.held = c.held.map(|read| read + n);
-            return Ok(n);
-        }
+        Ok(c.held_data())
+    }
+
+    /// Why no data is available: `Ok(())` after the peer's close_notify (end of data), else
+    /// the error `read` and `fill_buf` return.
+    fn no_data(&self) -> io::Result<()> {
+        let c = &*self.conn;
         if c.peer_closed {
-            return Ok(0);
+            return Ok(());
         }
         if let Some(e) = &c.error {
             return Err(io::Error::new(io::ErrorKind::InvalidData, e.clone()));
@@ -435,6 +428,50 @@ impl Read for Reader<'_> {
             ));
         }
         Err(io::ErrorKind::WouldBlock.into())
+    }
+}
+
+impl Read for Reader<'_> {
+    /// `Ok(0)` after the peer's close_notify; `UnexpectedEof` if the transport ended without
+    /// one (a truncation attack or a crash, RFC 5246 7.2.1); `WouldBlock` when no data yet.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let data = self.fill_buf()?;
+            let n = data.len().min(buf.len());
+            if let (Some(dst), Some(src)) = (buf.get_mut(..n), data.get(..n)) {
+                dst.copy_from_slice(src);
+            }
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Reader<'_> {
+    /// The next received bytes, without copying them: queued data first, then the newest
+    /// record where it was decrypted. An empty slice means the peer's close_notify; the
+    /// other ends are errors, as for `read`.
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        Reader {
+            conn: &mut *self.conn,
+        }
+        .into_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        let c = &mut *self.conn;
+        if !c.plaintext_in.is_empty() {
+            let n = amt.min(c.plaintext_in.as_slices().0.len());
+            c.plaintext_in.drain(..n);
+            if c.plaintext_in.is_empty() && c.plaintext_in.capacity() > IDLE_BUFFER_CAPACITY {
+                // All read: release a large buffer, as write_tls does.
+                c.plaintext_in = VecDeque::new();
+            }
+            return;
+        }
+        let n = amt.min(c.held_data().len());
+        c.held = c.held.map(|read| read + n);
     }
 }
 

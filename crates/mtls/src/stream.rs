@@ -1,6 +1,6 @@
 //! A blocking TLS stream over any `Read + Write` transport (a `TcpStream`, say).
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::ops::DerefMut;
 
 use crate::conn::ConnectionCommon;
@@ -104,6 +104,34 @@ fn stream_read<T: Read + Write>(
     }
 }
 
+/// [`BufRead::fill_buf`] over a stream: moves bytes until received data (or the end) is
+/// there, then hands it out without copying.
+fn stream_fill_buf<'c, T: Read + Write>(
+    conn: &'c mut ConnectionCommon,
+    sock: &mut T,
+) -> io::Result<&'c [u8]> {
+    if conn.is_handshaking() {
+        complete_io(conn, sock)?;
+    }
+    loop {
+        match conn.reader().fill_buf() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+            Ok(_) => break,
+        }
+        while conn.wants_write() {
+            conn.write_tls(sock)?;
+        }
+        let n = conn.read_tls(sock)?;
+        conn.process_new_packets()?;
+        if n == 0 {
+            // End of transport: close_notify (an empty buffer) or truncation.
+            break;
+        }
+    }
+    conn.reader().into_buf()
+}
+
 fn stream_write<T: Read + Write>(
     conn: &mut ConnectionCommon,
     sock: &mut T,
@@ -122,6 +150,15 @@ fn stream_write<T: Read + Write>(
 impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> Read for Stream<'_, C, T> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         stream_read(self.conn, self.sock, buf)
+    }
+}
+
+impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> BufRead for Stream<'_, C, T> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        stream_fill_buf(self.conn, self.sock)
+    }
+    fn consume(&mut self, amt: usize) {
+        self.conn.reader().consume(amt);
     }
 }
 
@@ -169,6 +206,15 @@ impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> StreamOwned<C, T> 
 impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> Read for StreamOwned<C, T> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         stream_read(&mut self.conn, &mut self.sock, buf)
+    }
+}
+
+impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> BufRead for StreamOwned<C, T> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        stream_fill_buf(&mut self.conn, &mut self.sock)
+    }
+    fn consume(&mut self, amt: usize) {
+        self.conn.reader().consume(amt);
     }
 }
 

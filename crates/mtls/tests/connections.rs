@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{BufRead, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
@@ -354,8 +354,25 @@ fn received_data_keeps_its_order_whatever_the_read_pattern() {
         let want = [0, 1, 9000, 123, 0, 4000][step % 6];
         let mut read_now = 0;
         while read_now < want {
-            match server.reader().read(&mut buf[..want - read_now]) {
+            // Every other step reads in place (BufRead), taking part of what is offered.
+            let r = if step.is_multiple_of(2) {
+                server.reader().read(&mut buf[..want - read_now])
+            } else {
+                let mut reader = server.reader();
+                match reader.fill_buf() {
+                    Ok(data) => {
+                        let n = data.len().min(want - read_now).min(777);
+                        got.extend_from_slice(&data[..n]);
+                        reader.consume(n);
+                        read_now += n;
+                        Ok(usize::MAX)
+                    }
+                    Err(e) => Err(e),
+                }
+            };
+            match r {
                 Ok(0) => break,
+                Ok(usize::MAX) => {}
                 Ok(n) => {
                     got.extend_from_slice(&buf[..n]);
                     read_now += n;
@@ -400,4 +417,65 @@ fn data_then_close_notify_in_one_flight() {
     let mut got = Vec::new();
     server.reader().read_to_end(&mut got).unwrap();
     assert_eq!(got, b"last words");
+}
+
+/// `BufRead` hands received data out where it lies: partial `consume`, the rest on the next
+/// `fill_buf`, an empty buffer after close_notify, `WouldBlock` while nothing has arrived.
+#[test]
+fn bufread_reads_in_place_and_ends_at_close_notify() {
+    let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+    pump_ok(&mut client, &mut server);
+    assert_eq!(
+        server.reader().fill_buf().unwrap_err().kind(),
+        ErrorKind::WouldBlock
+    );
+    client.writer().write_all(b"first line\nsecond").unwrap();
+    pump_ok(&mut client, &mut server);
+    {
+        let mut r = server.reader();
+        assert_eq!(r.fill_buf().unwrap(), b"first line\nsecond");
+        r.consume(6);
+        assert_eq!(r.fill_buf().unwrap(), b"line\nsecond");
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        assert_eq!(line, "line\n");
+    }
+    client.send_close_notify();
+    pump_ok(&mut client, &mut server);
+    let mut r = server.reader();
+    assert_eq!(r.fill_buf().unwrap(), b"second");
+    r.consume(6);
+    assert_eq!(r.fill_buf().unwrap(), b"", "close_notify: end of data");
+}
+
+/// A blocking stream is a `BufRead` too: lines over TCP.
+#[test]
+fn blocking_stream_reads_lines() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server_cfg = server_config(ClientAuthPolicy::Required);
+    let server = std::thread::spawn(move || {
+        let (sock, _) = listener.accept().unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut tls = StreamOwned::new(ServerConnection::new(&server_cfg).unwrap(), sock);
+        let lines: Vec<String> = (&mut tls).lines().map(|l| l.unwrap()).collect();
+        tls.close().unwrap();
+        lines
+    });
+    let sock = TcpStream::connect(addr).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let conn = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    let mut tls = StreamOwned::new(conn, sock);
+    let long = "y".repeat(30_000);
+    write!(tls, "one\n{long}\nthree\n").unwrap();
+    tls.close().unwrap();
+    let mut rest = Vec::new();
+    tls.read_to_end(&mut rest).unwrap();
+    assert_eq!(
+        server.join().unwrap(),
+        vec!["one".to_string(), long, "three".into()]
+    );
 }
