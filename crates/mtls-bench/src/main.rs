@@ -42,7 +42,7 @@ fn args() -> Result<Args> {
             "-h" | "--help" => {
                 println!(
                     "usage: mtls-bench [--quick] [--no-doc | --doc]\n       \
-                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|bulk-aes128|bulk-aes256|bulk-chacha mtls|rustls|raw (bulk only)\n  \
+                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|bulk-aes128|bulk-aes256|bulk-chacha[-in-place] mtls|rustls|raw (bulk only)\n  \
                      --quick   a smoke run (under a minute); does not write the document\n  \
                      --no-doc  do not write docs/BENCHMARKS.md\n  \
                      --doc     write docs/BENCHMARKS.md even with --quick"
@@ -100,6 +100,11 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
         Resumed,
         Bulk(Cipher),
     }
+    // `bulk-...-in-place`: the server reads with `BufRead` instead of `Read`.
+    let (workload, receive) = match workload.strip_suffix("-in-place") {
+        Some(w) => (w, mtls_bench::pump::Receive::InPlace),
+        None => (workload, mtls_bench::pump::Receive::Copy),
+    };
     let w = match workload {
         "full-rsa" => W::Full(Kind::EcdheRsa),
         "full-ecdsa" => W::Full(Kind::EcdheEcdsaP256),
@@ -130,7 +135,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
                 }
                 W::Bulk(_) => {
                     let bytes = 2 << 30;
-                    let d = bulk(&cfg, bytes, 16 << 10)?;
+                    let d = bulk(&cfg, bytes, 16 << 10, receive)?;
                     println!("{:.0} MB/s", bytes as f64 / d.as_secs_f64() / 1e6);
                 }
             }

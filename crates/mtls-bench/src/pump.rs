@@ -2,7 +2,7 @@
 //! client and a server in memory. Everything is statically dispatched, so both stacks pay
 //! the same (near zero) harness cost.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::time::Duration;
 
 use crate::Result;
@@ -24,6 +24,9 @@ pub trait Side {
     fn send(&mut self, data: &[u8]) -> io::Result<usize>;
     /// Reads decrypted application data; `Ok(0)` when none is waiting.
     fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize>;
+    /// Takes decrypted application data where the stack holds it (`BufRead::fill_buf` then
+    /// `consume`), without copying it out; `Ok(0)` when none is waiting.
+    fn recv_in_place(&mut self) -> io::Result<usize>;
     /// True when the completed handshake resumed a session.
     fn resumed(&self) -> bool;
 }
@@ -34,6 +37,18 @@ fn nonblocking(r: io::Result<usize>) -> io::Result<usize> {
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(0),
         other => other,
     }
+}
+
+/// One `fill_buf` + `consume` of everything offered: the data is seen (`black_box`) but not
+/// copied. `Ok(0)` instead of `WouldBlock`.
+fn in_place(mut r: impl BufRead) -> io::Result<usize> {
+    let n = match r.fill_buf() {
+        Ok(data) => std::hint::black_box(data).len(),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    r.consume(n);
+    Ok(n)
 }
 
 macro_rules! mtls_side {
@@ -60,6 +75,9 @@ macro_rules! mtls_side {
             }
             fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize> {
                 nonblocking(self.reader().read(buf))
+            }
+            fn recv_in_place(&mut self) -> io::Result<usize> {
+                in_place(self.reader())
             }
             fn resumed(&self) -> bool {
                 self.is_resumed() == Some(true)
@@ -96,6 +114,9 @@ macro_rules! rustls_side {
             fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize> {
                 nonblocking(self.reader().read(buf))
             }
+            fn recv_in_place(&mut self) -> io::Result<usize> {
+                in_place(self.reader())
+            }
             fn resumed(&self) -> bool {
                 self.handshake_kind() == Some(rustls::HandshakeKind::Resumed)
             }
@@ -127,6 +148,9 @@ impl<T: Side + ?Sized> Side for Box<T> {
     }
     fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         (**self).recv(buf)
+    }
+    fn recv_in_place(&mut self) -> io::Result<usize> {
+        (**self).recv_in_place()
     }
     fn resumed(&self) -> bool {
         (**self).resumed()
@@ -220,6 +244,15 @@ impl Probe for ServerCpu {
     }
 }
 
+/// How the receiver takes its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Receive {
+    /// `Read::read` into the harness's sink (a copy out of the stack).
+    Copy,
+    /// `BufRead::fill_buf` + `consume` (no copy out of the stack).
+    InPlace,
+}
+
 /// The harness's buffers, allocated once (so the heap meter never sees them grow inside a
 /// connection's call).
 pub struct Wire {
@@ -227,6 +260,8 @@ pub struct Wire {
     pub buf: Vec<u8>,
     /// Where received plaintext goes.
     pub sink: Vec<u8>,
+    /// How application data is received (handshakes receive none).
+    pub receive: Receive,
 }
 
 impl Wire {
@@ -235,6 +270,7 @@ impl Wire {
         Self {
             buf: Vec::with_capacity(capacity),
             sink: vec![0; 64 * 1024],
+            receive: Receive::Copy,
         }
     }
 }
@@ -269,6 +305,7 @@ pub fn deliver<B: Side, P: Probe>(
     probe: &mut P,
     data: &[u8],
     sink: &mut [u8],
+    receive: Receive,
 ) -> Result<usize> {
     let mut rd = data;
     let mut got = 0;
@@ -276,7 +313,10 @@ pub fn deliver<B: Side, P: Probe>(
         let n = probe.on(role, || to.read_tls(&mut rd))?;
         probe.on(role, || to.process())?;
         loop {
-            let k = probe.on(role, || to.recv(sink))?;
+            let k = match receive {
+                Receive::Copy => probe.on(role, || to.recv(sink))?,
+                Receive::InPlace => probe.on(role, || to.recv_in_place())?,
+            };
             if k == 0 {
                 break;
             }
@@ -300,12 +340,26 @@ pub fn handshake<C: Side, S: Side, P: Probe>(
         flush(c, Role::Client, probe, &mut wire.buf)?;
         let client_sent = !wire.buf.is_empty();
         if client_sent {
-            deliver(s, Role::Server, probe, &wire.buf, &mut wire.sink)?;
+            deliver(
+                s,
+                Role::Server,
+                probe,
+                &wire.buf,
+                &mut wire.sink,
+                Receive::Copy,
+            )?;
         }
         flush(s, Role::Server, probe, &mut wire.buf)?;
         let server_sent = !wire.buf.is_empty();
         if server_sent {
-            deliver(c, Role::Client, probe, &wire.buf, &mut wire.sink)?;
+            deliver(
+                c,
+                Role::Client,
+                probe,
+                &wire.buf,
+                &mut wire.sink,
+                Receive::Copy,
+            )?;
         }
         if !c.is_handshaking() && !s.is_handshaking() && !c.wants_write() && !s.wants_write() {
             return Ok(());
@@ -335,7 +389,7 @@ pub fn transfer<A: Side, B: Side, P: Probe>(
             let n = probe.on(ra, || a.send(rest))?;
             rest = rest.get(n..).unwrap_or_default();
             flush(a, ra, probe, &mut wire.buf)?;
-            got += deliver(b, rb, probe, &wire.buf, &mut wire.sink)?;
+            got += deliver(b, rb, probe, &wire.buf, &mut wire.sink, wire.receive)?;
             if n == 0 && wire.buf.is_empty() {
                 return Err("the sender took no data".into());
             }

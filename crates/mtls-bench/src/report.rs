@@ -158,17 +158,23 @@ pub fn sections(r: &Results) -> Vec<Section> {
         }],
     });
 
-    let rows = Cipher::ALL
-        .iter()
-        .map(|&c| Row {
-            label: c.label().to_string(),
-            unit: "MB/s",
-            better: Better::Higher,
-            mtls: r.bulk(c, StackId::Mtls),
-            rustls: r.bulk(c, StackId::Rustls),
-            floor: r.raw_aead(c).map(|s| s.median),
-        })
-        .collect();
+    let copy = Cipher::ALL.iter().map(|&c| Row {
+        label: format!("{}, read with `Read`", c.label()),
+        unit: "MB/s",
+        better: Better::Higher,
+        mtls: r.bulk(c, StackId::Mtls),
+        rustls: r.bulk(c, StackId::Rustls),
+        floor: r.raw_aead(c).map(|s| s.median),
+    });
+    let in_place = Cipher::ALL.iter().map(|&c| Row {
+        label: format!("{}, read in place with `BufRead`", c.label()),
+        unit: "MB/s",
+        better: Better::Higher,
+        mtls: r.bulk_in_place(c, StackId::Mtls),
+        rustls: r.bulk_in_place(c, StackId::Rustls),
+        floor: r.raw_aead(c).map(|s| s.median),
+    });
+    let rows = copy.chain(in_place).collect();
     out.push(Section {
         title: "Bulk: client to server in 16 KiB writes (floor: raw RustCrypto AEAD seal + open)"
             .into(),

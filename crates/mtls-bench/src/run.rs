@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::Result;
 use crate::floor::{Op, Primitives, raw_aead};
 use crate::heap::HeapLine;
-use crate::pump::Stack;
+use crate::pump::{Receive, Stack};
 use crate::setup::{
     Cipher, Kind, MtlsConfigs, RustlsConfigs, StackId, mtls_configs, rustls_configs,
 };
@@ -101,8 +101,10 @@ pub enum Figure {
     ServerMs(KindKey, StackKey),
     /// Resumed handshakes per second (ECDHE-ECDSA P-256 sessions).
     ResumedRate(StackKey),
-    /// Bulk MB/s (10^6 bytes per second).
+    /// Bulk MB/s (10^6 bytes per second), the server reading with `Read`.
     Bulk(CipherKey, StackKey),
+    /// Bulk MB/s, the server reading in place with `BufRead`.
+    BulkInPlace(CipherKey, StackKey),
     /// Raw AEAD seal + open MB/s.
     RawAead(CipherKey),
     /// Seconds per primitive operation.
@@ -166,6 +168,14 @@ impl Results {
     /// Bulk MB/s with `cipher` on `stack`.
     pub fn bulk(&self, cipher: Cipher, stack: StackId) -> Option<Summary> {
         self.get(Figure::Bulk(
+            key(&Cipher::ALL, cipher),
+            key(&StackId::ALL, stack),
+        ))
+    }
+
+    /// Bulk MB/s with `cipher` on `stack`, read in place.
+    pub fn bulk_in_place(&self, cipher: Cipher, stack: StackId) -> Option<Summary> {
+        self.get(Figure::BulkInPlace(
             key(&Cipher::ALL, cipher),
             key(&StackId::ALL, stack),
         ))
@@ -255,11 +265,11 @@ fn bulk_trial<S: Stack>(
     set: &Settings,
 ) -> Result<()> {
     let bytes = set.bulk_bytes / set.chunk.max(1) * set.chunk.max(1);
-    let d = bulk(s, bytes, set.chunk)?;
-    r.push(
-        Figure::Bulk(key(&Cipher::ALL, cipher), key(&StackId::ALL, stack)),
-        mb_per_s(bytes, d),
-    );
+    let (c, st) = (key(&Cipher::ALL, cipher), key(&StackId::ALL, stack));
+    let d = bulk(s, bytes, set.chunk, Receive::Copy)?;
+    r.push(Figure::Bulk(c, st), mb_per_s(bytes, d));
+    let d = bulk(s, bytes, set.chunk, Receive::InPlace)?;
+    r.push(Figure::BulkInPlace(c, st), mb_per_s(bytes, d));
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 use std::time::{Duration, Instant};
 
 use crate::Result;
-use crate::pump::{NoProbe, Probe, Role, ServerCpu, Side, Stack, Wire, handshake, transfer};
+use crate::pump::{
+    NoProbe, Probe, Receive, Role, ServerCpu, Side, Stack, Wire, handshake, transfer,
+};
 
 /// How long a trial runs: at least `min_time` and at least `min_count` operations.
 #[derive(Debug, Clone, Copy)]
@@ -106,12 +108,14 @@ pub fn resumed_handshakes<S: Stack>(stack: &S, budget: Budget) -> Result<Handsha
 
 /// Bulk: after an untimed handshake, `total` bytes from client to server in writes of
 /// `chunk` bytes, each write's records delivered and read at once; returns the time from the
-/// first write to the server's reading the last byte.
-pub fn bulk<S: Stack>(stack: &S, total: usize, chunk: usize) -> Result<Duration> {
+/// first write to the server's reading the last byte. `receive` says whether the server
+/// copies the data out (`Read`) or takes it in place (`BufRead`).
+pub fn bulk<S: Stack>(stack: &S, total: usize, chunk: usize, receive: Receive) -> Result<Duration> {
     let mut wire = Wire::default();
     let mut c = stack.client()?;
     let mut s = stack.server()?;
     handshake(&mut c, &mut s, &mut NoProbe, &mut wire)?;
+    wire.receive = receive;
     let piece = vec![0x5a_u8; chunk.max(1)];
     let times = total / piece.len();
     let start = Instant::now();
