@@ -15,9 +15,12 @@
 //! handshake, or a fuzzer of the record layer. Keys come from the key block (`mtls-prf`); the
 //! handshake decides when to install them.
 //!
-//! Memory: the read side holds at most one record (2^14 + 2048 + 5 bytes, allocated once) plus
-//! one handshake message under reassembly (capped, 64 KiB by default). No per-record heap
-//! allocation once a connection is running.
+//! Memory: the read side holds at most one record (2^14 + 2048 + 5 bytes, grown on demand)
+//! plus one handshake message under reassembly (capped, 64 KiB by default). No per-record heap
+//! allocation once a connection is running, and no payload copy that can be avoided: records
+//! are opened in place, application data and handshake messages lying whole in one record are
+//! handed out as slices of the receive buffer (only a message spanning records is joined),
+//! and sealing encrypts from the caller's bytes straight into the output.
 //!
 //! ```
 //! use mtls_crypto::aead::AeadAlgorithm;
