@@ -1,7 +1,8 @@
 //! `cargo xtask`: the project's automation, in Rust so that it runs wherever cargo does.
 //!
 //! - `cargo xtask ci`: what `.ci/run` runs after installing system packages: formatting,
-//!   clippy with warnings as errors, and the whole test suite (unit, integration, doc tests).
+//!   clippy with warnings as errors, the whole test suite (unit, integration, doc tests), and
+//!   the documentation of every crate with warnings as errors.
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets under `fuzz/`
 //!   for N seconds each on the nightly toolchain and prints one table of the results.
 //! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
@@ -76,9 +77,15 @@ fn workspace_root() -> PathBuf {
 
 /// Runs a command in `dir`, streaming its output; an error names the command that failed.
 fn run(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
-    eprintln!("xtask: $ {program} {}", args.join(" "));
+    run_env(dir, program, args, &[])
+}
+
+fn run_env(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v:?} ")).collect();
+    eprintln!("xtask: $ {}{program} {}", shown.concat(), args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .status()
         .map_err(|e| format!("cannot start {program}: {e}"))?;
@@ -105,6 +112,14 @@ fn ci(root: &Path) -> Result<(), String> {
         ],
     )?;
     run(root, "cargo", &["test", "--workspace"])?;
+    // Each crate is meant to be read and picked alone: its documentation must build without
+    // a broken link.
+    run_env(
+        root,
+        "cargo",
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     eprintln!(
         "xtask: ci passed in {:.0} s",
         started.elapsed().as_secs_f64()

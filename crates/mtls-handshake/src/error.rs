@@ -6,7 +6,8 @@ use std::fmt;
 use mtls_wire::{AlertDescription, WireError};
 
 /// A failed handshake. The connection is dead: send [`HandshakeError::alert`] as a fatal
-/// alert (unless [`HandshakeError::peer_alert`] says the peer ended it) and close.
+/// alert and close. (A fatal alert from the peer never reaches the handshake: the record
+/// layer hands it to the connection, which ends without answering.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HandshakeError {
     alert: AlertDescription,

@@ -26,7 +26,7 @@ pub struct RecordSpan {
 /// make it hold more than one record: that is the memory bound of the read side (plus the
 /// handshake reassembly buffer, see [`HandshakeJoiner`](crate::HandshakeJoiner)).
 ///
-/// The buffer starts empty and grows on demand ([`INITIAL_LEN`] at the first read, then to the
+/// The buffer starts empty and grows on demand (4 KiB at the first read, then to the
 /// length the next record's header announces), never beyond one maximum-size record: a
 /// connection that only ever sees handshake-sized records does not pay for 18 KiB up front
 /// (mtls-bench's heap rows; rustls grows its buffer the same way).
