@@ -336,3 +336,66 @@ fn memory_bound_one_record_plus_one_message() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// RFC 5246 6.2.1: whatever the record boundaries, the transport chunks and however many
+    /// events the caller takes before offering more bytes (so that handshake messages still
+    /// waiting in the receive buffer must move to the reassembly buffer), the messages come
+    /// out whole, once each, in order.
+    #[test]
+    fn rfc5246_6_2_1_messages_survive_any_framing_chunking_and_interruption(
+        bodies in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 0..700), 1..12),
+        record_sizes in proptest::collection::vec(1usize..2000, 1..8),
+        chunks in proptest::collection::vec(1usize..3000, 1..8),
+        takes in proptest::collection::vec(0usize..4, 1..8),
+    ) {
+        let messages: Vec<Vec<u8>> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| hs(1 + (i % 20) as u8, b))
+            .collect();
+        let stream = messages.concat();
+        let mut wire = Vec::new();
+        let mut pos = 0;
+        let mut i = 0;
+        while pos < stream.len() {
+            let n = record_sizes[i % record_sizes.len()].min(stream.len() - pos);
+            wire.extend(plain(22, &stream[pos..pos + n]));
+            pos += n;
+            i += 1;
+        }
+
+        let mut r = RecordReader::new();
+        let mut got: Vec<Vec<u8>> = Vec::new();
+        let mut off = 0;
+        let mut round = 0;
+        loop {
+            let chunk = chunks[round % chunks.len()];
+            let end = (off + chunk).min(wire.len());
+            off += r.push(&wire[off..end]);
+            // Take at most `take` events (0 = all) before offering more bytes.
+            let take = takes[round % takes.len()];
+            let mut taken = 0;
+            while take == 0 || taken < take {
+                match r.next_event().unwrap() {
+                    Some(Inbound::Handshake(m)) => got.push(m.to_vec()),
+                    Some(other) => panic!("unexpected {other:?}"),
+                    None => break,
+                }
+                taken += 1;
+            }
+            round += 1;
+            if off == wire.len() {
+                while let Some(Inbound::Handshake(m)) = r.next_event().unwrap() {
+                    got.push(m.to_vec());
+                }
+                break;
+            }
+            proptest::prop_assert!(round < 100_000, "no progress");
+        }
+        proptest::prop_assert_eq!(got, messages);
+        proptest::prop_assert_eq!(r.buffered(), 0);
+    }
+}
