@@ -479,3 +479,86 @@ fn blocking_stream_reads_lines() {
         vec!["one".to_string(), long, "three".into()]
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the write sizes, transport chunks and read pattern (`Read` of any size,
+    /// `BufRead` taking part of what is offered, or nothing before the next transport read),
+    /// every byte arrives once and in order, then close_notify reads as the end.
+    #[test]
+    fn received_data_is_whole_and_in_order_under_random_reads(
+        writes in proptest::collection::vec(1usize..40_000, 1..6),
+        transport in proptest::collection::vec(1usize..20_000, 1..6),
+        reads in proptest::collection::vec((0u8..3, 0usize..20_000), 1..6),
+    ) {
+        let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+        let mut server =
+            ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+        pump_ok(&mut client, &mut server);
+        let mut sent = Vec::new();
+        for (i, len) in writes.iter().enumerate() {
+            let piece: Vec<u8> = (0..*len).map(|j| (i * 131 + j * 7) as u8).collect();
+            client.writer().write_all(&piece).unwrap();
+            sent.extend_from_slice(&piece);
+        }
+        client.send_close_notify();
+        let mut wire = Vec::new();
+        while client.wants_write() {
+            client.write_tls(&mut wire).unwrap();
+        }
+
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 20_000];
+        let (mut off, mut step) = (0, 0);
+        while off < wire.len() {
+            proptest::prop_assert!(step < 100_000, "no progress");
+            if server.wants_read() {
+                let n = transport[step % transport.len()].min(wire.len() - off);
+                off += server.read_tls(&mut &wire[off..off + n]).unwrap();
+            }
+            server.process_new_packets().unwrap();
+            let (how, amount) = reads[step % reads.len()];
+            step += 1;
+            // With 64 KiB unread the connection takes no more bytes: read then.
+            let how = if server.wants_read() { how } else { 0 };
+            match how {
+                0 => match server.reader().read(&mut buf[..amount.max(1)]) {
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                    Err(e) => panic!("{e}"),
+                },
+                1 => {
+                    let mut r = server.reader();
+                    match r.fill_buf() {
+                        Ok(data) => {
+                            let n = data.len().min(amount);
+                            got.extend_from_slice(&data[..n]);
+                            r.consume(n);
+                        }
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+                // Read nothing now: the data waits while more bytes come in.
+                _ => {}
+            }
+        }
+        // Everything has arrived: the rest, then close_notify as the end of data.
+        let mut ended = false;
+        for _ in 0..100_000 {
+            server.process_new_packets().unwrap();
+            match server.reader().read(&mut buf) {
+                Ok(0) => {
+                    ended = true;
+                    break;
+                }
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        proptest::prop_assert!(ended, "close_notify not seen");
+        proptest::prop_assert_eq!(got.len(), sent.len());
+        proptest::prop_assert!(got == sent, "bytes out of order");
+    }
+}
