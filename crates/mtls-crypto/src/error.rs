@@ -77,7 +77,7 @@ pub enum Error {
     SchemeMismatch,
     /// A key in DER could not be decoded.
     InvalidKeyEncoding,
-    /// A key of a type this crate does not support (only RSA and P-256).
+    /// A key of a type this crate does not support (only RSA, P-256 and P-384).
     UnsupportedKeyType,
     /// An RSA key under 2048 bits.
     KeyTooSmall,

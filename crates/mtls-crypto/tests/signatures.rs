@@ -17,6 +17,17 @@ const RSA1024_SPKI: &[u8] = include_bytes!("vectors/rsa1024.spki.der");
 const P256_PK8: &[u8] = include_bytes!("vectors/p256.pk8.der");
 const P256_SEC1: &[u8] = include_bytes!("vectors/p256.sec1.der");
 const P256_SPKI: &[u8] = include_bytes!("vectors/p256.spki.der");
+const P384_PK8: &[u8] = include_bytes!("vectors/p384.pk8.der");
+const P384_SEC1: &[u8] = include_bytes!("vectors/p384.sec1.der");
+const P384_SPKI: &[u8] = include_bytes!("vectors/p384.spki.der");
+
+/// The ECDSA schemes (RFC 8446 4.2.3): DER signatures, RFC 6979 nonces.
+fn is_ecdsa(scheme: SignatureAlgorithm) -> bool {
+    matches!(
+        scheme,
+        SignatureAlgorithm::EcdsaSecp256r1Sha256 | SignatureAlgorithm::EcdsaSecp384r1Sha384
+    )
+}
 
 fn rng() -> DeterministicRng {
     DeterministicRng::from_seed([42; 32])
@@ -45,6 +56,43 @@ fn keys_load_in_every_form() {
     }
     assert!(SigningKey::from_sec1_der(P256_SEC1).is_ok());
     assert!(SigningKey::from_pkcs8_der(P256_PK8).is_ok());
+    // P-384 (secp384r1, RFC 5480 2.1.1.1) in PKCS#8 and SEC1, against its SPKI.
+    let p384_public = VerifyingKey::from_spki_der(P384_SPKI).unwrap();
+    for der in [P384_PK8, P384_SEC1] {
+        let k = SigningKey::from_der(der).unwrap();
+        assert!(k.as_rsa().is_none());
+        assert_eq!(k.verifying_key(), p384_public);
+        assert_ne!(
+            k.verifying_key(),
+            VerifyingKey::from_spki_der(P256_SPKI).unwrap()
+        );
+    }
+    assert!(p384_public.as_rsa().is_none());
+    assert_eq!(
+        format!("{p384_public:?}"),
+        "VerifyingKey(EcdsaP384)",
+        "Debug names the curve, nothing more"
+    );
+    assert_eq!(
+        SigningKey::from_sec1_der(P384_SEC1)
+            .unwrap()
+            .verifying_key(),
+        p384_public
+    );
+    assert_eq!(
+        SigningKey::from_pkcs8_der(P384_PK8)
+            .unwrap()
+            .verifying_key(),
+        p384_public
+    );
+    assert_eq!(
+        SigningKey::from_pkcs1_der(P384_SEC1).unwrap_err(),
+        Error::InvalidKeyEncoding
+    );
+    assert_eq!(
+        SigningKey::from_sec1_der(P384_PK8).unwrap_err(),
+        Error::InvalidKeyEncoding
+    );
     // Wrong form for the function.
     assert_eq!(
         SigningKey::from_sec1_der(RSA_PK8).unwrap_err(),
@@ -99,12 +147,20 @@ fn schemes_per_key() {
     );
     assert_eq!(ec.schemes(), &[SignatureAlgorithm::EcdsaSecp256r1Sha256]);
     assert_eq!(Verifier::schemes(&rsa.verifying_key()), rsa.schemes());
+    // RFC 8446 4.2.3: a secp384r1 key signs with SHA-384 only.
+    let ec384 = SigningKey::from_der(P384_PK8).unwrap();
+    assert_eq!(ec384.schemes(), &[SignatureAlgorithm::EcdsaSecp384r1Sha384]);
+    assert_eq!(Verifier::schemes(&ec384.verifying_key()), ec384.schemes());
+    assert!(
+        !rsa.schemes()
+            .contains(&SignatureAlgorithm::EcdsaSecp384r1Sha384)
+    );
 }
 
 #[test]
 fn sign_verify_round_trip_every_scheme() {
     let msg = b"ServerKeyExchange params: client_random || server_random || ecdh";
-    for der in [RSA_PK8, P256_PK8] {
+    for der in [RSA_PK8, P256_PK8, P384_PK8] {
         let key = SigningKey::from_der(der).unwrap();
         let public = key.verifying_key();
         let signer: &dyn Signer = &key;
@@ -139,7 +195,7 @@ fn sign_verify_round_trip_every_scheme() {
                 sig,
                 "{scheme:?}"
             );
-            if scheme == SignatureAlgorithm::EcdsaSecp256r1Sha256 {
+            if is_ecdsa(scheme) {
                 assert_eq!(sig[0], 0x30, "DER SEQUENCE");
             } else {
                 assert_eq!(sig.len(), 256);
@@ -167,14 +223,50 @@ fn scheme_key_mismatch() {
             .verify(SignatureAlgorithm::RsaPkcs1Sha256, b"m", &[0; 256]),
         Err(Error::SchemeMismatch)
     );
+    // The curves do not mix: a P-384 key makes no P-256 signature, a P-256 key
+    // verifies no P-384 one (RFC 8446 4.2.3 pairs curve and hash).
+    let ec384 = SigningKey::from_der(P384_PK8).unwrap();
+    assert_eq!(
+        ec384
+            .sign(SignatureAlgorithm::EcdsaSecp256r1Sha256, b"m", &mut rng())
+            .unwrap_err(),
+        Error::SchemeMismatch
+    );
+    assert_eq!(
+        ec.sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &mut rng())
+            .unwrap_err(),
+        Error::SchemeMismatch
+    );
+    let sig384 = ec384
+        .sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &mut rng())
+        .unwrap();
+    assert_eq!(
+        ec.verifying_key()
+            .verify(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &sig384),
+        Err(Error::SchemeMismatch)
+    );
+    assert_eq!(
+        rsa.sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &mut rng())
+            .unwrap_err(),
+        Error::SchemeMismatch
+    );
     assert_eq!(Error::SchemeMismatch.alert().as_str(), "illegal_parameter");
     assert_eq!(Error::InvalidSignature.alert().as_str(), "decrypt_error");
 }
 
+/// RFC 8422 5.4: ECDSA signatures are a DER `Ecdsa-Sig-Value`, on both curves.
 #[test]
 fn ecdsa_refuses_non_der() {
-    let ec = SigningKey::from_der(P256_PK8).unwrap();
-    let scheme = SignatureAlgorithm::EcdsaSecp256r1Sha256;
+    for (der, scheme, raw_len) in [
+        (P256_PK8, SignatureAlgorithm::EcdsaSecp256r1Sha256, 64),
+        (P384_PK8, SignatureAlgorithm::EcdsaSecp384r1Sha384, 96),
+    ] {
+        ecdsa_refuses_non_der_for(der, scheme, raw_len);
+    }
+}
+
+fn ecdsa_refuses_non_der_for(der: &[u8], scheme: SignatureAlgorithm, raw_len: usize) {
+    let ec = SigningKey::from_der(der).unwrap();
     let sig = ec.sign(scheme, b"m", &mut rng()).unwrap();
     let public = ec.verifying_key();
     // Trailing garbage.
@@ -184,7 +276,9 @@ fn ecdsa_refuses_non_der() {
         public.verify(scheme, b"m", &trailing),
         Err(Error::InvalidSignature)
     );
-    // BER long-form length for the outer SEQUENCE.
+    // BER long-form length for the outer SEQUENCE (DER signatures on both curves are
+    // under 128 bytes, so the short form is the only DER one).
+    assert!(sig[1] < 0x80);
     let mut ber = vec![0x30, 0x81, sig[1]];
     ber.extend_from_slice(&sig[2..]);
     assert_eq!(
@@ -193,7 +287,7 @@ fn ecdsa_refuses_non_der() {
     );
     // Raw r || s (P1363) is not DER.
     assert_eq!(
-        public.verify(scheme, b"m", &[1u8; 64]),
+        public.verify(scheme, b"m", &vec![1u8; raw_len]),
         Err(Error::InvalidSignature)
     );
 }
@@ -205,7 +299,11 @@ fn ecdsa_refuses_non_der() {
 fn rfc5246_7_4_8_prehashed_signatures_match_the_one_shot_ones() {
     use mtls_crypto::signature::SignatureHasher;
     let message: Vec<u8> = (0..3000u32).map(|i| (i * 7) as u8).collect();
-    for (key, spki) in [(RSA_PK8, RSA_SPKI), (P256_PK8, P256_SPKI)] {
+    for (key, spki) in [
+        (RSA_PK8, RSA_SPKI),
+        (P256_PK8, P256_SPKI),
+        (P384_PK8, P384_SPKI),
+    ] {
         let sk = SigningKey::from_der(key).unwrap();
         let vk = VerifyingKey::from_spki_der(spki).unwrap();
         for &scheme in sk.schemes() {
@@ -221,7 +319,7 @@ fn rfc5246_7_4_8_prehashed_signatures_match_the_one_shot_ones() {
             vk.verify(scheme, &message, &by_prehash).unwrap();
             let one_shot = sk.sign(scheme, &message, &mut rng()).unwrap();
             vk.verify_prehashed(scheme, &prehash, &one_shot).unwrap();
-            if scheme == SignatureAlgorithm::EcdsaSecp256r1Sha256 {
+            if is_ecdsa(scheme) {
                 // RFC 6979 nonces: the same digest gives the same signature.
                 assert_eq!(by_prehash, one_shot);
             }

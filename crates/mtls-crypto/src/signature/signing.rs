@@ -13,26 +13,34 @@ enum Inner {
     Rsa(RsaPrivateKey),
     // `ecdsa::SigningKey` zeroizes its scalar on drop.
     EcdsaP256(p256::ecdsa::SigningKey),
+    EcdsaP384(p384::ecdsa::SigningKey),
 }
 
 /// A private key that signs ServerKeyExchange / CertificateVerify: RSA
-/// (2048 bits or more) or ECDSA P-256.
+/// (2048 bits or more), ECDSA P-256 or ECDSA P-384.
 pub struct SigningKey {
     inner: Inner,
 }
 
 impl SigningKey {
-    /// Decodes a PKCS#8 `PrivateKeyInfo` (RFC 5208) holding an RSA or a
-    /// P-256 key.
+    /// Decodes a PKCS#8 `PrivateKeyInfo` (RFC 5208) holding an RSA, a P-256
+    /// or a P-384 key.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
         if let Ok(key) = rsa::PrivateKey::from_pkcs8_der(der) {
             return Ok(Self {
                 inner: Inner::Rsa(RsaPrivateKey::new(key)?),
             });
         }
-        match p256::SecretKey::from_pkcs8_der(der) {
-            Ok(secret) => Ok(Self {
+        if let Ok(secret) = p256::SecretKey::from_pkcs8_der(der) {
+            return Ok(Self {
                 inner: Inner::EcdsaP256(secret.into()),
+            });
+        }
+        // Each curve crate checks the named-curve OID (RFC 5915 3), so a P-256 key is
+        // never mistaken for P-384 or the other way round.
+        match p384::SecretKey::from_pkcs8_der(der) {
+            Ok(secret) => Ok(Self {
+                inner: Inner::EcdsaP384(secret.into()),
             }),
             Err(_) => Err(classify_pkcs8_failure(der)),
         }
@@ -46,11 +54,16 @@ impl SigningKey {
         })
     }
 
-    /// Decodes a SEC1 `ECPrivateKey` (RFC 5915) on P-256.
+    /// Decodes a SEC1 `ECPrivateKey` (RFC 5915) on P-256 or P-384.
     pub fn from_sec1_der(der: &[u8]) -> Result<Self> {
-        let secret = p256::SecretKey::from_sec1_der(der).map_err(|_| Error::InvalidKeyEncoding)?;
+        if let Ok(secret) = p256::SecretKey::from_sec1_der(der) {
+            return Ok(Self {
+                inner: Inner::EcdsaP256(secret.into()),
+            });
+        }
+        let secret = p384::SecretKey::from_sec1_der(der).map_err(|_| Error::InvalidKeyEncoding)?;
         Ok(Self {
-            inner: Inner::EcdsaP256(secret.into()),
+            inner: Inner::EcdsaP384(secret.into()),
         })
     }
 
@@ -74,6 +87,7 @@ impl SigningKey {
         match self.inner {
             Inner::Rsa(_) => &SignatureAlgorithm::RSA,
             Inner::EcdsaP256(_) => &SignatureAlgorithm::ECDSA_P256,
+            Inner::EcdsaP384(_) => &SignatureAlgorithm::ECDSA_P384,
         }
     }
 
@@ -81,7 +95,7 @@ impl SigningKey {
     pub fn as_rsa(&self) -> Option<&RsaPrivateKey> {
         match &self.inner {
             Inner::Rsa(k) => Some(k),
-            Inner::EcdsaP256(_) => None,
+            Inner::EcdsaP256(_) | Inner::EcdsaP384(_) => None,
         }
     }
 
@@ -90,6 +104,7 @@ impl SigningKey {
         match &self.inner {
             Inner::Rsa(k) => VerifyingKey::from_rsa(k.public_key()),
             Inner::EcdsaP256(k) => VerifyingKey::from_p256(*k.verifying_key()),
+            Inner::EcdsaP384(k) => VerifyingKey::from_p384(*k.verifying_key()),
         }
     }
 
@@ -153,6 +168,12 @@ impl SigningKey {
             (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
                 // RFC 6979 deterministic nonce; DER output (RFC 8422 5.4).
                 let sig: p256::ecdsa::DerSignature =
+                    k.sign_prehash(prehash).map_err(|_| Error::Internal)?;
+                Ok(sig.as_bytes().to_vec())
+            }
+            (Inner::EcdsaP384(k), S::EcdsaSecp384r1Sha384) => {
+                // As for P-256: RFC 6979 nonce (with SHA-384), DER output (RFC 8422 5.4).
+                let sig: p384::ecdsa::DerSignature =
                     k.sign_prehash(prehash).map_err(|_| Error::Internal)?;
                 Ok(sig.as_bytes().to_vec())
             }

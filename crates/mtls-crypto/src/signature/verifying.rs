@@ -11,10 +11,12 @@ use crate::error::{Error, Result};
 enum Inner {
     Rsa(RsaPublicKey),
     EcdsaP256(p256::ecdsa::VerifyingKey),
+    EcdsaP384(p384::ecdsa::VerifyingKey),
 }
 
 /// A public key that verifies a peer's ServerKeyExchange or
-/// CertificateVerify signature: RSA (2048 bits or more) or ECDSA P-256.
+/// CertificateVerify signature: RSA (2048 bits or more), ECDSA P-256 or
+/// ECDSA P-384.
 #[derive(Clone, PartialEq, Eq)]
 pub struct VerifyingKey {
     inner: Inner,
@@ -33,8 +35,15 @@ impl VerifyingKey {
         }
     }
 
+    pub(crate) fn from_p384(key: p384::ecdsa::VerifyingKey) -> Self {
+        Self {
+            inner: Inner::EcdsaP384(key),
+        }
+    }
+
     /// Decodes a `SubjectPublicKeyInfo` (RFC 5280 4.1.2.7): rsaEncryption
-    /// (RFC 8017 A.1) or id-ecPublicKey on secp256r1 (RFC 5480).
+    /// (RFC 8017 A.1) or id-ecPublicKey on secp256r1 or secp384r1 (RFC 5480
+    /// 2.1.1.1, named curves only).
     /// RSA-PSS-only keys (id-RSASSA-PSS) are not supported: the schemes here
     /// are the `rsae` ones.
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
@@ -43,6 +52,11 @@ impl VerifyingKey {
         }
         if let Ok(key) = p256::PublicKey::from_public_key_der(der) {
             return Ok(Self::from_p256(key.into()));
+        }
+        // The curve crates match the namedCurve parameter against their own OID
+        // (secp384r1 = 1.3.132.0.34, RFC 5480 2.1.1.1) and decode the point on that curve.
+        if let Ok(key) = p384::PublicKey::from_public_key_der(der) {
+            return Ok(Self::from_p384(key.into()));
         }
         match rsa::pkcs8::SubjectPublicKeyInfoRef::try_from(der) {
             Ok(_) => Err(Error::UnsupportedKeyType),
@@ -55,6 +69,7 @@ impl VerifyingKey {
         match self.inner {
             Inner::Rsa(_) => &SignatureAlgorithm::RSA,
             Inner::EcdsaP256(_) => &SignatureAlgorithm::ECDSA_P256,
+            Inner::EcdsaP384(_) => &SignatureAlgorithm::ECDSA_P384,
         }
     }
 
@@ -62,7 +77,7 @@ impl VerifyingKey {
     pub fn as_rsa(&self) -> Option<&RsaPublicKey> {
         match &self.inner {
             Inner::Rsa(k) => Some(k),
-            Inner::EcdsaP256(_) => None,
+            Inner::EcdsaP256(_) | Inner::EcdsaP384(_) => None,
         }
     }
 
@@ -129,6 +144,14 @@ impl VerifyingKey {
                     Err(_) => false,
                 }
             }
+            (Inner::EcdsaP384(k), S::EcdsaSecp384r1Sha384) => {
+                // The same strict DER parse as P-256, with r and s checked against the
+                // P-384 order.
+                match p384::ecdsa::DerSignature::try_from(signature) {
+                    Ok(sig) => k.verify_prehash(prehash, &sig).is_ok(),
+                    Err(_) => false,
+                }
+            }
             _ => return Err(Error::SchemeMismatch),
         };
         if ok {
@@ -154,6 +177,7 @@ impl fmt::Debug for VerifyingKey {
         match &self.inner {
             Inner::Rsa(k) => f.debug_tuple("VerifyingKey").field(k).finish(),
             Inner::EcdsaP256(_) => f.write_str("VerifyingKey(EcdsaP256)"),
+            Inner::EcdsaP384(_) => f.write_str("VerifyingKey(EcdsaP384)"),
         }
     }
 }
