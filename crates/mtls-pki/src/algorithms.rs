@@ -6,11 +6,13 @@
 //! key against [`public_key_alg_id`](SignatureVerificationAlgorithm::public_key_alg_id),
 //! then hands over the raw `subjectPublicKey` bits. We wrap those back into a
 //! `SubjectPublicKeyInfo` and let [`VerifyingKey::from_spki_der`] apply mtls-crypto's key
-//! rules (RSA 2048..=8192 bits, P-256 points on the curve).
+//! rules (RSA 2048..=8192 bits, P-256 and P-384 points on their curves).
 //!
-//! Not supported (webpki reports `UnsupportedSignatureAlgorithm`, alert
-//! `unsupported_certificate`): ECDSA with SHA-384/512 or on P-384/P-521, Ed25519,
-//! and RSA-PSS keys (id-RSASSA-PSS `SubjectPublicKeyInfo`).
+//! ECDSA pairs each curve with one hash, as TLS does (RFC 8446 4.2.3): P-256 with
+//! SHA-256, P-384 with SHA-384. Not supported (webpki reports
+//! `UnsupportedSignatureAlgorithm`, alert `unsupported_certificate`): other ECDSA
+//! curve/hash pairings, P-521, Ed25519, and RSA-PSS keys (id-RSASSA-PSS
+//! `SubjectPublicKeyInfo`).
 
 use mtls_crypto::signature::{SignatureAlgorithm, VerifyingKey};
 use rustls_pki_types::{
@@ -133,9 +135,18 @@ pub static ECDSA_P256_SHA256: &dyn SignatureVerificationAlgorithm = &MtlsAlgorit
     scheme: SignatureAlgorithm::EcdsaSecp256r1Sha256,
 };
 
+/// ECDSA on P-384 with SHA-384 (`ecdsa-with-SHA384`, RFC 5758 3.2; key on secp384r1,
+/// RFC 5480 2.1.1.1).
+pub static ECDSA_P384_SHA384: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
+    public_key_alg_id: alg_id::ECDSA_P384,
+    signature_alg_id: alg_id::ECDSA_SHA384,
+    scheme: SignatureAlgorithm::EcdsaSecp384r1Sha384,
+};
+
 /// Every algorithm above: what the verifiers in this crate accept in certificates and CRLs.
 pub static ALL: &[&dyn SignatureVerificationAlgorithm] = &[
     ECDSA_P256_SHA256,
+    ECDSA_P384_SHA384,
     RSA_PSS_SHA256,
     RSA_PSS_SHA384,
     RSA_PSS_SHA512,
@@ -183,6 +194,13 @@ mod tests {
         bits[1..].to_vec()
     }
 
+    /// A P-384 key made at test time (rcgen): its PKCS#8 DER and its SubjectPublicKeyInfo.
+    fn p384_key() -> (SigningKey, Vec<u8>) {
+        let kp = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+        let key = SigningKey::from_pkcs8_der(&kp.serialize_der()).unwrap();
+        (key, rcgen::PublicKeyData::subject_public_key_info(&kp))
+    }
+
     #[test]
     fn rebuilt_spki_equals_the_certificates() {
         for (pem, alg) in [
@@ -192,6 +210,12 @@ mod tests {
             let spki = cert_spki(pem);
             assert_eq!(der::spki(alg.as_ref(), &raw_public_key(&spki)), spki);
         }
+        // id-ecPublicKey with namedCurve secp384r1 (RFC 5480 2.1.1.1).
+        let (_, spki) = p384_key();
+        assert_eq!(
+            der::spki(alg_id::ECDSA_P384.as_ref(), &raw_public_key(&spki)),
+            spki
+        );
     }
 
     #[test]
@@ -201,8 +225,10 @@ mod tests {
         let ec = SigningKey::from_sec1_der(EC_KEY).unwrap();
         let rsa_raw = raw_public_key(&cert_spki(RSA_CERT));
         let ec_raw = raw_public_key(&cert_spki(EC_CERT));
+        let (ec384, ec384_spki) = p384_key();
+        let ec384_raw = raw_public_key(&ec384_spki);
         let msg = b"tbsCertificate";
-        let cases: [(&dyn SignatureVerificationAlgorithm, SignatureAlgorithm); 10] = [
+        let cases: [(&dyn SignatureVerificationAlgorithm, SignatureAlgorithm); 11] = [
             (RSA_PKCS1_SHA256, SignatureAlgorithm::RsaPkcs1Sha256),
             (RSA_PKCS1_SHA384, SignatureAlgorithm::RsaPkcs1Sha384),
             (RSA_PKCS1_SHA512, SignatureAlgorithm::RsaPkcs1Sha512),
@@ -222,12 +248,18 @@ mod tests {
             (RSA_PSS_SHA384, SignatureAlgorithm::RsaPssRsaeSha384),
             (RSA_PSS_SHA512, SignatureAlgorithm::RsaPssRsaeSha512),
             (ECDSA_P256_SHA256, SignatureAlgorithm::EcdsaSecp256r1Sha256),
+            (ECDSA_P384_SHA384, SignatureAlgorithm::EcdsaSecp384r1Sha384),
         ];
+        assert_eq!(
+            cases.len(),
+            ALL.len(),
+            "every algorithm in ALL is exercised"
+        );
         for (alg, scheme) in cases {
-            let (key, raw) = if scheme == SignatureAlgorithm::EcdsaSecp256r1Sha256 {
-                (&ec, &ec_raw)
-            } else {
-                (&rsa, &rsa_raw)
+            let (key, raw) = match scheme {
+                SignatureAlgorithm::EcdsaSecp256r1Sha256 => (&ec, &ec_raw),
+                SignatureAlgorithm::EcdsaSecp384r1Sha384 => (&ec384, &ec384_raw),
+                _ => (&rsa, &rsa_raw),
             };
             let sig = key.sign(scheme, msg, &mut rng).unwrap();
             alg.verify_signature(raw, msg, &sig).unwrap();
@@ -252,5 +284,31 @@ mod tests {
                 .verify_signature(&rsa_raw, msg, &sig)
                 .is_err()
         );
+        // Nor a key on the other curve: the algorithm fixes the curve (RFC 5480 2.1.1.1).
+        assert!(
+            ECDSA_P384_SHA384
+                .verify_signature(&ec_raw, msg, &sig)
+                .is_err()
+        );
+        let sig384 = ec384
+            .sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, msg, &mut rng)
+            .unwrap();
+        assert!(
+            ECDSA_P256_SHA256
+                .verify_signature(&ec384_raw, msg, &sig384)
+                .is_err()
+        );
+        assert!(
+            ECDSA_P384_SHA384
+                .verify_signature(&rsa_raw, msg, &sig384)
+                .is_err()
+        );
+    }
+
+    /// The algorithm identifiers webpki matches for P-384 (RFC 5758 3.2, RFC 5480 2.1.1.1).
+    #[test]
+    fn p384_identifiers() {
+        assert_eq!(ECDSA_P384_SHA384.public_key_alg_id(), alg_id::ECDSA_P384);
+        assert_eq!(ECDSA_P384_SHA384.signature_alg_id(), alg_id::ECDSA_SHA384);
     }
 }

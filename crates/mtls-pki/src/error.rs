@@ -31,7 +31,7 @@ pub enum PkiErrorKind {
     EncryptedKey,
     /// An RSA key under 2048 bits; the size, when it could be read.
     KeyTooSmall(Option<usize>),
-    /// A key of a type mtls does not sign with (P-384, Ed25519, DSA, ...).
+    /// A key of a type mtls does not sign with (P-521, Ed25519, DSA, ...).
     UnsupportedKey,
     /// The key's DER does not decode as PKCS#8, PKCS#1 or SEC1.
     InvalidKey,
@@ -107,8 +107,8 @@ impl fmt::Display for PkiError {
             }
             PkiErrorKind::UnsupportedKey => write!(
                 f,
-                "{o}: unsupported key type; only RSA (2048 bits or more) and ECDSA P-256 keys \
-                 are supported"
+                "{o}: unsupported key type; only RSA (2048 bits or more), ECDSA P-256 and \
+                 ECDSA P-384 keys are supported"
             ),
             PkiErrorKind::InvalidKey => write!(
                 f,

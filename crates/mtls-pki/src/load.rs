@@ -133,8 +133,8 @@ enum KeyForm {
     Unknown,
 }
 
-/// Loads the private key that signs for a certificate: RSA (2048 bits or more) or
-/// ECDSA P-256, from PEM (`PRIVATE KEY` = PKCS#8, `RSA PRIVATE KEY` = PKCS#1,
+/// Loads the private key that signs for a certificate: RSA (2048 bits or more),
+/// ECDSA P-256 or ECDSA P-384, from PEM (`PRIVATE KEY` = PKCS#8, `RSA PRIVATE KEY` = PKCS#1,
 /// `EC PRIVATE KEY` = SEC1) or DER in any of those forms. The file must hold exactly one
 /// key, unencrypted; certificates next to it are ignored. Buffers that held the key are
 /// wiped.

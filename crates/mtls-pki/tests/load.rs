@@ -219,8 +219,18 @@ fn small_rsa_keys_say_their_size() {
 }
 
 #[test]
+fn p384_keys_load_with_the_sha384_scheme() {
+    // RFC 8446 4.2.3: a secp384r1 key signs ecdsa_secp384r1_sha384 only.
+    let key = load_private_key(vector("keys/p384-pkcs8.pem")).unwrap();
+    assert_eq!(
+        key.schemes(),
+        &[mtls_crypto::signature::SignatureAlgorithm::EcdsaSecp384r1Sha384]
+    );
+}
+
+#[test]
 fn unsupported_key_types_are_named() {
-    for file in ["keys/p384-pkcs8.pem", "keys/ed25519-pkcs8.pem"] {
+    for file in ["keys/p521-pkcs8.pem", "keys/ed25519-pkcs8.pem"] {
         let path = vector(file);
         let err = load_private_key(&path).unwrap_err();
         assert!(

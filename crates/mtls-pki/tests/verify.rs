@@ -490,12 +490,69 @@ fn rsa_pss_chains_verify() {
     }
 }
 
+fn p384_key() -> rcgen::KeyPair {
+    rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap()
+}
+
+/// A P-384 CA signing ecdsa-with-SHA384 (RFC 5758 3.2) over P-384 leaves: server and client
+/// chains verify; a wrong name and an untrusted CA still fail.
+#[test]
+fn ecdsa_p384_chains_verify() {
+    let ca = Ca::root("P-384 CA", p384_key());
+    let server = ca.leaf_with(Usage::Server, p384_key(), |_| {});
+    let client = ca.leaf_with(Usage::Client, p384_key(), |_| {});
+    let sv = WebPkiServerVerifier::new(ca.roots());
+    for name in ["localhost", "127.0.0.1"] {
+        sv.verify_server_cert(&ca.chain(&server), Some(name), NOW)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    WebPkiClientVerifier::new(ca.roots())
+        .verify_client_cert(&ca.chain(&client), NOW)
+        .unwrap();
+    // RFC 6125 6.4: the name must match.
+    assert_eq!(
+        sv.verify_server_cert(&ca.chain(&server), Some("example.com"), NOW),
+        Err(CertificateError::NotValidForName("example.com".into()))
+    );
+    // Another P-384 CA: not trusted.
+    let other = Ca::root("other P-384 CA", p384_key());
+    assert_eq!(
+        WebPkiServerVerifier::new(other.roots()).verify_server_cert(
+            &ca.chain(&server),
+            Some("localhost"),
+            NOW
+        ),
+        Err(CertificateError::UnknownIssuer)
+    );
+    assert_eq!(
+        WebPkiClientVerifier::new(other.roots()).verify_client_cert(&ca.chain(&client), NOW),
+        Err(CertificateError::UnknownIssuer)
+    );
+    // A tampered leaf signature fails on the CA's P-384 key.
+    let mut tampered = ca.chain(&server);
+    let n = tampered[0].0.len();
+    tampered[0].0[n - 1] ^= 0x01;
+    assert!(
+        sv.verify_server_cert(&tampered, Some("localhost"), NOW)
+            .is_err()
+    );
+    // Mixed curves: a P-256 leaf under the P-384 CA, a P-384 leaf under a P-256 CA.
+    let p256_leaf = ca.leaf(Usage::Server);
+    sv.verify_server_cert(&ca.chain(&p256_leaf), Some("localhost"), NOW)
+        .unwrap();
+    let p256_ca = Ca::root("P-256 CA", ecdsa_key());
+    let p384_leaf = p256_ca.leaf_with(Usage::Client, p384_key(), |_| {});
+    WebPkiClientVerifier::new(p256_ca.roots())
+        .verify_client_cert(&p256_ca.chain(&p384_leaf), NOW)
+        .unwrap();
+}
+
 #[test]
 fn unsupported_signature_algorithms_are_unsupported_certificate() {
-    // A P-384 CA signing with ECDSA SHA-384: not among mtls-crypto's algorithms.
+    // An Ed25519 CA (RFC 8410): not among mtls-crypto's algorithms.
     let ca = Ca::root(
-        "P-384 CA",
-        rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap(),
+        "Ed25519 CA",
+        rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519).unwrap(),
     );
     let leaf = ca.leaf(Usage::Server);
     let err = WebPkiServerVerifier::new(ca.roots())
