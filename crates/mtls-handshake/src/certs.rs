@@ -90,8 +90,17 @@ impl fmt::Debug for CertifiedKey {
     }
 }
 
+/// ECDSA on any curve we sign with (P-256 or P-384) authenticates ECDHE_ECDSA suites
+/// (RFC 8422 5.1: the suite names the signature algorithm, not the curve); anything else
+/// is RSA.
 pub(crate) fn key_type_of(schemes: &[SignatureAlgorithm]) -> AuthKeyType {
-    if schemes.contains(&SignatureAlgorithm::EcdsaSecp256r1Sha256) {
+    let ecdsa = schemes.iter().any(|s| {
+        matches!(
+            s,
+            SignatureAlgorithm::EcdsaSecp256r1Sha256 | SignatureAlgorithm::EcdsaSecp384r1Sha384
+        )
+    });
+    if ecdsa {
         AuthKeyType::Ecdsa
     } else {
         AuthKeyType::Rsa

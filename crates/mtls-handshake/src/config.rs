@@ -72,8 +72,9 @@ pub enum SuitePreference {
 }
 
 /// The signature schemes offered and accepted by default, in preference order.
-pub const DEFAULT_SIGNATURE_SCHEMES: [SignatureAlgorithm; 7] = [
+pub const DEFAULT_SIGNATURE_SCHEMES: [SignatureAlgorithm; 8] = [
     SignatureAlgorithm::EcdsaSecp256r1Sha256,
+    SignatureAlgorithm::EcdsaSecp384r1Sha384,
     SignatureAlgorithm::RsaPssRsaeSha256,
     SignatureAlgorithm::RsaPssRsaeSha384,
     SignatureAlgorithm::RsaPssRsaeSha512,

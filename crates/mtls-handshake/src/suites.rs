@@ -11,7 +11,7 @@ use mtls_wire::handshake::KeyExchangeAlgorithm;
 pub enum AuthKeyType {
     /// An RSA key (ECDHE_RSA signs with it; static RSA decrypts with it).
     Rsa,
-    /// An ECDSA P-256 key (ECDHE_ECDSA).
+    /// An ECDSA key, P-256 or P-384 (ECDHE_ECDSA).
     Ecdsa,
 }
 

@@ -34,6 +34,70 @@ fn mutual(
     (cc, sc)
 }
 
+/// A P-384 certificate chain from the fixtures (leaf, then the P-384 CA).
+fn certified_p384(name: &str) -> Arc<mtls_handshake::CertifiedKey> {
+    let chain = vec![
+        mtls_handshake::CertificateDer(fixture(&format!("{name}.cert.der"))),
+        mtls_handshake::CertificateDer(fixture("ca-p384.cert.der")),
+    ];
+    let key =
+        mtls_crypto::signature::SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der")))
+            .unwrap();
+    Arc::new(mtls_handshake::CertifiedKey::new(chain, key).unwrap())
+}
+
+/// RFC 8422 5.4 / RFC 5246 7.4.8 with P-384 keys on both sides: the server signs
+/// ServerKeyExchange and the client signs CertificateVerify with ecdsa_secp384r1_sha384
+/// (0x0503, RFC 8446 4.2.3), and each peer verifies the other's signature.
+#[test]
+fn p384_certificates_sign_with_ecdsa_secp384r1_sha384_both_ways() {
+    for suite in [
+        suites::ECDHE_ECDSA_AES128_GCM,
+        suites::ECDHE_ECDSA_AES256_GCM,
+    ] {
+        let mut sc =
+            mtls_handshake::ServerConfig::new(Arc::new(vec![certified_p384("server-p384")]));
+        sc.time = Arc::new(mtls_handshake::FixedClock(NOW));
+        sc.client_auth = ClientAuthPolicy::Required;
+        sc.client_verifier = Some(Arc::new(TestClientVerifier::accepting()));
+        let mut cc = client_config();
+        cc.cert_resolver = Some(Arc::new(certified_p384("client-p384")));
+        cc.suites = vec![suite];
+        let mut p = Pair::new(cc, sc, 3);
+        p.run();
+        p.assert_ok();
+        p.exchange_data();
+        let s = p.server.summary().unwrap();
+        let c = p.client.summary().unwrap();
+        assert_eq!(s.kind, Kind::FullEcdheClientCert);
+        assert_eq!(s.suite.suite, suite.suite);
+        assert_eq!(
+            c.server_signature,
+            Some(SignatureAlgorithm::EcdsaSecp384r1Sha384)
+        );
+        assert_eq!(
+            s.client_signature,
+            Some(SignatureAlgorithm::EcdsaSecp384r1Sha384)
+        );
+        assert_eq!(s.peer_certificates[0].0, fixture("client-p384.cert.der"));
+        assert_eq!(c.peer_certificates[0].0, fixture("server-p384.cert.der"));
+    }
+}
+
+/// RFC 5246 7.4.1.4.1: a peer that does not offer ecdsa_secp384r1_sha384 cannot be sent a
+/// P-384 signature; with nothing else the key can make, the server has no certificate to use.
+#[test]
+fn p384_server_without_the_scheme_offered_is_a_handshake_failure() {
+    let mut sc = mtls_handshake::ServerConfig::new(Arc::new(vec![certified_p384("server-p384")]));
+    sc.time = Arc::new(mtls_handshake::FixedClock(NOW));
+    let mut cc = client_config();
+    cc.signature_schemes
+        .retain(|s| *s != SignatureAlgorithm::EcdsaSecp384r1Sha384);
+    let mut p = Pair::new(cc, sc, 4);
+    p.run();
+    p.assert_failed("server", AlertDescription::HandshakeFailure);
+}
+
 #[test]
 fn ecdhe_ecdsa_with_client_certificate_is_the_specs_handshake() {
     let (cc, sc) = mutual(

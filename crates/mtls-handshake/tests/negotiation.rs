@@ -841,3 +841,39 @@ fn stored_client_session_has_the_certificates_and_name() {
     );
     assert_eq!(kept.server_name.as_deref(), Some("localhost"));
 }
+
+/// RFC 5246 7.4.1.4.1 and 7.4.4: by default the ClientHello's signature_algorithms and the
+/// server's CertificateRequest both offer ecdsa_secp384r1_sha384 (0x0503), right after
+/// ecdsa_secp256r1_sha256, so P-384 certificates work on either side.
+#[test]
+fn default_schemes_offer_ecdsa_secp384r1_sha384_both_ways() {
+    let (cc, sc) = mutual(
+        "server-ecdsa",
+        Some("client-ecdsa"),
+        ClientAuthPolicy::Required,
+    );
+    let p = completed(cc, sc, 32);
+    let offered = client_hello_of(&p)
+        .extensions
+        .signature_algorithms()
+        .unwrap()
+        .to_vec();
+    let cr =
+        p.s.sent_messages
+            .iter()
+            .find(|m| m[0] == HandshakeType::CertificateRequest.to_u8())
+            .unwrap();
+    let HandshakePayload::CertificateRequest(cr) = parse_message(cr, None) else {
+        panic!()
+    };
+    for list in [offered, cr.supported_signature_algorithms] {
+        assert_eq!(
+            list[..2],
+            [
+                SignatureScheme::ECDSA_SECP256R1_SHA256,
+                SignatureScheme::ECDSA_SECP384R1_SHA384
+            ]
+        );
+        assert_eq!(list.len(), mtls_handshake::DEFAULT_SIGNATURE_SCHEMES.len());
+    }
+}
