@@ -1,0 +1,331 @@
+//! Interop with real OpenSSL (TLS 1.2, mutual TLS) over ECDSA P-384: a P-384 CA
+//! (ecdsa-with-SHA384, RFC 5758 3.2) made with rcgen at test time and written as PEM into a
+//! temp directory; P-384 leaves sign with ecdsa_secp384r1_sha384 (0x0503, RFC 8446 4.2.3):
+//! ServerKeyExchange (RFC 8422 5.4) and CertificateVerify (RFC 5246 7.4.8).
+//!
+//! mtls has no ECDHE group on secp384r1, so our ClientHello's supported_groups lists X25519 and
+//! P-256 only; RFC 8422 5.1 lets that list constrain the server certificate's curve too, and
+//! OpenSSL enforces it for the server's certificate (`no shared cipher`) and for the client's
+//! (`wrong curve`). Hence, against `s_server` both leaves are P-256 under the P-384 CA; with
+//! `s_client`, which lists P-384, both leaves are P-384; and the refusals are pinned.
+//!
+//! Each test fails (never skips) when `openssl` is missing, kills its child process on every
+//! path, and is bounded by socket timeouts and an overall deadline.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod peers;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use mtls::{CertificateDer, ClientConfig, HandshakeKind, SignatureAlgorithm};
+use peers::*;
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+
+/// A directory in the temp dir, removed with its files on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "mtls-p384-{}-{}-{tag}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir(&path).unwrap();
+        Self(path)
+    }
+
+    /// Writes `contents` to `name` in this directory; returns its path.
+    fn write(&self, name: &str, contents: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn p384_key() -> KeyPair {
+    KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap()
+}
+
+/// The PKI's files: the P-384 CA's certificate, server and client certificates (leaf, then CA)
+/// and keys (PKCS#8 PEM).
+struct P384Files {
+    ca: String,
+    server_chain: String,
+    server_key: String,
+    client_chain: String,
+    client_key: String,
+}
+
+/// Writes a P-384 CA and a server and a client leaf on the curves of `server_alg` and
+/// `client_alg`, both signed ecdsa-with-SHA384 by the CA.
+fn write_pki(
+    dir: &TempDir,
+    server_alg: &'static rcgen::SignatureAlgorithm,
+    client_alg: &'static rcgen::SignatureAlgorithm,
+) -> P384Files {
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "mtls interop P-384 CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_key = p384_key();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let ca_pem = ca_cert.pem();
+    let issuer = Issuer::new(ca_params, ca_key);
+
+    let leaf = |cn: &str, usage: ExtendedKeyUsagePurpose, key: KeyPair| {
+        let mut params =
+            CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+        params.distinguished_name.push(DnType::CommonName, cn);
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![usage];
+        let cert = params.signed_by(&key, &issuer).unwrap();
+        (format!("{}{ca_pem}", cert.pem()), key.serialize_pem())
+    };
+    let (server_chain, server_key) = leaf(
+        "localhost",
+        ExtendedKeyUsagePurpose::ServerAuth,
+        KeyPair::generate_for(server_alg).unwrap(),
+    );
+    let (client_chain, client_key) = leaf(
+        "p384 client",
+        ExtendedKeyUsagePurpose::ClientAuth,
+        KeyPair::generate_for(client_alg).unwrap(),
+    );
+    P384Files {
+        ca: dir.write("ca.pem", &ca_pem),
+        server_chain: dir.write("server.pem", &server_chain),
+        server_key: dir.write("server.key", &server_key),
+        client_chain: dir.write("client.pem", &client_chain),
+        client_key: dir.write("client.key", &client_key),
+    }
+}
+
+/// `s_server -rev -naccept 1` presenting `files`' server chain and requiring a client
+/// certificate from their CA.
+fn start_p384_s_server(files: &P384Files) -> (Peer, u16) {
+    start_s_server(&[
+        "-naccept".into(),
+        "1".into(),
+        "-cert".into(),
+        files.server_chain.clone(),
+        "-key".into(),
+        files.server_key.clone(),
+        "-CAfile".into(),
+        files.ca.clone(),
+        "-Verify".into(),
+        "1".into(),
+        "-verify_return_error".into(),
+    ])
+}
+
+/// Our client trusting `files`' CA (webpki) and presenting the client leaf.
+fn our_client(files: &P384Files) -> ClientConfig {
+    let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
+    ClientConfig::with_roots(roots)
+        .client_certificate_files(&files.client_chain, &files.client_key)
+        .build()
+        .unwrap()
+}
+
+/// Our client against `s_server -Verify 1 -verify_return_error`, both leaves P-256 under the
+/// P-384 CA (see the module docs for why not P-384 leaves): our webpki verifier checks the
+/// CA's ecdsa-with-SHA384 signature on the server leaf, OpenSSL checks it on our client leaf.
+#[test]
+fn p384_ca_chains_both_ways_against_s_server() {
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let dir = TempDir::new("s_server");
+    let p256 = &rcgen::PKCS_ECDSA_P256_SHA256;
+    let files = write_pki(&dir, p256, p256);
+    let (mut peer, port) = start_p384_s_server(&files);
+    let config = our_client(&files);
+
+    let mut tls = facade_client(&config, "localhost", port, &mut peer);
+    if let Err(e) = tls.handshake() {
+        std::thread::sleep(Duration::from_millis(200));
+        panic!("our client against s_server: {e}\n{}", peer.describe());
+    }
+    tls.write_all(b"hello p384\n").unwrap();
+    let (echo, err) = read_line(&mut tls);
+    assert!(err.is_none(), "{err:?}\n{}", peer.describe());
+    // `-rev` answers each line reversed: s_server accepted our certificate.
+    assert_eq!(
+        String::from_utf8_lossy(&echo),
+        "483p olleh\n",
+        "{}",
+        peer.describe()
+    );
+    let _ = tls.close();
+    let summary = tls.conn.handshake_summary().unwrap().clone();
+    assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCert);
+    let server_leaf: CertificateDer = leaf_of(&files.server_chain);
+    assert_eq!(summary.peer_certificates.first(), Some(&server_leaf));
+    assert_eq!(summary.peer_certificates.len(), 2, "leaf and P-384 CA");
+
+    assert!(
+        peer.wait_exit(deadline).is_some(),
+        "s_server did not exit\n{}",
+        peer.describe()
+    );
+    let out = peer.output();
+    assert!(
+        out.contains("CONNECTION ESTABLISHED"),
+        "{}",
+        peer.describe()
+    );
+    assert!(!out.contains("verify error"), "{}", peer.describe());
+}
+
+/// `s_client` (which lists P-384 among its groups) against our server, P-384 on both sides:
+/// OpenSSL verifies our ecdsa_secp384r1_sha384 ServerKeyExchange and our chain, we verify its
+/// P-384 client chain and its ecdsa_secp384r1_sha384 CertificateVerify.
+///
+/// `-client_sigalgs ecdsa_secp384r1_sha384`: in TLS 1.2 OpenSSL does not tie an ECDSA code
+/// point to a curve and would sign our first ECDSA entry (0x0403, SHA-256) with its P-384
+/// key, which mtls refuses (illegal_parameter): see docs/INTEROP.md.
+#[test]
+fn s_client_with_p384_certificates_to_our_p384_server() {
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let dir = TempDir::new("s_client");
+    let p384 = &rcgen::PKCS_ECDSA_P384_SHA384;
+    let files = write_pki(&dir, p384, p384);
+    let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
+    let config = mtls::ServerConfig::builder()
+        .certificate_files(&files.server_chain, &files.server_key)
+        .client_auth_required(roots)
+        .build()
+        .unwrap();
+    let server = FacadeServer::start(config, 1, deadline);
+    let peer = run_s_client(
+        server.port,
+        &[
+            "-CAfile",
+            &files.ca,
+            "-verify_return_error",
+            "-verify_hostname",
+            "localhost",
+            "-cert",
+            &files.client_chain,
+            "-key",
+            &files.client_key,
+            "-client_sigalgs",
+            "ecdsa_secp384r1_sha384",
+        ],
+        b"hello\n",
+        deadline,
+    );
+    let served = server.finish();
+    assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
+    let s = &served[0];
+    assert!(
+        s.error.is_none(),
+        "our server: {:?}\n{}",
+        s.error,
+        peer.describe()
+    );
+    assert_eq!(s.received, b"hello\n");
+    let summary = s.summary.as_ref().unwrap();
+    assert_eq!(
+        summary.server_signature,
+        Some(SignatureAlgorithm::EcdsaSecp384r1Sha384),
+        "our ServerKeyExchange"
+    );
+    assert_eq!(
+        summary.client_signature,
+        Some(SignatureAlgorithm::EcdsaSecp384r1Sha384),
+        "s_client's CertificateVerify"
+    );
+    assert_eq!(
+        s.peer_certificates().first(),
+        Some(&leaf_of(&files.client_chain))
+    );
+    let out = peer.stdout();
+    assert!(out.contains("mtls-echo: hello"), "{}", peer.describe());
+    assert!(
+        out.contains("Verify return code: 0 (ok)"),
+        "{}",
+        peer.describe()
+    );
+    assert!(
+        out.contains("Peer signing digest: SHA384"),
+        "{}",
+        peer.describe()
+    );
+}
+
+/// RFC 8422 5.1: a server must respect the client's supported_groups for its certificate's
+/// curve too, and OpenSSL applies the same list to the client's certificate. Ours lists X25519
+/// and P-256 only (no secp384r1 key exchange), so `s_server` neither uses a P-384 server
+/// certificate with our client (`no shared cipher`) nor accepts our P-384 client certificate
+/// (`wrong curve`). Pinned so that adding a secp384r1 group shows up here.
+#[test]
+fn rfc8422_5_1_s_server_refuses_p384_leaves_to_a_client_without_secp384r1() {
+    let (p256, p384) = (
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+        &rcgen::PKCS_ECDSA_P384_SHA384,
+    );
+    for (server_alg, client_alg, openssl_says, alert) in [
+        (
+            p384,
+            p256,
+            "no shared cipher",
+            mtls::AlertDescription::HandshakeFailure,
+        ),
+        (
+            p256,
+            p384,
+            "wrong curve",
+            mtls::AlertDescription::IllegalParameter,
+        ),
+    ] {
+        let deadline = Instant::now() + TEST_TIMEOUT;
+        let dir = TempDir::new("refused");
+        let files = write_pki(&dir, server_alg, client_alg);
+        let (mut peer, port) = start_p384_s_server(&files);
+        let config = our_client(&files);
+        let mut tls = facade_client(&config, "localhost", port, &mut peer);
+        // The refusal of our CertificateVerify may surface on the handshake or on first use.
+        let err = match tls.handshake() {
+            Err(e) => e,
+            Ok(_) => {
+                let _ = tls.write_all(b"x\n");
+                read_line(&mut tls)
+                    .1
+                    .expect("s_server accepted the connection")
+            }
+        };
+        assert_eq!(
+            tls_error(&err),
+            Some(mtls::Error::AlertReceived(alert)),
+            "{err}\n{}",
+            peer.describe()
+        );
+        assert!(
+            peer.wait_exit(deadline).is_some(),
+            "s_server did not exit\n{}",
+            peer.describe()
+        );
+        assert!(peer.output().contains(openssl_says), "{}", peer.describe());
+    }
+}
