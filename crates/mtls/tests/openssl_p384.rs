@@ -7,7 +7,8 @@
 //! P-256 only; RFC 8422 5.1 lets that list constrain the server certificate's curve too, and
 //! OpenSSL enforces it for the server's certificate (`no shared cipher`) and for the client's
 //! (`wrong curve`). Hence, against `s_server` both leaves are P-256 under the P-384 CA; with
-//! `s_client`, which lists P-384, both leaves are P-384; and the refusals are pinned.
+//! `s_client`, which lists P-384, both leaves are P-384; and the refusals are pinned. A
+//! SHA-384-preferring `s_server` with a P-256 leaf checks that we accept 0x0503 on P-256.
 //!
 //! Each test fails (never skips) when `openssl` is missing, kills its child process on every
 //! path, and is bounded by socket timeouts and an overall deadline.
@@ -123,9 +124,9 @@ fn write_pki(
 }
 
 /// `s_server -rev -naccept 1` presenting `files`' server chain and requiring a client
-/// certificate from their CA.
-fn start_p384_s_server(files: &P384Files) -> (Peer, u16) {
-    start_s_server(&[
+/// certificate from their CA, then `extra`.
+fn start_p384_s_server(files: &P384Files, extra: &[&str]) -> (Peer, u16) {
+    let mut args: Vec<String> = vec![
         "-naccept".into(),
         "1".into(),
         "-cert".into(),
@@ -137,7 +138,9 @@ fn start_p384_s_server(files: &P384Files) -> (Peer, u16) {
         "-Verify".into(),
         "1".into(),
         "-verify_return_error".into(),
-    ])
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    start_s_server(&args)
 }
 
 /// Our client trusting `files`' CA (webpki) and presenting the client leaf.
@@ -158,7 +161,7 @@ fn p384_ca_chains_both_ways_against_s_server() {
     let dir = TempDir::new("s_server");
     let p256 = &rcgen::PKCS_ECDSA_P256_SHA256;
     let files = write_pki(&dir, p256, p256);
-    let (mut peer, port) = start_p384_s_server(&files);
+    let (mut peer, port) = start_p384_s_server(&files, &[]);
     let config = our_client(&files);
 
     let mut tls = facade_client(&config, "localhost", port, &mut peer);
@@ -199,27 +202,31 @@ fn p384_ca_chains_both_ways_against_s_server() {
 
 /// `s_client` (which lists P-384 among its groups) against our server, P-384 on both sides:
 /// OpenSSL verifies our ecdsa_secp384r1_sha384 ServerKeyExchange and our chain, we verify its
-/// P-384 client chain and its ecdsa_secp384r1_sha384 CertificateVerify.
-///
-/// `-client_sigalgs ecdsa_secp384r1_sha384`: in TLS 1.2 OpenSSL does not tie an ECDSA code
-/// point to a curve and would sign our first ECDSA entry (0x0403, SHA-256) with its P-384
-/// key, which mtls refuses (illegal_parameter): see docs/INTEROP.md.
+/// P-384 client chain and its CertificateVerify. By default OpenSSL signs that with our first
+/// ECDSA code point, 0x0403 (SHA-256 on its P-384 key: TLS 1.2 ties the hash, not the curve,
+/// RFC 5246 7.4.1.4.1), which we accept; with `-client_sigalgs ecdsa_secp384r1_sha384` it
+/// signs 0x0503.
 #[test]
 fn s_client_with_p384_certificates_to_our_p384_server() {
-    let deadline = Instant::now() + TEST_TIMEOUT;
-    let dir = TempDir::new("s_client");
-    let p384 = &rcgen::PKCS_ECDSA_P384_SHA384;
-    let files = write_pki(&dir, p384, p384);
-    let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
-    let config = mtls::ServerConfig::builder()
-        .certificate_files(&files.server_chain, &files.server_key)
-        .client_auth_required(roots)
-        .build()
-        .unwrap();
-    let server = FacadeServer::start(config, 1, deadline);
-    let peer = run_s_client(
-        server.port,
-        &[
+    for (client_sigalgs, expected) in [
+        (None, SignatureAlgorithm::EcdsaSecp256r1Sha256),
+        (
+            Some("ecdsa_secp384r1_sha384"),
+            SignatureAlgorithm::EcdsaSecp384r1Sha384,
+        ),
+    ] {
+        let deadline = Instant::now() + TEST_TIMEOUT;
+        let dir = TempDir::new("s_client");
+        let p384 = &rcgen::PKCS_ECDSA_P384_SHA384;
+        let files = write_pki(&dir, p384, p384);
+        let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
+        let config = mtls::ServerConfig::builder()
+            .certificate_files(&files.server_chain, &files.server_key)
+            .client_auth_required(roots)
+            .build()
+            .unwrap();
+        let server = FacadeServer::start(config, 1, deadline);
+        let mut args = vec![
             "-CAfile",
             &files.ca,
             "-verify_return_error",
@@ -229,47 +236,85 @@ fn s_client_with_p384_certificates_to_our_p384_server() {
             &files.client_chain,
             "-key",
             &files.client_key,
-            "-client_sigalgs",
-            "ecdsa_secp384r1_sha384",
-        ],
-        b"hello\n",
-        deadline,
+        ];
+        if let Some(sigalgs) = client_sigalgs {
+            args.extend(["-client_sigalgs", sigalgs]);
+        }
+        let peer = run_s_client(server.port, &args, b"hello\n", deadline);
+        let served = server.finish();
+        assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
+        let s = &served[0];
+        assert!(
+            s.error.is_none(),
+            "our server: {:?}\n{}",
+            s.error,
+            peer.describe()
+        );
+        assert_eq!(s.received, b"hello\n");
+        let summary = s.summary.as_ref().unwrap();
+        assert_eq!(
+            summary.server_signature,
+            Some(SignatureAlgorithm::EcdsaSecp384r1Sha384),
+            "our ServerKeyExchange"
+        );
+        assert_eq!(
+            summary.client_signature,
+            Some(expected),
+            "s_client's CertificateVerify ({client_sigalgs:?})"
+        );
+        assert_eq!(
+            s.peer_certificates().first(),
+            Some(&leaf_of(&files.client_chain))
+        );
+        let out = peer.stdout();
+        assert!(out.contains("mtls-echo: hello"), "{}", peer.describe());
+        assert!(
+            out.contains("Verify return code: 0 (ok)"),
+            "{}",
+            peer.describe()
+        );
+        assert!(
+            out.contains("Peer signing digest: SHA384"),
+            "{}",
+            peer.describe()
+        );
+    }
+}
+
+/// A TLS 1.2 server that prefers SHA-384 signs ServerKeyExchange as 0x0503 with its P-256
+/// key once we offer 0x0503 (`s_server -serverpref -sigalgs ECDSA+SHA384:ECDSA+SHA256`):
+/// our client accepts it (RFC 8446 4.2.3: a TLS 1.2 peer may use any advertised curve).
+#[test]
+fn s_server_preferring_sha384_with_a_p256_certificate() {
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let dir = TempDir::new("serverpref");
+    let p256 = &rcgen::PKCS_ECDSA_P256_SHA256;
+    let files = write_pki(&dir, p256, p256);
+    let (mut peer, port) = start_p384_s_server(
+        &files,
+        &["-serverpref", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256"],
     );
-    let served = server.finish();
-    assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
-    let s = &served[0];
-    assert!(
-        s.error.is_none(),
-        "our server: {:?}\n{}",
-        s.error,
-        peer.describe()
-    );
-    assert_eq!(s.received, b"hello\n");
-    let summary = s.summary.as_ref().unwrap();
+    let config = our_client(&files);
+    let mut tls = facade_client(&config, "localhost", port, &mut peer);
+    if let Err(e) = tls.handshake() {
+        std::thread::sleep(Duration::from_millis(200));
+        panic!("our client against s_server: {e}\n{}", peer.describe());
+    }
+    tls.write_all(b"abc\n").unwrap();
+    let (echo, err) = read_line(&mut tls);
+    assert!(err.is_none(), "{err:?}\n{}", peer.describe());
+    assert_eq!(echo, b"cba\n", "{}", peer.describe());
+    let _ = tls.close();
+    let summary = tls.conn.handshake_summary().unwrap().clone();
     assert_eq!(
         summary.server_signature,
         Some(SignatureAlgorithm::EcdsaSecp384r1Sha384),
-        "our ServerKeyExchange"
-    );
-    assert_eq!(
-        summary.client_signature,
-        Some(SignatureAlgorithm::EcdsaSecp384r1Sha384),
-        "s_client's CertificateVerify"
-    );
-    assert_eq!(
-        s.peer_certificates().first(),
-        Some(&leaf_of(&files.client_chain))
-    );
-    let out = peer.stdout();
-    assert!(out.contains("mtls-echo: hello"), "{}", peer.describe());
-    assert!(
-        out.contains("Verify return code: 0 (ok)"),
         "{}",
         peer.describe()
     );
     assert!(
-        out.contains("Peer signing digest: SHA384"),
-        "{}",
+        peer.wait_exit(deadline).is_some(),
+        "s_server did not exit\n{}",
         peer.describe()
     );
 }
@@ -302,7 +347,7 @@ fn rfc8422_5_1_s_server_refuses_p384_leaves_to_a_client_without_secp384r1() {
         let deadline = Instant::now() + TEST_TIMEOUT;
         let dir = TempDir::new("refused");
         let files = write_pki(&dir, server_alg, client_alg);
-        let (mut peer, port) = start_p384_s_server(&files);
+        let (mut peer, port) = start_p384_s_server(&files, &[]);
         let config = our_client(&files);
         let mut tls = facade_client(&config, "localhost", port, &mut peer);
         // The refusal of our CertificateVerify may surface on the handshake or on first use.

@@ -1,7 +1,8 @@
 //! Signatures for ServerKeyExchange (RFC 5246 7.4.3), CertificateVerify
 //! (RFC 5246 7.4.8) and, later, certificates: RSA PKCS#1 v1.5, RSA-PSS with
-//! rsaEncryption keys, and ECDSA over P-256 (with SHA-256) and P-384 (with
-//! SHA-384).
+//! rsaEncryption keys, and ECDSA over P-256 (signing with SHA-256) and P-384
+//! (signing with SHA-384); ECDSA verification takes either hash on either curve,
+//! as TLS 1.2 does.
 
 mod prehash;
 mod rsa;
@@ -92,9 +93,16 @@ impl SignatureAlgorithm {
     /// The schemes a P-256 key can make.
     pub(crate) const ECDSA_P256: [SignatureAlgorithm; 1] = [Self::EcdsaSecp256r1Sha256];
 
-    /// The schemes a P-384 key can make. RFC 8446 4.2.3 ties the curve to the hash
-    /// (secp384r1 with SHA-384 only); TLS 1.2 would allow other pairings, we do not.
+    /// The schemes a P-384 key can make: secp384r1 with SHA-384, the pairing RFC 8446 4.2.3
+    /// names (and a valid TLS 1.2 one).
     pub(crate) const ECDSA_P384: [SignatureAlgorithm; 1] = [Self::EcdsaSecp384r1Sha384];
+
+    /// The schemes an ECDSA public key on either curve verifies. In TLS 1.2 an ECDSA code
+    /// point names a hash only (RFC 5246 7.4.1.4.1), and RFC 8446 4.2.3 asks TLS 1.2
+    /// implementations to accept a signature on any curve they advertised: peers do sign
+    /// 0x0403 with P-384 keys and 0x0503 with P-256 keys.
+    pub(crate) const ECDSA_VERIFY: [SignatureAlgorithm; 2] =
+        [Self::EcdsaSecp256r1Sha256, Self::EcdsaSecp384r1Sha384];
 
     /// The TLS code point.
     pub const fn to_u16(self) -> u16 {
