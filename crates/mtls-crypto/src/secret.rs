@@ -10,8 +10,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 const MAX_SHARED_SECRET_LEN: usize = 66;
 
 /// The ECDHE shared secret, Z: the premaster secret of an ECDHE suite
-/// (RFC 8422 5.10). For P-256 it is the 32-byte x-coordinate with leading
-/// zero bytes kept; for X25519 the 32-byte output (RFC 7748 6.1).
+/// (RFC 8422 5.10). For P-256 and P-384 it is the x-coordinate (32 and 48
+/// bytes) with leading zero bytes kept; for X25519 the 32-byte output
+/// (RFC 7748 6.1).
 pub struct SharedSecret {
     bytes: [u8; MAX_SHARED_SECRET_LEN],
     len: usize,

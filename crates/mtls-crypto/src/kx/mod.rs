@@ -3,9 +3,11 @@
 //! once by [`ActiveKeyExchange::complete`] and then dropped (and wiped).
 
 mod p256;
+mod p384;
 mod x25519;
 
 pub use self::p256::P256KeyExchange;
+pub use self::p384::P384KeyExchange;
 pub use self::x25519::X25519KeyExchange;
 
 use crate::error::Result;
@@ -17,18 +19,26 @@ use crate::secret::SharedSecret;
 pub enum NamedGroup {
     /// secp256r1 / NIST P-256 (code point 23).
     Secp256r1,
+    /// secp384r1 / NIST P-384 (code point 24, RFC 8422 5.1.1).
+    Secp384r1,
     /// X25519 (code point 29, RFC 8422 5.1.1).
     X25519,
 }
 
 impl NamedGroup {
-    /// All supported groups, in preference order.
-    pub const ALL: [NamedGroup; 2] = [NamedGroup::X25519, NamedGroup::Secp256r1];
+    /// All supported groups, in preference order: X25519, then the NIST
+    /// curves by size (RFC 8422 5.1.1 leaves the order to the sender).
+    pub const ALL: [NamedGroup; 3] = [
+        NamedGroup::X25519,
+        NamedGroup::Secp256r1,
+        NamedGroup::Secp384r1,
+    ];
 
     /// The TLS code point.
     pub const fn to_u16(self) -> u16 {
         match self {
             Self::Secp256r1 => 23,
+            Self::Secp384r1 => 24,
             Self::X25519 => 29,
         }
     }
@@ -37,6 +47,7 @@ impl NamedGroup {
     pub const fn from_u16(code: u16) -> Option<Self> {
         match code {
             23 => Some(Self::Secp256r1),
+            24 => Some(Self::Secp384r1),
             29 => Some(Self::X25519),
             _ => None,
         }
@@ -50,8 +61,9 @@ pub trait ActiveKeyExchange {
     /// The group this exchange runs in.
     fn group(&self) -> NamedGroup;
 
-    /// Our public value, encoded as it goes on the wire (P-256: 65-byte
-    /// uncompressed point; X25519: 32 bytes).
+    /// Our public value, encoded as it goes on the wire (RFC 8422 5.4:
+    /// P-256 a 65-byte and P-384 a 97-byte uncompressed point; X25519:
+    /// 32 bytes).
     fn public_key(&self) -> &[u8];
 
     /// Combines our private key with the peer's public value, consuming the
@@ -66,6 +78,8 @@ pub trait ActiveKeyExchange {
 pub enum KeyExchange {
     /// P-256.
     Secp256r1(P256KeyExchange),
+    /// P-384.
+    Secp384r1(P384KeyExchange),
     /// X25519.
     X25519(X25519KeyExchange),
 }
@@ -75,6 +89,7 @@ impl KeyExchange {
     pub fn start(group: NamedGroup, rng: &mut dyn SecureRandom) -> Result<Self> {
         Ok(match group {
             NamedGroup::Secp256r1 => Self::Secp256r1(P256KeyExchange::generate(rng)?),
+            NamedGroup::Secp384r1 => Self::Secp384r1(P384KeyExchange::generate(rng)?),
             NamedGroup::X25519 => Self::X25519(X25519KeyExchange::generate(rng)?),
         })
     }
@@ -84,6 +99,7 @@ impl ActiveKeyExchange for KeyExchange {
     fn group(&self) -> NamedGroup {
         match self {
             Self::Secp256r1(k) => k.group(),
+            Self::Secp384r1(k) => k.group(),
             Self::X25519(k) => k.group(),
         }
     }
@@ -91,6 +107,7 @@ impl ActiveKeyExchange for KeyExchange {
     fn public_key(&self) -> &[u8] {
         match self {
             Self::Secp256r1(k) => k.public_key(),
+            Self::Secp384r1(k) => k.public_key(),
             Self::X25519(k) => k.public_key(),
         }
     }
@@ -98,6 +115,7 @@ impl ActiveKeyExchange for KeyExchange {
     fn complete(self, peer_public_key: &[u8]) -> Result<SharedSecret> {
         match self {
             Self::Secp256r1(k) => k.complete(peer_public_key),
+            Self::Secp384r1(k) => k.complete(peer_public_key),
             Self::X25519(k) => k.complete(peer_public_key),
         }
     }
@@ -121,7 +139,9 @@ mod tests {
         for g in NamedGroup::ALL {
             assert_eq!(NamedGroup::from_u16(g.to_u16()), Some(g));
         }
-        assert_eq!(NamedGroup::from_u16(24), None);
+        assert_eq!(NamedGroup::from_u16(24), Some(NamedGroup::Secp384r1));
+        assert_eq!(NamedGroup::from_u16(25), None);
+        assert_eq!(NamedGroup::from_u16(22), None);
     }
 
     #[test]
@@ -136,7 +156,9 @@ mod tests {
             let sa = a.complete(b.public_key()).unwrap();
             let sb = b.complete(&a_pub).unwrap();
             assert_eq!(sa.expose(), sb.expose());
-            assert_eq!(sa.expose().len(), 32);
+            // RFC 8422 5.10: the x-coordinate as a field-sized string.
+            let len = if g == NamedGroup::Secp384r1 { 48 } else { 32 };
+            assert_eq!(sa.expose().len(), len);
         }
     }
 
