@@ -83,8 +83,15 @@ pub const DEFAULT_SIGNATURE_SCHEMES: [SignatureAlgorithm; 8] = [
     SignatureAlgorithm::RsaPkcs1Sha512,
 ];
 
-/// The key exchange groups by default, in preference order.
-pub const DEFAULT_GROUPS: [NamedGroup; 2] = [NamedGroup::X25519, NamedGroup::Secp256r1];
+/// The key exchange groups by default, in preference order: X25519, secp256r1,
+/// secp384r1 (RFC 8422 5.1.1). Offering secp384r1 also tells a server that
+/// P-384 certificates are acceptable (RFC 8422 5.1: supported_groups constrains
+/// the curves of ECDSA certificates too).
+pub const DEFAULT_GROUPS: [NamedGroup; 3] = [
+    NamedGroup::X25519,
+    NamedGroup::Secp256r1,
+    NamedGroup::Secp384r1,
+];
 
 /// Default cap on the CA names sent in a CertificateRequest, in bytes (a huge root store
 /// would otherwise make the message exceed what peers accept).

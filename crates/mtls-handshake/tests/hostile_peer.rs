@@ -748,6 +748,16 @@ fn invalid_points() -> Vec<(&'static str, NamedGroup, Vec<u8>)> {
         hex::decode("036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296").unwrap();
     let mut low_order = vec![0u8; 32];
     low_order[0] = 1; // u = 1, a point of small order
+    let mut p384_off_curve = vec![0x04];
+    p384_off_curve.extend_from_slice(&[0u8; 47]);
+    p384_off_curve.push(1); // x = 1
+    p384_off_curve.extend_from_slice(&[0u8; 47]);
+    p384_off_curve.push(1); // y = 1: not on P-384
+    // The P-384 generator, compressed (RFC 8422 5.1.2).
+    let p384_compressed = hex::decode(
+        "03aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7",
+    )
+    .unwrap();
     vec![
         (
             "P-256 point off the curve",
@@ -760,6 +770,22 @@ fn invalid_points() -> Vec<(&'static str, NamedGroup, Vec<u8>)> {
             "P-256 point of the wrong length",
             NamedGroup::Secp256r1,
             vec![0x04; 33],
+        ),
+        (
+            "P-384 point off the curve",
+            NamedGroup::Secp384r1,
+            p384_off_curve,
+        ),
+        ("P-384 point at infinity", NamedGroup::Secp384r1, vec![0x00]),
+        (
+            "P-384 compressed point",
+            NamedGroup::Secp384r1,
+            p384_compressed,
+        ),
+        (
+            "P-384 point of P-256's length",
+            NamedGroup::Secp384r1,
+            vec![0x04; 65],
         ),
         ("X25519 all-zero", NamedGroup::X25519, vec![0; 32]),
         ("X25519 low order (u = 1)", NamedGroup::X25519, low_order),

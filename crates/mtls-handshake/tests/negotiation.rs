@@ -1,6 +1,7 @@
 //! What gets negotiated, and by whose rules: suite preference, certificate selection, static
 //! RSA opt-in, ALPN, extended master secret (RFC 7627) and its resumption rules, resumption
-//! refusals, the key log and the CertificateRequest contents.
+//! refusals, ECDHE group selection (secp384r1 included), the key log and the
+//! CertificateRequest contents.
 //!
 //! Our client always offers the extended master secret, so the handshakes without it are run
 //! against a peer played by hand (a few lines of TLS over the sans-IO API, without records).
@@ -255,6 +256,135 @@ fn rfc5246_7_4_1_3_nothing_in_common_is_handshake_failure() {
     let mut p = Pair::new(cc, server_config("server-ecdsa"), 12);
     p.run();
     p.assert_dead("server", AlertDescription::HandshakeFailure);
+}
+
+// ---- ECDHE groups (RFC 8422 5.1.1, 5.4) ----
+
+/// The ECDHE point the server sent in ServerKeyExchange and the client in ClientKeyExchange,
+/// with the ServerKeyExchange's named_curve.
+fn ecdhe_points(p: &Pair) -> (mtls_wire::NamedGroup, Vec<u8>, Vec<u8>) {
+    let find = |msgs: &[Vec<u8>], typ: HandshakeType| {
+        let m = msgs.iter().find(|m| m[0] == typ.to_u8()).unwrap();
+        parse_message(m, Some(KeyExchangeAlgorithm::Ecdhe))
+    };
+    let HandshakePayload::ServerKeyExchange(ServerKeyExchange::Ecdhe(ske)) =
+        find(&p.s.sent_messages, HandshakeType::ServerKeyExchange)
+    else {
+        panic!("not an ECDHE ServerKeyExchange")
+    };
+    let HandshakePayload::ClientKeyExchange(ClientKeyExchange::Ecdhe(point)) =
+        find(&p.c.sent_messages, HandshakeType::ClientKeyExchange)
+    else {
+        panic!("not an ECDHE ClientKeyExchange")
+    };
+    (ske.params.named_curve, ske.params.public, point)
+}
+
+/// RFC 8422 5.1.1: by default the ClientHello's supported_groups lists X25519, secp256r1 and
+/// secp384r1 (code point 24), in that order, and the server keeps its first choice.
+#[test]
+fn rfc8422_5_1_1_default_groups_offer_secp384r1_last() {
+    let (cc, sc) = mutual("server-ecdsa", None, ClientAuthPolicy::None);
+    let p = completed(cc, sc, 40);
+    let offered = client_hello_of(&p)
+        .extensions
+        .supported_groups()
+        .unwrap()
+        .to_vec();
+    assert_eq!(
+        offered,
+        [
+            mtls_wire::NamedGroup::X25519,
+            mtls_wire::NamedGroup::Secp256r1,
+            mtls_wire::NamedGroup::Secp384r1,
+        ]
+    );
+    assert_eq!(mtls_wire::NamedGroup::Secp384r1.to_u16(), 24);
+    assert_eq!(
+        mtls_handshake::DEFAULT_GROUPS,
+        [
+            NamedGroup::X25519,
+            NamedGroup::Secp256r1,
+            NamedGroup::Secp384r1
+        ]
+    );
+    assert_eq!(p.server.summary().unwrap().group, Some(NamedGroup::X25519));
+}
+
+/// RFC 8422 5.1.1, 5.4, 5.7: a client offering only secp384r1, against a server with the
+/// default groups, runs ECDHE on P-384 for an ECDHE-ECDSA and an ECDHE-RSA suite (with a
+/// client certificate): ServerKeyExchange carries named_curve 24 and both sides send 97-byte
+/// uncompressed points.
+#[test]
+fn rfc8422_5_4_client_offering_only_secp384r1_negotiates_it_for_ecdsa_and_rsa_suites() {
+    for (server_cert, suite) in [
+        ("server-ecdsa", suites::ECDHE_ECDSA_AES128_GCM),
+        ("server-rsa", suites::ECDHE_RSA_AES128_GCM),
+    ] {
+        let (mut cc, sc) = mutual(
+            server_cert,
+            Some("client-ecdsa"),
+            ClientAuthPolicy::Required,
+        );
+        cc.groups = vec![NamedGroup::Secp384r1];
+        cc.suites = vec![suite];
+        let p = completed(cc, sc, 41);
+        for summary in [p.client.summary().unwrap(), p.server.summary().unwrap()] {
+            assert_eq!(summary.group, Some(NamedGroup::Secp384r1), "{server_cert}");
+            assert_eq!(summary.suite, suite, "{server_cert}");
+            assert_eq!(summary.kind, Kind::FullEcdheClientCert, "{server_cert}");
+        }
+        let (curve, server_point, client_point) = ecdhe_points(&p);
+        assert_eq!(curve, mtls_wire::NamedGroup::Secp384r1, "{server_cert}");
+        for point in [server_point, client_point] {
+            assert_eq!(point.len(), 97, "{server_cert}");
+            assert_eq!(point[0], 0x04, "{server_cert}: uncompressed (RFC 8422 5.4)");
+        }
+    }
+}
+
+/// RFC 8422 5.1.1: the server picks by its own preference among the client's groups, so a
+/// server preferring secp384r1 uses it with a default client.
+#[test]
+fn rfc8422_5_1_1_server_preferring_secp384r1_picks_it_from_the_default_offer() {
+    let (cc, mut sc) = mutual("server-rsa", None, ClientAuthPolicy::None);
+    sc.groups = vec![NamedGroup::Secp384r1, NamedGroup::X25519];
+    let p = completed(cc, sc, 42);
+    assert_eq!(
+        p.server.summary().unwrap().group,
+        Some(NamedGroup::Secp384r1)
+    );
+    assert_eq!(
+        p.client.summary().unwrap().group,
+        Some(NamedGroup::Secp384r1)
+    );
+    assert_eq!(ecdhe_points(&p).0, mtls_wire::NamedGroup::Secp384r1);
+}
+
+/// RFC 8422 5.1 / RFC 5246 7.4.1.3: with no ECDHE group in common (secp384r1 on one side
+/// only, either way round) the server refuses with handshake_failure.
+#[test]
+fn rfc8422_5_1_secp384r1_on_one_side_only_is_handshake_failure() {
+    for (seed, client_groups, server_groups) in [
+        (
+            43,
+            vec![NamedGroup::Secp384r1],
+            vec![NamedGroup::X25519, NamedGroup::Secp256r1],
+        ),
+        (
+            44,
+            vec![NamedGroup::X25519, NamedGroup::Secp256r1],
+            vec![NamedGroup::Secp384r1],
+        ),
+    ] {
+        let mut cc = client_config();
+        cc.groups = client_groups;
+        let mut sc = server_config("server-ecdsa");
+        sc.groups = server_groups;
+        let mut p = Pair::new(cc, sc, seed);
+        p.run();
+        p.assert_dead("server", AlertDescription::HandshakeFailure);
+    }
 }
 
 // ---- ALPN (RFC 7301) ----

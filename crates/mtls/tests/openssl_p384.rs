@@ -3,12 +3,13 @@
 //! temp directory; P-384 leaves sign with ecdsa_secp384r1_sha384 (0x0503, RFC 8446 4.2.3):
 //! ServerKeyExchange (RFC 8422 5.4) and CertificateVerify (RFC 5246 7.4.8).
 //!
-//! mtls has no ECDHE group on secp384r1, so our ClientHello's supported_groups lists X25519 and
-//! P-256 only; RFC 8422 5.1 lets that list constrain the server certificate's curve too, and
-//! OpenSSL enforces it for the server's certificate (`no shared cipher`) and for the client's
-//! (`wrong curve`). Hence, against `s_server` both leaves are P-256 under the P-384 CA; with
-//! `s_client`, which lists P-384, both leaves are P-384; and the refusals are pinned. A
-//! SHA-384-preferring `s_server` with a P-256 leaf checks that we accept 0x0503 on P-256.
+//! Our ClientHello's supported_groups lists X25519, secp256r1 and secp384r1 (RFC 8422 5.1.1).
+//! RFC 8422 5.1 lets that list constrain the certificates' curves too, and OpenSSL enforces it
+//! for the server's certificate (`no shared cipher`) and for the client's (`wrong curve`): with
+//! secp384r1 offered, `s_server` now uses P-384 leaves both ways with us (before, it refused
+//! them). P-256 leaves under the P-384 CA, P-384 leaves against `s_client`, and the secp384r1
+//! ECDHE group itself (`-groups P-384`, both directions) are covered too. A SHA-384-preferring
+//! `s_server` with a P-256 leaf checks that we accept 0x0503 on P-256.
 //!
 //! Each test fails (never skips) when `openssl` is missing, kills its child process on every
 //! path, and is bounded by socket timeouts and an overall deadline.
@@ -26,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use mtls::{CertificateDer, ClientConfig, HandshakeKind, SignatureAlgorithm};
+use mtls::{CertificateDer, ClientConfig, HandshakeKind, NamedGroup, SignatureAlgorithm};
 use peers::*;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
@@ -153,7 +154,7 @@ fn our_client(files: &P384Files) -> ClientConfig {
 }
 
 /// Our client against `s_server -Verify 1 -verify_return_error`, both leaves P-256 under the
-/// P-384 CA (see the module docs for why not P-384 leaves): our webpki verifier checks the
+/// P-384 CA (P-384 leaves: see the RFC 8422 5.1 test below): our webpki verifier checks the
 /// CA's ecdsa-with-SHA384 signature on the server leaf, OpenSSL checks it on our client leaf.
 #[test]
 fn p384_ca_chains_both_ways_against_s_server() {
@@ -319,58 +320,147 @@ fn s_server_preferring_sha384_with_a_p256_certificate() {
     );
 }
 
+/// Our client against `s_server` (default groups) with `files`, sending one line; returns the
+/// handshake summary after checking the reversed echo and s_server's clean exit.
+fn handshake_with_s_server(
+    files: &P384Files,
+    extra: &[&str],
+    deadline: Instant,
+) -> mtls::HandshakeSummary {
+    let (mut peer, port) = start_p384_s_server(files, extra);
+    let config = our_client(files);
+    let mut tls = facade_client(&config, "localhost", port, &mut peer);
+    if let Err(e) = tls.handshake() {
+        std::thread::sleep(Duration::from_millis(200));
+        panic!(
+            "our client against s_server {extra:?}: {e}\n{}",
+            peer.describe()
+        );
+    }
+    tls.write_all(b"p384\n").unwrap();
+    let (echo, err) = read_line(&mut tls);
+    assert!(err.is_none(), "{err:?}\n{}", peer.describe());
+    // `-rev`: s_server accepted our certificate and answers the line reversed.
+    assert_eq!(echo, b"483p\n", "{}", peer.describe());
+    let _ = tls.close();
+    let summary = tls.conn.handshake_summary().unwrap().clone();
+    assert!(
+        peer.wait_exit(deadline).is_some(),
+        "s_server did not exit\n{}",
+        peer.describe()
+    );
+    let out = peer.output();
+    assert!(!out.contains("verify error"), "{}", peer.describe());
+    assert!(!out.contains("wrong curve"), "{}", peer.describe());
+    summary
+}
+
 /// RFC 8422 5.1: a server must respect the client's supported_groups for its certificate's
-/// curve too, and OpenSSL applies the same list to the client's certificate. Ours lists X25519
-/// and P-256 only (no secp384r1 key exchange), so `s_server` neither uses a P-384 server
-/// certificate with our client (`no shared cipher`) nor accepts our P-384 client certificate
-/// (`wrong curve`). Pinned so that adding a secp384r1 group shows up here.
+/// curve too, and OpenSSL applies the same list to the client's certificate. Now that ours
+/// lists secp384r1, `s_server` uses a P-384 server certificate with our client (it said
+/// `no shared cipher` before) and accepts our P-384 client certificate (it said `wrong curve`
+/// before), alone or together.
 #[test]
-fn rfc8422_5_1_s_server_refuses_p384_leaves_to_a_client_without_secp384r1() {
+fn rfc8422_5_1_s_server_accepts_p384_leaves_from_a_client_offering_secp384r1() {
     let (p256, p384) = (
         &rcgen::PKCS_ECDSA_P256_SHA256,
         &rcgen::PKCS_ECDSA_P384_SHA384,
     );
-    for (server_alg, client_alg, openssl_says, alert) in [
-        (
-            p384,
-            p256,
-            "no shared cipher",
-            mtls::AlertDescription::HandshakeFailure,
-        ),
-        (
-            p256,
-            p384,
-            "wrong curve",
-            mtls::AlertDescription::IllegalParameter,
-        ),
-    ] {
+    for (server_alg, client_alg) in [(p384, p256), (p256, p384), (p384, p384)] {
         let deadline = Instant::now() + TEST_TIMEOUT;
-        let dir = TempDir::new("refused");
+        let dir = TempDir::new("p384-leaves");
         let files = write_pki(&dir, server_alg, client_alg);
-        let (mut peer, port) = start_p384_s_server(&files, &[]);
-        let config = our_client(&files);
-        let mut tls = facade_client(&config, "localhost", port, &mut peer);
-        // The refusal of our CertificateVerify may surface on the handshake or on first use.
-        let err = match tls.handshake() {
-            Err(e) => e,
-            Ok(_) => {
-                let _ = tls.write_all(b"x\n");
-                read_line(&mut tls)
-                    .1
-                    .expect("s_server accepted the connection")
-            }
-        };
+        let summary = handshake_with_s_server(&files, &[], deadline);
+        assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCert);
         assert_eq!(
-            tls_error(&err),
-            Some(mtls::Error::AlertReceived(alert)),
-            "{err}\n{}",
-            peer.describe()
+            summary.peer_certificates.first(),
+            Some(&leaf_of(&files.server_chain))
         );
-        assert!(
-            peer.wait_exit(deadline).is_some(),
-            "s_server did not exit\n{}",
-            peer.describe()
-        );
-        assert!(peer.output().contains(openssl_says), "{}", peer.describe());
+        if std::ptr::eq(server_alg, p384) {
+            // OpenSSL signs ServerKeyExchange with its P-384 key using our first ECDSA code
+            // point, 0x0403: TLS 1.2 ties the hash, not the curve (RFC 5246 7.4.1.4.1), and we
+            // verify either hash on either curve.
+            assert_eq!(
+                summary.server_signature,
+                Some(SignatureAlgorithm::EcdsaSecp256r1Sha256)
+            );
+        }
+        if std::ptr::eq(client_alg, p384) {
+            // Our P-384 key signs CertificateVerify with its own curve's scheme.
+            assert_eq!(
+                summary.client_signature,
+                Some(SignatureAlgorithm::EcdsaSecp384r1Sha384)
+            );
+        }
     }
+}
+
+/// RFC 8422 5.1.1, 5.4: `s_server -groups P-384` can only run ECDHE on secp384r1; our client
+/// offers it, reads ServerKeyExchange's named_curve 24 and 97-byte point, and sends its own
+/// 97-byte uncompressed point (RFC 8422 5.7), with P-384 leaves both ways.
+#[test]
+fn rfc8422_5_4_secp384r1_ecdhe_with_s_server_groups_p384() {
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let dir = TempDir::new("s_server-groups");
+    let p384 = &rcgen::PKCS_ECDSA_P384_SHA384;
+    let files = write_pki(&dir, p384, p384);
+    let summary = handshake_with_s_server(&files, &["-groups", "P-384"], deadline);
+    assert_eq!(summary.group, Some(NamedGroup::Secp384r1));
+    assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCert);
+}
+
+/// RFC 8422 5.1.1, 5.4: `s_client -groups P-384` offers only secp384r1; our server (default
+/// groups) picks it, sends named_curve 24, and accepts s_client's 97-byte point.
+#[test]
+fn rfc8422_5_4_secp384r1_ecdhe_with_s_client_groups_p384() {
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let dir = TempDir::new("s_client-groups");
+    let p384 = &rcgen::PKCS_ECDSA_P384_SHA384;
+    let files = write_pki(&dir, p384, p384);
+    let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
+    let config = mtls::ServerConfig::builder()
+        .certificate_files(&files.server_chain, &files.server_key)
+        .client_auth_required(roots)
+        .build()
+        .unwrap();
+    let server = FacadeServer::start(config, 1, deadline);
+    let args = [
+        "-groups",
+        "P-384",
+        "-CAfile",
+        &files.ca,
+        "-verify_return_error",
+        "-verify_hostname",
+        "localhost",
+        "-cert",
+        &files.client_chain,
+        "-key",
+        &files.client_key,
+    ];
+    let peer = run_s_client(server.port, &args, b"hello\n", deadline);
+    let served = server.finish();
+    assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
+    let s = &served[0];
+    assert!(
+        s.error.is_none(),
+        "our server: {:?}\n{}",
+        s.error,
+        peer.describe()
+    );
+    assert_eq!(s.received, b"hello\n");
+    let summary = s.summary.as_ref().unwrap();
+    assert_eq!(summary.group, Some(NamedGroup::Secp384r1));
+    let out = peer.stdout();
+    assert!(out.contains("mtls-echo: hello"), "{}", peer.describe());
+    assert!(
+        out.contains("Verify return code: 0 (ok)"),
+        "{}",
+        peer.describe()
+    );
+    assert!(
+        out.contains("Server Temp Key: ECDH, secp384r1, 384 bits")
+            || out.contains("Server Temp Key: ECDH, P-384, 384 bits"),
+        "{}",
+        peer.describe()
+    );
 }
