@@ -10,14 +10,14 @@
 //! | [`hash`] | SHA-256/384, running and forkable (transcript hash) | 5246 7.4.9 |
 //! | [`hmac`] | HMAC-SHA256/384, forkable keyed state (PRF) | 2104, 5246 5 |
 //! | [`aead`] | AES-128/256-GCM, ChaCha20-Poly1305, in place | 5288, 7905 |
-//! | [`kx`] | ephemeral ECDHE on P-256 and X25519 | 8422 |
+//! | [`kx`] | ephemeral ECDHE on X25519, P-256 and P-384 | 8422 |
 //! | [`signature`] | RSA PKCS#1 v1.5 / PSS, ECDSA P-256 and P-384; DER keys | 5246 7.4.1.4.1, 8446 4.2.3 |
 //! | [`rsa_kx`] | static RSA premaster, with the 7.4.7.1 countermeasure | 5246 7.4.7.1 |
 //! | [`rand`] | one randomness trait; OS and deterministic sources | |
 //! | [`secret`] | zeroize-on-drop secrets without `Clone`/`Debug` | |
 //!
 //! Depend on it alone when you need these primitives with TLS 1.2's exact
-//! rules already applied (uncompressed-only P-256 points, all-zero X25519
+//! rules already applied (uncompressed-only P-256 / P-384 points, all-zero X25519
 //! refused, PSS salt = hash length, strict DER ECDSA, RSA >= 2048 bits, a
 //! Bleichenbacher-safe premaster decryption) but bring your own protocol
 //! code, e.g. to verify recorded handshakes or build test tools.

@@ -132,7 +132,7 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
-    /// Defaults: ECDHE suites, X25519 and P-256, every signature scheme, no client auth,
+    /// Defaults: ECDHE suites, X25519, P-256 and P-384, every signature scheme, no client auth,
     /// EMS required, no static RSA, no session cache.
     pub fn new(cert_resolver: Arc<dyn ResolvesServerCert>) -> Self {
         Self {
@@ -189,7 +189,7 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults: ECDHE suites, X25519 and P-256, every signature scheme, no client
+    /// Defaults: ECDHE suites, X25519, P-256 and P-384, every signature scheme, no client
     /// certificate, EMS required, no static RSA, no session store.
     pub fn new(verifier: Arc<dyn ServerCertVerifier>) -> Self {
         Self {
