@@ -2,12 +2,10 @@
 //! key pair per handshake, drawn from the injected [`SecureRandom`], used
 //! once by [`ActiveKeyExchange::complete`] and then dropped (and wiped).
 
-mod p256;
-mod p384;
+mod nist;
 mod x25519;
 
-pub use self::p256::P256KeyExchange;
-pub use self::p384::P384KeyExchange;
+pub use self::nist::{NistCurve, NistKeyExchange, P256KeyExchange, P384KeyExchange};
 pub use self::x25519::X25519KeyExchange;
 
 use crate::error::Result;
