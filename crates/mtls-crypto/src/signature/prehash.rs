@@ -6,11 +6,13 @@
 use sha2::Digest as _;
 
 use super::SignatureHash;
+use crate::hash::{Hash, HashAlgorithm};
 
+/// The PRF's SHA-256 / SHA-384 running hash ([`Hash`]), plus SHA-512, which only signatures
+/// use.
 #[derive(Clone)]
 enum State {
-    Sha256(sha2::Sha256),
-    Sha384(sha2::Sha384),
+    Prf(Hash),
     Sha512(sha2::Sha512),
 }
 
@@ -34,19 +36,20 @@ pub struct SignatureHasher {
 impl SignatureHasher {
     /// An empty running hash.
     pub fn new(hash: SignatureHash) -> Self {
-        let state = match hash {
-            SignatureHash::Sha256 => State::Sha256(sha2::Sha256::new()),
-            SignatureHash::Sha384 => State::Sha384(sha2::Sha384::new()),
-            SignatureHash::Sha512 => State::Sha512(sha2::Sha512::new()),
+        let state = match hash.as_hash_algorithm() {
+            Some(alg) => State::Prf(Hash::new(alg)),
+            None => State::Sha512(sha2::Sha512::new()),
         };
         Self { state }
     }
 
     /// Which hash this is.
     pub fn hash(&self) -> SignatureHash {
-        match self.state {
-            State::Sha256(_) => SignatureHash::Sha256,
-            State::Sha384(_) => SignatureHash::Sha384,
+        match &self.state {
+            State::Prf(h) => match h.algorithm() {
+                HashAlgorithm::Sha256 => SignatureHash::Sha256,
+                HashAlgorithm::Sha384 => SignatureHash::Sha384,
+            },
             State::Sha512(_) => SignatureHash::Sha512,
         }
     }
@@ -54,18 +57,16 @@ impl SignatureHasher {
     /// Feeds more of the message.
     pub fn update(&mut self, data: &[u8]) {
         match &mut self.state {
-            State::Sha256(h) => h.update(data),
-            State::Sha384(h) => h.update(data),
+            State::Prf(h) => h.update(data),
             State::Sha512(h) => h.update(data),
         }
     }
 
     /// The digest of everything fed so far; the hasher can go on being fed.
     pub fn finish(&self) -> Vec<u8> {
-        match self.state.clone() {
-            State::Sha256(h) => h.finalize().to_vec(),
-            State::Sha384(h) => h.finalize().to_vec(),
-            State::Sha512(h) => h.finalize().to_vec(),
+        match &self.state {
+            State::Prf(h) => h.fork().finish().as_ref().to_vec(),
+            State::Sha512(h) => h.clone().finalize().to_vec(),
         }
     }
 }
