@@ -59,6 +59,37 @@ impl Options {
             None => default,
         }
     }
+
+    /// A chain and its key as a `CertifiedKey`; a refusal is kept for `build` (as `what`).
+    fn certified(
+        &mut self,
+        what: &str,
+        chain: Vec<CertificateDer>,
+        key: SigningKey,
+    ) -> Option<Arc<CertifiedKey>> {
+        match CertifiedKey::new(chain, key) {
+            Ok(ck) => Some(Arc::new(ck)),
+            Err(e) => {
+                self.errors.push(format!("{what}: {}", e.reason()));
+                None
+            }
+        }
+    }
+
+    /// A chain and its key read from PEM or DER files; a failure is kept for `build`.
+    fn load_files(
+        &mut self,
+        chain: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Option<(Vec<CertificateDer>, SigningKey)> {
+        match (mtls_pki::load_certs(chain), mtls_pki::load_private_key(key)) {
+            (Ok(c), Ok(k)) => Some((c, k)),
+            (Err(e), _) | (_, Err(e)) => {
+                self.errors.push(e.to_string());
+                None
+            }
+        }
+    }
 }
 
 /// The setters both builders have, written once.
@@ -173,12 +204,8 @@ impl ServerConfigBuilder {
     /// Adds a certificate chain (leaf first) and its key. Call twice to hold an RSA and an
     /// ECDSA chain; each handshake picks the one that fits the client.
     pub fn certificate(mut self, chain: Vec<CertificateDer>, key: SigningKey) -> Self {
-        match CertifiedKey::new(chain, key) {
-            Ok(ck) => self.certs.push(Arc::new(ck)),
-            Err(e) => self
-                .options
-                .errors
-                .push(format!("server certificate: {}", e.reason())),
+        if let Some(ck) = self.options.certified("server certificate", chain, key) {
+            self.certs.push(ck);
         }
         self
     }
@@ -189,12 +216,9 @@ impl ServerConfigBuilder {
         chain: impl AsRef<std::path::Path>,
         key: impl AsRef<std::path::Path>,
     ) -> Self {
-        match (mtls_pki::load_certs(chain), mtls_pki::load_private_key(key)) {
-            (Ok(c), Ok(k)) => self.certificate(c, k),
-            (Err(e), _) | (_, Err(e)) => {
-                self.options.errors.push(e.to_string());
-                self
-            }
+        match self.options.load_files(chain.as_ref(), key.as_ref()) {
+            Some((c, k)) => self.certificate(c, k),
+            None => self,
         }
     }
 
@@ -331,12 +355,8 @@ pub struct ClientConfigBuilder {
 impl ClientConfigBuilder {
     /// The certificate chain (leaf first) and key to present when the server asks.
     pub fn client_certificate(mut self, chain: Vec<CertificateDer>, key: SigningKey) -> Self {
-        match CertifiedKey::new(chain, key) {
-            Ok(ck) => self.cert = Some(Arc::new(ck)),
-            Err(e) => self
-                .options
-                .errors
-                .push(format!("client certificate: {}", e.reason())),
+        if let Some(ck) = self.options.certified("client certificate", chain, key) {
+            self.cert = Some(ck);
         }
         self
     }
@@ -347,12 +367,9 @@ impl ClientConfigBuilder {
         chain: impl AsRef<std::path::Path>,
         key: impl AsRef<std::path::Path>,
     ) -> Self {
-        match (mtls_pki::load_certs(chain), mtls_pki::load_private_key(key)) {
-            (Ok(c), Ok(k)) => self.client_certificate(c, k),
-            (Err(e), _) | (_, Err(e)) => {
-                self.options.errors.push(e.to_string());
-                self
-            }
+        match self.options.load_files(chain.as_ref(), key.as_ref()) {
+            Some((c, k)) => self.client_certificate(c, k),
+            None => self,
         }
     }
 
