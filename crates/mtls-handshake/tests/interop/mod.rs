@@ -15,8 +15,7 @@
 use std::fmt;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -38,19 +37,6 @@ pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 // ---- binaries, fixtures, temp files ----
-
-/// Fails (never skips) when `binary` is not on PATH.
-pub fn require(binary: &str) {
-    let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(binary).is_file()))
-        .unwrap_or(false);
-    assert!(
-        found,
-        "interop test: the `{binary}` binary is missing from PATH. Install it (.ci/run installs \
-         openssl and gnutls-bin: `apt-get install -y openssl gnutls-bin`); these tests fail \
-         rather than skip without their peer."
-    );
-}
 
 /// Path of a PEM file of the test PKI (same certificates as the DER fixtures).
 pub fn pem(name: &str) -> String {
@@ -88,50 +74,6 @@ pub fn certified(name: &str) -> Arc<CertifiedKey> {
 pub fn ca_subject() -> DistinguishedName {
     let ca = x509_cert::Certificate::from_der(&fixture("ca.cert.der")).unwrap();
     DistinguishedName(ca.tbs_certificate().subject().to_der().unwrap())
-}
-
-/// A file path in the temp dir, removed on drop.
-pub struct TempFile(pub PathBuf);
-
-impl TempFile {
-    pub fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "mtls-interop-{}-{}-{tag}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_file(&path);
-        Self(path)
-    }
-
-    pub fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-
-    /// The NSS key log lines of this file (`CLIENT_RANDOM ...`), lower-cased.
-    pub fn client_random_lines(&self) -> Vec<String> {
-        key_log_lines(&std::fs::read_to_string(&self.0).unwrap_or_default())
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// The `CLIENT_RANDOM` lines of an NSS key log, lower-cased, whitespace-normalised.
-pub fn key_log_lines(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| l.starts_with("CLIENT_RANDOM "))
-        .map(|l| {
-            l.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_ascii_lowercase()
-        })
-        .collect()
 }
 
 /// Collects our NSS key log lines.
@@ -221,7 +163,9 @@ impl ClientCertVerifier for AcceptClient {
 
 #[path = "../support/peer_process.rs"]
 mod peer_process;
-pub use peer_process::{Peer, free_port};
+// Not every test binary that includes this module uses every helper.
+#[allow(unused_imports)]
+pub use peer_process::{Peer, TempFile, free_port, key_log_lines, require};
 
 /// Connects to 127.0.0.1:`port`, retrying while the peer starts listening (up to ~5 s).
 pub fn connect(port: u16, peer: &mut Peer) -> TcpStream {

@@ -1,11 +1,14 @@
 //! Child processes for the interop tests (openssl, gnutls, python): started with their output
-//! collected, killed by PID and reaped on drop, with bounded waits; and a free loopback port.
+//! collected, killed by PID and reaped on drop, with bounded waits; a free loopback port; the
+//! check that a peer binary is installed; temp files and NSS key log lines.
 //! Shared by `crates/mtls-handshake/tests/interop/mod.rs` and `crates/mtls/tests/peers/mod.rs`
 //! through `#[path]`, so there is one copy.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -154,4 +157,61 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Fails (never skips) when `binary` is not on PATH.
+pub fn require(binary: &str) {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(binary).is_file()))
+        .unwrap_or(false);
+    assert!(
+        found,
+        "interop test: the `{binary}` binary is missing from PATH. Install it (openssl, \
+         gnutls-bin for gnutls-cli/gnutls-serv, python3; .ci/run installs them); these tests \
+         fail rather than skip without their peer."
+    );
+}
+
+/// A file path in the temp dir, removed on drop.
+pub struct TempFile(pub PathBuf);
+
+impl TempFile {
+    pub fn new(tag: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "mtls-test-{}-{}-{tag}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_file(&path);
+        Self(path)
+    }
+
+    pub fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+
+    /// The `CLIENT_RANDOM` lines of this NSS key log file, normalised.
+    pub fn client_random_lines(&self) -> Vec<String> {
+        key_log_lines(&std::fs::read_to_string(&self.0).unwrap_or_default())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The `CLIENT_RANDOM` lines of an NSS key log, lower-cased, whitespace-normalised.
+pub fn key_log_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with("CLIENT_RANDOM "))
+        .map(|l| {
+            l.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_ascii_lowercase()
+        })
+        .collect()
 }

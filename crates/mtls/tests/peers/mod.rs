@@ -15,9 +15,8 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -33,19 +32,6 @@ pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 // ---- binaries, PKI files, temp files ----
-
-/// Fails (never skips) when `binary` is not on PATH.
-pub fn require(binary: &str) {
-    let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(binary).is_file()))
-        .unwrap_or(false);
-    assert!(
-        found,
-        "interop test: the `{binary}` binary is missing from PATH. Install it (openssl, \
-         gnutls-bin for gnutls-cli/gnutls-serv, python3); these tests fail rather than skip \
-         without their peer."
-    );
-}
 
 /// A file of the shared test PKI (crates/mtls-wire/tests/vectors/pki): `ca.pem`,
 /// `server-ecdsa.pem`/`.key`, `server-rsa.pem`/`.key`, `client-rsa.pem`/`.key`,
@@ -86,50 +72,6 @@ impl TimeProvider for FixedClock {
     }
 }
 
-/// A file path in the temp dir, removed on drop.
-pub struct TempFile(pub PathBuf);
-
-impl TempFile {
-    pub fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "mtls-facade-{}-{}-{tag}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_file(&path);
-        Self(path)
-    }
-
-    pub fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-
-    /// The `CLIENT_RANDOM` lines of this NSS key log file, normalised.
-    pub fn client_random_lines(&self) -> Vec<String> {
-        key_log_lines(&std::fs::read_to_string(&self.0).unwrap_or_default())
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// The `CLIENT_RANDOM` lines of an NSS key log, lower-cased, whitespace-normalised.
-pub fn key_log_lines(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| l.starts_with("CLIENT_RANDOM "))
-        .map(|l| {
-            l.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_ascii_lowercase()
-        })
-        .collect()
-}
-
 /// Collects our NSS key log lines (given to `ClientConfig::key_log` / `ServerConfig`).
 #[derive(Default)]
 pub struct MemoryKeyLog(pub Mutex<Vec<String>>);
@@ -154,7 +96,9 @@ impl KeyLog for MemoryKeyLog {
 
 #[path = "../../../mtls-handshake/tests/support/peer_process.rs"]
 mod peer_process;
-pub use peer_process::{Peer, free_port};
+// Not every test binary that includes this module uses every helper.
+#[allow(unused_imports)]
+pub use peer_process::{Peer, TempFile, free_port, key_log_lines, require};
 
 /// Connects to 127.0.0.1:`port`, retrying while the peer starts listening (up to ~5 s); the
 /// stream has the 10 s timeouts.
