@@ -51,24 +51,26 @@ fn in_place(mut r: impl BufRead) -> io::Result<usize> {
     Ok(n)
 }
 
-macro_rules! mtls_side {
-    ($t:ty) => {
+/// `Side` for one stack's connection type: `io` has `read_tls` / `write_tls`, `state` has
+/// `wants_write` / `is_handshaking`, and `resumed` says whether `$c` resumed.
+macro_rules! side {
+    ($t:ty, io = $io:ty, state = $state:ty, resumed = |$c:ident| $resumed:expr) => {
         impl Side for $t {
             fn read_tls(&mut self, rd: &mut &[u8]) -> io::Result<usize> {
-                mtls::ConnectionCommon::read_tls(self, rd)
+                <$io>::read_tls(self, rd)
             }
             fn process(&mut self) -> Result<()> {
                 self.process_new_packets()?;
                 Ok(())
             }
             fn write_tls(&mut self, out: &mut Vec<u8>) -> io::Result<usize> {
-                mtls::ConnectionCommon::write_tls(self, out)
+                <$io>::write_tls(self, out)
             }
             fn wants_write(&self) -> bool {
-                mtls::ConnectionCommon::wants_write(self)
+                <$state>::wants_write(self)
             }
             fn is_handshaking(&self) -> bool {
-                mtls::ConnectionCommon::is_handshaking(self)
+                <$state>::is_handshaking(self)
             }
             fn send(&mut self, data: &[u8]) -> io::Result<usize> {
                 self.writer().write(data)
@@ -80,52 +82,37 @@ macro_rules! mtls_side {
                 in_place(self.reader())
             }
             fn resumed(&self) -> bool {
-                self.is_resumed() == Some(true)
+                let $c = self;
+                $resumed
             }
         }
     };
 }
 
-mtls_side!(mtls::ClientConnection);
-mtls_side!(mtls::ServerConnection);
-
-macro_rules! rustls_side {
-    ($t:ty) => {
-        impl Side for $t {
-            fn read_tls(&mut self, rd: &mut &[u8]) -> io::Result<usize> {
-                rustls::ConnectionCommon::read_tls(self, rd)
-            }
-            fn process(&mut self) -> Result<()> {
-                self.process_new_packets()?;
-                Ok(())
-            }
-            fn write_tls(&mut self, out: &mut Vec<u8>) -> io::Result<usize> {
-                rustls::ConnectionCommon::write_tls(self, out)
-            }
-            fn wants_write(&self) -> bool {
-                rustls::CommonState::wants_write(self)
-            }
-            fn is_handshaking(&self) -> bool {
-                rustls::CommonState::is_handshaking(self)
-            }
-            fn send(&mut self, data: &[u8]) -> io::Result<usize> {
-                self.writer().write(data)
-            }
-            fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                nonblocking(self.reader().read(buf))
-            }
-            fn recv_in_place(&mut self) -> io::Result<usize> {
-                in_place(self.reader())
-            }
-            fn resumed(&self) -> bool {
-                self.handshake_kind() == Some(rustls::HandshakeKind::Resumed)
-            }
-        }
-    };
-}
-
-rustls_side!(rustls::ClientConnection);
-rustls_side!(rustls::ServerConnection);
+side!(
+    mtls::ClientConnection,
+    io = mtls::ConnectionCommon,
+    state = mtls::ConnectionCommon,
+    resumed = |c| c.is_resumed() == Some(true)
+);
+side!(
+    mtls::ServerConnection,
+    io = mtls::ConnectionCommon,
+    state = mtls::ConnectionCommon,
+    resumed = |c| c.is_resumed() == Some(true)
+);
+side!(
+    rustls::ClientConnection,
+    io = rustls::ConnectionCommon<_>,
+    state = rustls::CommonState,
+    resumed = |c| c.handshake_kind() == Some(rustls::HandshakeKind::Resumed)
+);
+side!(
+    rustls::ServerConnection,
+    io = rustls::ConnectionCommon<_>,
+    state = rustls::CommonState,
+    resumed = |c| c.handshake_kind() == Some(rustls::HandshakeKind::Resumed)
+);
 
 impl<T: Side + ?Sized> Side for Box<T> {
     fn read_tls(&mut self, rd: &mut &[u8]) -> io::Result<usize> {
