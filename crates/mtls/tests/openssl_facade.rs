@@ -14,9 +14,8 @@
 
 mod peers;
 
-use std::io::Write;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use mtls::{ClientConfig, HandshakeKind};
 use peers::*;
@@ -46,28 +45,16 @@ fn one_exchange(
     port: u16,
     peer: &mut Peer,
 ) -> (Option<Vec<u8>>, Option<bool>, mtls::HandshakeSummary) {
-    let mut tls = facade_client(config, "localhost", port, peer);
-    if let Err(e) = tls.handshake() {
-        std::thread::sleep(Duration::from_millis(200));
-        panic!("our client against s_server: {e}\n{}", peer.describe());
-    }
-    tls.write_all(b"hello mtls\n").unwrap();
-    let (echo, err) = read_line(&mut tls);
-    assert!(err.is_none(), "{err:?}\n{}", peer.describe());
     // `-rev` answers each line reversed.
-    assert_eq!(
-        String::from_utf8_lossy(&echo),
-        "sltm olleh\n",
-        "{}",
-        peer.describe()
+    let summary = exchange_line(
+        config,
+        port,
+        peer,
+        "s_server",
+        b"hello mtls\n",
+        b"sltm olleh\n",
     );
-    let _ = tls.close();
-    let c = &tls.conn;
-    (
-        c.alpn_protocol().map(<[u8]>::to_vec),
-        c.is_resumed(),
-        c.handshake_summary().unwrap().clone(),
-    )
+    (summary.alpn.clone(), Some(summary.resumed), summary)
 }
 
 /// `s_server -alpn h2,http/1.1` and our client offering only `http/1.1`: the server picks

@@ -22,10 +22,9 @@
 
 mod peers;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use mtls::{CertificateDer, ClientConfig, HandshakeKind, NamedGroup, SignatureAlgorithm};
 use peers::*;
@@ -165,23 +164,15 @@ fn p384_ca_chains_both_ways_against_s_server() {
     let (mut peer, port) = start_p384_s_server(&files, &[]);
     let config = our_client(&files);
 
-    let mut tls = facade_client(&config, "localhost", port, &mut peer);
-    if let Err(e) = tls.handshake() {
-        std::thread::sleep(Duration::from_millis(200));
-        panic!("our client against s_server: {e}\n{}", peer.describe());
-    }
-    tls.write_all(b"hello p384\n").unwrap();
-    let (echo, err) = read_line(&mut tls);
-    assert!(err.is_none(), "{err:?}\n{}", peer.describe());
     // `-rev` answers each line reversed: s_server accepted our certificate.
-    assert_eq!(
-        String::from_utf8_lossy(&echo),
-        "483p olleh\n",
-        "{}",
-        peer.describe()
+    let summary = exchange_line(
+        &config,
+        port,
+        &mut peer,
+        "s_server",
+        b"hello p384\n",
+        b"483p olleh\n",
     );
-    let _ = tls.close();
-    let summary = tls.conn.handshake_summary().unwrap().clone();
     assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCert);
     let server_leaf: CertificateDer = leaf_of(&files.server_chain);
     assert_eq!(summary.peer_certificates.first(), Some(&server_leaf));
@@ -296,17 +287,7 @@ fn s_server_preferring_sha384_with_a_p256_certificate() {
         &["-serverpref", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256"],
     );
     let config = our_client(&files);
-    let mut tls = facade_client(&config, "localhost", port, &mut peer);
-    if let Err(e) = tls.handshake() {
-        std::thread::sleep(Duration::from_millis(200));
-        panic!("our client against s_server: {e}\n{}", peer.describe());
-    }
-    tls.write_all(b"abc\n").unwrap();
-    let (echo, err) = read_line(&mut tls);
-    assert!(err.is_none(), "{err:?}\n{}", peer.describe());
-    assert_eq!(echo, b"cba\n", "{}", peer.describe());
-    let _ = tls.close();
-    let summary = tls.conn.handshake_summary().unwrap().clone();
+    let summary = exchange_line(&config, port, &mut peer, "s_server", b"abc\n", b"cba\n");
     assert_eq!(
         summary.server_signature,
         Some(SignatureAlgorithm::EcdsaSecp384r1Sha384),
@@ -329,21 +310,9 @@ fn handshake_with_s_server(
 ) -> mtls::HandshakeSummary {
     let (mut peer, port) = start_p384_s_server(files, extra);
     let config = our_client(files);
-    let mut tls = facade_client(&config, "localhost", port, &mut peer);
-    if let Err(e) = tls.handshake() {
-        std::thread::sleep(Duration::from_millis(200));
-        panic!(
-            "our client against s_server {extra:?}: {e}\n{}",
-            peer.describe()
-        );
-    }
-    tls.write_all(b"p384\n").unwrap();
-    let (echo, err) = read_line(&mut tls);
-    assert!(err.is_none(), "{err:?}\n{}", peer.describe());
     // `-rev`: s_server accepted our certificate and answers the line reversed.
-    assert_eq!(echo, b"483p\n", "{}", peer.describe());
-    let _ = tls.close();
-    let summary = tls.conn.handshake_summary().unwrap().clone();
+    let what = format!("s_server {extra:?}");
+    let summary = exchange_line(&config, port, &mut peer, &what, b"p384\n", b"483p\n");
     assert!(
         peer.wait_exit(deadline).is_some(),
         "s_server did not exit\n{}",

@@ -188,6 +188,35 @@ pub fn facade_client(
     StreamOwned::new(ClientConnection::new(config, server_name).unwrap(), sock)
 }
 
+/// Our facade client against a line-answering peer on `port` (`s_server -rev`, say): the
+/// handshake (a failure panics, naming `what` and the peer's output), one `line` out, the
+/// answer checked against `expected`, close_notify; the handshake summary.
+pub fn exchange_line(
+    config: &ClientConfig,
+    port: u16,
+    peer: &mut Peer,
+    what: &str,
+    line: &[u8],
+    expected: &[u8],
+) -> HandshakeSummary {
+    let mut tls = facade_client(config, "localhost", port, peer);
+    if let Err(e) = tls.handshake() {
+        std::thread::sleep(Duration::from_millis(200));
+        panic!("our client against {what}: {e}\n{}", peer.describe());
+    }
+    tls.write_all(line).unwrap();
+    let (echo, err) = read_line(&mut tls);
+    assert!(err.is_none(), "{err:?}\n{}", peer.describe());
+    assert_eq!(
+        String::from_utf8_lossy(&echo),
+        String::from_utf8_lossy(expected),
+        "{}",
+        peer.describe()
+    );
+    let _ = tls.close();
+    tls.conn.handshake_summary().unwrap().clone()
+}
+
 /// Reads until a newline, the end of the stream, or an error; returns what arrived and the
 /// error, if any.
 pub fn read_line(r: &mut impl Read) -> (Vec<u8>, Option<io::Error>) {
