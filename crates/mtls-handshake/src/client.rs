@@ -113,6 +113,25 @@ impl ClientHandshake {
         self.common.flow.candidates()
     }
 
+    /// Forgets the session this connection offered, made or resumed: call it when the
+    /// connection ends with a fatal alert, sent or received (RFC 5246 7.2.2: such a session
+    /// must not be resumed).
+    pub fn forget_session(&self) {
+        let (Some(store), Some(name)) = (&self.config.session_store, self.server_name.as_deref())
+        else {
+            return;
+        };
+        let offered = self
+            .offered_session
+            .as_ref()
+            .map(|s| s.session_id.as_slice());
+        if let Some(kept) = store.get(name, self.config.time.now())
+            && (kept.session_id == self.session_id || Some(kept.session_id.as_slice()) == offered)
+        {
+            store.remove(name);
+        }
+    }
+
     fn handle_inner(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
         if let Input::Handshake(bytes) = input
             && bytes.first() == Some(&HandshakeType::HelloRequest.to_u8())
@@ -330,7 +349,7 @@ impl ClientHandshake {
                 // No CertificateVerify in an abbreviated handshake.
                 self.common.transcript.end_signature_transcript();
                 self.server_chain = session.peer_certificates.clone();
-                self.alpn = self.alpn.take().or_else(|| session.alpn.clone());
+                // ALPN is what this ServerHello says, never the session's (RFC 7301 3.1).
                 self.install_master(session.master_secret())?;
             }
             None => {

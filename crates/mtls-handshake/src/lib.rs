@@ -64,8 +64,8 @@ pub use config::{
 pub use error::HandshakeError;
 pub use server::ServerHandshake;
 pub use session::{
-    ClientSessionStore, InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache,
-    StoredSession,
+    ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES,
+    InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache, StoredSession,
 };
 pub use suites::{AuthKeyType, SupportedSuite};
 pub use transcript::Transcript;

@@ -106,6 +106,17 @@ impl ServerHandshake {
         self.common.flow.candidates()
     }
 
+    /// Forgets this connection's session, the one it made or the one it resumed: call it
+    /// when the connection ends with a fatal alert, sent or received (RFC 5246 7.2.2: such a
+    /// session must not be resumed).
+    pub fn forget_session(&self) {
+        if let Some(cache) = &self.config.session_cache
+            && !self.session_id.is_empty()
+        {
+            cache.remove(&self.session_id);
+        }
+    }
+
     fn handle_inner(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
         if self.is_complete() {
             return self.after_completion(input);
@@ -182,15 +193,18 @@ impl ServerHandshake {
         }
         self.common.ems = client_ems;
 
-        // SNI (RFC 6066 3): a host name is ASCII.
+        // SNI (RFC 6066 3): a DNS host name, never an IP literal or anything else.
         if let Some(name) = ch.extensions.server_name() {
             let name = std::str::from_utf8(name)
                 .ok()
-                .filter(|n| n.is_ascii())
+                .filter(|n| is_dns_host_name(n))
                 .ok_or_else(|| {
                     HandshakeError::new(
                         AlertDescription::IllegalParameter,
-                        "the SNI host name is not ASCII",
+                        format!(
+                            "the SNI name {:?} is not an ASCII DNS host name (RFC 6066 3, RFC 1123 2.1)",
+                            String::from_utf8_lossy(name)
+                        ),
                     )
                 })?;
             self.server_name = Some(name.to_ascii_lowercase());
@@ -229,7 +243,7 @@ impl ServerHandshake {
             .fill(&mut self.common.server_random)
             .map_err(|e| crypto("server random", e))?;
 
-        if let Some(session) = self.resumable_session(ch) {
+        if let Some(session) = self.resumable_session(ch)? {
             let suite = SupportedSuite::find(session.suite)
                 .ok_or_else(|| HandshakeError::internal("stored session has an unknown suite"))?;
             self.common.suite = Some(suite);
@@ -274,25 +288,58 @@ impl ServerHandshake {
         Ok(())
     }
 
-    /// The cached session this ClientHello may resume, if every rule allows it; otherwise a
-    /// full handshake follows (never an error).
-    fn resumable_session(&self, ch: &ClientHello) -> Option<Arc<StoredSession>> {
+    /// The cached session this ClientHello may resume. A full handshake follows when a rule
+    /// says the session may not be resumed; a ClientHello that breaks a rule for resuming
+    /// the session it names is an error.
+    fn resumable_session(
+        &self,
+        ch: &ClientHello,
+    ) -> Result<Option<Arc<StoredSession>>, HandshakeError> {
         if ch.session_id.is_empty() {
-            return None;
+            return Ok(None);
         }
-        let cache = self.config.session_cache.as_ref()?;
+        let Some(cache) = self.config.session_cache.as_ref() else {
+            return Ok(None);
+        };
         let now = self.config.time.now();
-        let session = cache.get(ch.session_id.as_slice(), now)?;
-        let suite_ok = ch.cipher_suites.contains(&session.suite)
-            && self
-                .config
-                .usable_suites()
-                .any(|s| s.suite == session.suite);
-        // RFC 7627 5.3: never resume across a change of EMS status.
-        let ems_ok = session.extended_master_secret == self.common.ems;
-        // RFC 6066 3: a session is resumed only for the name it was made for.
-        let name_ok = session.server_name == self.server_name;
-        let alpn_ok = session.alpn == self.alpn;
+        let Some(session) = cache.get(ch.session_id.as_slice(), now) else {
+            return Ok(None);
+        };
+        // RFC 7627 5.3: a session made with EMS is never resumed without it (abort); one made
+        // without it is not resumed by a ClientHello that offers it (full handshake).
+        if session.extended_master_secret && !self.common.ems {
+            return Err(HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "the client resumes a session made with extended master secret without offering it (RFC 7627 5.3)",
+            ));
+        }
+        if session.extended_master_secret != self.common.ems {
+            return Ok(None);
+        }
+        // A suite this server no longer allows: a full handshake.
+        if !self
+            .config
+            .usable_suites()
+            .any(|s| s.suite == session.suite)
+        {
+            return Ok(None);
+        }
+        // RFC 5246 7.4.1.2: a resuming ClientHello "MUST include at least the cipher_suite
+        // from that session".
+        if !ch.cipher_suites.contains(&session.suite) {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "the client resumes a session of {:?} without offering that suite (RFC 5246 7.4.1.2)",
+                    session.suite
+                ),
+            ));
+        }
+        // RFC 6066 3: a session is resumed only for the name it was made for. (ALPN is
+        // negotiated afresh and does not matter here, RFC 7301 3.1.)
+        if session.server_name != self.server_name {
+            return Ok(None);
+        }
         // The client's identity must still pass today's policy and validity check.
         let client_ok = match (
             self.config.client_auth,
@@ -304,17 +351,14 @@ impl ServerHandshake {
                     // The same verifier vouched for this chain until a time still ahead:
                     // nothing but the clock could change its verdict, so skip the path
                     // validation (most of a resumption's cost otherwise).
-                    let vouched = session
-                        .client_verified
-                        .is_some_and(|(until, id)| now < until && id == verifier_id(v));
-                    vouched
+                    session.is_vouched_for_by(v, now)
                         || v.verify_client_cert(&session.peer_certificates, now)
                             .is_ok()
                 })
             }
             _ => true,
         };
-        (suite_ok && ems_ok && name_ok && alpn_ok && client_ok).then_some(session)
+        Ok(client_ok.then_some(session))
     }
 
     /// Picks the suite, certificate, group and signature scheme (RFC 5246 7.4.1.2, RFC 8422
@@ -338,14 +382,19 @@ impl ServerHandshake {
                 .collect(),
         };
         let client_schemes = ch.extensions.signature_algorithms().unwrap_or(&[]);
-        // RFC 8422 4: with no supported_groups the server may pick any curve.
+        // RFC 8422 4: with no supported_groups the server may pick any curve of RFC 8422 5;
+        // secp256r1 is the one every ECC client speaks (X25519 is not among them).
         let group = match ch.extensions.supported_groups() {
             Some(offered) => config
                 .groups
                 .iter()
                 .copied()
                 .find(|g| offered.contains(&wire_group(*g))),
-            None => config.groups.first().copied(),
+            None => config
+                .groups
+                .iter()
+                .copied()
+                .find(|g| *g == NamedGroup::Secp256r1),
         };
         let info = ClientHelloInfo {
             server_name: self.server_name.as_deref(),
@@ -668,10 +717,11 @@ impl ServerHandshake {
                 self.config.client_auth,
                 ClientAuthPolicy::Optional | ClientAuthPolicy::Required
             ) && !self.verified_client_chain.is_empty();
-            if verified_by_verifier && let Some(v) = &self.config.client_verifier {
-                session.client_verified = v
-                    .verified_until(&self.verified_client_chain)
-                    .map(|until| (until, verifier_id(v)));
+            if verified_by_verifier
+                && let Some(v) = &self.config.client_verifier
+                && let Some(until) = v.verified_until(&self.verified_client_chain)
+            {
+                session.set_verified_by(v, until);
             }
             cache.put(Arc::new(session));
         }
@@ -697,10 +747,23 @@ impl ServerHandshake {
     }
 }
 
-/// A verifier's identity: its address. A session remembers which verifier vouched for its
-/// client; a new configuration (new roots, new CRLs) has a new verifier and re-verifies.
-fn verifier_id(v: &Arc<dyn crate::certs::ClientCertVerifier>) -> usize {
-    Arc::as_ptr(v).cast::<()>() as usize
+/// A DNS host name as SNI carries it (RFC 6066 3: ASCII, no trailing dot, no IP literal):
+/// labels of 1 to 63 letters, digits and hyphens, neither starting nor ending with a hyphen
+/// (RFC 1123 2.1), 253 bytes at most, and a last label that is not all digits (which would
+/// make it an IPv4 literal).
+fn is_dns_host_name(name: &str) -> bool {
+    let ldh = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    name.len() <= 253
+        && name.split('.').all(ldh)
+        && name
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| !last.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl Role for ServerHandshake {

@@ -1,15 +1,15 @@
 //! Sessions for resumption by session id (RFC 5246 7.3, F.1.4): what is stored, and the
 //! bounded in-memory caches behind the traits.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use mtls_prf::{MASTER_SECRET_LEN, MasterSecret};
 use mtls_wire::CipherSuite;
 use zeroize::Zeroizing;
 
-use crate::certs::CertificateDer;
+use crate::certs::{CertificateDer, ClientCertVerifier};
 
 /// What resumption needs of a finished handshake (RFC 5246 7.4.1.2, F.1.4; RFC 7627 5.3).
 pub struct StoredSession {
@@ -25,14 +25,25 @@ pub struct StoredSession {
     /// The SNI name of the original handshake: a session is resumed only for the same name
     /// (RFC 6066 3).
     pub server_name: Option<String>,
-    /// The ALPN protocol of the original handshake.
+    /// The ALPN protocol of the original handshake, for information only: ALPN is a
+    /// property of the connection, negotiated afresh on every handshake (RFC 7301 3.1).
     pub alpn: Option<Vec<u8>>,
     /// When the session was made, in seconds since the Unix epoch.
     pub created: u64,
-    /// Until when the client chain's verification stays true (see
-    /// [`ClientCertVerifier::verified_until`](crate::ClientCertVerifier::verified_until)), and
-    /// which verifier (by address) said so; `None`: re-verify on resumption.
-    pub client_verified: Option<(u64, usize)>,
+    /// Which verifier vouched for the client chain, and until when; `None`: re-verify on
+    /// resumption.
+    client_verified: Option<Vouch>,
+}
+
+/// A verifier's word on a client chain: true until `until`, from the verifier `by`.
+///
+/// `by` is a `Weak`: it keeps the verifier's allocation (not its roots or CRLs) alive, so
+/// its address can never be handed to another verifier while the session exists, and
+/// comparing addresses is comparing identities. A bare address could be reused by the
+/// verifier of a reloaded configuration, which would then vouch for a chain it never saw.
+struct Vouch {
+    until: u64,
+    by: Weak<dyn ClientCertVerifier>,
 }
 
 impl StoredSession {
@@ -64,6 +75,42 @@ impl StoredSession {
     /// A copy of the master secret, to resume with.
     pub fn master_secret(&self) -> MasterSecret {
         MasterSecret::from_bytes(*self.master_secret)
+    }
+
+    /// Records that `verifier` judged the peer chain valid until `until` (see
+    /// [`ClientCertVerifier::verified_until`]).
+    pub fn set_verified_by(&mut self, verifier: &Arc<dyn ClientCertVerifier>, until: u64) {
+        self.client_verified = Some(Vouch {
+            until,
+            by: Arc::downgrade(verifier),
+        });
+    }
+
+    /// True when `verifier` itself (the same object, not an equal one) vouched for the peer
+    /// chain until a time after `now`: its verdict cannot have changed.
+    pub fn is_vouched_for_by(&self, verifier: &Arc<dyn ClientCertVerifier>, now: u64) -> bool {
+        self.client_verified.as_ref().is_some_and(|v| {
+            now < v.until && v.by.as_ptr().cast::<()>() == Arc::as_ptr(verifier).cast::<()>()
+        })
+    }
+
+    /// The peer chain's size in bytes.
+    pub fn peer_chain_len(&self) -> usize {
+        self.peer_certificates.iter().map(|c| c.0.len()).sum()
+    }
+
+    /// What the session holds in memory, roughly: the record, its id, names and chain.
+    pub fn memory_size(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.session_id.len()
+            + self.peer_chain_len()
+            + self.peer_certificates.len() * std::mem::size_of::<CertificateDer>()
+            + self.server_name.as_ref().map_or(0, String::len)
+            + self.alpn.as_ref().map_or(0, Vec::len)
+    }
+
+    fn expired_at(&self, now: u64, lifetime_secs: u64) -> bool {
+        now < self.created || now - self.created >= lifetime_secs
     }
 }
 
@@ -99,18 +146,65 @@ pub trait ClientSessionStore: Send + Sync {
     fn remove(&self, server_name: &str);
 }
 
-/// A bounded map with expiry and oldest-first eviction.
-struct Bounded<K> {
-    map: HashMap<K, Arc<StoredSession>>,
-    order: VecDeque<K>,
+/// Default byte budget of an [`InMemorySessionCache`]: 8 MiB of sessions.
+pub const DEFAULT_SESSION_CACHE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Default cap on the peer chain a cached session may hold: 16 KiB. A session whose peer sent
+/// a larger chain still works; it is just not kept for resumption.
+pub const DEFAULT_MAX_PEER_CHAIN_BYTES: usize = 16 * 1024;
+
+struct Entry {
+    session: Arc<StoredSession>,
+    /// Insertion order: the key of this entry in `Bounded::order`.
+    seq: u64,
+    bytes: usize,
 }
 
-/// In-memory, bounded, thread-safe cache: at most `capacity` sessions, each valid for
-/// `lifetime_secs`; the oldest entry goes first when full.
+/// A map with insertion order on the side: eviction of the oldest, removal of any, both in
+/// O(log n).
+struct Bounded<K> {
+    map: HashMap<K, Entry>,
+    order: BTreeMap<u64, K>,
+    next_seq: u64,
+    bytes: usize,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Bounded<K> {
+    fn remove<Q>(&mut self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        if let Some(e) = self.map.remove(key) {
+            self.order.remove(&e.seq);
+            self.bytes = self.bytes.saturating_sub(e.bytes);
+        }
+    }
+
+    fn pop_oldest(&mut self) -> Option<Arc<StoredSession>> {
+        let (_, key) = self.order.pop_first()?;
+        let e = self.map.remove(&key)?;
+        self.bytes = self.bytes.saturating_sub(e.bytes);
+        Some(e.session)
+    }
+
+    fn oldest(&self) -> Option<&StoredSession> {
+        let (_, key) = self.order.first_key_value()?;
+        self.map.get(key).map(|e| &*e.session)
+    }
+}
+
+/// In-memory, bounded, thread-safe cache: at most `capacity` sessions and
+/// [`DEFAULT_SESSION_CACHE_BYTES`] (see [`with_max_bytes`](Self::with_max_bytes)), each valid
+/// for `lifetime_secs`; the oldest entry goes first when full, and expired entries are purged
+/// as new ones arrive. Sessions whose peer chain exceeds [`DEFAULT_MAX_PEER_CHAIN_BYTES`] are
+/// not kept (see [`with_max_peer_chain_bytes`](Self::with_max_peer_chain_bytes)).
 pub struct InMemorySessionCache<K = Vec<u8>> {
     inner: Mutex<Bounded<K>>,
     capacity: usize,
     lifetime_secs: u64,
+    max_bytes: usize,
+    max_peer_chain_bytes: usize,
 }
 
 /// The client side of [`InMemorySessionCache`], keyed by server name.
@@ -122,11 +216,27 @@ impl<K: std::hash::Hash + Eq + Clone> InMemorySessionCache<K> {
         Self {
             inner: Mutex::new(Bounded {
                 map: HashMap::new(),
-                order: VecDeque::new(),
+                order: BTreeMap::new(),
+                next_seq: 0,
+                bytes: 0,
             }),
             capacity: capacity.max(1),
             lifetime_secs,
+            max_bytes: DEFAULT_SESSION_CACHE_BYTES,
+            max_peer_chain_bytes: DEFAULT_MAX_PEER_CHAIN_BYTES,
         }
+    }
+
+    /// Bounds the memory the sessions hold ([`StoredSession::memory_size`]), in bytes.
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    /// Keeps no session whose peer chain is larger than `max` bytes.
+    pub fn with_max_peer_chain_bytes(mut self, max: usize) -> Self {
+        self.max_peer_chain_bytes = max;
+        self
     }
 
     /// Sessions held now.
@@ -139,19 +249,45 @@ impl<K: std::hash::Hash + Eq + Clone> InMemorySessionCache<K> {
         self.len() == 0
     }
 
+    /// Bytes the held sessions account for ([`StoredSession::memory_size`]).
+    pub fn memory_size(&self) -> usize {
+        self.inner.lock().map(|g| g.bytes).unwrap_or(0)
+    }
+
     fn put_key(&self, key: K, session: Arc<StoredSession>) {
         let Ok(mut g) = self.inner.lock() else {
             return;
         };
-        if g.map.insert(key.clone(), session).is_none() {
-            g.order.push_back(key);
+        // A new session replaces the old one under its key, kept or not.
+        g.remove(&key);
+        // Sessions arrive in about the order they were made: purge expired ones from the
+        // oldest end, at the time of the newcomer (amortized O(1) per session).
+        let now = session.created;
+        while g
+            .oldest()
+            .is_some_and(|s| s.expired_at(now, self.lifetime_secs))
+        {
+            g.pop_oldest();
         }
-        while g.map.len() > self.capacity {
-            match g.order.pop_front() {
-                Some(old) => {
-                    g.map.remove(&old);
-                }
-                None => break,
+        let bytes = session.memory_size();
+        if session.peer_chain_len() > self.max_peer_chain_bytes || bytes > self.max_bytes {
+            return;
+        }
+        let seq = g.next_seq;
+        g.next_seq += 1;
+        g.order.insert(seq, key.clone());
+        g.map.insert(
+            key,
+            Entry {
+                session,
+                seq,
+                bytes,
+            },
+        );
+        g.bytes += bytes;
+        while g.map.len() > self.capacity || g.bytes > self.max_bytes {
+            if g.pop_oldest().is_none() {
+                break;
             }
         }
     }
@@ -161,10 +297,13 @@ impl<K: std::hash::Hash + Eq + Clone> InMemorySessionCache<K> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        let g = self.inner.lock().ok()?;
-        let s = g.map.get(key)?;
-        (now.saturating_sub(s.created) < self.lifetime_secs && now >= s.created)
-            .then(|| Arc::clone(s))
+        let mut g = self.inner.lock().ok()?;
+        let s = &g.map.get(key)?.session;
+        if s.expired_at(now, self.lifetime_secs) {
+            g.remove(key);
+            return None;
+        }
+        Some(Arc::clone(s))
     }
 
     fn remove_key<Q>(&self, key: &Q)
@@ -173,8 +312,7 @@ impl<K: std::hash::Hash + Eq + Clone> InMemorySessionCache<K> {
         Q: std::hash::Hash + Eq + ?Sized,
     {
         if let Ok(mut g) = self.inner.lock() {
-            g.map.remove(key);
-            g.order.retain(|k| k.borrow() != key);
+            g.remove(key);
         }
     }
 }
@@ -207,17 +345,21 @@ impl ClientSessionStore for InMemorySessionCache<String> {
 mod tests {
     use super::*;
 
-    fn session(id: u8, created: u64) -> Arc<StoredSession> {
+    fn session_with(id: u8, created: u64, chain: Vec<CertificateDer>) -> Arc<StoredSession> {
         Arc::new(StoredSession::new(
             vec![id; 32],
             CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
             &MasterSecret::from_bytes([id; 48]),
             true,
-            vec![],
+            chain,
             None,
             None,
             created,
         ))
+    }
+
+    fn session(id: u8, created: u64) -> Arc<StoredSession> {
+        session_with(id, created, vec![])
     }
 
     #[test]
@@ -236,5 +378,93 @@ mod tests {
             cache.get(&[2; 32], 20).unwrap().master_secret().as_bytes(),
             &[2; 48]
         );
+    }
+
+    #[test]
+    fn expired_sessions_are_purged_not_just_hidden() {
+        let cache = InMemorySessionCache::<Vec<u8>>::new(100, 100);
+        for id in 0..10 {
+            cache.put(session(id, 10));
+        }
+        // A session made after the others expired clears them out.
+        cache.put(session(50, 200));
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.memory_size(), session(50, 200).memory_size());
+        // An expired session looked up is dropped too.
+        assert!(cache.get(&[50; 32], 300).is_none());
+        assert!(cache.is_empty());
+        assert_eq!(cache.memory_size(), 0);
+    }
+
+    #[test]
+    fn the_byte_budget_evicts_the_oldest() {
+        let chain = vec![CertificateDer(vec![0; 3000])];
+        let one = session_with(0, 10, chain.clone()).memory_size();
+        let cache = InMemorySessionCache::<Vec<u8>>::new(100, 100).with_max_bytes(2 * one + 10);
+        for id in 1..=5 {
+            cache.put(session_with(id, 10, chain.clone()));
+            assert!(cache.memory_size() <= 2 * one + 10);
+        }
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get(&[4; 32], 20).is_some() && cache.get(&[5; 32], 20).is_some());
+        assert!(cache.get(&[3; 32], 20).is_none());
+    }
+
+    #[test]
+    fn a_peer_chain_over_the_cap_is_not_kept() {
+        let big = vec![
+            CertificateDer(vec![0; 10_000]),
+            CertificateDer(vec![0; 10_000]),
+        ];
+        let cache = InMemorySessionCache::<Vec<u8>>::new(8, 100);
+        cache.put(session_with(1, 10, big.clone()));
+        assert!(
+            cache.is_empty(),
+            "a 20 KB chain is over the default 16 KiB cap"
+        );
+        let cache = cache.with_max_peer_chain_bytes(20_000);
+        cache.put(session_with(1, 10, big));
+        assert_eq!(cache.len(), 1);
+        // A session too big to keep still replaces the one under its key.
+        let store = InMemorySessionCache::<String>::new(8, 100);
+        store.put("a", session(1, 10));
+        store.put(
+            "a",
+            session_with(2, 10, vec![CertificateDer(vec![0; 20_000])]),
+        );
+        assert!(store.get("a", 20).is_none());
+        assert_eq!(store.memory_size(), 0);
+    }
+
+    #[test]
+    fn removal_and_replacement_keep_order_and_accounting() {
+        let cache = InMemorySessionCache::<Vec<u8>>::new(3, 100);
+        for id in 1..=3 {
+            cache.put(session(id, 10));
+        }
+        cache.remove(&[2; 32]);
+        cache.put(session(4, 10));
+        // Replacing 1 makes it the newest: 3 is now the oldest.
+        cache.put(session(1, 11));
+        cache.put(session(5, 11));
+        assert_eq!(cache.len(), 3);
+        assert!(cache.get(&[3; 32], 20).is_none());
+        for id in [1, 4, 5] {
+            assert!(cache.get(&[id; 32], 20).is_some(), "{id}");
+        }
+        assert_eq!(cache.memory_size(), 3 * session(0, 0).memory_size());
+        // Many puts and removals: the accounting ends where it started.
+        for round in 0..2000u32 {
+            let id = (round % 251) as u8;
+            cache.put(session(id, 20));
+            if round % 3 == 0 {
+                cache.remove(&[id; 32]);
+            }
+        }
+        for id in 0..=255u8 {
+            cache.remove(&[id; 32]);
+        }
+        assert!(cache.is_empty());
+        assert_eq!(cache.memory_size(), 0);
     }
 }

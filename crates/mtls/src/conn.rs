@@ -25,6 +25,8 @@ const IDLE_BUFFER_CAPACITY: usize = 1024;
 pub(crate) trait Machine: Send {
     fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
     fn summary(&self) -> Option<&HandshakeSummary>;
+    /// The connection ended with a fatal alert: its session must not be resumed.
+    fn forget_session(&self);
 }
 
 impl Machine for mtls_handshake::ClientHandshake {
@@ -34,6 +36,9 @@ impl Machine for mtls_handshake::ClientHandshake {
     fn summary(&self) -> Option<&HandshakeSummary> {
         mtls_handshake::ClientHandshake::summary(self)
     }
+    fn forget_session(&self) {
+        mtls_handshake::ClientHandshake::forget_session(self)
+    }
 }
 
 impl Machine for mtls_handshake::ServerHandshake {
@@ -42,6 +47,9 @@ impl Machine for mtls_handshake::ServerHandshake {
     }
     fn summary(&self) -> Option<&HandshakeSummary> {
         mtls_handshake::ServerHandshake::summary(self)
+    }
+    fn forget_session(&self) {
+        mtls_handshake::ServerHandshake::forget_session(self)
     }
 }
 
@@ -153,6 +161,10 @@ impl ConnectionCommon {
             Err(e) => {
                 if let Error::AlertSent { alert, .. } = &e {
                     self.queue_alert(Alert::fatal(*alert));
+                }
+                // RFC 5246 7.2.2: a session ended by a fatal alert, either way, is not resumed.
+                if matches!(e, Error::AlertSent { .. } | Error::AlertReceived(_)) {
+                    self.machine.forget_session();
                 }
                 self.error = Some(e.clone());
                 Err(e)

@@ -73,7 +73,8 @@ pub use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 pub use mtls_handshake::sequence::Kind as HandshakeKind;
 pub use mtls_handshake::suites::{self, SupportedSuite};
 pub use mtls_handshake::{
-    CertificateDer, CertificateError, ClientAuthPolicy, ClientCertVerifier, DistinguishedName,
-    HandshakeSummary, KeyLog, ServerCertVerifier, TimeProvider,
+    CertificateDer, CertificateError, ClientAuthPolicy, ClientCertVerifier, ClientSessionStore,
+    DistinguishedName, HandshakeSummary, InMemoryClientSessionStore, InMemorySessionCache, KeyLog,
+    ServerCertVerifier, ServerSessionCache, StoredSession, TimeProvider,
 };
 pub use mtls_wire::{AlertDescription, ProtocolVersion};

@@ -562,3 +562,179 @@ proptest::proptest! {
         proptest::prop_assert!(got == sent, "bytes out of order");
     }
 }
+
+// ---- sessions and fatal alerts (RFC 5246 7.2.2) ----
+
+fn resumable_configs() -> (
+    ServerConfig,
+    ClientConfig,
+    Arc<mtls::InMemorySessionCache>,
+    Arc<mtls::InMemoryClientSessionStore>,
+) {
+    let cache = Arc::new(mtls::InMemorySessionCache::new(8, 3600));
+    let store = Arc::new(mtls::InMemoryClientSessionStore::new(8, 3600));
+    let server = ServerConfig::builder()
+        .certificate(chain("server-ecdsa"), key("server-ecdsa"))
+        .client_auth(ClientAuthPolicy::Required, Arc::new(TrustAll))
+        .session_cache(Some(cache.clone()))
+        .build()
+        .unwrap();
+    let client = ClientConfig::builder(Arc::new(TrustAll))
+        .client_certificate(chain("client-rsa"), key("client-rsa"))
+        .session_store(Some(store.clone()))
+        .build()
+        .unwrap();
+    (server, client, cache, store)
+}
+
+/// Moves everything `from` has to send into `to`, after `tamper` had its way with the bytes.
+fn deliver_tampered(
+    from: &mut ConnectionCommon,
+    to: &mut ConnectionCommon,
+    tamper: impl FnOnce(&mut Vec<u8>),
+) -> Result<mtls::IoState, Error> {
+    let mut buf = Vec::new();
+    while from.wants_write() {
+        from.write_tls(&mut buf).unwrap();
+    }
+    tamper(&mut buf);
+    to.read_tls(&mut &buf[..]).unwrap();
+    to.process_new_packets()
+}
+
+/// RFC 5246 7.2.2: "the session [of a connection ended by a fatal alert] MUST NOT be
+/// resumed": the server forgets it when it sends the alert, the client when it receives it.
+#[test]
+fn rfc5246_7_2_2_a_fatal_alert_after_the_handshake_removes_the_session_on_both_sides() {
+    let (sc, cc, cache, store) = resumable_configs();
+    let mut client = ClientConnection::new(&cc, "localhost").unwrap();
+    let mut server = ServerConnection::new(&sc).unwrap();
+    pump_ok(&mut client, &mut server);
+    assert_eq!((cache.len(), store.len()), (1, 1));
+
+    // A record damaged on the way: the server answers bad_record_mac.
+    client.writer().write_all(b"hello").unwrap();
+    let e =
+        deliver_tampered(&mut client, &mut server, |b| *b.last_mut().unwrap() ^= 1).unwrap_err();
+    assert_eq!(e.alert(), Some(AlertDescription::BadRecordMac));
+    assert!(
+        cache.is_empty(),
+        "the server kept a session ended by a fatal alert"
+    );
+    let e = deliver_tampered(&mut server, &mut client, |_| {}).unwrap_err();
+    assert_eq!(e, Error::AlertReceived(AlertDescription::BadRecordMac));
+    assert!(
+        store.is_empty(),
+        "the client kept a session ended by a fatal alert"
+    );
+
+    // Both sides now run a full handshake.
+    let mut client = ClientConnection::new(&cc, "localhost").unwrap();
+    let mut server = ServerConnection::new(&sc).unwrap();
+    pump_ok(&mut client, &mut server);
+    assert_eq!(server.is_resumed(), Some(false));
+}
+
+/// RFC 5246 7.2.2, during an abbreviated handshake: a resumption that fails with a fatal
+/// alert takes the session with it.
+#[test]
+fn rfc5246_7_2_2_a_fatal_alert_during_a_resumption_removes_the_session() {
+    let (sc, cc, cache, store) = resumable_configs();
+    let mut client = ClientConnection::new(&cc, "localhost").unwrap();
+    let mut server = ServerConnection::new(&sc).unwrap();
+    pump_ok(&mut client, &mut server);
+
+    let mut client = ClientConnection::new(&cc, "localhost").unwrap();
+    let mut server = ServerConnection::new(&sc).unwrap();
+    deliver_tampered(&mut client, &mut server, |_| {}).unwrap();
+    deliver_tampered(&mut server, &mut client, |_| {}).unwrap();
+    assert_eq!(client.is_resumed(), Some(true));
+    // The client's Finished is damaged: bad_record_mac at the server.
+    let e =
+        deliver_tampered(&mut client, &mut server, |b| *b.last_mut().unwrap() ^= 1).unwrap_err();
+    assert_eq!(e.alert(), Some(AlertDescription::BadRecordMac));
+    assert!(cache.is_empty());
+    deliver_tampered(&mut server, &mut client, |_| {}).unwrap_err();
+    assert!(store.is_empty());
+}
+
+// ---- A peer that breaks the record-level rules: each refusal reaches it as its RFC alert ----
+
+/// Everything `conn` has to send.
+fn drain_wire(conn: &mut ConnectionCommon) -> Vec<u8> {
+    let mut wire = Vec::new();
+    while conn.wants_write() {
+        conn.write_tls(&mut wire).unwrap();
+    }
+    wire
+}
+
+/// The records of `wire` as (content type, fragment).
+fn split_records(wire: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut rest = wire;
+    while rest.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        out.push((rest[0], rest[5..5 + len].to_vec()));
+        rest = &rest[5 + len..];
+    }
+    assert!(rest.is_empty(), "partial record");
+    out
+}
+
+fn plaintext_record(typ: u8, fragment: &[u8]) -> Vec<u8> {
+    let mut r = vec![typ, 3, 3];
+    r.extend_from_slice(&(fragment.len() as u16).to_be_bytes());
+    r.extend_from_slice(fragment);
+    r
+}
+
+/// A server, and a client whose second flight (Certificate .. ChangeCipherSpec, Finished)
+/// is ready but not delivered: the point where the server expects the client's CCS.
+fn server_awaiting_client_flight() -> (ServerConnection, Vec<(u8, Vec<u8>)>) {
+    let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+    let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    let hello = drain_wire(&mut client);
+    server.read_tls(&mut &hello[..]).unwrap();
+    server.process_new_packets().unwrap();
+    let flight = drain_wire(&mut server);
+    client.read_tls(&mut &flight[..]).unwrap();
+    client.process_new_packets().unwrap();
+    let second = split_records(&drain_wire(&mut client));
+    assert!(second.iter().any(|(t, f)| *t == 20 && f == &[1]), "no CCS");
+    (server, second)
+}
+
+/// RFC 5246 7.1 (RFC 8446 5 says the same): a ChangeCipherSpec that is not exactly one
+/// byte of value 1 ends the handshake with unexpected_message, and that alert is what the
+/// peer receives.
+#[test]
+fn rfc5246_7_1_ccs_not_one_byte_of_value_1_is_unexpected_message() {
+    for bad in [&[1u8, 1][..], &[2], &[0], &[1, 0]] {
+        let (mut server, second) = server_awaiting_client_flight();
+        // The client's flight up to its CCS, with the CCS replaced (what follows it would be
+        // encrypted under keys the server never gets to).
+        let mut wire = Vec::new();
+        for (typ, fragment) in &second {
+            if *typ == 20 {
+                wire.extend(plaintext_record(20, bad));
+                break;
+            }
+            wire.extend(plaintext_record(*typ, fragment));
+        }
+        server.read_tls(&mut &wire[..]).unwrap();
+        let err = server.process_new_packets().unwrap_err();
+        assert_eq!(
+            err.alert(),
+            Some(AlertDescription::UnexpectedMessage),
+            "{bad:?}: {err}"
+        );
+        // The fatal alert the peer reads: unexpected_message (10), in plaintext (the server
+        // has not switched its write keys yet).
+        assert_eq!(
+            drain_wire(&mut server),
+            [21, 3, 3, 0, 2, 2, 10],
+            "{bad:?}: {err}"
+        );
+    }
+}

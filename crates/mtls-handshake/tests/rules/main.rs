@@ -1,0 +1,15 @@
+//! The RFC rules a hostile or odd peer tests, one module per subject: what a ClientHello
+//! must carry (hello), what may be resumed and how (resumption), which signature schemes
+//! are chosen (schemes).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod hello;
+mod resumption;
