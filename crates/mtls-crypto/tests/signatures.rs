@@ -25,7 +25,9 @@ const P384_SPKI: &[u8] = include_bytes!("vectors/p384.spki.der");
 fn is_ecdsa(scheme: SignatureAlgorithm) -> bool {
     matches!(
         scheme,
-        SignatureAlgorithm::EcdsaSecp256r1Sha256 | SignatureAlgorithm::EcdsaSecp384r1Sha384
+        SignatureAlgorithm::EcdsaSecp256r1Sha256
+            | SignatureAlgorithm::EcdsaSecp384r1Sha384
+            | SignatureAlgorithm::EcdsaSecp521r1Sha512
     )
 }
 
@@ -145,18 +147,34 @@ fn schemes_per_key() {
         !rsa.schemes()
             .contains(&SignatureAlgorithm::EcdsaSecp256r1Sha256)
     );
-    assert_eq!(ec.schemes(), &[SignatureAlgorithm::EcdsaSecp256r1Sha256]);
+    assert_eq!(
+        ec.schemes(),
+        &[
+            SignatureAlgorithm::EcdsaSecp256r1Sha256,
+            SignatureAlgorithm::EcdsaSecp384r1Sha384,
+            SignatureAlgorithm::EcdsaSecp521r1Sha512,
+        ]
+    );
     assert_eq!(Verifier::schemes(&rsa.verifying_key()), rsa.schemes());
-    // RFC 8446 4.2.3: a secp384r1 key signs with SHA-384 only; an ECDSA public key on either
-    // curve verifies both ECDSA code points (TLS 1.2 ties the hash, not the curve).
+    // RFC 5246 7.4.1.4.1: a secp384r1 key signs with SHA-384 first (RFC 8446 4.2.3's
+    // pairing), then SHA-256 and SHA-512; an ECDSA public key on either curve verifies every
+    // ECDSA code point (TLS 1.2 ties the hash, not the curve).
     let ec384 = SigningKey::from_der(P384_PK8).unwrap();
-    assert_eq!(ec384.schemes(), &[SignatureAlgorithm::EcdsaSecp384r1Sha384]);
-    let both = [
+    assert_eq!(
+        ec384.schemes(),
+        &[
+            SignatureAlgorithm::EcdsaSecp384r1Sha384,
+            SignatureAlgorithm::EcdsaSecp256r1Sha256,
+            SignatureAlgorithm::EcdsaSecp521r1Sha512,
+        ]
+    );
+    let all = [
         SignatureAlgorithm::EcdsaSecp256r1Sha256,
         SignatureAlgorithm::EcdsaSecp384r1Sha384,
+        SignatureAlgorithm::EcdsaSecp521r1Sha512,
     ];
-    assert_eq!(Verifier::schemes(&ec384.verifying_key()), &both);
-    assert_eq!(Verifier::schemes(&ec.verifying_key()), &both);
+    assert_eq!(Verifier::schemes(&ec384.verifying_key()), &all);
+    assert_eq!(Verifier::schemes(&ec.verifying_key()), &all);
     assert!(
         !rsa.schemes()
             .contains(&SignatureAlgorithm::EcdsaSecp384r1Sha384)
@@ -229,20 +247,9 @@ fn scheme_key_mismatch() {
             .verify(SignatureAlgorithm::RsaPkcs1Sha256, b"m", &[0; 256]),
         Err(Error::SchemeMismatch)
     );
-    // We sign with the pairing RFC 8446 4.2.3 names only: a P-384 key makes no 0x0403
-    // signature, a P-256 key no 0x0503 one.
+    // Any ECDSA hash on either curve (RFC 5246 7.4.1.4.1), but a signature is only its own
+    // key's.
     let ec384 = SigningKey::from_der(P384_PK8).unwrap();
-    assert_eq!(
-        ec384
-            .sign(SignatureAlgorithm::EcdsaSecp256r1Sha256, b"m", &mut rng())
-            .unwrap_err(),
-        Error::SchemeMismatch
-    );
-    assert_eq!(
-        ec.sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &mut rng())
-            .unwrap_err(),
-        Error::SchemeMismatch
-    );
     let sig384 = ec384
         .sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &mut rng())
         .unwrap();
@@ -253,11 +260,26 @@ fn scheme_key_mismatch() {
             .verify(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &sig384),
         Err(Error::InvalidSignature)
     );
+    let sig256_by_384 = ec384
+        .sign(SignatureAlgorithm::EcdsaSecp256r1Sha256, b"m", &mut rng())
+        .unwrap();
     assert_eq!(
-        rsa.sign(SignatureAlgorithm::EcdsaSecp384r1Sha384, b"m", &mut rng())
-            .unwrap_err(),
-        Error::SchemeMismatch
+        ec.verifying_key().verify(
+            SignatureAlgorithm::EcdsaSecp256r1Sha256,
+            b"m",
+            &sig256_by_384
+        ),
+        Err(Error::InvalidSignature)
     );
+    for scheme in [
+        SignatureAlgorithm::EcdsaSecp384r1Sha384,
+        SignatureAlgorithm::EcdsaSecp521r1Sha512,
+    ] {
+        assert_eq!(
+            rsa.sign(scheme, b"m", &mut rng()).unwrap_err(),
+            Error::SchemeMismatch
+        );
+    }
     assert_eq!(Error::SchemeMismatch.alert().as_str(), "illegal_parameter");
     assert_eq!(Error::InvalidSignature.alert().as_str(), "decrypt_error");
 }
@@ -399,4 +421,144 @@ fn rfc8446_4_2_3_tls12_ecdsa_verifies_either_hash_on_either_curve() {
     let last = bad.len() - 1;
     bad[last] ^= 1;
     assert_eq!(v256.verify(sha384, msg, &bad), Err(Error::InvalidSignature));
+}
+
+/// The TLS 1.2 ECDSA code points (RFC 5246 7.4.1.4.1 `SignatureAndHashAlgorithm`, hash byte
+/// then signature byte 3): sha256 (0x0403), sha384 (0x0503), sha512 (0x0603). In TLS 1.2
+/// they name the hash only; TLS 1.3 calls them ecdsa_secp256r1_sha256,
+/// ecdsa_secp384r1_sha384 and ecdsa_secp521r1_sha512 (RFC 8446 4.2.3).
+const TLS12_ECDSA: [u16; 3] = [0x0403, 0x0503, 0x0603];
+
+fn tls12_ecdsa(code: u16) -> SignatureAlgorithm {
+    SignatureAlgorithm::from_u16(code)
+        .unwrap_or_else(|| panic!("ECDSA code point {code:#06x} is not supported"))
+}
+
+/// The digest of `msg` under `code`'s hash, computed with sha2 directly (not with our
+/// `SignatureHasher`), so that the check below does not trust our own hash plumbing.
+fn sha2_digest(code: u16, msg: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    match code >> 8 {
+        4 => sha2::Sha256::digest(msg).to_vec(),
+        5 => sha2::Sha384::digest(msg).to_vec(),
+        6 => sha2::Sha512::digest(msg).to_vec(),
+        _ => unreachable!(),
+    }
+}
+
+/// RFC 5246 7.4.1.4.1: in TLS 1.2 the hash and the ECDSA curve are independent. Every pair of
+/// (P-256, P-384) x (SHA-256, SHA-384, SHA-512) signs and verifies, one-shot and prehashed;
+/// the two entry points give the same signature (RFC 6979 deterministic nonces), the curve
+/// crate itself accepts it over the sha2 digest (SEC 1 4.1.4: a longer digest is truncated to
+/// the order's bit length, a shorter one used whole), and it verifies under no other hash.
+#[test]
+fn rfc5246_7_4_1_4_1_every_ecdsa_hash_signs_and_verifies_on_every_curve() {
+    use mtls_crypto::signature::SignatureHasher;
+    use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+    use p256::pkcs8::DecodePublicKey as _;
+    let msg: Vec<u8> = (0..1500u32).map(|i| (i * 13) as u8).collect();
+    for (curve, pk8, spki) in [
+        ("P-256", P256_PK8, P256_SPKI),
+        ("P-384", P384_PK8, P384_SPKI),
+    ] {
+        let sk = SigningKey::from_der(pk8).unwrap();
+        let vk = VerifyingKey::from_spki_der(spki).unwrap();
+        for code in TLS12_ECDSA {
+            let scheme = tls12_ecdsa(code);
+            assert!(
+                sk.schemes().contains(&scheme),
+                "{curve} cannot sign {scheme:?}"
+            );
+            assert!(
+                vk.schemes().contains(&scheme),
+                "{curve} cannot verify {scheme:?}"
+            );
+            let one_shot = sk
+                .sign(scheme, &msg, &mut rng())
+                .unwrap_or_else(|e| panic!("{curve} {scheme:?}: {e}"));
+            let mut h = SignatureHasher::new(scheme.hash());
+            for piece in msg.chunks(97) {
+                h.update(piece);
+            }
+            let prehash = h.finish();
+            assert_eq!(prehash, sha2_digest(code, &msg), "{scheme:?}");
+            let prehashed = sk.sign_prehashed(scheme, &prehash, &mut rng()).unwrap();
+            assert_eq!(
+                one_shot, prehashed,
+                "{curve} {scheme:?}: RFC 6979 gives one signature per digest"
+            );
+            assert_eq!(one_shot[0], 0x30, "DER SEQUENCE (RFC 8422 5.4)");
+            vk.verify(scheme, &msg, &one_shot).unwrap();
+            vk.verify_prehashed(scheme, &prehash, &one_shot).unwrap();
+            vk.verify(scheme, &msg, &prehashed).unwrap();
+            vk.verify_prehashed(scheme, &prehash, &prehashed).unwrap();
+            // The curve crate agrees, over the digest sha2 computed.
+            let independent = match curve {
+                "P-256" => {
+                    let k = p256::ecdsa::VerifyingKey::from_public_key_der(spki).unwrap();
+                    let sig = p256::ecdsa::DerSignature::try_from(&one_shot[..]).unwrap();
+                    k.verify_prehash(&sha2_digest(code, &msg), &sig).is_ok()
+                }
+                _ => {
+                    let k = p384::ecdsa::VerifyingKey::from_public_key_der(spki).unwrap();
+                    let sig = p384::ecdsa::DerSignature::try_from(&one_shot[..]).unwrap();
+                    k.verify_prehash(&sha2_digest(code, &msg), &sig).is_ok()
+                }
+            };
+            assert!(
+                independent,
+                "{curve} {scheme:?}: not a signature over the digest"
+            );
+            // Another message, a tampered signature, another hash: refused.
+            assert_eq!(
+                vk.verify(scheme, b"another message", &one_shot),
+                Err(Error::InvalidSignature)
+            );
+            let mut bad = one_shot.clone();
+            let last = bad.len() - 1;
+            bad[last] ^= 1;
+            assert_eq!(vk.verify(scheme, &msg, &bad), Err(Error::InvalidSignature));
+            for other in TLS12_ECDSA.into_iter().filter(|&o| o != code) {
+                assert_eq!(
+                    vk.verify(tls12_ecdsa(other), &msg, &one_shot),
+                    Err(Error::InvalidSignature),
+                    "{curve}: a {scheme:?} signature verified under {other:#06x}"
+                );
+            }
+        }
+    }
+}
+
+/// A key lists its own curve's hash first (the pairing RFC 8446 4.2.3 names, which a
+/// handshake should pick when the peer offers it), then the other TLS 1.2 ECDSA hashes, so
+/// that it can still sign for a peer that offers only those (RFC 5246 7.4.1.4.1). A public
+/// key on either curve verifies all three.
+#[test]
+fn rfc5246_7_4_1_4_1_ecdsa_keys_list_their_own_curves_hash_first() {
+    let p256 = SigningKey::from_der(P256_PK8).unwrap();
+    let p384 = SigningKey::from_der(P384_PK8).unwrap();
+    let codes = |s: &[SignatureAlgorithm]| s.iter().map(|s| s.to_u16()).collect::<Vec<_>>();
+    assert_eq!(codes(p256.schemes()), [0x0403, 0x0503, 0x0603]);
+    assert_eq!(codes(p384.schemes()), [0x0503, 0x0403, 0x0603]);
+    for key in [&p256, &p384] {
+        let mut verifies = codes(Verifier::schemes(&key.verifying_key()));
+        verifies.sort_unstable();
+        assert_eq!(verifies, TLS12_ECDSA);
+        assert_eq!(Signer::schemes(key), key.schemes());
+    }
+    // SHA-512 is the signature hash of 0x0603, with a 64-byte digest.
+    let sha512 = tls12_ecdsa(0x0603);
+    assert_eq!(sha512.hash(), mtls_crypto::signature::SignatureHash::Sha512);
+    assert_eq!(sha512.hash().output_len(), 64);
+    assert!(SignatureAlgorithm::ALL.contains(&sha512));
+    // An RSA key signs no ECDSA scheme, and an ECDSA key verifies no RSA one.
+    let rsa = SigningKey::from_der(RSA_PK8).unwrap();
+    assert_eq!(
+        rsa.sign(sha512, b"m", &mut rng()).unwrap_err(),
+        Error::SchemeMismatch
+    );
+    assert_eq!(
+        rsa.verifying_key().verify(sha512, b"m", &[0x30, 0]),
+        Err(Error::SchemeMismatch)
+    );
 }

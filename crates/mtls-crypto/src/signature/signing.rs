@@ -82,7 +82,10 @@ impl SigningKey {
         Self::from_sec1_der(der).or(pkcs8)
     }
 
-    /// The schemes this key can make, in preference order.
+    /// The schemes this key can make, in preference order. An ECDSA key lists its own curve's
+    /// hash first (P-256: 0x0403, 0x0503, 0x0603; P-384: 0x0503, 0x0403, 0x0603), the
+    /// pairing RFC 8446 4.2.3 names, then the other hashes, which TLS 1.2 allows on any curve
+    /// (RFC 5246 7.4.1.4.1) and which a peer may be the only ones to offer.
     pub fn schemes(&self) -> &'static [SignatureAlgorithm] {
         match self.inner {
             Inner::Rsa(_) => &SignatureAlgorithm::RSA,
@@ -165,14 +168,25 @@ impl SigningKey {
                 k.key
                     .pss_sign_prehash_with_rng::<sha2::Sha512, _>(&mut rng, prehash),
             ),
-            (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256) => {
-                // RFC 6979 deterministic nonce; DER output (RFC 8422 5.4).
+            // Any of the three hashes on either curve (RFC 5246 7.4.1.4.1; see `schemes`).
+            // The digest becomes an integer as SEC 1 4.1.3 says: a longer one (SHA-384 or
+            // SHA-512 on P-256, SHA-512 on P-384) is truncated to the order's bit length, a
+            // shorter one (SHA-256 on P-384) is used whole.
+            (
+                Inner::EcdsaP256(k),
+                S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384 | S::EcdsaSecp521r1Sha512,
+            ) => {
+                // RFC 6979 deterministic nonce (HMAC-SHA-256 over the key and the digest);
+                // DER output (RFC 8422 5.4).
                 let sig: p256::ecdsa::DerSignature =
                     k.sign_prehash(prehash).map_err(|_| Error::Internal)?;
                 Ok(sig.as_bytes().to_vec())
             }
-            (Inner::EcdsaP384(k), S::EcdsaSecp384r1Sha384) => {
-                // As for P-256: RFC 6979 nonce (with SHA-384), DER output (RFC 8422 5.4).
+            (
+                Inner::EcdsaP384(k),
+                S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384 | S::EcdsaSecp521r1Sha512,
+            ) => {
+                // As for P-256: RFC 6979 nonce (HMAC-SHA-384), DER output (RFC 8422 5.4).
                 let sig: p384::ecdsa::DerSignature =
                     k.sign_prehash(prehash).map_err(|_| Error::Internal)?;
                 Ok(sig.as_bytes().to_vec())

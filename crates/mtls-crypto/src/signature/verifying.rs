@@ -64,9 +64,10 @@ impl VerifyingKey {
         }
     }
 
-    /// The schemes this key can verify. An ECDSA key, on either curve, verifies both ECDSA
-    /// schemes: TLS 1.2 does not tie the hash to the curve (RFC 5246 7.4.1.4.1; RFC 8446
-    /// 4.2.3 asks TLS 1.2 implementations to accept any advertised curve).
+    /// The schemes this key can verify. An ECDSA key, on either curve, verifies every ECDSA
+    /// scheme (SHA-256, SHA-384, SHA-512): TLS 1.2 does not tie the hash to the curve
+    /// (RFC 5246 7.4.1.4.1; RFC 8446 4.2.3 asks TLS 1.2 implementations to accept any
+    /// advertised curve).
     pub fn schemes(&self) -> &'static [SignatureAlgorithm] {
         match self.inner {
             Inner::Rsa(_) => &SignatureAlgorithm::RSA,
@@ -136,20 +137,26 @@ impl VerifyingKey {
                 .key
                 .pss_verify_prehash::<sha2::Sha512>(prehash, signature)
                 .is_ok(),
-            (Inner::EcdsaP256(k), S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384) => {
+            (
+                Inner::EcdsaP256(k),
+                S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384 | S::EcdsaSecp521r1Sha512,
+            ) => {
                 // Strict DER (X.690) `Ecdsa-Sig-Value` (RFC 8422 5.4): BER forms, trailing
                 // bytes, non-minimal or negative integers and out-of-range r/s are refused
-                // before any arithmetic. Either hash (see `schemes`): a SHA-384 digest is
-                // truncated to its leftmost 256 bits (SEC 1 4.1.4).
+                // before any arithmetic. Any hash (see `schemes`): a SHA-384 or SHA-512
+                // digest is truncated to its leftmost 256 bits (SEC 1 4.1.4).
                 match p256::ecdsa::DerSignature::try_from(signature) {
                     Ok(sig) => k.verify_prehash(prehash, &sig).is_ok(),
                     Err(_) => false,
                 }
             }
-            (Inner::EcdsaP384(k), S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384) => {
+            (
+                Inner::EcdsaP384(k),
+                S::EcdsaSecp256r1Sha256 | S::EcdsaSecp384r1Sha384 | S::EcdsaSecp521r1Sha512,
+            ) => {
                 // The same strict DER parse as P-256, with r and s checked against the
-                // P-384 order. Either hash (see `schemes`): a SHA-256 digest, shorter than
-                // the order, is used whole (SEC 1 4.1.4).
+                // P-384 order. Any hash (see `schemes`): a SHA-256 digest, shorter than the
+                // order, is used whole; a SHA-512 one is truncated to 384 bits (SEC 1 4.1.4).
                 match p384::ecdsa::DerSignature::try_from(signature) {
                     Ok(sig) => k.verify_prehash(prehash, &sig).is_ok(),
                     Err(_) => false,
