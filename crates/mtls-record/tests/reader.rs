@@ -179,14 +179,19 @@ fn reading_past_change_cipher_spec_without_keys_is_refused() {
 }
 
 #[test]
-fn rfc5246_7_1_change_cipher_spec_must_be_the_byte_1() {
-    let mut r = RecordReader::new();
-    r.push(&plain(20, &[2]));
-    let err = r.next_event().unwrap_err();
-    assert!(matches!(err, RecordError::Malformed(_)));
-    let mut r = RecordReader::new();
-    r.push(&plain(20, &[1, 1]));
-    assert!(matches!(r.next_event(), Err(RecordError::Malformed(_))));
+fn rfc5246_7_1_ccs_not_one_byte_of_value_1_is_unexpected_message() {
+    // RFC 5246 7.1 (RFC 8446 5 says the same): a wrong value or a wrong length.
+    for bad in [&[2u8][..], &[0], &[1, 1], &[2, 1]] {
+        let mut r = RecordReader::new();
+        r.push(&plain(20, bad));
+        let err = r.next_event().unwrap_err();
+        assert!(matches!(err, RecordError::Malformed(_)), "{bad:?}: {err}");
+        assert_eq!(
+            err.alert(),
+            AlertDescription::UnexpectedMessage,
+            "{bad:?}: {err}"
+        );
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use bytes::BufMut;
 
-use crate::codec::{Reader, Result};
+use crate::codec::Result;
 use crate::error::{ErrorKind, WireError};
 
 /// The ChangeCipherSpec message: one byte, value 1 (RFC 5246 7.1).
@@ -21,21 +21,23 @@ impl ChangeCipherSpec {
 
     /// Parses a ChangeCipherSpec fragment, which must be exactly `[0x01]`.
     ///
-    /// A wrong length is `decode_error` (as OpenSSL's
-    /// `tls_process_change_cipher_spec`); a wrong byte is `IllegalValue`,
-    /// i.e. `illegal_parameter` (as BoringSSL; OpenSSL sends
-    /// `unexpected_message` there).
+    /// Anything else, a wrong byte or a wrong length (empty included), is
+    /// [`ErrorKind::UnexpectedContent`], i.e. `unexpected_message`: RFC 5246 7.1
+    /// defines the message as that one byte, and RFC 8446 5 names the alert for
+    /// "any other change_cipher_spec value". (OpenSSL sends `decode_error` for a
+    /// wrong length, BoringSSL `illegal_parameter` for a wrong byte; we follow
+    /// the RFCs.)
     pub fn parse(input: &[u8]) -> Result<Self> {
-        let mut r = Reader::framing(input);
-        let value = r.u8("ChangeCipherSpec.type")?;
-        r.finish("ChangeCipherSpec")?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(WireError::new(
+        match input {
+            [Self::VALUE] => Ok(Self),
+            [_] => Err(WireError::new(
                 "ChangeCipherSpec.type",
-                ErrorKind::IllegalValue,
-            ))
+                ErrorKind::UnexpectedContent,
+            )),
+            _ => Err(WireError::new(
+                "ChangeCipherSpec",
+                ErrorKind::UnexpectedContent,
+            )),
         }
     }
 
@@ -53,14 +55,23 @@ mod tests {
     #[test]
     fn rfc5246_7_1_ccs_is_the_byte_one() {
         assert_eq!(ChangeCipherSpec::parse(&[1]).unwrap(), ChangeCipherSpec);
-        let e = ChangeCipherSpec::parse(&[2]).unwrap_err();
-        assert_eq!(e.alert(), AlertDescription::IllegalParameter);
-        let e = ChangeCipherSpec::parse(&[1, 1]).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::TrailingBytes);
-        let e = ChangeCipherSpec::parse(&[]).unwrap_err();
-        assert_eq!(e.alert(), AlertDescription::DecodeError);
         let mut out = Vec::new();
         ChangeCipherSpec.encode(&mut out);
         assert_eq!(out, [1]);
+    }
+
+    /// RFC 5246 7.1 (and RFC 8446 5): a ChangeCipherSpec that is not exactly one byte of
+    /// value 1 is `unexpected_message`, whether the length or the value is wrong.
+    #[test]
+    fn rfc5246_7_1_ccs_not_one_byte_of_value_1_is_unexpected_message() {
+        for bad in [&[2][..], &[0], &[0xff], &[1, 1], &[1, 0], &[2, 1], &[]] {
+            let e = ChangeCipherSpec::parse(bad).unwrap_err();
+            assert_eq!(
+                e.alert(),
+                AlertDescription::UnexpectedMessage,
+                "{bad:?}: {e}"
+            );
+            assert!(!e.is_truncated(), "{bad:?}");
+        }
     }
 }

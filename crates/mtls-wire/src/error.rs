@@ -64,8 +64,8 @@ pub enum ErrorKind {
         got: usize,
     },
     /// A well-formed value that the RFC forbids in this place, e.g. an
-    /// ECParameters `curve_type` other than `named_curve` (RFC 8422 5.4) or a
-    /// ChangeCipherSpec byte other than 1. Alert: `illegal_parameter`.
+    /// ECParameters `curve_type` other than `named_curve` (RFC 8422 5.4).
+    /// Alert: `illegal_parameter`.
     IllegalValue,
     /// The same extension type appears twice in one extensions block
     /// (RFC 5246 7.4.1.4: "There MUST NOT be more than one extension of the
@@ -81,6 +81,10 @@ pub enum ErrorKind {
     /// ServerKeyExchange under static RSA, RFC 5246 7.4.3). The message came
     /// out of sequence. Alert: `unexpected_message`.
     UnexpectedForKeyExchange,
+    /// A record's content is not a message its content type allows: a
+    /// ChangeCipherSpec that is not exactly one byte of value 1 (RFC 5246 7.1;
+    /// RFC 8446 5 says the same, naming the alert). Alert: `unexpected_message`.
+    UnexpectedContent,
 }
 
 /// A parse failure: the field that failed (e.g. `"ClientHello.session_id"`)
@@ -117,7 +121,8 @@ impl WireError {
     /// `decode_error` for anything that cannot be decoded (bad lengths,
     /// truncation, trailing bytes), `illegal_parameter` for decodable but
     /// forbidden values and duplicate extensions, `unexpected_message` for a
-    /// key-exchange message the context does not allow.
+    /// key-exchange message the context does not allow and a ChangeCipherSpec
+    /// that is not the byte 1.
     pub const fn alert(&self) -> AlertDescription {
         match self.kind {
             ErrorKind::Truncated
@@ -129,7 +134,9 @@ impl WireError {
             ErrorKind::IllegalValue | ErrorKind::DuplicateExtension => {
                 AlertDescription::IllegalParameter
             }
-            ErrorKind::UnexpectedForKeyExchange => AlertDescription::UnexpectedMessage,
+            ErrorKind::UnexpectedForKeyExchange | ErrorKind::UnexpectedContent => {
+                AlertDescription::UnexpectedMessage
+            }
         }
     }
 }
@@ -156,6 +163,7 @@ impl fmt::Display for ErrorKind {
             Self::UnexpectedForKeyExchange => {
                 f.write_str("message not valid for the (unknown or negotiated) key exchange")
             }
+            Self::UnexpectedContent => f.write_str("not a message this content type carries"),
         }
     }
 }

@@ -764,16 +764,22 @@ fn rfc5246_7_2_alert_is_exactly_two_bytes() {
 #[test]
 fn rfc5246_7_1_change_cipher_spec_is_one_byte_of_value_1() {
     use mtls_wire::ChangeCipherSpec;
-    assert_err(
-        ChangeCipherSpec::parse(&hx("02")),
-        "ChangeCipherSpec.type",
-        ErrorKind::IllegalValue,
-        ILLEGAL,
+    assert_eq!(
+        ChangeCipherSpec::parse(&hx("01")).unwrap(),
+        ChangeCipherSpec
     );
-    assert_err(
-        ChangeCipherSpec::parse(&hx("0101")),
-        "ChangeCipherSpec",
-        ErrorKind::TrailingBytes,
-        DECODE,
-    );
+    // Anything else is unexpected_message (RFC 5246 7.1, RFC 8446 5): a wrong value, or a
+    // wrong length.
+    for (bad, field) in [
+        ("02", "ChangeCipherSpec.type"),
+        ("0101", "ChangeCipherSpec"),
+        ("", "ChangeCipherSpec"),
+    ] {
+        assert_err(
+            ChangeCipherSpec::parse(&hx(bad)),
+            field,
+            ErrorKind::UnexpectedContent,
+            AlertDescription::UnexpectedMessage,
+        );
+    }
 }
