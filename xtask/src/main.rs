@@ -1,8 +1,10 @@
 //! `cargo xtask`: the project's automation, in Rust so that it runs wherever cargo does.
 //!
-//! - `cargo xtask ci`: what `.ci/run` runs after installing system packages: formatting,
-//!   clippy with warnings as errors, the whole test suite (unit, integration, doc tests), and
-//!   the documentation of every crate with warnings as errors.
+//! - `cargo xtask ci`: what `.ci/run` runs after installing system packages: the layering
+//!   check, formatting, clippy with warnings as errors, the whole test suite (unit,
+//!   integration, doc tests), and the documentation of every crate with warnings as errors.
+//! - `cargo xtask layers`: every dependency edge between workspace crates must be listed in
+//!   docs/ARCHITECTURE.md's allowed-edges table, and the table must point only downward.
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets under `fuzz/`
 //!   for N seconds each on the nightly toolchain and prints one table of the results.
 //! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
@@ -15,6 +17,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod layers;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "mtls project automation")]
 struct Cli {
@@ -24,8 +28,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Format check, clippy -D warnings, and `cargo test --workspace`: the CI gate.
+    /// Layering check, format check, clippy -D warnings, and `cargo test --workspace`: the
+    /// CI gate.
     Ci,
+    /// Fails, naming the edge, on a dependency between workspace crates that
+    /// docs/ARCHITECTURE.md's allowed-edges table does not list.
+    Layers,
     /// Run cargo-fuzz targets (nightly toolchain) and print execs, execs/s, coverage, crashes.
     Fuzz {
         /// Seconds to run each target.
@@ -53,6 +61,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let result = match cli.command {
         Task::Ci => ci(&root),
+        Task::Layers => layers::check(&root),
         Task::Fuzz {
             seconds,
             jobs,
@@ -98,6 +107,7 @@ fn run_env(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Re
 
 fn ci(root: &Path) -> Result<(), String> {
     let started = Instant::now();
+    layers::check(root)?;
     run(root, "cargo", &["fmt", "--all", "--", "--check"])?;
     run(
         root,
