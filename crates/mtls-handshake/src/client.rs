@@ -28,7 +28,7 @@ use crate::certs::{
 use crate::common::{self, Common, HandshakeSummary, Role, our_scheme, wire_group, wire_scheme};
 use crate::config::ClientConfig;
 use crate::error::{HandshakeError, crypto};
-use crate::sequence::{Kind, Msg, Side};
+use crate::sequence::{Fact, Kind, Msg, Side, key_exchange};
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 
@@ -345,17 +345,14 @@ impl ClientHandshake {
                         "the server resumed a session with a different extended master secret status (RFC 7627 5.3)",
                     ));
                 }
-                self.common.narrow(|k| k == Kind::Resumed)?;
-                // No CertificateVerify in an abbreviated handshake.
-                self.common.transcript.end_signature_transcript();
+                self.common.learn(Fact::Resumption(true))?;
                 self.server_chain = session.peer_certificates.clone();
                 // ALPN is what this ServerHello says, never the session's (RFC 7301 3.1).
                 self.install_master(session.master_secret())?;
             }
             None => {
-                let ecdhe = suite.kx == KeyExchangeAlgorithm::Ecdhe;
-                self.common
-                    .narrow(|k| if ecdhe { k.is_ecdhe() } else { k.is_rsa_kx() })?;
+                self.common.learn(Fact::Resumption(false))?;
+                self.common.learn(Fact::KeyExchange(key_exchange(suite)))?;
             }
         }
         Ok(())
@@ -487,14 +484,12 @@ impl ClientHandshake {
             .map(|(ck, _)| ck.chain.clone())
             .unwrap_or_default();
         let given = !chain.is_empty();
-        self.common.narrow(|k| k.has_client_cert() == given)?;
-        match chosen.as_ref().filter(|_| given) {
+        self.common.learn(Fact::ClientCertificate(given))?;
+        if let Some((_, scheme)) = chosen.as_ref().filter(|_| given) {
             // Only this scheme's hash is needed from here on.
-            Some((_, scheme)) => self
-                .common
+            self.common
                 .transcript
-                .start_signature_hashes([scheme.hash()]),
-            None => self.common.transcript.end_signature_transcript(),
+                .start_signature_hashes([scheme.hash()]);
         }
         self.client_cert = chosen;
         self.common.emit(
@@ -591,8 +586,6 @@ impl ClientHandshake {
             }),
             actions,
         );
-        // The signature is made: from here on the running PRF hash is the transcript.
-        self.common.transcript.end_signature_transcript();
         Ok(())
     }
 
@@ -661,13 +654,7 @@ impl Role for ClientHandshake {
                 self.cert_request = Some(cr.clone());
                 Ok(())
             }
-            (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone) => {
-                if self.cert_request.is_none() {
-                    // Not asked for a certificate: we will sign no CertificateVerify.
-                    self.common.transcript.end_signature_transcript();
-                }
-                Ok(())
-            }
+            (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone) => Ok(()),
             (Msg::Finished, HandshakePayload::Finished(_)) => self.common.receive_finished(m),
             _ => Err(HandshakeError::unexpected(format!(
                 "a server does not send {msg:?}"

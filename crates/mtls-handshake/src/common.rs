@@ -10,7 +10,7 @@ use mtls_wire::{AlertDescription, HandshakeType, ProtocolVersion};
 use crate::action::{Action, Input, KeyChange};
 use crate::certs::CertificateDer;
 use crate::error::HandshakeError;
-use crate::sequence::{Flow, Kind, Msg, Next, Side, Step};
+use crate::sequence::{Fact, Flow, Kind, Msg, Next, Side, Step};
 use crate::suites::SupportedSuite;
 use crate::transcript::Transcript;
 
@@ -261,14 +261,22 @@ impl Common {
             .ok_or_else(|| HandshakeError::internal("handshake kind still ambiguous"))
     }
 
-    /// Narrows the table's candidates after a handler learned something.
-    pub fn narrow(&mut self, keep: impl Fn(Kind) -> bool) -> Result<(), HandshakeError> {
-        if self.flow.narrow(keep) {
+    /// Tells the table what a handler learned; the table alone decides which kinds remain.
+    pub fn learn(&mut self, fact: Fact) -> Result<(), HandshakeError> {
+        if self.flow.learn(fact) {
             Ok(())
         } else {
-            Err(HandshakeError::internal(
-                "no handshake kind fits what was negotiated",
-            ))
+            Err(HandshakeError::internal(format!(
+                "no handshake kind fits what was negotiated ({fact:?})"
+            )))
+        }
+    }
+
+    /// After every step: once the table says no CertificateVerify can come any more, the
+    /// transcript keeps only its running PRF hash (no raw messages, no signature hashes).
+    fn after_step(&mut self) {
+        if !self.flow.certificate_verify_ahead() {
+            self.transcript.end_signature_transcript();
         }
     }
 }
@@ -297,6 +305,7 @@ pub(crate) fn drive(role: &mut impl Role, input: Input<'_>) -> Result<Vec<Action
             role.common().transcript.add(message.raw());
         }
     }
+    role.common().after_step();
     run_sends(role, &mut actions)?;
     Ok(actions)
 }
@@ -314,6 +323,13 @@ pub(crate) fn run_sends(
                 if !role.common().flow.advance(Step { from: me, msg }) {
                     return Err(HandshakeError::internal("sent a message out of sequence"));
                 }
+                role.common().after_step();
+            }
+            Next::Undecided => {
+                return Err(HandshakeError::internal(format!(
+                    "the handshake kinds still possible ({:?}) disagree on the next step",
+                    role.common().flow.candidates()
+                )));
             }
             Next::Receive => return Ok(()),
             Next::Done => {

@@ -8,9 +8,11 @@
 //!
 //! A handshake starts with every kind possible. Each step narrows the set of kinds: the
 //! message that arrived (a CertificateRequest rules out every kind without client
-//! authentication) and what the handlers learn (the ServerHello's suite fixes the key
-//! exchange; an echoed session id means resumption; an empty client Certificate means no
-//! CertificateVerify). The kinds that remain always agree on the next step.
+//! authentication) and the [`Fact`]s the handlers report (the ServerHello's suite fixes the
+//! key exchange; an echoed session id means resumption; an empty client Certificate means no
+//! CertificateVerify). Handlers never pick kinds themselves: [`Fact::admits`] is the one map
+//! from facts to kinds. The kinds that remain must agree on the next step; if they do not,
+//! [`Flow::next`] says [`Next::Undecided`], an internal error, never a silent choice.
 //!
 //! ```text
 //! full handshake (RFC 5246 7.3)                resumed by session id (RFC 5246 7.3)
@@ -306,6 +308,50 @@ pub const SEQUENCES: [(Kind, &[Step]); 7] = [
     (Kind::Resumed, RESUMED),
 ];
 
+/// The key exchange of a full handshake, as the negotiated suite fixes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyExchange {
+    /// ECDHE: a ServerKeyExchange follows the server Certificate (RFC 8422 5.4).
+    Ecdhe,
+    /// Static RSA: no ServerKeyExchange (RFC 5246 7.4.3).
+    Rsa,
+}
+
+/// The key exchange of a suite.
+pub fn key_exchange(suite: &crate::suites::SupportedSuite) -> KeyExchange {
+    match suite.kx {
+        mtls_wire::handshake::KeyExchangeAlgorithm::Ecdhe => KeyExchange::Ecdhe,
+        mtls_wire::handshake::KeyExchangeAlgorithm::Rsa => KeyExchange::Rsa,
+    }
+}
+
+/// What a handler learned that decides between kinds of handshake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fact {
+    /// The server resumes the offered session (`true`) or runs a full handshake.
+    Resumption(bool),
+    /// The suite's key exchange (full handshakes).
+    KeyExchange(KeyExchange),
+    /// The server asks for a client certificate (full handshakes; the server decides it at
+    /// the ClientHello, the client sees it as a CertificateRequest).
+    ClientAuth(bool),
+    /// The client's Certificate carries a chain (`true`) or is empty (RFC 5246 7.4.6).
+    ClientCertificate(bool),
+}
+
+impl Fact {
+    /// True when a handshake of `kind` is consistent with this fact.
+    pub const fn admits(self, kind: Kind) -> bool {
+        match self {
+            Fact::Resumption(resumed) => matches!(kind, Kind::Resumed) == resumed,
+            Fact::KeyExchange(KeyExchange::Ecdhe) => kind.is_ecdhe(),
+            Fact::KeyExchange(KeyExchange::Rsa) => kind.is_rsa_kx(),
+            Fact::ClientAuth(asked) => kind.requests_client_cert() == asked,
+            Fact::ClientCertificate(given) => kind.has_client_cert() == given,
+        }
+    }
+}
+
 /// Where a handshake is in the table: a position and the kinds still possible.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Flow {
@@ -328,6 +374,9 @@ pub enum Next {
     Receive,
     /// The handshake is complete.
     Done,
+    /// The kinds that remain disagree on the next step: a fact was not reported. A bug,
+    /// never a choice.
+    Undecided,
 }
 
 impl Flow {
@@ -365,10 +414,30 @@ impl Flow {
         self.pos
     }
 
-    /// Keeps only the kinds for which `keep` holds (a handler learned something). Narrowing
-    /// to nothing is a bug in the caller, reported as `false`.
+    /// Keeps only the kinds consistent with what a handler learned. A fact that no remaining
+    /// kind admits is a bug in the caller, reported as `false`.
     #[must_use]
-    pub fn narrow(&mut self, keep: impl Fn(Kind) -> bool) -> bool {
+    pub fn learn(&mut self, fact: Fact) -> bool {
+        self.narrow(|k| fact.admits(k))
+    }
+
+    /// True while some remaining kind still has a client CertificateVerify ahead: until
+    /// then the transcript must keep what a CertificateVerify signs (RFC 5246 7.4.8).
+    pub fn certificate_verify_ahead(&self) -> bool {
+        let cv = Step {
+            from: Side::Client,
+            msg: Msg::CertificateVerify,
+        };
+        self.kinds().any(|k| {
+            k.sequence()
+                .get(self.pos..)
+                .is_some_and(|rest| rest.contains(&cv))
+        })
+    }
+
+    /// Keeps only the kinds for which `keep` holds; never narrows to nothing (`false`).
+    #[must_use]
+    fn narrow(&mut self, keep: impl Fn(Kind) -> bool) -> bool {
         let narrowed = Kind::ALL
             .into_iter()
             .filter(|k| self.candidates & k.bit() != 0 && keep(*k))
@@ -380,21 +449,24 @@ impl Flow {
         true
     }
 
-    /// What the table says `me` does next.
+    /// What the table says `me` does next. Every remaining kind must say the same thing
+    /// (finish, wait for the peer, or send one message); otherwise [`Next::Undecided`].
     pub fn next(&self, me: Side) -> Next {
-        let mut sends = None;
-        let mut receives = false;
+        let mut answer = None;
         for kind in self.kinds() {
-            match kind.sequence().get(self.pos) {
-                None => return Next::Done,
-                Some(step) if step.from == me => sends = Some(step.msg),
-                Some(_) => receives = true,
+            let here = match kind.sequence().get(self.pos) {
+                None => Next::Done,
+                Some(step) if step.from == me => Next::Send(step.msg),
+                // Waiting is the same answer whatever the peer's next message may be.
+                Some(_) => Next::Receive,
+            };
+            match answer {
+                None => answer = Some(here),
+                Some(a) if a == here => {}
+                Some(_) => return Next::Undecided,
             }
         }
-        match (sends, receives) {
-            (Some(msg), false) => Next::Send(msg),
-            _ => Next::Receive,
-        }
+        answer.unwrap_or(Next::Undecided)
     }
 
     /// The messages the peer may send now (for error messages).
@@ -489,6 +561,91 @@ mod tests {
             assert_eq!(flow.kind(), Some(kind));
             assert_eq!(flow.next(Side::Client), Next::Done);
         }
+    }
+
+    /// The facts each role's handlers report right after `step`, for a handshake of `kind`
+    /// (as server.rs and client.rs report them).
+    fn facts_after(kind: Kind, step: Step, me: Side) -> Vec<Fact> {
+        let kx = if kind.is_ecdhe() {
+            KeyExchange::Ecdhe
+        } else {
+            KeyExchange::Rsa
+        };
+        let full = || {
+            vec![
+                Fact::Resumption(false),
+                Fact::KeyExchange(kx),
+                Fact::ClientAuth(kind.requests_client_cert()),
+            ]
+        };
+        match (me, step.msg, step.from) {
+            // The server negotiates everything at the ClientHello.
+            (Side::Server, ClientHello, Side::Client) if kind == Kind::Resumed => {
+                vec![Fact::Resumption(true)]
+            }
+            (Side::Server, ClientHello, Side::Client) => full(),
+            // The client learns resumption and key exchange from the ServerHello; client
+            // authentication from the CertificateRequest (or its absence) itself.
+            (Side::Client, ServerHello, Side::Server) if kind == Kind::Resumed => {
+                vec![Fact::Resumption(true)]
+            }
+            (Side::Client, ServerHello, Side::Server) => {
+                vec![Fact::Resumption(false), Fact::KeyExchange(kx)]
+            }
+            (_, Certificate, Side::Client) => vec![Fact::ClientCertificate(kind.has_client_cert())],
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_prefix_of_every_row_is_decided_for_both_roles() {
+        for (kind, seq) in SEQUENCES {
+            for me in [Side::Client, Side::Server] {
+                let mut flow = Flow::new();
+                for (i, step) in seq.iter().enumerate() {
+                    // Before each step the table agrees on it: ours to send, or the peer's.
+                    let want = if step.from == me {
+                        Next::Send(step.msg)
+                    } else {
+                        Next::Receive
+                    };
+                    assert_eq!(flow.next(me), want, "{kind:?} {me:?} before step {i}");
+                    assert!(flow.advance(*step), "{kind:?} {me:?} at {step}");
+                    for fact in facts_after(kind, *step, me) {
+                        assert!(flow.learn(fact), "{kind:?} {me:?}: {fact:?} after {step}");
+                    }
+                    // The transcript keeps what a CertificateVerify signs while one may
+                    // come, and lets it go as soon as this kind has none ahead.
+                    let cv_ahead = seq[i + 1..].contains(&c(CertificateVerify));
+                    if cv_ahead || flow.kind() == Some(kind) {
+                        assert_eq!(
+                            flow.certificate_verify_ahead(),
+                            cv_ahead,
+                            "{kind:?} {me:?} after {step}"
+                        );
+                    }
+                }
+                assert_eq!(flow.kind(), Some(kind), "{kind:?} {me:?}");
+                assert_eq!(flow.next(me), Next::Done, "{kind:?} {me:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn kinds_that_disagree_on_the_next_step_are_undecided() {
+        // A server that forgot to report the key exchange at the ClientHello still has both
+        // ECDHE kinds (ServerKeyExchange next) and RSA kinds (ServerHelloDone next).
+        let mut flow = Flow::new();
+        assert!(flow.advance(c(ClientHello)));
+        assert!(flow.learn(Fact::Resumption(false)));
+        assert!(flow.learn(Fact::ClientAuth(false)));
+        assert!(flow.advance(s(ServerHello)));
+        assert!(flow.advance(s(Certificate)));
+        assert_eq!(flow.next(Side::Server), Next::Undecided);
+        assert!(flow.learn(Fact::KeyExchange(KeyExchange::Rsa)));
+        assert_eq!(flow.next(Side::Server), Next::Send(ServerHelloDone));
+        // A fact no remaining kind admits is refused.
+        assert!(!flow.learn(Fact::KeyExchange(KeyExchange::Ecdhe)));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::certs::{CertificateDer, CertifiedKey, ClientHelloInfo, leaf_public_ke
 use crate::common::{self, Common, HandshakeSummary, Role, our_scheme, wire_group, wire_scheme};
 use crate::config::{ClientAuthPolicy, ServerConfig, SuitePreference};
 use crate::error::{HandshakeError, crypto};
-use crate::sequence::{Kind, Msg, Side};
+use crate::sequence::{Fact, Kind, Msg, Side, key_exchange};
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 
@@ -248,9 +248,7 @@ impl ServerHandshake {
                 .ok_or_else(|| HandshakeError::internal("stored session has an unknown suite"))?;
             self.common.suite = Some(suite);
             self.common.transcript.start_hash(suite.prf);
-            // No CertificateVerify in an abbreviated handshake.
-            self.common.transcript.end_signature_transcript();
-            self.common.narrow(|k| k == Kind::Resumed)?;
+            self.common.learn(Fact::Resumption(true))?;
             self.session_id = session.session_id.clone();
             self.verified_client_chain = session.peer_certificates.clone();
             self.install_master(session.master_secret())?;
@@ -261,7 +259,6 @@ impl ServerHandshake {
         let suite = self.choose_suite(ch)?;
         self.common.suite = Some(suite);
         self.common.transcript.start_hash(suite.prf);
-        let ecdhe = suite.kx == KeyExchangeAlgorithm::Ecdhe;
         let request = config.client_auth != ClientAuthPolicy::None;
         if request {
             // The CertificateRequest offers these schemes; the client's CertificateVerify may
@@ -269,15 +266,10 @@ impl ServerHandshake {
             self.common
                 .transcript
                 .start_signature_hashes(self.config.signature_schemes.iter().map(|s| s.hash()));
-        } else {
-            // No CertificateRequest, so no CertificateVerify to check.
-            self.common.transcript.end_signature_transcript();
         }
-        self.common.narrow(|k| {
-            k != Kind::Resumed
-                && (if ecdhe { k.is_ecdhe() } else { k.is_rsa_kx() })
-                && k.requests_client_cert() == request
-        })?;
+        self.common.learn(Fact::Resumption(false))?;
+        self.common.learn(Fact::KeyExchange(key_exchange(suite)))?;
+        self.common.learn(Fact::ClientAuth(request))?;
         if config.session_cache.is_some() {
             let mut id = vec![0u8; 32];
             self.rng
@@ -584,8 +576,7 @@ impl ServerHandshake {
                 ));
             }
             // An empty Certificate: no CertificateVerify follows (RFC 5246 7.4.8).
-            self.common.transcript.end_signature_transcript();
-            return self.common.narrow(|k| !k.has_client_cert());
+            return self.common.learn(Fact::ClientCertificate(false));
         };
         if matches!(
             self.config.client_auth,
@@ -602,7 +593,7 @@ impl ServerHandshake {
         }
         self.client_key = Some(leaf_public_key(leaf)?);
         self.client_chain = chain.clone();
-        self.common.narrow(Kind::has_client_cert)
+        self.common.learn(Fact::ClientCertificate(true))
     }
 
     // ---- ClientKeyExchange (RFC 5246 7.4.7) ----
@@ -687,7 +678,6 @@ impl ServerHandshake {
             .ok_or_else(|| HandshakeError::internal("no transcript hash for CertificateVerify"))?;
         key.verify_prehashed(scheme, &digest, &cv.signature)
             .map_err(|e| crypto("client CertificateVerify signature", e))?;
-        self.common.transcript.end_signature_transcript();
         // Only now does the chain become the peer's identity.
         self.verified_client_chain = std::mem::take(&mut self.client_chain);
         self.client_signature = Some(scheme);
