@@ -19,7 +19,8 @@
 //! TLS alert it ends the handshake with (RFC 5246 7.2.2): unknown issuer → `unknown_ca`,
 //! malformed or badly signed → `bad_certificate`, outside its validity → `certificate_expired`,
 //! revoked → `certificate_revoked`, wrong name → `bad_certificate`, wrong extended key
-//! usage or unsupported algorithm → `unsupported_certificate`.
+//! usage or unsupported algorithm → `unsupported_certificate`, no CRL from the issuer or a
+//! CRL past its nextUpdate (refused by default, RFC 5280 6.3.3) → `certificate_unknown`.
 //!
 //! Depend on it alone to check certificates and keys the way an mtls endpoint would
 //! without running a handshake: a deployment tool that validates a server's files before a

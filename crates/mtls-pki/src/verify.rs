@@ -31,8 +31,8 @@ struct ChainVerifier {
     end_entity_only: bool,
     /// A certificate whose issuer published no CRL passes.
     allow_unknown_status: bool,
-    /// A CRL past its nextUpdate is an error.
-    enforce_crl_expiry: bool,
+    /// A CRL past its nextUpdate is still used (by default it refuses the chains it covers).
+    allow_expired_crls: bool,
 }
 
 impl ChainVerifier {
@@ -42,7 +42,7 @@ impl ChainVerifier {
             crls: Vec::new(),
             end_entity_only: false,
             allow_unknown_status: false,
-            enforce_crl_expiry: false,
+            allow_expired_crls: false,
         }
     }
 
@@ -78,10 +78,10 @@ impl ChainVerifier {
             } else {
                 UnknownStatusPolicy::Deny
             })
-            .with_expiration_policy(if self.enforce_crl_expiry {
-                ExpirationPolicy::Enforce
-            } else {
+            .with_expiration_policy(if self.allow_expired_crls {
                 ExpirationPolicy::Ignore
+            } else {
+                ExpirationPolicy::Enforce
             })
             .build()
         });
@@ -107,7 +107,7 @@ impl fmt::Debug for ChainVerifier {
             .field("crls", &self.crls.len())
             .field("end_entity_only", &self.end_entity_only)
             .field("allow_unknown_status", &self.allow_unknown_status)
-            .field("enforce_crl_expiry", &self.enforce_crl_expiry)
+            .field("allow_expired_crls", &self.allow_expired_crls)
             .finish()
     }
 }
@@ -117,8 +117,10 @@ macro_rules! revocation_methods {
     () => {
         /// Checks chains against these CRLs (RFC 5280 6.3), in addition to any given before.
         /// By default every certificate of the chain (leaf and intermediates) must be
-        /// covered by a CRL from its issuer; see
-        /// [`allow_unknown_revocation_status`](Self::allow_unknown_revocation_status).
+        /// covered by a CRL from its issuer (see
+        /// [`allow_unknown_revocation_status`](Self::allow_unknown_revocation_status)), and
+        /// that CRL must be current: a CRL past its `nextUpdate` refuses the chains it covers
+        /// (RFC 5280 6.3.3; see [`allow_expired_crls`](Self::allow_expired_crls)).
         pub fn with_crls(mut self, crls: impl IntoIterator<Item = Crl>) -> Self {
             self.inner.crls.extend(crls.into_iter().map(Arc::new));
             self
@@ -137,10 +139,13 @@ macro_rules! revocation_methods {
             self
         }
 
-        /// Refuses chains when a CRL that covers them is past its `nextUpdate`
-        /// (by default stale CRLs are still used).
-        pub fn enforce_crl_expiry(mut self) -> Self {
-            self.inner.enforce_crl_expiry = true;
+        /// Uses a CRL even past its `nextUpdate`. By default such a stale CRL refuses every
+        /// chain it covers with `certificate_unknown` (RFC 5280 6.3.3: past `nextUpdate` a
+        /// current CRL must be obtained), because it cannot say whether a certificate was
+        /// revoked since: replacing CRLs before they expire is the deployment's job. With
+        /// this, a stale CRL still revokes what it lists and passes the rest.
+        pub fn allow_expired_crls(mut self) -> Self {
+            self.inner.allow_expired_crls = true;
             self
         }
     };

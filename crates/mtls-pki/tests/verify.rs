@@ -414,15 +414,57 @@ fn revocation_policy_for_intermediates_and_unknown_status() {
         .only_check_end_entity_revocation()
         .verify_server_cert(&chain, Some("localhost"), NOW)
         .unwrap();
+}
 
-    // The CRLs' nextUpdate is 2026-06-01, before NOW: ignored unless enforced.
-    let err = WebPkiServerVerifier::new(root.roots())
-        .with_crls([root_crl(), inter_crl()])
-        .enforce_crl_expiry()
-        .verify_server_cert(&chain, Some("localhost"), NOW)
+/// RFC 5280 6.3.3 (a): a CRL is used only while the current time is before its nextUpdate;
+/// past it, a current CRL must be obtained. So by default a stale CRL refuses the chain it
+/// covers (`certificate_unknown`, we cannot tell whether it was revoked since), on both sides.
+#[test]
+fn rfc5280_6_3_3_crl_past_its_next_update_refuses_the_chain_by_default() {
+    let ca = Ca::root("stale CRL CA", ecdsa_key());
+    let server = ca.leaf(Usage::Server);
+    let client = ca.leaf(Usage::Client);
+    // nextUpdate 2026-06-01, before NOW (2027-01-01).
+    let stale = || Crl::from_der(&ca.crl_until(&[], (2026, 6, 1))).unwrap();
+
+    let err = WebPkiServerVerifier::new(ca.roots())
+        .with_crls([stale()])
+        .verify_server_cert(&ca.chain(&server), Some("localhost"), NOW)
         .unwrap_err();
     assert_eq!(err.alert(), AlertDescription::CertificateUnknown);
     assert!(err.to_string().contains("nextUpdate"), "{err}");
+    let err = WebPkiClientVerifier::new(ca.roots())
+        .with_crls([stale()])
+        .verify_client_cert(&ca.chain(&client), NOW)
+        .unwrap_err();
+    assert_eq!(err.alert(), AlertDescription::CertificateUnknown);
+    assert!(err.to_string().contains("nextUpdate"), "{err}");
+
+    // allow_expired_crls(): the stale CRL is used anyway, on both sides; it still revokes.
+    WebPkiServerVerifier::new(ca.roots())
+        .with_crls([stale()])
+        .allow_expired_crls()
+        .verify_server_cert(&ca.chain(&server), Some("localhost"), NOW)
+        .unwrap();
+    WebPkiClientVerifier::new(ca.roots())
+        .with_crls([stale()])
+        .allow_expired_crls()
+        .verify_client_cert(&ca.chain(&client), NOW)
+        .unwrap();
+    let revoking = Crl::from_der(&ca.crl_until(&[client.serial], (2026, 6, 1))).unwrap();
+    let err = WebPkiClientVerifier::new(ca.roots())
+        .with_crls([revoking])
+        .allow_expired_crls()
+        .verify_client_cert(&ca.chain(&client), NOW)
+        .unwrap_err();
+    assert_eq!(err, CertificateError::Revoked);
+
+    // The same CRL before its nextUpdate is current: the chain passes by default.
+    let before_next_update = 1_780_000_000; // 2026-05-28
+    WebPkiServerVerifier::new(ca.roots())
+        .with_crls([stale()])
+        .verify_server_cert(&ca.chain(&server), Some("localhost"), before_next_update)
+        .unwrap();
 }
 
 #[test]

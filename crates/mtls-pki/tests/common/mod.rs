@@ -166,11 +166,17 @@ impl Ca {
         chain
     }
 
-    /// A CRL of this CA revoking `serials` (DER).
+    /// A CRL of this CA revoking `serials` (DER), current at `NOW` (nextUpdate 2029-01-01).
     pub fn crl(&self, serials: &[u64]) -> Vec<u8> {
+        self.crl_until(serials, (2029, 1, 1))
+    }
+
+    /// A CRL of this CA revoking `serials` (DER), issued 2026-01-01, with nextUpdate on the
+    /// given (year, month, day).
+    pub fn crl_until(&self, serials: &[u64], (y, m, d): (i32, u8, u8)) -> Vec<u8> {
         let params = CertificateRevocationListParams {
             this_update: date_time_ymd(2026, 1, 1),
-            next_update: date_time_ymd(2026, 6, 1),
+            next_update: date_time_ymd(y, m, d),
             crl_number: SerialNumber::from(1u64),
             issuing_distribution_point: None,
             revoked_certs: serials
