@@ -71,10 +71,13 @@ pub enum SuitePreference {
     Client,
 }
 
-/// The signature schemes offered and accepted by default, in preference order.
-pub const DEFAULT_SIGNATURE_SCHEMES: [SignatureAlgorithm; 8] = [
+/// The signature schemes offered and accepted by default, in preference order. The three
+/// ECDSA code points are sha256, sha384 and sha512 with ecdsa, on any curve in TLS 1.2
+/// (RFC 5246 7.4.1.4.1): a P-256 or P-384 key signs whichever of them the peer offers.
+pub const DEFAULT_SIGNATURE_SCHEMES: [SignatureAlgorithm; 9] = [
     SignatureAlgorithm::EcdsaSecp256r1Sha256,
     SignatureAlgorithm::EcdsaSecp384r1Sha384,
+    SignatureAlgorithm::EcdsaSecp521r1Sha512,
     SignatureAlgorithm::RsaPssRsaeSha256,
     SignatureAlgorithm::RsaPssRsaeSha384,
     SignatureAlgorithm::RsaPssRsaeSha512,

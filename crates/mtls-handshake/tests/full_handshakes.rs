@@ -84,16 +84,33 @@ fn p384_certificates_sign_with_ecdsa_secp384r1_sha384_both_ways() {
     }
 }
 
-/// RFC 5246 7.4.1.4.1: a peer that does not offer ecdsa_secp384r1_sha384 cannot be sent a
-/// P-384 signature; with nothing else the key can make, the server has no certificate to use.
+/// RFC 5246 7.4.1.4.1: in TLS 1.2 an ECDSA code point names the hash, not the curve, so a
+/// peer that does not offer ecdsa_secp384r1_sha384 still gets a P-384 signature, under the
+/// first ECDSA hash it offers (sha256); a peer that offers no ECDSA scheme at all leaves the
+/// server no certificate to use.
 #[test]
-fn p384_server_without_the_scheme_offered_is_a_handshake_failure() {
-    let mut sc = mtls_handshake::ServerConfig::new(Arc::new(vec![certified_p384("server-p384")]));
-    sc.time = Arc::new(mtls_handshake::FixedClock(NOW));
+fn p384_server_without_sha384_offered_signs_another_hash_and_without_ecdsa_fails() {
+    let server = || {
+        let mut sc =
+            mtls_handshake::ServerConfig::new(Arc::new(vec![certified_p384("server-p384")]));
+        sc.time = Arc::new(mtls_handshake::FixedClock(NOW));
+        sc
+    };
     let mut cc = client_config();
     cc.signature_schemes
         .retain(|s| *s != SignatureAlgorithm::EcdsaSecp384r1Sha384);
-    let mut p = Pair::new(cc, sc, 4);
+    let mut p = Pair::new(cc, server(), 4);
+    p.run();
+    p.assert_ok();
+    assert_eq!(
+        p.client.summary().unwrap().server_signature,
+        Some(SignatureAlgorithm::EcdsaSecp256r1Sha256)
+    );
+
+    let mut cc = client_config();
+    // The low byte is the SignatureAlgorithm; ecdsa is 3 (RFC 5246 7.4.1.4.1).
+    cc.signature_schemes.retain(|s| s.to_u16() & 0xff != 3);
+    let mut p = Pair::new(cc, server(), 4);
     p.run();
     p.assert_failed("server", AlertDescription::HandshakeFailure);
 }

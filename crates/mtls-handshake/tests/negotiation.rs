@@ -974,7 +974,8 @@ fn stored_client_session_has_the_certificates_and_name() {
 
 /// RFC 5246 7.4.1.4.1 and 7.4.4: by default the ClientHello's signature_algorithms and the
 /// server's CertificateRequest both offer ecdsa_secp384r1_sha384 (0x0503), right after
-/// ecdsa_secp256r1_sha256, so P-384 certificates work on either side.
+/// ecdsa_secp256r1_sha256, so P-384 certificates work on either side, then sha512 + ecdsa
+/// (0x0603, ecdsa_secp521r1_sha512 in TLS 1.3's terms), which TLS 1.2 allows on any curve.
 #[test]
 fn default_schemes_offer_ecdsa_secp384r1_sha384_both_ways() {
     let (cc, sc) = mutual(
@@ -998,10 +999,11 @@ fn default_schemes_offer_ecdsa_secp384r1_sha384_both_ways() {
     };
     for list in [offered, cr.supported_signature_algorithms] {
         assert_eq!(
-            list[..2],
+            list[..3],
             [
                 SignatureScheme::ECDSA_SECP256R1_SHA256,
-                SignatureScheme::ECDSA_SECP384R1_SHA384
+                SignatureScheme::ECDSA_SECP384R1_SHA384,
+                SignatureScheme::ECDSA_SECP521R1_SHA512,
             ]
         );
         assert_eq!(list.len(), mtls_handshake::DEFAULT_SIGNATURE_SCHEMES.len());

@@ -220,12 +220,11 @@ fn small_rsa_keys_say_their_size() {
 
 #[test]
 fn p384_keys_load_with_the_sha384_scheme() {
-    // RFC 8446 4.2.3: a secp384r1 key signs ecdsa_secp384r1_sha384 only.
+    // A secp384r1 key prefers ecdsa_secp384r1_sha384 (RFC 8446 4.2.3's pairing); TLS 1.2
+    // lets it sign with SHA-256 and SHA-512 too (RFC 5246 7.4.1.4.1).
     let key = load_private_key(vector("keys/p384-pkcs8.pem")).unwrap();
-    assert_eq!(
-        key.schemes(),
-        &[mtls_crypto::signature::SignatureAlgorithm::EcdsaSecp384r1Sha384]
-    );
+    let codes: Vec<u16> = key.schemes().iter().map(|s| s.to_u16()).collect();
+    assert_eq!(codes, [0x0503, 0x0403, 0x0603]);
 }
 
 #[test]

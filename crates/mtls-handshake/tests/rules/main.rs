@@ -13,3 +13,4 @@ mod common;
 
 mod hello;
 mod resumption;
+mod schemes;
