@@ -1,13 +1,14 @@
 //! `mtls server`: an echo service (or, with `--http`, a status page as `openssl s_server -www`
 //! gives) that can require client certificates. One thread per connection, so one slow
-//! client blocks no other; every read and write has a timeout.
+//! client blocks no other; every read and write has a timeout. A refused client gets its
+//! alert through a lingering close (see [`mtls::linger_close`]), not a reset.
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mtls::pki::{RootStore, WebPkiClientVerifier};
 use mtls::{ClientAuthPolicy, ServerConfig, ServerConnection, StreamOwned};
@@ -18,8 +19,6 @@ use crate::common::{Info, apply_options, io_text, is_timeout};
 const MAX_CONNECTIONS: usize = 256;
 /// Largest HTTP request head read with `--http`.
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
-/// How long to wait for the peer to close after our close_notify.
-const LINGER: Duration = Duration::from_secs(1);
 
 /// Whether and how the server asks for client certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -210,11 +209,16 @@ fn serve(
     let conn = ServerConnection::new(config).map_err(|e| e.to_string())?;
     let mut tls = StreamOwned::new(conn, sock);
     if let Err(e) = tls.handshake() {
-        return Err(if is_timeout(&e) {
-            format!("handshake failed: no data for {} s", options.idle.as_secs())
-        } else {
-            format!("handshake failed: {}", io_text(&e))
-        });
+        if is_timeout(&e) {
+            return Err(format!(
+                "handshake failed: no data for {} s",
+                options.idle.as_secs()
+            ));
+        }
+        // Send the alert, half-close and drain, so that the client reads the alert rather
+        // than a reset (RFC 5246 7.2.2).
+        tls.close_after_error();
+        return Err(format!("handshake failed: {}", io_text(&e)));
     }
     let mut info = Info::of(&tls.conn);
     if options.unverified
@@ -238,11 +242,10 @@ fn serve(
     } else {
         echo(&mut tls, options.idle)
     };
-    if result.is_err() {
-        // A fatal alert may be queued: send it, best effort.
-        let _ = tls.flush();
-    }
-    linger(&mut tls);
+    // A fatal alert may be queued after an error, close_notify after a clean end: send it,
+    // then give the client a moment to close, so that unread bytes of its do not turn our
+    // close into a reset that loses the last response or the alert.
+    tls.close_after_error();
     result
 }
 
@@ -329,18 +332,4 @@ fn page(peer: SocketAddr, info: &Info, request: &str) -> String {
         info.sni.as_deref().unwrap_or(none),
         if info.ems { "yes" } else { "no" },
     )
-}
-
-/// After our close_notify: stop writing and give the client a moment to close, so that
-/// unread bytes of its do not turn our close into a reset that loses the last response.
-fn linger(tls: &mut Tls) {
-    let _ = tls.sock.shutdown(Shutdown::Write);
-    let _ = tls.sock.set_read_timeout(Some(LINGER));
-    let mut buf = [0u8; 4096];
-    let until = Instant::now() + LINGER;
-    while let Ok(1..) = tls.sock.read(&mut buf) {
-        if Instant::now() >= until {
-            break;
-        }
-    }
 }

@@ -32,6 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // One failed client must not stop the server.
         if let Err(e) = tls.handshake() {
             eprintln!("handshake failed: {e}");
+            // Send the alert, shut our write side, and read what the client still sends for
+            // up to a second: it then reads the alert (unknown_ca, ...), not a reset.
+            tls.close_after_error();
             continue;
         }
         let who = tls.conn.peer_certificates().map_or(0, <[_]>::len);

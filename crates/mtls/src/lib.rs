@@ -63,7 +63,9 @@ pub use conn::{ConnectionCommon, IoState, Reader, Writer};
 pub use connection::{ClientConnection, ServerConnection};
 pub use error::Error;
 pub use keylog::KeyLogFile;
-pub use stream::{Stream, StreamOwned, complete_io};
+pub use stream::{
+    HalfClose, LINGER_BYTES, LINGER_TIME, Stream, StreamOwned, complete_io, linger_close,
+};
 
 /// Certificate and key loading, root stores, CRLs and the webpki verifiers.
 pub use mtls_pki as pki;

@@ -1,7 +1,10 @@
-//! A blocking TLS stream over any `Read + Write` transport (a `TcpStream`, say).
+//! A blocking TLS stream over any `Read + Write` transport (a `TcpStream`, say), and the
+//! lingering close that lets a refused peer read our fatal alert.
 
 use std::io::{self, BufRead, Read, Write};
+use std::net::TcpStream;
 use std::ops::DerefMut;
+use std::time::{Duration, Instant};
 
 use crate::conn::ConnectionCommon;
 
@@ -75,6 +78,13 @@ impl<'a, C: DerefMut<Target = ConnectionCommon>, T: Read + Write> Stream<'a, C, 
     /// Pairs a connection with a transport.
     pub fn new(conn: &'a mut C, sock: &'a mut T) -> Self {
         Self { conn, sock }
+    }
+}
+
+impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write + HalfClose> Stream<'_, C, T> {
+    /// After an error: as [`StreamOwned::close_after_error`].
+    pub fn close_after_error(&mut self) {
+        close_lingering(self.conn, self.sock);
     }
 }
 
@@ -203,6 +213,22 @@ impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> StreamOwned<C, T> 
     }
 }
 
+impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write + HalfClose> StreamOwned<C, T> {
+    /// Call this when a handshake, read or write failed (or after [`close`](Self::close)):
+    /// sends what the connection still has queued (the fatal alert of a refusal), shuts the
+    /// write side, then reads and discards what the peer still sends until it closes, for at
+    /// most [`LINGER_TIME`] and [`LINGER_BYTES`] (see [`linger_close`]). A refused client then
+    /// reads the alert (`unknown_ca`, `handshake_failure`, ...) rather than a connection reset,
+    /// as RFC 5246 7.2.2 requires. It blocks for up to a second, changes the transport's read
+    /// timeout, and leaves the connection finished; then drop the stream.
+    ///
+    /// [`handshake`](Self::handshake) does not do this by itself: see the example in the
+    /// crate's README (`if tls.handshake().is_err() { tls.close_after_error(); }`).
+    pub fn close_after_error(&mut self) {
+        close_lingering(&mut self.conn, &mut self.sock);
+    }
+}
+
 impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> Read for StreamOwned<C, T> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         stream_read(&mut self.conn, &mut self.sock, buf)
@@ -228,4 +254,100 @@ impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> Write for StreamOw
         }
         self.sock.flush()
     }
+}
+
+/// How long [`linger_close`] keeps reading what the peer still sends.
+pub const LINGER_TIME: Duration = Duration::from_secs(1);
+/// How many bytes [`linger_close`] reads and discards at most (a client's whole second flight
+/// with a large certificate chain fits).
+pub const LINGER_BYTES: usize = 256 * 1024;
+
+/// A transport that can shut its write side and bound how long a read waits: what a
+/// lingering close needs ([`linger_close`], [`StreamOwned::close_after_error`]). Implemented
+/// for `TcpStream` and (on Unix) `UnixStream`, by value and by reference.
+pub trait HalfClose {
+    /// Shuts the write side (TCP: sends FIN once queued data is out); reading stays possible.
+    fn shutdown_write(&mut self) -> io::Result<()>;
+    /// Bounds how long one read waits (`None`: no bound).
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()>;
+}
+
+/// `HalfClose` for a socket type with `shutdown` and `set_read_timeout` on `&self`, by value
+/// and by shared reference.
+macro_rules! half_close {
+    ($($t:ty),*) => {$(
+        impl HalfClose for $t {
+            fn shutdown_write(&mut self) -> io::Result<()> {
+                <$t>::shutdown(self, std::net::Shutdown::Write)
+            }
+            fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+                <$t>::set_read_timeout(self, timeout)
+            }
+        }
+        impl HalfClose for &$t {
+            fn shutdown_write(&mut self) -> io::Result<()> {
+                <$t>::shutdown(self, std::net::Shutdown::Write)
+            }
+            fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+                <$t>::set_read_timeout(self, timeout)
+            }
+        }
+    )*};
+}
+
+half_close!(TcpStream);
+#[cfg(unix)]
+half_close!(std::os::unix::net::UnixStream);
+
+impl<T: HalfClose + ?Sized> HalfClose for &mut T {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        (**self).shutdown_write()
+    }
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        (**self).set_read_timeout(timeout)
+    }
+}
+
+/// Ends a transport so that the peer reads what we sent last (a fatal alert, or close_notify)
+/// instead of a reset: shuts the write side, then reads and discards what the peer still
+/// sends until it closes, for at most [`LINGER_TIME`] and [`LINGER_BYTES`]. Best effort: it
+/// stops at the first error. Returns whether the peer closed its side within those bounds.
+///
+/// Why: a socket closed with received bytes unread, or that receives bytes after its close,
+/// answers with a reset (RFC 1122 4.2.2.13). A server that refuses a client after its
+/// Certificate message still has the rest of the client's flight to come; the reset then
+/// reaches the client before it reads the alert, and it reports "connection reset" instead.
+pub fn linger_close<T: Read + HalfClose + ?Sized>(sock: &mut T) -> bool {
+    if sock.shutdown_write().is_err() {
+        return false;
+    }
+    let until = Instant::now() + LINGER_TIME;
+    let mut buf = [0u8; 4096];
+    let mut left = LINGER_BYTES;
+    while left > 0 {
+        let wait = until.saturating_duration_since(Instant::now());
+        // A zero timeout means "no timeout" to the socket: stop first.
+        if wait.is_zero() || sock.set_read_timeout(Some(wait)).is_err() {
+            return false;
+        }
+        match sock.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(n) => left = left.saturating_sub(n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// Sends what `conn` has queued (best effort), then [`linger_close`].
+fn close_lingering<T: Read + Write + HalfClose>(conn: &mut ConnectionCommon, sock: &mut T) {
+    while conn.wants_write() {
+        match conn.write_tls(sock) {
+            Ok(1..) => {}
+            Ok(0) | Err(_) => break,
+        }
+    }
+    let _ = sock.flush();
+    linger_close(sock);
 }

@@ -16,6 +16,7 @@
 )]
 
 mod peers;
+mod split_flight;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -163,4 +164,89 @@ fn server_certificate_for_another_name() {
         "s_server did not report bad_certificate\n{}",
         peer.describe()
     );
+}
+
+// ---- closing so that the refused client reads the alert (RFC 5246 7.2.2) ----
+
+/// Clients that send their flight one record per write, against our facade server.
+const TRIES: usize = 20;
+
+/// Our facade server on 127.0.0.1 for `tries` connections, each expected to fail its
+/// handshake; after a failure it does what an application should do: `close_after_error`.
+/// Returns the port and the thread, which yields each connection's error text.
+fn refusing_server(
+    config: mtls::ServerConfig,
+    tries: usize,
+) -> (u16, std::thread::JoinHandle<Vec<String>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let handle = std::thread::spawn(move || {
+        let mut errors = Vec::new();
+        while errors.len() < tries && Instant::now() < deadline {
+            let sock = match listener.accept() {
+                Ok((s, _)) => s,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                }
+                Err(e) => panic!("accept: {e}"),
+            };
+            sock.set_nonblocking(false).unwrap();
+            sock.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+            sock.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
+            let conn = mtls::ServerConnection::new(&config).unwrap();
+            let mut tls = mtls::StreamOwned::new(conn, sock);
+            match tls.handshake() {
+                Ok(()) => errors.push("the handshake succeeded".into()),
+                Err(e) => {
+                    errors.push(e.to_string());
+                    tls.close_after_error();
+                }
+            }
+        }
+        errors
+    });
+    (port, handle)
+}
+
+/// `TRIES` split-flight clients of `client` against our server; asserts each read `alert`.
+fn split_flight_clients_read(client: &mtls::ClientConfig, alert: AlertDescription) {
+    let (port, server) = refusing_server(server_builder().build().unwrap(), TRIES);
+    let results: Vec<_> = (0..TRIES)
+        .map(|_| split_flight::refused_alert(port, client))
+        .collect();
+    let errors = server.join().unwrap();
+    let wanted = (2u8, alert.to_u8());
+    let failures: Vec<_> = results.iter().filter(|r| **r != Ok(wanted)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {TRIES} clients did not read the fatal alert {alert:?}: {failures:#?}\n\
+         our server: {errors:#?}",
+        failures.len()
+    );
+    assert_eq!(errors.len(), TRIES, "{errors:?}");
+}
+
+/// A client certificate from a CA our server does not trust: the client, which sends its
+/// flight record by record, reads unknown_ca in every try, never a reset.
+#[test]
+fn rfc5246_7_2_2_refused_client_reads_unknown_ca_not_a_reset() {
+    let client = mtls::ClientConfig::with_roots(roots())
+        .client_certificate_files(
+            local_pki("client-other-ca.pem"),
+            local_pki("client-other-ca.key"),
+        )
+        .build()
+        .unwrap();
+    split_flight_clients_read(&client, AlertDescription::UnknownCa);
+}
+
+/// No client certificate against a server that requires one: handshake_failure reaches the
+/// client in every try, never a reset.
+#[test]
+fn rfc5246_7_2_2_client_without_certificate_reads_handshake_failure_not_a_reset() {
+    let client = mtls::ClientConfig::with_roots(roots()).build().unwrap();
+    split_flight_clients_read(&client, AlertDescription::HandshakeFailure);
 }

@@ -1,0 +1,317 @@
+//! The scaffolding of the `mtls` command's tests (cli.rs, hostile.rs): scratch directories,
+//! child processes killed by their PID on drop, output collected in the background, bounded
+//! waits, `mtls certs`, `mtls server` and OpenSSL peers on 127.0.0.1.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub const MTLS: &str = env!("CARGO_BIN_EXE_mtls");
+/// Longest any one command may run.
+pub const LIMIT: Duration = Duration::from_secs(60);
+
+pub fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mtls-wire/tests/vectors")
+}
+
+// ---- scaffolding ----
+
+/// A scratch directory, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let p = std::env::temp_dir().join(format!("mtls-cli-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Self(p)
+    }
+    pub fn file(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Text a child wrote to one of its pipes, collected in the background.
+pub type Collected = Arc<Mutex<Vec<u8>>>;
+
+pub fn collect(mut from: impl Read + Send + 'static) -> (Collected, thread::JoinHandle<()>) {
+    let text: Collected = Arc::default();
+    let sink = text.clone();
+    let handle = thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = from.read(&mut buf) {
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    (text, handle)
+}
+
+pub fn text(c: &Collected) -> String {
+    String::from_utf8_lossy(&c.lock().unwrap()).into_owned()
+}
+
+/// Waits until `c` contains `needle`; panics with what it holds after `timeout`.
+pub fn wait_for(c: &Collected, needle: &str, timeout: Duration, what: &str) -> String {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let t = text(c);
+        if t.contains(needle) {
+            return t;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: no {needle:?} within {timeout:?}; got:\n{t}"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A running child process: killed (by its PID) and reaped on drop.
+pub struct Proc {
+    pub child: Child,
+    pub stdout: Collected,
+    pub stderr: Collected,
+    pub name: String,
+}
+
+impl Proc {
+    pub fn spawn(mut cmd: Command, name: &str) -> Self {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name} (is it installed?): {e}"));
+        let (stdout, _) = collect(child.stdout.take().unwrap());
+        let (stderr, _) = collect(child.stderr.take().unwrap());
+        Self {
+            child,
+            stdout,
+            stderr,
+            name: name.to_string(),
+        }
+    }
+
+    pub fn write_stdin(&mut self, data: &[u8]) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(data).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn close_stdin(&mut self) {
+        drop(self.child.stdin.take());
+    }
+
+    /// Waits for the process to exit, at most `timeout`.
+    pub fn wait(&mut self, timeout: Duration) -> ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} still running after {timeout:?}; stdout:\n{}\nstderr:\n{}",
+                self.name,
+                text(&self.stdout),
+                text(&self.stderr)
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs a command to its end with `input` on stdin, bounded by [`LIMIT`].
+pub fn run(mut cmd: Command, input: &[u8]) -> Output {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let shown = format!("{cmd:?}");
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{shown}: {e}"));
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let (out, out_done) = collect(child.stdout.take().unwrap());
+    let (err, err_done) = collect(child.stderr.take().unwrap());
+    let deadline = Instant::now() + LIMIT;
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{shown} timed out; stderr:\n{}", text(&err));
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let _ = (writer.join(), out_done.join(), err_done.join());
+    let stdout = out.lock().unwrap().clone();
+    let stderr = err.lock().unwrap().clone();
+    Output {
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+pub fn mtls(args: &[&str]) -> Command {
+    let mut c = Command::new(MTLS);
+    c.args(args);
+    c
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts that `needles` occur in `haystack` in this order.
+pub fn in_order(haystack: &str, needles: &[&str]) {
+    let mut at = 0;
+    for n in needles {
+        match haystack[at..].find(n) {
+            Some(i) => at += i + n.len(),
+            None => panic!("{n:?} missing (in this order: {needles:?}) from:\n{haystack}"),
+        }
+    }
+}
+
+/// `mtls certs` into a fresh directory.
+pub fn certs(tag: &str, key_type: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    let o = run(
+        mtls(&[
+            "certs",
+            "--out",
+            &dir.0.display().to_string(),
+            "--key-type",
+            key_type,
+        ]),
+        b"",
+    );
+    assert!(o.status.success(), "mtls certs: {}", stderr(&o));
+    dir
+}
+
+/// `mtls server` on a free port; returns the process and its address.
+pub fn mtls_server(args: &[&str]) -> (Proc, String) {
+    let mut cmd = mtls(&["server", "--listen", "127.0.0.1:0", "--idle-timeout", "20"]);
+    cmd.args(args);
+    let p = Proc::spawn(cmd, "mtls server");
+    let t = wait_for(
+        &p.stderr,
+        "listening on ",
+        Duration::from_secs(20),
+        "mtls server",
+    );
+    let addr = t
+        .split("listening on ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    (p, addr)
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `openssl s_server -rev` (TLS 1.2) on a free port, retried on another port if it cannot bind.
+pub fn s_server(args: &[&str]) -> (Proc, u16) {
+    s_server_env(args, &[])
+}
+
+/// [`s_server`] with environment variables (`OPENSSL_CONF`, say).
+pub fn s_server_env(args: &[&str], env: &[(&str, &str)]) -> (Proc, u16) {
+    for _ in 0..3 {
+        let port = free_port();
+        let mut cmd = Command::new("openssl");
+        cmd.args(["s_server", "-tls1_2", "-rev", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(args)
+            .envs(env.iter().copied());
+        let mut p = Proc::spawn(cmd, "openssl s_server");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if text(&p.stdout).contains("ACCEPT") {
+                return (p, port);
+            }
+            if p.child.try_wait().unwrap().is_some() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+    panic!("openssl s_server did not start");
+}
+
+/// `openssl s_client` (TLS 1.2) sending one line: with `echo`, waits for it to come back
+/// before ending stdin (s_client then sends close_notify); otherwise waits for it to exit.
+pub fn s_client(addr: &str, args: &[&str], echo: bool) -> (ExitStatus, String) {
+    s_client_env(addr, args, echo, &[])
+}
+
+/// [`s_client`] with environment variables (`OPENSSL_CONF`, say).
+pub fn s_client_env(
+    addr: &str,
+    args: &[&str],
+    echo: bool,
+    env: &[(&str, &str)],
+) -> (ExitStatus, String) {
+    let mut cmd = Command::new("openssl");
+    cmd.args(["s_client", "-tls1_2", "-connect", addr])
+        .args(args)
+        .envs(env.iter().copied());
+    let mut p = Proc::spawn(cmd, "openssl s_client");
+    p.write_stdin(b"ping from openssl\n");
+    if echo {
+        // The echo is the second copy: s_client does not print what it sends.
+        wait_for(
+            &p.stdout,
+            "ping from openssl",
+            Duration::from_secs(20),
+            "s_client",
+        );
+        p.close_stdin();
+    }
+    let status = p.wait(Duration::from_secs(30));
+    (status, format!("{}{}", text(&p.stdout), text(&p.stderr)))
+}
