@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use mtls::pki::RootStore;
 use mtls::{ClientConfig, ClientConnection, StreamOwned};
 
-use crate::common::{Info, apply_options, io_text, is_timeout};
+use crate::common::{Ems, Info, apply_options, io_text, is_timeout};
 use crate::trace::{self, Tap};
 
 /// Connecting and handshaking may take this long.
@@ -59,6 +59,10 @@ pub struct Args {
     /// Once stdin ends, wait this long for more data before closing.
     #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
     pub wait: f64,
+    /// Extended master secret (RFC 7627): `required` refuses servers without it with
+    /// handshake_failure; `optional` also talks to legacy servers, with the older master secret.
+    #[arg(long, value_enum, default_value_t = Ems::Required)]
+    pub ems: Ems,
 }
 
 fn config(args: &Args) -> Result<ClientConfig, String> {
@@ -208,6 +212,9 @@ fn converse<T: Read + Write>(
     );
     if let Some(p) = &info.alpn {
         line.push_str(&format!(", alpn {p}"));
+    }
+    if !info.ems {
+        line.push_str(", without extended master secret");
     }
     eprintln!("{line}");
 

@@ -49,13 +49,21 @@ pub fn alpn_list(list: &str) -> Result<Vec<Vec<u8>>, String> {
     Ok(protocols)
 }
 
-/// The text of an I/O error; for a TLS failure this is the facade's own message, which says
-/// `--suites`, `--alpn` and `--keylog`, the options `client` and `server` share, applied to
-/// either config builder (both have the same setters): `b = apply_options!(b, args);` in a
-/// function returning `Result<_, String>`.
+/// `--ems`: whether the peer must support extended master secret (RFC 7627).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ems {
+    /// Refuse peers without it (handshake_failure).
+    Required,
+    /// Also speak to legacy peers without it, with the older master secret (RFC 5246 8.1).
+    Optional,
+}
+
+/// `--suites`, `--alpn`, `--keylog` and `--ems`, the options `client` and `server` share,
+/// applied to either config builder (both have the same setters): `b = apply_options!(b, args);`
+/// in a function returning `Result<_, String>`.
 macro_rules! apply_options {
     ($b:expr, $args:expr) => {{
-        let mut b = $b;
+        let mut b = $b.require_ems($args.ems == $crate::common::Ems::Required);
         if let Some(list) = &$args.suites {
             let suites = $crate::names::suite_list(list)?;
             if suites.is_empty() {
@@ -78,6 +86,7 @@ macro_rules! apply_options {
 }
 pub(crate) use apply_options;
 
+/// The text of an I/O error; for a TLS failure this is the facade's own message, which says
 /// what went wrong and which alert was sent or received, in words.
 pub fn io_text(e: &io::Error) -> String {
     match e.get_ref() {

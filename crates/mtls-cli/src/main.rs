@@ -5,6 +5,7 @@
 mod certs;
 mod client;
 mod common;
+mod deadline;
 mod decode;
 mod demo;
 mod names;

@@ -1,19 +1,21 @@
 //! `mtls server`: an echo service (or, with `--http`, a status page as `openssl s_server -www`
 //! gives) that can require client certificates. One thread per connection, so one slow
-//! client blocks no other; every read and write has a timeout. A refused client gets its
-//! alert through a lingering close (see [`mtls::linger_close`]), not a reset.
+//! client blocks no other; every read and write has a timeout, and the whole handshake a
+//! deadline. A refused client gets its alert through a lingering close (see
+//! [`mtls::linger_close`]), not a reset.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mtls::pki::{RootStore, WebPkiClientVerifier};
 use mtls::{ClientAuthPolicy, ServerConfig, ServerConnection, StreamOwned};
 
-use crate::common::{Info, apply_options, io_text, is_timeout};
+use crate::common::{Ems, Info, apply_options, io_text, is_timeout};
+use crate::deadline::Deadlined;
 
 /// Connections served at once; more are refused until one ends.
 const MAX_CONNECTIONS: usize = 256;
@@ -73,6 +75,14 @@ pub struct Args {
     /// Close a connection after this many seconds without data.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub idle_timeout: u64,
+    /// Close a connection whose handshake has not completed this many seconds after it was
+    /// accepted (at least 1), however the client paces its bytes.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub handshake_timeout: u64,
+    /// Extended master secret (RFC 7627): `required` refuses clients without it with
+    /// handshake_failure; `optional` also serves legacy clients, with the older master secret.
+    #[arg(long, value_enum, default_value_t = Ems::Required)]
+    pub ems: Ems,
 }
 
 fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
@@ -122,6 +132,8 @@ fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
 struct Options {
     http: bool,
     idle: Duration,
+    /// The deadline of a handshake, from accept.
+    handshake: Duration,
     /// `--client-auth request`: certificates are accepted unverified.
     unverified: bool,
 }
@@ -144,16 +156,19 @@ pub fn run(args: Args) -> Result<(), String> {
     let options = Arc::new(Options {
         http: args.http,
         idle: Duration::from_secs(args.idle_timeout.max(1)),
+        handshake: Duration::from_secs(args.handshake_timeout.max(1)),
         unverified: policy == ClientAuth::Request,
     });
     eprintln!(
-        "mtls server: listening on {local} ({}, client certificates: {})",
+        "mtls server: listening on {local} ({}, client certificates: {}, extended master \
+         secret: {})",
         if args.http {
             "HTTP status page"
         } else {
             "echo"
         },
         crate::common::snake(&format!("{policy:?}")),
+        crate::common::snake(&format!("{:?}", args.ems)),
     );
 
     if args.once {
@@ -193,7 +208,7 @@ pub fn run(args: Args) -> Result<(), String> {
     }
 }
 
-type Tls = StreamOwned<ServerConnection, TcpStream>;
+type Tls = StreamOwned<ServerConnection, Deadlined>;
 
 /// One connection: handshake, the one-line report, then echo or the HTTP page.
 fn serve(
@@ -202,13 +217,18 @@ fn serve(
     config: &ServerConfig,
     options: &Options,
 ) -> Result<(), String> {
-    let e = |e: std::io::Error| e.to_string();
-    sock.set_read_timeout(Some(options.idle)).map_err(e)?;
-    sock.set_write_timeout(Some(options.idle)).map_err(e)?;
+    let deadline = Instant::now() + options.handshake;
     let _ = sock.set_nodelay(true);
     let conn = ServerConnection::new(config).map_err(|e| e.to_string())?;
-    let mut tls = StreamOwned::new(conn, sock);
+    let mut tls = StreamOwned::new(conn, Deadlined::new(sock, options.idle, deadline));
     if let Err(e) = tls.handshake() {
+        if tls.sock.passed() {
+            // The client is the slow one and no alert is pending: close at once.
+            return Err(format!(
+                "handshake failed: deadline of {} s passed",
+                options.handshake.as_secs()
+            ));
+        }
         if is_timeout(&e) {
             return Err(format!(
                 "handshake failed: no data for {} s",
@@ -220,6 +240,7 @@ fn serve(
         tls.close_after_error();
         return Err(format!("handshake failed: {}", io_text(&e)));
     }
+    tls.sock.lift().map_err(|e| e.to_string())?;
     let mut info = Info::of(&tls.conn);
     if options.unverified
         && let Some(peer) = &mut info.peer
@@ -234,6 +255,9 @@ fn serve(
     );
     if let Some(p) = &info.alpn {
         line.push_str(&format!(", alpn {p}"));
+    }
+    if !info.ems {
+        line.push_str(", without extended master secret");
     }
     eprintln!("{line}");
 
