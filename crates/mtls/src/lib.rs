@@ -70,13 +70,23 @@ pub use stream::{
 /// Certificate and key loading, root stores, CRLs and the webpki verifiers.
 pub use mtls_pki as pki;
 
+/// The certificate, key and server-name types of the rustls ecosystem (rustls-pki-types),
+/// re-exported so that users never line up its version by hand.
+pub use rustls_pki_types as pki_types;
+
+// Every type that appears in a public signature of this crate is reachable from here: a
+// user depends on `mtls` alone.
 pub use mtls_crypto::kx::NamedGroup;
 pub use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
+pub use mtls_crypto::{DeterministicRng, OsRng, SecureRandom};
 pub use mtls_handshake::sequence::Kind as HandshakeKind;
 pub use mtls_handshake::suites::{self, SupportedSuite};
 pub use mtls_handshake::{
-    CertificateDer, CertificateError, ClientAuthPolicy, ClientCertVerifier, ClientSessionStore,
-    DistinguishedName, HandshakeSummary, InMemoryClientSessionStore, InMemorySessionCache, KeyLog,
-    ServerCertVerifier, ServerSessionCache, StoredSession, TimeProvider,
+    CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey, ClientAuthPolicy,
+    ClientCertVerifier, ClientHelloInfo, ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES,
+    DEFAULT_SESSION_CACHE_BYTES, DistinguishedName, FixedClock, HandshakeSummary,
+    InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ResolvesClientCert,
+    ResolvesServerCert, ServerCertVerifier, ServerSessionCache, StoredSession, SystemClock,
+    TimeProvider,
 };
 pub use mtls_wire::{AlertDescription, ProtocolVersion};
