@@ -383,9 +383,7 @@ impl ClientHandshake {
         self.config
             .verifier
             .verify_server_cert(chain, self.server_name.as_deref(), now)
-            .map_err(|e| {
-                HandshakeError::new(e.alert(), format!("server certificate refused: {e}"))
-            })?;
+            .map_err(|e| HandshakeError::certificate_refused("server", e))?;
         let key = leaf_public_key(leaf)?;
         let suite = self.common.suite()?;
         if key_type_of(key.schemes()) != suite.auth

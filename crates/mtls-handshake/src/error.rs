@@ -5,6 +5,8 @@ use std::fmt;
 
 use mtls_wire::{AlertDescription, WireError};
 
+use crate::certs::CertificateError;
+
 /// A failed handshake. The connection is dead: send [`HandshakeError::alert`] as a fatal
 /// alert and close. (A fatal alert from the peer never reaches the handshake: the record
 /// layer hands it to the connection, which ends without answering.)
@@ -12,6 +14,8 @@ use mtls_wire::{AlertDescription, WireError};
 pub struct HandshakeError {
     alert: AlertDescription,
     reason: Cow<'static, str>,
+    /// Why the peer's certificate was refused, when that ended the handshake.
+    certificate: Option<CertificateError>,
 }
 
 impl HandshakeError {
@@ -20,7 +24,24 @@ impl HandshakeError {
         Self {
             alert,
             reason: reason.into(),
+            certificate: None,
         }
+    }
+
+    /// The peer's certificate was refused (`whose`: "client" or "server"): the verifier's
+    /// error picks the alert and stays available, typed, as
+    /// [`certificate_error`](Self::certificate_error).
+    pub fn certificate_refused(whose: &str, error: CertificateError) -> Self {
+        Self {
+            alert: error.alert(),
+            reason: format!("{whose} certificate refused: {error}").into(),
+            certificate: Some(error),
+        }
+    }
+
+    /// Why the peer's certificate was refused, if that is what ended the handshake.
+    pub fn certificate_error(&self) -> Option<&CertificateError> {
+        self.certificate.as_ref()
     }
 
     /// `unexpected_message`: the message is not the next one in the sequence table.

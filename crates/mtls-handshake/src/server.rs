@@ -587,9 +587,7 @@ impl ServerHandshake {
             })?;
             verifier
                 .verify_client_cert(chain, self.config.time.now())
-                .map_err(|e| {
-                    HandshakeError::new(e.alert(), format!("client certificate refused: {e}"))
-                })?;
+                .map_err(|e| HandshakeError::certificate_refused("client", e))?;
         }
         self.client_key = Some(leaf_public_key(leaf)?);
         self.client_chain = chain.clone();

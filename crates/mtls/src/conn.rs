@@ -159,11 +159,11 @@ impl ConnectionCommon {
         match self.process() {
             Ok(()) => Ok(self.io_state()),
             Err(e) => {
-                if let Error::AlertSent { alert, .. } = &e {
-                    self.queue_alert(Alert::fatal(*alert));
+                if let Some(alert) = e.alert_sent() {
+                    self.queue_alert(Alert::fatal(alert));
                 }
                 // RFC 5246 7.2.2: a session ended by a fatal alert, either way, is not resumed.
-                if matches!(e, Error::AlertSent { .. } | Error::AlertReceived(_)) {
+                if e.alert().is_some() {
                     self.machine.forget_session();
                 }
                 self.error = Some(e.clone());

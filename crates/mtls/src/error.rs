@@ -2,19 +2,31 @@
 
 use std::fmt;
 
-use mtls_handshake::HandshakeError;
+use mtls_handshake::{CertificateError, HandshakeError};
 use mtls_record::RecordError;
 use mtls_wire::AlertDescription;
 
 /// Why a connection failed. After one of these the connection is dead; its `Display` says what
 /// happened in words a user can act on, with the alert that was sent or received.
+///
+/// A program can match on the kind: a refused peer certificate is
+/// [`Error::CertificateRefused`] with the verifier's [`CertificateError`] (expired, unknown
+/// issuer, revoked, wrong name, wrong usage, ...), see [`Error::certificate_error`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// We found the problem and sent the peer a fatal alert.
     AlertSent {
         /// The alert we sent.
         alert: AlertDescription,
         /// What went wrong.
+        reason: String,
+    },
+    /// We refused the peer's certificate and sent the alert its error maps to.
+    CertificateRefused {
+        /// Why, as the verifier said it.
+        error: CertificateError,
+        /// The same in words, with whose certificate it was.
         reason: String,
     },
     /// The peer ended the connection with a fatal alert.
@@ -29,8 +41,24 @@ impl Error {
     /// The alert sent or received, if any.
     pub fn alert(&self) -> Option<AlertDescription> {
         match self {
-            Self::AlertSent { alert, .. } => Some(*alert),
             Self::AlertReceived(a) => Some(*a),
+            _ => self.alert_sent(),
+        }
+    }
+
+    /// The fatal alert we sent, if we ended the connection.
+    pub fn alert_sent(&self) -> Option<AlertDescription> {
+        match self {
+            Self::AlertSent { alert, .. } => Some(*alert),
+            Self::CertificateRefused { error, .. } => Some(error.alert()),
+            _ => None,
+        }
+    }
+
+    /// Why we refused the peer's certificate, if that ended the connection.
+    pub fn certificate_error(&self) -> Option<&CertificateError> {
+        match self {
+            Self::CertificateRefused { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -74,6 +102,9 @@ impl fmt::Display for Error {
             Self::AlertSent { alert, reason } => {
                 write!(f, "{reason} (sent alert {})", alert_name(*alert))
             }
+            Self::CertificateRefused { error, reason } => {
+                write!(f, "{reason} (sent alert {})", alert_name(error.alert()))
+            }
             Self::AlertReceived(a) => {
                 write!(
                     f,
@@ -92,9 +123,15 @@ impl std::error::Error for Error {}
 
 impl From<HandshakeError> for Error {
     fn from(e: HandshakeError) -> Self {
-        Self::AlertSent {
-            alert: e.alert(),
-            reason: e.reason().to_string(),
+        match e.certificate_error() {
+            Some(error) => Self::CertificateRefused {
+                error: error.clone(),
+                reason: e.reason().to_string(),
+            },
+            None => Self::AlertSent {
+                alert: e.alert(),
+                reason: e.reason().to_string(),
+            },
         }
     }
 }

@@ -21,7 +21,7 @@ mod split_flight;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mtls::{AlertDescription, Error};
+use mtls::{AlertDescription, CertificateError, Error};
 use peers::*;
 
 /// `s_client` (verifying our server for localhost) with `extra` arguments against our
@@ -48,7 +48,7 @@ fn s_client_against(config: mtls::ServerConfig, extra: &[&str]) -> (Served, Peer
 fn sent_alert(s: &Served, peer: &Peer) -> (AlertDescription, String) {
     assert!(s.summary.is_none(), "{s:?}");
     match &s.tls_error {
-        Some(e @ Error::AlertSent { alert, .. }) => (*alert, e.to_string()),
+        Some(e) if e.alert_sent().is_some() => (e.alert_sent().unwrap(), e.to_string()),
         other => panic!(
             "our server should have sent an alert, got {other:?} ({:?})\n{}",
             s.error,
@@ -71,6 +71,9 @@ fn client_certificate_from_unknown_ca() {
     let (alert, text) = sent_alert(&s, &peer);
     assert_eq!(alert, AlertDescription::UnknownCa, "{text}");
     assert!(text.ends_with("(sent alert unknown_ca)"), "{text}");
+    // A program can tell why without parsing the text.
+    let error = s.tls_error.as_ref().and_then(Error::certificate_error);
+    assert_eq!(error, Some(&CertificateError::UnknownIssuer), "{text}");
     let out = peer.output();
     assert!(
         out.contains("alert unknown ca") && out.contains("alert number 48"),
@@ -92,6 +95,8 @@ fn expired_client_certificate() {
     let (s, peer) = s_client_against(config, &["-cert", &cert, "-key", &key]);
     let (alert, text) = sent_alert(&s, &peer);
     assert_eq!(alert, AlertDescription::CertificateExpired, "{text}");
+    let error = s.tls_error.as_ref().and_then(Error::certificate_error);
+    assert_eq!(error, Some(&CertificateError::Expired), "{text}");
     assert!(text.ends_with("(sent alert certificate_expired)"), "{text}");
     let out = peer.output();
     assert!(
@@ -147,10 +152,11 @@ fn server_certificate_for_another_name() {
         "{text}"
     );
     match tls_error(&e) {
-        Some(Error::AlertSent { alert, .. }) => {
-            assert_eq!(alert, AlertDescription::BadCertificate, "{text}")
-        }
-        other => panic!("expected an alert sent, got {other:?}: {text}"),
+        Some(Error::CertificateRefused {
+            error: CertificateError::NotValidForName(name),
+            ..
+        }) => assert_eq!(name, "wrong.example", "{text}"),
+        other => panic!("expected a refused server certificate, got {other:?}: {text}"),
     }
     assert!(text.ends_with("(sent alert bad_certificate)"), "{text}");
     drop(tls);
