@@ -46,6 +46,15 @@ pub enum RecordError {
         /// Configured maximum.
         max: usize,
     },
+    /// A ClientHello whose header announces more than the largest its fields allow
+    /// (RFC 5246 7.4.1.2; [`MAX_CLIENT_HELLO_LEN`](crate::MAX_CLIENT_HELLO_LEN) with the
+    /// header): it cannot decode, so it is refused from the header. Alert `decode_error`.
+    ClientHelloTooLarge {
+        /// Announced length, header included.
+        len: usize,
+        /// Largest length a ClientHello can have, header included.
+        max: usize,
+    },
     /// Application data before record protection was in place (the handshake is not done).
     /// Alert `unexpected_message`.
     UnprotectedApplicationData,
@@ -72,7 +81,7 @@ impl RecordError {
             | Self::UnprotectedApplicationData => AlertDescription::UnexpectedMessage,
             Self::BadVersion(_) => AlertDescription::ProtocolVersion,
             Self::RecordOverflow { .. } => AlertDescription::RecordOverflow,
-            Self::EmptyRecord => AlertDescription::DecodeError,
+            Self::EmptyRecord | Self::ClientHelloTooLarge { .. } => AlertDescription::DecodeError,
             Self::BadRecordMac => AlertDescription::BadRecordMac,
             Self::HandshakeMessageTooLarge { .. } => AlertDescription::IllegalParameter,
             Self::Malformed(e) => e.alert(),
@@ -108,6 +117,12 @@ impl fmt::Display for RecordError {
                 write!(
                     f,
                     "handshake message of {len} bytes exceeds the limit of {max}"
+                )
+            }
+            Self::ClientHelloTooLarge { len, max } => {
+                write!(
+                    f,
+                    "ClientHello handshake message of {len} bytes exceeds the {max} its fields allow"
                 )
             }
             Self::UnprotectedApplicationData => {

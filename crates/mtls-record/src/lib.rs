@@ -16,7 +16,8 @@
 //! handshake decides when to install them.
 //!
 //! Memory: the read side holds at most one record (2^14 + 2048 + 5 bytes, grown on demand)
-//! plus one handshake message under reassembly (capped, 64 KiB by default). No per-record heap
+//! plus one handshake message under reassembly (capped by default at 64 KiB, and a ClientHello
+//! at the 131 400 bytes its fields allow). No per-record heap
 //! allocation once a connection is running, and no payload copy that can be avoided: records
 //! are opened in place, application data and handshake messages lying whole in one record are
 //! handed out as slices of the receive buffer (only a message spanning records is joined),
@@ -61,7 +62,8 @@ pub use error::RecordError;
 pub use joiner::HandshakeJoiner;
 pub use limits::{
     DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN, GCM_EXPLICIT_NONCE_LEN, HEADER_LEN, MAX_CIPHERTEXT_LEN,
-    MAX_CONSECUTIVE_EMPTY_RECORDS, MAX_PLAINTEXT_LEN, MAX_RECORD_LEN, TAG_LEN,
+    MAX_CLIENT_HELLO_BODY_LEN, MAX_CLIENT_HELLO_LEN, MAX_CONSECUTIVE_EMPTY_RECORDS,
+    MAX_PLAINTEXT_LEN, MAX_RECORD_LEN, TAG_LEN,
 };
 pub use protection::{RecordDecrypter, RecordEncrypter};
 pub use reader::{Inbound, RecordReader};

@@ -15,9 +15,21 @@ pub const HANDSHAKE_HEADER_LEN: usize = 4;
 /// Largest record on the wire, header included: what the receive buffer is sized for.
 pub const MAX_RECORD_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_LEN;
 
-/// Default cap on one handshake message, header included. Large enough for certificate chains
-/// of several RSA-4096 certificates; a peer claiming more is refused before we buffer it.
+/// Default cap on one handshake message other than ClientHello, header included. Large enough
+/// for certificate chains of several RSA-4096 certificates; a peer claiming more is refused
+/// before we buffer it.
 pub const DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN: usize = 64 * 1024;
+
+/// The largest ClientHello body its fields allow (RFC 5246 7.4.1.2): client_version (2),
+/// random (32), session_id (1 + 32), cipher_suites (2 + 65534), compression_methods
+/// (1 + 255) and extensions (2 + 65535): 131 396 bytes.
+pub const MAX_CLIENT_HELLO_BODY_LEN: usize =
+    2 + 32 + (1 + 32) + (2 + 65534) + (1 + 255) + (2 + 65535);
+
+/// Default cap on a ClientHello, header included: the largest its fields allow
+/// ([`MAX_CLIENT_HELLO_BODY_LEN`] + 4). A header announcing more cannot be a ClientHello
+/// that decodes, and is refused with `decode_error` before any of its body is buffered.
+pub const MAX_CLIENT_HELLO_LEN: usize = HANDSHAKE_HEADER_LEN + MAX_CLIENT_HELLO_BODY_LEN;
 
 /// How many empty application-data records in a row we accept before calling it a denial of
 /// service (as OpenSSL's `MAX_EMPTY_RECORDS`): they cost a decryption each and carry nothing.

@@ -6,9 +6,7 @@ use mtls_wire::{ChangeCipherSpec, ContentType, ProtocolVersion};
 use crate::deframer::Deframer;
 use crate::error::RecordError;
 use crate::joiner::HandshakeJoiner;
-use crate::limits::{
-    DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN, HANDSHAKE_HEADER_LEN, MAX_CONSECUTIVE_EMPTY_RECORDS,
-};
+use crate::limits::{HANDSHAKE_HEADER_LEN, MAX_CONSECUTIVE_EMPTY_RECORDS};
 use crate::protection::RecordDecrypter;
 
 /// What the peer sent, in the order it sent it.
@@ -56,7 +54,6 @@ pub struct RecordReader {
     last_application_data: Option<std::ops::Range<usize>>,
     /// The part of the current handshake record not yet handed out, in the receive buffer.
     handshake_record: std::ops::Range<usize>,
-    max_handshake_message_len: usize,
 }
 
 impl Default for RecordReader {
@@ -78,22 +75,32 @@ enum Found {
 }
 
 impl RecordReader {
-    /// A reader in the initial plaintext state with the default handshake message cap.
+    /// A reader in the initial plaintext state with the default handshake message caps:
+    /// a ClientHello as large as its fields allow
+    /// ([`MAX_CLIENT_HELLO_LEN`](crate::MAX_CLIENT_HELLO_LEN), RFC 5246 7.4.1.2; beyond it
+    /// [`RecordError::ClientHelloTooLarge`], `decode_error`), every other message
+    /// [`DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN`](crate::DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN)
+    /// ([`RecordError::HandshakeMessageTooLarge`], `illegal_parameter`). Both are refused
+    /// from the message's 4-byte header.
     pub fn new() -> Self {
-        Self::with_max_handshake_message_len(DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN)
+        Self::with_joiner(HandshakeJoiner::default())
     }
 
-    /// A reader that refuses handshake messages longer than `max` bytes, header included.
+    /// A reader that refuses handshake messages longer than `max` bytes, header included,
+    /// whatever their type (ClientHello included).
     pub fn with_max_handshake_message_len(max: usize) -> Self {
+        Self::with_joiner(HandshakeJoiner::new(max))
+    }
+
+    fn with_joiner(joiner: HandshakeJoiner) -> Self {
         Self {
             deframer: Deframer::new(),
-            joiner: HandshakeJoiner::new(max),
+            joiner,
             protection: ReadProtection::Plaintext,
             expected_version: None,
             empty_records: 0,
             last_application_data: None,
             handshake_record: 0..0,
-            max_handshake_message_len: max,
         }
     }
 
@@ -194,15 +201,9 @@ impl RecordReader {
     fn next_message_in_record(&mut self) -> Result<Option<std::ops::Range<usize>>, RecordError> {
         let r = self.handshake_record.clone();
         let rest = self.deframer.buffer().get(r.clone()).unwrap_or_default();
-        if let Some(&[_, a, b, c]) = rest.get(..HANDSHAKE_HEADER_LEN) {
-            let len = HANDSHAKE_HEADER_LEN + usize::from_be_bytes([0, 0, 0, 0, 0, a, b, c]);
-            // The cap applies as in the joiner: from the header, before anything else.
-            if len > self.max_handshake_message_len {
-                return Err(RecordError::HandshakeMessageTooLarge {
-                    len,
-                    max: self.max_handshake_message_len,
-                });
-            }
+        if let Some(&[typ, a, b, c]) = rest.get(..HANDSHAKE_HEADER_LEN) {
+            // The caps apply as in the joiner: from the header, before anything else.
+            let len = self.joiner.check_header([typ, a, b, c])?;
             if len <= rest.len() {
                 self.handshake_record.start += len;
                 return Ok(Some(r.start..r.start + len));

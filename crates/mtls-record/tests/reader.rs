@@ -404,3 +404,85 @@ proptest::proptest! {
         proptest::prop_assert_eq!(r.buffered(), 0);
     }
 }
+
+/// The largest ClientHello body its fields allow (RFC 5246 7.4.1.2): version (2), random (32),
+/// session_id (1 + 32), cipher_suites (2 + 65534: 32767 suites), compression_methods (1 + 255)
+/// and an extensions block of 2 + 65535 bytes (one padding extension, RFC 7685, of 65531).
+fn largest_client_hello_body() -> Vec<u8> {
+    let mut b = vec![3, 3];
+    b.extend([0x5a; 32]);
+    b.push(32);
+    b.extend([0x33; 32]);
+    b.extend(65534u16.to_be_bytes());
+    for i in 0..32767u16 {
+        // Real suites first, then GREASE-like values nobody implements.
+        b.extend(if i == 0 { 0xc02bu16 } else { 0x0a0a }.to_be_bytes());
+    }
+    b.push(255);
+    b.extend(0..=254u8);
+    b.extend(65535u16.to_be_bytes());
+    b.extend(21u16.to_be_bytes());
+    b.extend(65531u16.to_be_bytes());
+    b.extend(vec![0; 65531]);
+    b
+}
+
+#[test]
+fn rfc5246_7_4_1_2_client_hello_of_the_largest_size_its_fields_allow_is_read() {
+    let body = largest_client_hello_body();
+    assert_eq!(body.len(), 131_396);
+    let message = hs(1, &body);
+    // In full records, and with the header itself cut over records.
+    for first in [16384, 1, 3] {
+        let (head, tail) = message.split_at(first);
+        let mut wire = plain(22, head);
+        for piece in tail.chunks(16384) {
+            wire.extend(plain(22, piece));
+        }
+        let mut r = RecordReader::new();
+        let (evs, err) = events(&mut r, &wire, wire.len());
+        assert_eq!(err, None, "first record {first}");
+        assert_eq!(evs, vec![Ev::Hs(message.clone())], "first record {first}");
+    }
+    // And mtls-wire's parser takes every field at its largest.
+    let hello = mtls_wire::handshake::ClientHello::parse(&body).unwrap();
+    assert_eq!(hello.cipher_suites.len(), 32767);
+    assert_eq!(hello.compression_methods.len(), 255);
+    assert_eq!(hello.session_id.len(), 32);
+}
+
+#[test]
+fn rfc5246_7_4_1_2_client_hello_announcing_more_is_decode_error_from_its_header() {
+    // 131 397 body bytes announced: refused from the 4-byte header, whether it lies in one
+    // record or arrives a byte at a time, before any of the body is here.
+    let header = [1u8, 0x02, 0x01, 0x45];
+    assert_eq!(u32::from_be_bytes([0, 0x02, 0x01, 0x45]), 131_397);
+    for record_size in [4, 1] {
+        let wire: Vec<u8> = header
+            .chunks(record_size)
+            .flat_map(|c| plain(22, c))
+            .collect();
+        let mut r = RecordReader::new();
+        let (evs, err) = events(&mut r, &wire, wire.len());
+        assert!(evs.is_empty());
+        let err = err.expect("refused from the header");
+        assert_eq!(err.alert(), AlertDescription::DecodeError, "{err}");
+        assert!(err.to_string().contains("ClientHello"), "{err}");
+    }
+    // Every other message keeps the 64 KiB cap, refused as before (illegal_parameter).
+    for (typ, len) in [(11u8, 65_533u32), (2, 131_396), (16, 131_397)] {
+        let mut r = RecordReader::new();
+        let mut m = vec![typ];
+        m.extend(&len.to_be_bytes()[1..]);
+        r.push(&plain(22, &m));
+        let err = r.next_event().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RecordError::HandshakeMessageTooLarge { max: 65_536, .. }
+            ),
+            "{typ}: {err}"
+        );
+        assert_eq!(err.alert(), AlertDescription::IllegalParameter);
+    }
+}

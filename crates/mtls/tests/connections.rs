@@ -738,3 +738,68 @@ fn rfc5246_7_1_ccs_not_one_byte_of_value_1_is_unexpected_message() {
         );
     }
 }
+
+/// An mtls client's ClientHello (body) grown to the largest its fields allow (RFC 5246
+/// 7.4.1.2, 131 396 bytes): a 32-byte session id, 32 767 cipher suites (the client's own
+/// first), 255 compression methods (null first), and its extensions padded (RFC 7685) to a
+/// block of 65 535 bytes.
+fn largest_client_hello() -> Vec<u8> {
+    use mtls_wire::extensions::Extension;
+    use mtls_wire::handshake::{HandshakeMessage, HandshakePayload, ParseContext, SessionId};
+    use mtls_wire::{CipherSuite, CompressionMethod};
+    let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    let wire = drain_wire(&mut client);
+    let (msg, _) = HandshakeMessage::parse(&wire[5..], &ParseContext::new()).unwrap();
+    let HandshakePayload::ClientHello(mut hello) = msg.into_payload() else {
+        panic!("not a ClientHello");
+    };
+    hello.session_id = SessionId::new(&[0x77; 32]).unwrap();
+    hello.cipher_suites.resize(32767, CipherSuite::from(0x0a0a));
+    hello.compression_methods = (0..=254u8).map(CompressionMethod::from).collect();
+    let mut block = Vec::new();
+    hello.extensions.encode(&mut block);
+    // The padding extension's own header is 4 bytes; the block's length prefix is 2.
+    let padding = 65535 + 2 - block.len() - 4;
+    hello
+        .extensions
+        .list
+        .push(Extension::Unknown(21, vec![0; padding]));
+    let message = HandshakeMessage::new(HandshakePayload::ClientHello(hello));
+    message.raw().to_vec()
+}
+
+/// RFC 5246 7.4.1.2: a ClientHello may be as large as its fields allow, 131 396 bytes of
+/// body, beyond the 64 KiB every other handshake message is held to. The server takes it
+/// and answers with its flight.
+#[test]
+fn rfc5246_7_4_1_2_server_takes_a_client_hello_of_the_largest_size_its_fields_allow() {
+    let hello = largest_client_hello();
+    assert_eq!(hello.len(), 4 + 131_396);
+    let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+    let mut wire = Vec::new();
+    for piece in hello.chunks(16384) {
+        wire.extend(plaintext_record(22, piece));
+    }
+    let mut rest = &wire[..];
+    while !rest.is_empty() {
+        server.read_tls(&mut rest).unwrap();
+        server.process_new_packets().unwrap();
+    }
+    let flight = split_records(&drain_wire(&mut server));
+    // ServerHello (2) first: the hello was taken, and a suite the client offered chosen.
+    assert_eq!(flight[0].0, 22);
+    assert_eq!(flight[0].1[0], 2, "{:?}", &flight[0].1[..8]);
+    assert!(server.is_handshaking());
+}
+
+/// RFC 5246 7.4.1.2: a ClientHello announcing more than its fields allow (131 397 bytes) is
+/// decode_error as soon as its 4-byte header is here, before the body.
+#[test]
+fn rfc5246_7_4_1_2_client_hello_announcing_more_than_its_fields_allow_is_decode_error() {
+    let mut server = ServerConnection::new(&server_config(ClientAuthPolicy::Required)).unwrap();
+    let wire = plaintext_record(22, &[1, 0x02, 0x01, 0x45]);
+    server.read_tls(&mut &wire[..]).unwrap();
+    let err = server.process_new_packets().unwrap_err();
+    assert_eq!(err.alert(), Some(AlertDescription::DecodeError), "{err}");
+    assert_eq!(drain_wire(&mut server), [21, 3, 3, 0, 2, 2, 50], "{err}");
+}

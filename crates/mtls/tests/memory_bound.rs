@@ -36,20 +36,27 @@ fn serial() -> MutexGuard<'static, ()> {
 const MAX_RECORD: usize = 5 + 16384 + 2048;
 /// Largest plaintext fragment (RFC 5246 6.2.1).
 const MAX_FRAGMENT: usize = 16384;
-/// The default cap on one handshake message, header included
+/// The default cap on one handshake message other than ClientHello, header included
 /// (`mtls_record::DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN`).
 const HANDSHAKE_CAP: usize = 64 * 1024;
+/// The cap on a ClientHello, header included: the largest its fields allow (RFC 5246
+/// 7.4.1.2: 131 396 bytes of body).
+const CLIENT_HELLO_CAP: usize = 4 + 131_396;
 /// Received plaintext buffered before the connection stops decrypting (`conn.rs`).
 const PLAINTEXT_CAP: usize = 64 * 1024;
 
-// The stated bound (docs/SECURITY.md, "Memory bound"), part by part. Each buffer is a `Vec`
-// (or `VecDeque`) grown by amortized doubling, so its capacity can reach twice the bytes it
-// must hold: every part below is twice its content limit.
+// The stated bound (docs/SECURITY.md, "Memory bound"), part by part. Most buffers are a `Vec`
+// (or `VecDeque`) grown by amortized doubling, so a capacity can reach twice the bytes it must
+// hold: those parts are twice their content limit. The reassembly buffer grows no further than
+// the message it joins (`HandshakeJoiner`), so it is held to its content limit.
 
 /// Receive buffer: one record.
 const RECEIVE: usize = 2 * MAX_RECORD;
 /// Handshake reassembly: a partial message under the cap plus the rest of one record.
-const REASSEMBLY: usize = 2 * (HANDSHAKE_CAP - 1 + MAX_FRAGMENT);
+const REASSEMBLY: usize = HANDSHAKE_CAP - 1 + MAX_FRAGMENT;
+/// The same for a ClientHello, the one message with a larger cap (either side may be sent one:
+/// the reader caps by type before the handshake sees the message).
+const REASSEMBLY_CLIENT_HELLO: usize = CLIENT_HELLO_CAP - 1 + MAX_FRAGMENT;
 /// Unread plaintext after the handshake: under the cap, plus one record's fragment.
 const PLAINTEXT: usize = 2 * (PLAINTEXT_CAP - 1 + MAX_FRAGMENT);
 /// The handshake transcript holding `bytes` of accepted messages.
@@ -257,6 +264,39 @@ fn padded_client_hello(len: usize) -> Vec<u8> {
         .to_vec()
 }
 
+/// A real ClientHello (from an mtls client) grown to the largest its fields allow (RFC 5246
+/// 7.4.1.2, `CLIENT_HELLO_CAP` bytes with the header): a 32-byte session id, 32 767 cipher
+/// suites (the client's own first), 255 compression methods (null first) and its extensions
+/// padded to a block of 65 535 bytes.
+fn largest_client_hello() -> Vec<u8> {
+    use mtls_wire::extensions::Extension;
+    use mtls_wire::handshake::{HandshakeMessage, HandshakePayload, ParseContext, SessionId};
+    use mtls_wire::{CipherSuite, CompressionMethod};
+    let mut c = client_raw();
+    let mut wire = Vec::new();
+    c.write_tls(&mut wire).unwrap();
+    let (msg, _) = HandshakeMessage::parse(&wire[5..], &ParseContext::new()).unwrap();
+    let HandshakePayload::ClientHello(mut hello) = msg.into_payload() else {
+        panic!("not a ClientHello");
+    };
+    hello.session_id = SessionId::new(&[0x77; 32]).unwrap();
+    hello.cipher_suites.resize(32767, CipherSuite::from(0x0a0a));
+    hello.compression_methods = (0..=254u8).map(CompressionMethod::from).collect();
+    let mut block = Vec::new();
+    hello.extensions.encode(&mut block);
+    // The padding extension's header is 4 bytes; the block's length prefix is 2.
+    let padding = 65535 + 2 - block.len() - 4;
+    hello
+        .extensions
+        .list
+        .push(Extension::Unknown(21, vec![0; padding]));
+    let hello = HandshakeMessage::new(HandshakePayload::ClientHello(hello))
+        .raw()
+        .to_vec();
+    assert_eq!(hello.len(), CLIENT_HELLO_CAP);
+    hello
+}
+
 fn report(name: &str, meter: &Meter, fed: &Fed) {
     eprintln!("{name}: held at most {} bytes ({fed:?})", meter.max_held);
 }
@@ -313,13 +353,18 @@ fn a_sixteen_mib_handshake_header_is_refused_before_buffering() {
 #[test]
 fn b_endless_fragments_stay_under_the_handshake_cap() {
     let _g = serial();
-    for side in ["server", "client"] {
-        let typ = if side == "server" { 16 } else { 11 };
+    assert_eq!(CLIENT_HELLO_CAP, mtls_record::MAX_CLIENT_HELLO_LEN);
+    for (side, typ, cap, bound) in [
+        ("server", 16, HANDSHAKE_CAP, REASSEMBLY),
+        ("client", 11, HANDSHAKE_CAP, REASSEMBLY),
+        ("server", 1, CLIENT_HELLO_CAP, REASSEMBLY_CLIENT_HELLO),
+        ("client", 1, CLIENT_HELLO_CAP, REASSEMBLY_CLIENT_HELLO),
+    ] {
         for (first, size) in [(1, 1), (1, MAX_FRAGMENT), (MAX_FRAGMENT - 1, MAX_FRAGMENT)] {
             // One message of exactly the cap, then the next message's header (also at the cap)
             // and its body, never completed.
-            let mut stream = message(typ, HANDSHAKE_CAP - 4, HANDSHAKE_CAP - 4);
-            stream.extend(message(typ, HANDSHAKE_CAP - 4, HANDSHAKE_CAP - 5));
+            let mut stream = message(typ, cap - 4, cap - 4);
+            stream.extend(message(typ, cap - 4, cap - 5));
             // The first message is garbage for this state, so the connection fails once it
             // is complete; what it held up to then (and still holds, dead) is measured.
             let wire = fragments(&stream, first, size);
@@ -334,39 +379,53 @@ fn b_endless_fragments_stay_under_the_handshake_cap() {
             let mut meter = Meter::start();
             let fed = feed(conn, &wire, &mut meter);
             report(
-                &format!("(b) {side} fragments {first}/{size}, message under the cap"),
+                &format!(
+                    "(b) {side} fragments {first}/{size}, type {typ} message of the cap {cap}"
+                ),
                 &meter,
                 &fed,
             );
             assert!(matches!(fed, Fed::Failed(_)), "{fed:?}");
             assert!(
-                meter.max_held <= RECEIVE + REASSEMBLY + SMALL,
+                meter.max_held <= RECEIVE + bound + SMALL,
                 "{}",
                 meter.max_held
             );
         }
     }
 
-    // A ClientHello of exactly the cap (a padding extension fills it), in 1-byte records: the
-    // server accepts it, so besides the reassembly buffer its transcript keeps a copy.
-    let hello = padded_client_hello(HANDSHAKE_CAP);
-    assert_eq!(hello.len(), HANDSHAKE_CAP);
-    for (first, size) in [(1, 1), (MAX_FRAGMENT - 1, MAX_FRAGMENT)] {
-        let wire = fragments(&hello, first, size);
-        let mut s = server();
-        let mut meter = Meter::start();
-        let fed = feed(&mut s, &wire, &mut meter);
-        report(
-            &format!("(b) server accepting a ClientHello of the cap, fragments {first}/{size}"),
-            &meter,
-            &fed,
-        );
-        assert!(matches!(fed, Fed::All), "{fed:?}");
-        assert!(
-            meter.max_held <= RECEIVE + REASSEMBLY + transcript(HANDSHAKE_CAP + OWN_FLIGHT) + SMALL,
-            "{}",
-            meter.max_held
-        );
+    // A ClientHello of 64 KiB (a padding extension fills it), and one of the largest size its
+    // fields allow, in 1-byte records and in offset full records: the server accepts them, so
+    // besides the reassembly buffer its transcript keeps a copy.
+    for (hello, name) in [
+        (padded_client_hello(HANDSHAKE_CAP), "64 KiB"),
+        (largest_client_hello(), "the largest its fields allow"),
+    ] {
+        assert!([HANDSHAKE_CAP, CLIENT_HELLO_CAP].contains(&hello.len()));
+        for (first, size) in [(1, 1), (MAX_FRAGMENT - 1, MAX_FRAGMENT)] {
+            let wire = fragments(&hello, first, size);
+            let mut s = server();
+            let mut meter = Meter::start();
+            let fed = feed(&mut s, &wire, &mut meter);
+            report(
+                &format!(
+                    "(b) server accepting a ClientHello of {name} ({} bytes), fragments {first}/{size}",
+                    hello.len()
+                ),
+                &meter,
+                &fed,
+            );
+            assert!(matches!(fed, Fed::All), "{fed:?}");
+            assert!(
+                meter.max_held
+                    <= RECEIVE
+                        + REASSEMBLY_CLIENT_HELLO
+                        + transcript(hello.len() + OWN_FLIGHT)
+                        + SMALL,
+                "{}",
+                meter.max_held
+            );
+        }
     }
 
     // The client ignores HelloRequest during a handshake (RFC 5246 7.4.1.1): a peer can send
