@@ -11,7 +11,7 @@
 //! | [`hmac`] | HMAC-SHA256/384, forkable keyed state (PRF) | 2104, 5246 5 |
 //! | [`aead`] | AES-128/256-GCM, ChaCha20-Poly1305, in place | 5288, 7905 |
 //! | [`kx`] | ephemeral ECDHE on X25519, P-256 and P-384 | 8422 |
-//! | [`signature`] | RSA PKCS#1 v1.5 / PSS, ECDSA P-256 and P-384; DER keys | 5246 7.4.1.4.1, 8446 4.2.3 |
+//! | [`signature`] | RSA PKCS#1 v1.5 / PSS, ECDSA P-256 and P-384 with SHA-256/384/512; DER keys | 5246 7.4.1.4.1, 8446 4.2.3 |
 //! | [`rsa_kx`] | static RSA premaster, with the 7.4.7.1 countermeasure | 5246 7.4.7.1 |
 //! | [`rand`] | one randomness trait; OS and deterministic sources | |
 //! | [`secret`] | zeroize-on-drop secrets without `Clone`/`Debug` | |

@@ -9,7 +9,9 @@
 //! secp384r1 offered, `s_server` now uses P-384 leaves both ways with us (before, it refused
 //! them). P-256 leaves under the P-384 CA, P-384 leaves against `s_client`, and the secp384r1
 //! ECDHE group itself (`-groups P-384`, both directions) are covered too. A SHA-384-preferring
-//! `s_server` with a P-256 leaf checks that we accept 0x0503 on P-256.
+//! `s_server` with a P-256 leaf checks that we accept 0x0503 on P-256, and OpenSSL offering
+//! one ECDSA hash only (`-sigalgs ECDSA+SHA384` / `SHA512` with P-256 leaves, `SHA256` /
+//! `SHA512` with P-384 leaves) that we sign and verify it both ways (RFC 5246 7.4.1.4.1).
 //!
 //! Each test fails (never skips) when `openssl` is missing, kills its child process on every
 //! path, and is bounded by socket timeouts and an overall deadline.
@@ -431,4 +433,106 @@ fn rfc8422_5_4_secp384r1_ecdhe_with_s_client_groups_p384() {
         "{}",
         peer.describe()
     );
+}
+
+/// RFC 5246 7.4.1.4.1: an ECDSA code point names the hash, not the curve. OpenSSL offering a
+/// single ECDSA hash that is not its leaf curve's own, with P-256 and P-384 leaves on both
+/// sides:
+/// - `s_client -sigalgs ECDSA+<hash>` against our server: our ServerKeyExchange is signed with
+///   that hash (s_client reports it as the peer signing digest), and s_client's
+///   CertificateVerify under it verifies;
+/// - `s_server -sigalgs ECDSA+<hash> -client_sigalgs ECDSA+<hash>` with our client: its
+///   ServerKeyExchange under that hash verifies, and our CertificateVerify uses it (the only
+///   hash its CertificateRequest offers).
+#[test]
+fn rfc5246_7_4_1_4_1_openssl_offering_one_ecdsa_hash_both_ways() {
+    let (p256, p384) = (
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+        &rcgen::PKCS_ECDSA_P384_SHA384,
+    );
+    let sha512 = SignatureAlgorithm::from_u16(0x0603).unwrap();
+    for (alg, hash, scheme) in [
+        (p256, "SHA384", SignatureAlgorithm::EcdsaSecp384r1Sha384),
+        (p256, "SHA512", sha512),
+        (p384, "SHA256", SignatureAlgorithm::EcdsaSecp256r1Sha256),
+        (p384, "SHA512", sha512),
+    ] {
+        let sigalgs = format!("ECDSA+{hash}");
+        let curve = if std::ptr::eq(alg, p256) {
+            "P-256"
+        } else {
+            "P-384"
+        };
+
+        // OpenSSL as the client.
+        let deadline = Instant::now() + TEST_TIMEOUT;
+        let dir = TempDir::new("one-hash-s_client");
+        let files = write_pki(&dir, alg, alg);
+        let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
+        let config = mtls::ServerConfig::builder()
+            .certificate_files(&files.server_chain, &files.server_key)
+            .client_auth_required(roots)
+            .build()
+            .unwrap();
+        let server = FacadeServer::start(config, 1, deadline);
+        let args = [
+            "-sigalgs",
+            &sigalgs,
+            "-CAfile",
+            &files.ca,
+            "-verify_return_error",
+            "-cert",
+            &files.client_chain,
+            "-key",
+            &files.client_key,
+        ];
+        let peer = run_s_client(server.port, &args, b"one hash\n", deadline);
+        let served = server.finish();
+        assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
+        let s = &served[0];
+        assert!(
+            s.error.is_none(),
+            "our {curve} server, s_client {sigalgs}: {:?}\n{}",
+            s.error,
+            peer.describe()
+        );
+        assert_eq!(s.received, b"one hash\n");
+        let summary = s.summary.as_ref().unwrap();
+        assert_eq!(
+            summary.server_signature,
+            Some(scheme),
+            "our {curve} ServerKeyExchange for s_client {sigalgs}"
+        );
+        assert_eq!(
+            summary.client_signature,
+            Some(scheme),
+            "s_client's {curve} CertificateVerify ({sigalgs})"
+        );
+        let out = peer.stdout();
+        assert!(
+            out.contains(&format!("Peer signing digest: {hash}")),
+            "{}",
+            peer.describe()
+        );
+
+        // OpenSSL as the server.
+        let deadline = Instant::now() + TEST_TIMEOUT;
+        let dir = TempDir::new("one-hash-s_server");
+        let files = write_pki(&dir, alg, alg);
+        let summary = handshake_with_s_server(
+            &files,
+            &["-sigalgs", &sigalgs, "-client_sigalgs", &sigalgs],
+            deadline,
+        );
+        assert_eq!(
+            summary.server_signature,
+            Some(scheme),
+            "s_server's {curve} ServerKeyExchange ({sigalgs})"
+        );
+        assert_eq!(
+            summary.client_signature,
+            Some(scheme),
+            "our {curve} CertificateVerify for s_server -client_sigalgs {sigalgs}"
+        );
+    }
 }
