@@ -21,6 +21,12 @@ const MAX_RECEIVED_PLAINTEXT: usize = 64 * 1024;
 /// Send and receive buffers keep at most this capacity once emptied.
 const IDLE_BUFFER_CAPACITY: usize = 1024;
 
+/// Warning alerts in a row (no handshake message or application data between them) that end
+/// the connection with `unexpected_message`: the fifth one does, as OpenSSL's
+/// `MAX_WARN_ALERT_COUNT`. Each costs a record's processing and carries nothing, so a peer
+/// could otherwise keep a connection busy on them forever (CVE-2016-8610).
+const MAX_WARNING_ALERTS_IN_A_ROW: u32 = 5;
+
 /// The handshake inside a connection, client or server.
 pub(crate) trait Machine: Send {
     fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
@@ -87,6 +93,8 @@ pub struct ConnectionCommon {
     transport_eof: bool,
     sent_close: bool,
     error: Option<Error>,
+    /// Warning alerts received since the last handshake message or application data record.
+    warnings_in_a_row: u32,
 }
 
 impl ConnectionCommon {
@@ -108,6 +116,7 @@ impl ConnectionCommon {
             transport_eof: false,
             sent_close: false,
             error: None,
+            warnings_in_a_row: 0,
         };
         c.apply(first_actions)?;
         Ok(c)
@@ -227,9 +236,13 @@ impl ConnectionCommon {
             }
             let actions = match self.reader.next_event()? {
                 None => break,
-                Some(Inbound::Handshake(m)) => self.machine.handle(Input::Handshake(m))?,
+                Some(Inbound::Handshake(m)) => {
+                    self.warnings_in_a_row = 0;
+                    self.machine.handle(Input::Handshake(m))?
+                }
                 Some(Inbound::ChangeCipherSpec) => self.machine.handle(Input::ChangeCipherSpec)?,
                 Some(Inbound::ApplicationData(_)) => {
+                    self.warnings_in_a_row = 0;
                     if !self.handshake_done {
                         return Err(Error::AlertSent {
                             alert: AlertDescription::UnexpectedMessage,
@@ -249,15 +262,28 @@ impl ConnectionCommon {
         Ok(())
     }
 
-    /// RFC 5246 7.2: close_notify ends the read side; any fatal alert ends the connection;
-    /// other warnings (no_renegotiation, user_canceled) are noted and ignored.
+    /// RFC 5246 7.2: close_notify ends the read side; a fatal alert ends the connection, and
+    /// so does a warning whose description RFC 5246 7.2.2 says is always fatal
+    /// ([`AlertDescription::is_always_fatal`]); other warnings (no_renegotiation,
+    /// user_canceled, ...) are noted and ignored, up to [`MAX_WARNING_ALERTS_IN_A_ROW`].
     fn receive_alert(&mut self, alert: Alert) -> Result<(), Error> {
         if alert.description == AlertDescription::CloseNotify {
             self.peer_closed = true;
             return Ok(());
         }
-        if alert.level == AlertLevel::Fatal {
+        if alert.level == AlertLevel::Fatal || alert.description.is_always_fatal() {
             return Err(Error::AlertReceived(alert.description));
+        }
+        self.warnings_in_a_row += 1;
+        if self.warnings_in_a_row >= MAX_WARNING_ALERTS_IN_A_ROW {
+            return Err(Error::AlertSent {
+                alert: AlertDescription::UnexpectedMessage,
+                reason: format!(
+                    "{MAX_WARNING_ALERTS_IN_A_ROW} warning alerts in a row (the last {:?}) \
+                     without a handshake message or application data between them",
+                    alert.description
+                ),
+            });
         }
         Ok(())
     }

@@ -803,3 +803,236 @@ fn rfc5246_7_4_1_2_client_hello_announcing_more_than_its_fields_allow_is_decode_
     assert_eq!(err.alert(), Some(AlertDescription::DecodeError), "{err}");
     assert_eq!(drain_wire(&mut server), [21, 3, 3, 0, 2, 2, 50], "{err}");
 }
+
+// ---- Warning alerts (RFC 5246 7.2.2; the denial of service of CVE-2016-8610) ----
+
+/// A warning alert record, in plaintext.
+fn warning(description: u8) -> Vec<u8> {
+    plaintext_record(21, &[1, description])
+}
+
+/// A TLS client driven by hand: mtls-handshake's state machine over mtls-record, without the
+/// facade, so that a test can send any record, protected once the keys are in place.
+struct HandClient {
+    hs: mtls_handshake::ClientHandshake,
+    reader: mtls_record::RecordReader,
+    writer: mtls_record::RecordWriter,
+    out: Vec<u8>,
+    complete: bool,
+}
+
+impl HandClient {
+    /// Starts a handshake with no client certificate; the ClientHello is in `out`.
+    fn start() -> Self {
+        let config = mtls_handshake::ClientConfig::new(Arc::new(TrustAll));
+        let (hs, actions) =
+            mtls_handshake::ClientHandshake::new(Arc::new(config), Some("localhost")).unwrap();
+        let mut c = Self {
+            hs,
+            reader: mtls_record::RecordReader::new(),
+            writer: mtls_record::RecordWriter::new(),
+            out: Vec::new(),
+            complete: false,
+        };
+        c.apply(actions);
+        c
+    }
+
+    fn apply(&mut self, actions: Vec<mtls_handshake::Action>) {
+        use mtls_handshake::Action;
+        use mtls_record::{RecordDecrypter, RecordEncrypter};
+        for action in actions {
+            match action {
+                Action::SendHandshake(m) => self.send(mtls_wire::ContentType::Handshake, &m),
+                Action::SendChangeCipherSpec => {
+                    self.send(mtls_wire::ContentType::ChangeCipherSpec, &[1])
+                }
+                Action::InstallWriteKeys(k) => self.writer.install_encrypter(
+                    RecordEncrypter::new(k.algorithm, k.keys.key(), k.keys.iv()).unwrap(),
+                ),
+                Action::InstallReadKeys(k) => self.reader.install_decrypter(
+                    RecordDecrypter::new(k.algorithm, k.keys.key(), k.keys.iv()).unwrap(),
+                ),
+                Action::SendAlert(a) => panic!("unexpected alert {a:?}"),
+                Action::Complete => self.complete = true,
+            }
+        }
+    }
+
+    /// One record of `typ`, protected if the write keys are installed.
+    fn send(&mut self, typ: mtls_wire::ContentType, payload: &[u8]) {
+        self.writer.write(typ, payload, &mut self.out).unwrap();
+    }
+
+    /// A warning alert, protected if the write keys are installed.
+    fn warn(&mut self, description: u8) {
+        self.send(mtls_wire::ContentType::Alert, &[1, description]);
+    }
+
+    /// Everything the server sent, through the handshake.
+    fn receive(&mut self, wire: &[u8]) {
+        use mtls_handshake::Input;
+        use mtls_record::Inbound;
+        let mut rest = wire;
+        while !rest.is_empty() {
+            let n = self.reader.push(rest);
+            rest = &rest[n..];
+            loop {
+                let Self { hs, reader, .. } = self;
+                let actions = match reader.next_event().unwrap() {
+                    None => break,
+                    Some(Inbound::Handshake(m)) => hs.handle(Input::Handshake(m)).unwrap(),
+                    Some(Inbound::ChangeCipherSpec) => hs.handle(Input::ChangeCipherSpec).unwrap(),
+                    Some(other) => panic!("unexpected from the server: {other:?}"),
+                };
+                self.apply(actions);
+            }
+        }
+    }
+
+    fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+}
+
+fn deliver(server: &mut ServerConnection, wire: &[u8]) -> Result<mtls::IoState, Error> {
+    server.read_tls(&mut &wire[..]).unwrap();
+    server.process_new_packets()
+}
+
+fn server_for_hand_client() -> ServerConnection {
+    ServerConnection::new(&server_config(ClientAuthPolicy::Optional)).unwrap()
+}
+
+/// RFC 5246 7.2.2 leaves warning alerts to the receiver; a peer sending them endlessly makes
+/// the receiver spin on them (CVE-2016-8610, "SSL Death Alert"). Five in a row, with no
+/// handshake message or application data between them, end the connection with
+/// unexpected_message: the fifth one does (as OpenSSL's MAX_WARN_ALERT_COUNT).
+#[test]
+fn rfc5246_7_2_2_five_warning_alerts_in_a_row_end_the_connection_with_unexpected_message() {
+    // In separate reads or in one.
+    for together in [false, true] {
+        let mut server = server_for_hand_client();
+        let err = if together {
+            deliver(&mut server, &warning(90).repeat(5)).unwrap_err()
+        } else {
+            for _ in 0..4 {
+                deliver(&mut server, &warning(90)).unwrap();
+            }
+            deliver(&mut server, &warning(90)).unwrap_err()
+        };
+        assert_eq!(
+            err.alert(),
+            Some(AlertDescription::UnexpectedMessage),
+            "{err}"
+        );
+        assert!(err.to_string().contains("warning alerts"), "{err}");
+        assert_eq!(drain_wire(&mut server), [21, 3, 3, 0, 2, 2, 10], "{err}");
+    }
+    // The client side counts the same way.
+    let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    drain_wire(&mut client);
+    client.read_tls(&mut &warning(100).repeat(5)[..]).unwrap();
+    let err = client.process_new_packets().unwrap_err();
+    assert_eq!(
+        err.alert(),
+        Some(AlertDescription::UnexpectedMessage),
+        "{err}"
+    );
+}
+
+/// Only warnings in a row count: a handshake message or an application data record between
+/// them starts the count again, during the handshake and after it (protected records).
+#[test]
+fn rfc5246_7_2_2_warning_alerts_count_only_in_a_row() {
+    let mut server = server_for_hand_client();
+    let mut client = HandClient::start();
+    let hello = client.take();
+    // Four warnings, the ClientHello, four more, the client's flight, four more.
+    let mut wire = warning(90).repeat(4);
+    wire.extend(hello);
+    wire.extend(warning(90).repeat(4));
+    deliver(&mut server, &wire).unwrap();
+    client.receive(&drain_wire(&mut server));
+    // The flight ends protected (ChangeCipherSpec, Finished): so do the warnings after it.
+    let mut wire = client.take();
+    for _ in 0..4 {
+        client.warn(90);
+    }
+    wire.extend(client.take());
+    deliver(&mut server, &wire).unwrap();
+    client.receive(&drain_wire(&mut server));
+    assert!(client.complete && !server.is_handshaking());
+
+    // Four warnings stand since the Finished. Then, protected: data, four warnings, data,
+    // four warnings: still up.
+    for _ in 0..2 {
+        client.send(mtls_wire::ContentType::ApplicationData, b"ping");
+        for _ in 0..4 {
+            client.warn(90);
+        }
+        let state = deliver(&mut server, &client.take()).unwrap();
+        let mut got = Vec::new();
+        server.reader().read_to_end(&mut got).unwrap_err();
+        assert_eq!(got, b"ping", "{state:?}");
+    }
+    // The fifth in a row ends it.
+    client.warn(90);
+    let err = deliver(&mut server, &client.take()).unwrap_err();
+    assert_eq!(
+        err.alert(),
+        Some(AlertDescription::UnexpectedMessage),
+        "{err}"
+    );
+}
+
+/// RFC 5246 7.2.2 calls these alerts "always fatal" (and RFC 7507 inappropriate_fallback):
+/// received at the warning level they end the connection as a fatal alert would. Other
+/// warnings are noted and ignored, and close_notify keeps its meaning.
+#[test]
+fn rfc5246_7_2_2_a_warning_alert_whose_description_is_always_fatal_is_fatal() {
+    use mtls::AlertDescription as A;
+    let always_fatal = [
+        A::UnexpectedMessage,
+        A::BadRecordMac,
+        A::DecryptionFailed,
+        A::RecordOverflow,
+        A::DecompressionFailure,
+        A::HandshakeFailure,
+        A::IllegalParameter,
+        A::UnknownCa,
+        A::AccessDenied,
+        A::DecodeError,
+        A::DecryptError,
+        A::ExportRestriction,
+        A::ProtocolVersion,
+        A::InsufficientSecurity,
+        A::InternalError,
+        A::InappropriateFallback,
+        A::UnsupportedExtension,
+    ];
+    for description in always_fatal {
+        let mut server = server_for_hand_client();
+        let err = deliver(&mut server, &warning(description.to_u8())).unwrap_err();
+        assert_eq!(err, Error::AlertReceived(description), "{description:?}");
+        // A received fatal alert is not answered.
+        assert!(!server.wants_write(), "{description:?}");
+    }
+    for description in [
+        A::BadCertificate,
+        A::UnsupportedCertificate,
+        A::CertificateRevoked,
+        A::CertificateExpired,
+        A::CertificateUnknown,
+        A::UserCanceled,
+        A::NoRenegotiation,
+        A::UnrecognizedName,
+    ] {
+        let mut server = server_for_hand_client();
+        deliver(&mut server, &warning(description.to_u8()))
+            .unwrap_or_else(|e| panic!("{description:?}: {e}"));
+    }
+    let mut server = server_for_hand_client();
+    let state = deliver(&mut server, &warning(0)).unwrap();
+    assert!(state.peer_has_closed);
+}

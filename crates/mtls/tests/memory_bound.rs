@@ -483,9 +483,11 @@ fn c_record_headers_hold_at_most_one_record() {
     }
 }
 
-// (d) Many small complete records: warning alerts during the handshake (ignored, nothing
-// kept), and application data the application never reads (the connection stops reading
-// at the plaintext cap: back-pressure, not growth).
+// (d) Many small complete records: warning alerts (the fifth in a row ends the connection,
+// RFC 5246 7.2.2 / CVE-2016-8610; a handshake message between them starts the count again, so a
+// client can be sent HelloRequests and warnings forever during a handshake: nothing kept), and
+// application data the application never reads (the connection stops reading at the
+// plaintext cap: back-pressure, not growth).
 #[test]
 fn d_many_small_records_do_not_accumulate() {
     let _g = serial();
@@ -503,9 +505,27 @@ fn d_many_small_records_do_not_accumulate() {
         let mut meter = Meter::start();
         let fed = feed(conn, &wire, &mut meter);
         report(&format!("(d) {side} 100 000 warning alerts"), &meter, &fed);
-        assert!(matches!(fed, Fed::All), "{fed:?}");
+        assert!(
+            matches!(&fed, Fed::Failed(e) if e.alert() == Some(mtls::AlertDescription::UnexpectedMessage)),
+            "{fed:?}"
+        );
         assert!(meter.max_held <= RECEIVE + SMALL, "{}", meter.max_held);
     }
+    // HelloRequest (ignored during the handshake, RFC 5246 7.4.1.1) and four warnings, again
+    // and again, in one record each.
+    let mut round = record(22, &[0, 0, 0, 0]);
+    round.extend(alert.repeat(4));
+    let wire = round.repeat(20_000);
+    let mut c = client();
+    let mut meter = Meter::start();
+    let fed = feed(&mut c, &wire, &mut meter);
+    report(
+        "(d) client 20 000 times a HelloRequest and four warning alerts",
+        &meter,
+        &fed,
+    );
+    assert!(matches!(fed, Fed::All), "{fed:?}");
+    assert!(meter.max_held <= RECEIVE + SMALL, "{}", meter.max_held);
 
     for (sender_is_client, size, count) in [
         (true, 1, 200_000),

@@ -84,3 +84,51 @@ codepoint_enum! {
         NoApplicationProtocol = 120,
     }
 }
+
+impl AlertDescription {
+    /// True for the alerts that are fatal whatever level they are sent at: those RFC 5246
+    /// 7.2.2 says are "always fatal" (or "a fatal error", handshake_failure), the two
+    /// reserved codes that earlier versions called always fatal (decryption_failed,
+    /// export_restriction) and inappropriate_fallback (RFC 7507 2). A receiver treats one
+    /// of these sent at the warning level as fatal.
+    pub const fn is_always_fatal(self) -> bool {
+        matches!(
+            self,
+            Self::UnexpectedMessage
+                | Self::BadRecordMac
+                | Self::DecryptionFailed
+                | Self::RecordOverflow
+                | Self::DecompressionFailure
+                | Self::HandshakeFailure
+                | Self::IllegalParameter
+                | Self::UnknownCa
+                | Self::AccessDenied
+                | Self::DecodeError
+                | Self::DecryptError
+                | Self::ExportRestriction
+                | Self::ProtocolVersion
+                | Self::InsufficientSecurity
+                | Self::InternalError
+                | Self::InappropriateFallback
+                | Self::UnsupportedExtension
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc5246_7_2_2_always_fatal_alerts() {
+        for d in [
+            10u8, 20, 21, 22, 30, 40, 47, 48, 49, 50, 51, 60, 70, 71, 80, 86, 110,
+        ] {
+            assert!(AlertDescription::from(d).is_always_fatal(), "{d}");
+        }
+        // Warnings may carry these (RFC 5246 7.2.2 leaves the level to the sender).
+        for d in [0u8, 41, 42, 43, 44, 45, 46, 90, 100, 112, 255] {
+            assert!(!AlertDescription::from(d).is_always_fatal(), "{d}");
+        }
+    }
+}
