@@ -90,6 +90,26 @@ impl fmt::Debug for CertifiedKey {
     }
 }
 
+/// The scheme to sign with: one `key` can make, `ours` allows and the peer `offered`. An
+/// ECDSA key prefers its own curve's hash (RFC 8446 4.2.3 pairs them; a P-384 key signing
+/// SHA-256 would throw away half its strength); otherwise our configured order decides.
+pub(crate) fn choose_scheme(
+    key: &SigningKey,
+    ours: &[SignatureAlgorithm],
+    offered: &[SignatureScheme],
+) -> Option<SignatureAlgorithm> {
+    let usable = |s: &SignatureAlgorithm| {
+        key.schemes().contains(s)
+            && ours.contains(s)
+            && offered.contains(&SignatureScheme::from(s.to_u16()))
+    };
+    let natural = match key_type_of(key.schemes()) {
+        AuthKeyType::Ecdsa => key.schemes().first().copied().filter(usable),
+        AuthKeyType::Rsa => None,
+    };
+    natural.or_else(|| ours.iter().copied().find(usable))
+}
+
 /// ECDSA on any curve we sign with (P-256 or P-384) authenticates ECDHE_ECDSA suites
 /// (RFC 8422 5.1: the suite names the signature algorithm, not the curve); anything else
 /// is RSA.

@@ -23,7 +23,8 @@ use zeroize::Zeroizing;
 
 use crate::action::{Action, Input};
 use crate::certs::{
-    CertificateDer, CertificateRequestInfo, CertifiedKey, key_type_of, leaf_public_key,
+    CertificateDer, CertificateRequestInfo, CertifiedKey, choose_scheme, key_type_of,
+    leaf_public_key,
 };
 use crate::common::{self, Common, HandshakeSummary, Role, our_scheme, wire_group, wire_scheme};
 use crate::config::ClientConfig;
@@ -468,13 +469,12 @@ impl ClientHandshake {
             .as_ref()
             .and_then(|r| r.resolve(&info))
             .and_then(|ck| {
-                // Our preference, among what the server accepts and the key can do.
-                let scheme = self.config.signature_schemes.iter().copied().find(|s| {
-                    ck.key.schemes().contains(s)
-                        && request
-                            .supported_signature_algorithms
-                            .contains(&wire_scheme(*s))
-                })?;
+                // Among what the server accepts and the key can do.
+                let scheme = choose_scheme(
+                    &ck.key,
+                    &self.config.signature_schemes,
+                    &request.supported_signature_algorithms,
+                )?;
                 Some((ck, scheme))
             });
         let chain = chosen

@@ -20,7 +20,7 @@ use mtls_wire::{
 };
 
 use crate::action::{Action, Input};
-use crate::certs::{CertificateDer, CertifiedKey, ClientHelloInfo, leaf_public_key};
+use crate::certs::{CertificateDer, CertifiedKey, ClientHelloInfo, choose_scheme, leaf_public_key};
 use crate::common::{self, Common, HandshakeSummary, Role, our_scheme, wire_group, wire_scheme};
 use crate::config::{ClientAuthPolicy, ServerConfig, SuitePreference};
 use crate::error::{HandshakeError, crypto};
@@ -400,11 +400,11 @@ impl ServerHandshake {
             match suite.kx {
                 KeyExchangeAlgorithm::Ecdhe => {
                     let Some(group) = group else { continue };
-                    let scheme = config.signature_schemes.iter().copied().find(|s| {
-                        certified.key.schemes().contains(s)
-                            && client_schemes.contains(&wire_scheme(*s))
-                    });
-                    let Some(scheme) = scheme else { continue };
+                    let Some(scheme) =
+                        choose_scheme(&certified.key, &config.signature_schemes, client_schemes)
+                    else {
+                        continue;
+                    };
                     self.group = Some(group);
                     self.server_signature = Some(scheme);
                 }
