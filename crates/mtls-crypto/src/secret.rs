@@ -1,7 +1,7 @@
 //! Secret values handed between the primitives and the handshake: the ECDHE
 //! shared secret and the RSA premaster secret. They are wiped on drop and
 //! have neither `Clone` nor `Debug`, so they cannot be copied or logged by
-//! accident (DESIGN.md "Rules that hold everywhere").
+//! accident (docs/ARCHITECTURE.md, "Secrets have no Clone or Debug").
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 

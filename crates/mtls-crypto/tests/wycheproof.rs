@@ -254,7 +254,7 @@ fn ecdh_secp256r1_spki() {
 }
 
 /// RFC 8422 5.4: uncompressed ECPoints only; invalid points refused
-/// (research/security.md 2.11).
+/// (docs/SECURITY.md, "Invalid curve points").
 #[test]
 fn ecdh_secp384r1_ecpoint() {
     run_ecdh_ecpoint(

@@ -30,7 +30,8 @@
 //!
 //! It depends on `mtls-crypto` (keys and signatures) and on `mtls-handshake` for the
 //! verifier traits it implements and the certificate types they take; that second edge is
-//! the only one beyond DESIGN.md's `pki -> crypto`.
+//! the only one beyond the intended `pki -> crypto` (docs/ARCHITECTURE.md, "Allowed
+//! dependency edges").
 //!
 //! ```
 //! use mtls_handshake::{CertificateError, ClientCertVerifier, ServerCertVerifier};

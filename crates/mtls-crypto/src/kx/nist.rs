@@ -1,6 +1,7 @@
 //! ECDHE over the NIST prime curves secp256r1 and secp384r1 (RFC 8422 5.1.1 code points 23
 //! and 24, 5.10), with the peer point validated against invalid-curve attacks
-//! (research/security.md 2.11). One implementation for both: the curves differ only in size.
+//! (docs/SECURITY.md, "Invalid curve points"). One implementation for both: the curves
+//! differ only in size.
 
 use p256::elliptic_curve::sec1::{FromSec1Point, ModulusSize, Sec1Point, ToSec1Point};
 use p256::elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytes, FieldBytesSize};
@@ -141,8 +142,8 @@ mod tests {
         assert!(p384::PublicKey::from_sec1_bytes(kx.public_key()).is_ok());
     }
 
-    /// RFC 8422 5.4 / research/security.md 2.11: the peer point must be an uncompressed point
-    /// on the curve, else `illegal_parameter`. `other` is a valid point of the other curve.
+    /// RFC 8422 5.4 (docs/SECURITY.md, "Invalid curve points"): the peer point must be an
+    /// uncompressed point on the curve, else `illegal_parameter`. `other` is a valid point of the other curve.
     fn refuses_bad_points_on<C: NistCurve>(other: &[u8])
     where
         FieldBytesSize<C>: ModulusSize,

@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::hash::HashAlgorithm;
 use crate::rand::SecureRandom;
 
-/// Smallest RSA modulus accepted anywhere, in bits (research/security.md 1.7).
+/// Smallest RSA modulus accepted anywhere, in bits (below 2048 bits RSA is refused as too weak, as NIST SP 800-131A does).
 pub const MIN_RSA_BITS: u32 = 2048;
 
 /// A signature scheme, by its TLS `SignatureScheme` code point
