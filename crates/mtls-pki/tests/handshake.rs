@@ -217,42 +217,12 @@ fn wrong_server_name_ends_with_bad_certificate() {
 
 #[test]
 fn revoked_client_ends_with_certificate_revoked() {
-    // Revoke the fixture client certificate with a CRL signed by an rcgen CA that has
-    // the fixture CA's name and key.
-    let ca_key_pem = String::from_utf8(read("pki/ca.key")).unwrap();
-    let ca_key =
-        rcgen::KeyPair::from_pem_and_sign_algo(&ca_key_pem, &rcgen::PKCS_ECDSA_P256_SHA256)
-            .unwrap();
-    let mut ca_params = rcgen::CertificateParams::default();
-    ca_params.distinguished_name = rcgen::DistinguishedName::new();
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "mtls test CA");
-    let issuer = rcgen::Issuer::new(ca_params, ca_key);
     let client_cert =
         load_certified_key(vector("pki/client-rsa.pem"), vector("pki/client-rsa.key")).unwrap();
-    let serial = x509_serial(&client_cert.chain[0].0);
-    let crl = rcgen::CertificateRevocationListParams {
-        this_update: rcgen::date_time_ymd(2026, 11, 28),
-        next_update: rcgen::date_time_ymd(2027, 11, 28),
-        crl_number: rcgen::SerialNumber::from(1u64),
-        issuing_distribution_point: None,
-        revoked_certs: vec![rcgen::RevokedCertParams {
-            serial_number: rcgen::SerialNumber::from_slice(&serial),
-            revocation_time: rcgen::date_time_ymd(2026, 11, 28),
-            reason_code: None,
-            invalidity_date: None,
-        }],
-        key_identifier_method: rcgen::KeyIdMethod::Sha256,
-    }
-    .signed_by(&issuer)
-    .unwrap();
-
+    let crl = fixture_ca_crl(&x509_serial(&client_cert.chain[0].0));
     let (cc, mut sc) = configs("server-ecdsa", "client-rsa");
     let roots = RootStore::load(vector("pki/ca.pem")).unwrap();
-    sc.client_verifier = Some(Arc::new(
-        WebPkiClientVerifier::new(roots).with_crls([Crl::from_der(crl.der()).unwrap()]),
-    ));
+    sc.client_verifier = Some(Arc::new(WebPkiClientVerifier::new(roots).with_crls([crl])));
     let o = run(cc, sc, "localhost");
     let err = o.server.error.unwrap();
     assert_eq!(err.alert(), AlertDescription::CertificateRevoked, "{err}");
@@ -278,7 +248,8 @@ fn client_of_another_ca_ends_with_unknown_ca() {
     assert_eq!(o.server.error.unwrap().alert(), AlertDescription::UnknownCa);
 }
 
-/// A CRL of the fixture CA (rcgen, with the fixture CA's name and key) revoking `serial`.
+/// A CRL of the fixture CA revoking `serial`, signed by an rcgen CA that has the fixture
+/// CA's name and key.
 fn fixture_ca_crl(serial: &[u8]) -> Crl {
     let ca_key_pem = String::from_utf8(read("pki/ca.key")).unwrap();
     let ca_key =
