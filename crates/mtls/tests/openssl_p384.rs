@@ -194,6 +194,36 @@ fn p384_ca_chains_both_ways_against_s_server() {
     assert!(!out.contains("verify error"), "{}", peer.describe());
 }
 
+/// `s_client` with `args` against our server (the P-384 PKI in `files`, client certificates
+/// required), sending `line`; returns the one connection our server served, checked to have
+/// completed without error and received the line, and the client.
+fn serve_s_client(
+    files: &P384Files,
+    args: &[&str],
+    line: &[u8],
+    deadline: Instant,
+) -> (Served, Peer) {
+    let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
+    let config = mtls::ServerConfig::builder()
+        .certificate_files(&files.server_chain, &files.server_key)
+        .client_auth_required(roots)
+        .build()
+        .unwrap();
+    let server = FacadeServer::start(config, 1, deadline);
+    let peer = run_s_client(server.port, args, line, deadline);
+    let mut served = server.finish();
+    assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
+    let s = served.remove(0);
+    assert!(
+        s.error.is_none(),
+        "our server, s_client {args:?}: {:?}\n{}",
+        s.error,
+        peer.describe()
+    );
+    assert_eq!(s.received, line);
+    (s, peer)
+}
+
 /// `s_client` (which lists P-384 among its groups) against our server, P-384 on both sides:
 /// OpenSSL verifies our ecdsa_secp384r1_sha384 ServerKeyExchange and our chain, we verify its
 /// P-384 client chain and its CertificateVerify. By default OpenSSL signs that with our first
@@ -213,13 +243,6 @@ fn s_client_with_p384_certificates_to_our_p384_server() {
         let dir = TempDir::new("s_client");
         let p384 = &rcgen::PKCS_ECDSA_P384_SHA384;
         let files = write_pki(&dir, p384, p384);
-        let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
-        let config = mtls::ServerConfig::builder()
-            .certificate_files(&files.server_chain, &files.server_key)
-            .client_auth_required(roots)
-            .build()
-            .unwrap();
-        let server = FacadeServer::start(config, 1, deadline);
         let mut args = vec![
             "-CAfile",
             &files.ca,
@@ -234,17 +257,7 @@ fn s_client_with_p384_certificates_to_our_p384_server() {
         if let Some(sigalgs) = client_sigalgs {
             args.extend(["-client_sigalgs", sigalgs]);
         }
-        let peer = run_s_client(server.port, &args, b"hello\n", deadline);
-        let served = server.finish();
-        assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
-        let s = &served[0];
-        assert!(
-            s.error.is_none(),
-            "our server: {:?}\n{}",
-            s.error,
-            peer.describe()
-        );
-        assert_eq!(s.received, b"hello\n");
+        let (s, peer) = serve_s_client(&files, &args, b"hello\n", deadline);
         let summary = s.summary.as_ref().unwrap();
         assert_eq!(
             summary.server_signature,
@@ -388,13 +401,6 @@ fn rfc8422_5_4_secp384r1_ecdhe_with_s_client_groups_p384() {
     let dir = TempDir::new("s_client-groups");
     let p384 = &rcgen::PKCS_ECDSA_P384_SHA384;
     let files = write_pki(&dir, p384, p384);
-    let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
-    let config = mtls::ServerConfig::builder()
-        .certificate_files(&files.server_chain, &files.server_key)
-        .client_auth_required(roots)
-        .build()
-        .unwrap();
-    let server = FacadeServer::start(config, 1, deadline);
     let args = [
         "-groups",
         "P-384",
@@ -408,17 +414,7 @@ fn rfc8422_5_4_secp384r1_ecdhe_with_s_client_groups_p384() {
         "-key",
         &files.client_key,
     ];
-    let peer = run_s_client(server.port, &args, b"hello\n", deadline);
-    let served = server.finish();
-    assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
-    let s = &served[0];
-    assert!(
-        s.error.is_none(),
-        "our server: {:?}\n{}",
-        s.error,
-        peer.describe()
-    );
-    assert_eq!(s.received, b"hello\n");
+    let (s, peer) = serve_s_client(&files, &args, b"hello\n", deadline);
     let summary = s.summary.as_ref().unwrap();
     assert_eq!(summary.group, Some(NamedGroup::Secp384r1));
     let out = peer.stdout();
@@ -468,13 +464,6 @@ fn rfc5246_7_4_1_4_1_openssl_offering_one_ecdsa_hash_both_ways() {
         let deadline = Instant::now() + TEST_TIMEOUT;
         let dir = TempDir::new("one-hash-s_client");
         let files = write_pki(&dir, alg, alg);
-        let roots = mtls::pki::RootStore::load(&files.ca).unwrap();
-        let config = mtls::ServerConfig::builder()
-            .certificate_files(&files.server_chain, &files.server_key)
-            .client_auth_required(roots)
-            .build()
-            .unwrap();
-        let server = FacadeServer::start(config, 1, deadline);
         let args = [
             "-sigalgs",
             &sigalgs,
@@ -486,17 +475,7 @@ fn rfc5246_7_4_1_4_1_openssl_offering_one_ecdsa_hash_both_ways() {
             "-key",
             &files.client_key,
         ];
-        let peer = run_s_client(server.port, &args, b"one hash\n", deadline);
-        let served = server.finish();
-        assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
-        let s = &served[0];
-        assert!(
-            s.error.is_none(),
-            "our {curve} server, s_client {sigalgs}: {:?}\n{}",
-            s.error,
-            peer.describe()
-        );
-        assert_eq!(s.received, b"one hash\n");
+        let (s, peer) = serve_s_client(&files, &args, b"one hash\n", deadline);
         let summary = s.summary.as_ref().unwrap();
         assert_eq!(
             summary.server_signature,
