@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+mod hello;
+
 use std::io::{BufRead, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -739,33 +741,11 @@ fn rfc5246_7_1_ccs_not_one_byte_of_value_1_is_unexpected_message() {
     }
 }
 
-/// An mtls client's ClientHello (body) grown to the largest its fields allow (RFC 5246
-/// 7.4.1.2, 131 396 bytes): a 32-byte session id, 32 767 cipher suites (the client's own
-/// first), 255 compression methods (null first), and its extensions padded (RFC 7685) to a
-/// block of 65 535 bytes.
+/// An mtls client's ClientHello grown to the largest its fields allow.
 fn largest_client_hello() -> Vec<u8> {
-    use mtls_wire::extensions::Extension;
-    use mtls_wire::handshake::{HandshakeMessage, HandshakePayload, ParseContext, SessionId};
-    use mtls_wire::{CipherSuite, CompressionMethod};
     let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
     let wire = drain_wire(&mut client);
-    let (msg, _) = HandshakeMessage::parse(&wire[5..], &ParseContext::new()).unwrap();
-    let HandshakePayload::ClientHello(mut hello) = msg.into_payload() else {
-        panic!("not a ClientHello");
-    };
-    hello.session_id = SessionId::new(&[0x77; 32]).unwrap();
-    hello.cipher_suites.resize(32767, CipherSuite::from(0x0a0a));
-    hello.compression_methods = (0..=254u8).map(CompressionMethod::from).collect();
-    let mut block = Vec::new();
-    hello.extensions.encode(&mut block);
-    // The padding extension's own header is 4 bytes; the block's length prefix is 2.
-    let padding = 65535 + 2 - block.len() - 4;
-    hello
-        .extensions
-        .list
-        .push(Extension::Unknown(21, vec![0; padding]));
-    let message = HandshakeMessage::new(HandshakePayload::ClientHello(hello));
-    message.raw().to_vec()
+    hello::largest_client_hello(&wire[5..])
 }
 
 /// RFC 5246 7.4.1.2: a ClientHello may be as large as its fields allow, 131 396 bytes of

@@ -13,6 +13,8 @@
     clippy::indexing_slicing
 )]
 
+mod hello;
+
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -269,30 +271,10 @@ fn padded_client_hello(len: usize) -> Vec<u8> {
 /// suites (the client's own first), 255 compression methods (null first) and its extensions
 /// padded to a block of 65 535 bytes.
 fn largest_client_hello() -> Vec<u8> {
-    use mtls_wire::extensions::Extension;
-    use mtls_wire::handshake::{HandshakeMessage, HandshakePayload, ParseContext, SessionId};
-    use mtls_wire::{CipherSuite, CompressionMethod};
     let mut c = client_raw();
     let mut wire = Vec::new();
     c.write_tls(&mut wire).unwrap();
-    let (msg, _) = HandshakeMessage::parse(&wire[5..], &ParseContext::new()).unwrap();
-    let HandshakePayload::ClientHello(mut hello) = msg.into_payload() else {
-        panic!("not a ClientHello");
-    };
-    hello.session_id = SessionId::new(&[0x77; 32]).unwrap();
-    hello.cipher_suites.resize(32767, CipherSuite::from(0x0a0a));
-    hello.compression_methods = (0..=254u8).map(CompressionMethod::from).collect();
-    let mut block = Vec::new();
-    hello.extensions.encode(&mut block);
-    // The padding extension's header is 4 bytes; the block's length prefix is 2.
-    let padding = 65535 + 2 - block.len() - 4;
-    hello
-        .extensions
-        .list
-        .push(Extension::Unknown(21, vec![0; padding]));
-    let hello = HandshakeMessage::new(HandshakePayload::ClientHello(hello))
-        .raw()
-        .to_vec();
+    let hello = hello::largest_client_hello(&wire[5..]);
     assert_eq!(hello.len(), CLIENT_HELLO_CAP);
     hello
 }
