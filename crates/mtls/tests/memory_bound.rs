@@ -243,27 +243,15 @@ fn message(typ: u8, len: usize, body: usize) -> Vec<u8> {
 /// A real ClientHello (from an mtls client) padded with a padding extension (RFC 7685) to
 /// `len` bytes, header included.
 fn padded_client_hello(len: usize) -> Vec<u8> {
-    use mtls_wire::extensions::Extension;
-    use mtls_wire::handshake::{HandshakeMessage, HandshakePayload, ParseContext};
+    hello::padded_client_hello(&our_client_hello(), len)
+}
+
+/// The ClientHello message an mtls client sends (its first record, header stripped).
+fn our_client_hello() -> Vec<u8> {
     let mut c = client_raw();
     let mut wire = Vec::new();
     c.write_tls(&mut wire).unwrap();
-    let (msg, _) = HandshakeMessage::parse(&wire[5..], &ParseContext::new()).unwrap();
-    let HandshakePayload::ClientHello(mut hello) = msg.into_payload() else {
-        panic!("not a ClientHello");
-    };
-    let unpadded = HandshakeMessage::new(HandshakePayload::ClientHello(hello.clone()))
-        .raw()
-        .len();
-    // The padding extension costs 4 bytes of header.
-    let padding = len - unpadded - 4;
-    hello
-        .extensions
-        .list
-        .push(Extension::Unknown(21, vec![0; padding]));
-    HandshakeMessage::new(HandshakePayload::ClientHello(hello))
-        .raw()
-        .to_vec()
+    wire.split_off(5)
 }
 
 /// A real ClientHello (from an mtls client) grown to the largest its fields allow (RFC 5246
@@ -271,10 +259,7 @@ fn padded_client_hello(len: usize) -> Vec<u8> {
 /// suites (the client's own first), 255 compression methods (null first) and its extensions
 /// padded to a block of 65 535 bytes.
 fn largest_client_hello() -> Vec<u8> {
-    let mut c = client_raw();
-    let mut wire = Vec::new();
-    c.write_tls(&mut wire).unwrap();
-    let hello = hello::largest_client_hello(&wire[5..]);
+    let hello = hello::largest_client_hello(&our_client_hello());
     assert_eq!(hello.len(), CLIENT_HELLO_CAP);
     hello
 }
