@@ -29,7 +29,7 @@ use crate::certs::{
 use crate::common::{self, Common, HandshakeSummary, Role, our_scheme, wire_group, wire_scheme};
 use crate::config::ClientConfig;
 use crate::error::{HandshakeError, crypto};
-use crate::sequence::{Fact, Kind, Msg, Side, key_exchange};
+use crate::sequence::{Fact, Kind, Msg, Side};
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 
@@ -353,7 +353,7 @@ impl ClientHandshake {
             }
             None => {
                 self.common.learn(Fact::Resumption(false))?;
-                self.common.learn(Fact::KeyExchange(key_exchange(suite)))?;
+                self.common.learn(Fact::KeyExchange(suite.kx))?;
             }
         }
         Ok(())

@@ -34,6 +34,8 @@
 
 use core::fmt;
 
+use mtls_wire::handshake::KeyExchangeAlgorithm;
+
 /// Which side sends a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Side {
@@ -308,30 +310,14 @@ pub const SEQUENCES: [(Kind, &[Step]); 7] = [
     (Kind::Resumed, RESUMED),
 ];
 
-/// The key exchange of a full handshake, as the negotiated suite fixes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeyExchange {
-    /// ECDHE: a ServerKeyExchange follows the server Certificate (RFC 8422 5.4).
-    Ecdhe,
-    /// Static RSA: no ServerKeyExchange (RFC 5246 7.4.3).
-    Rsa,
-}
-
-/// The key exchange of a suite.
-pub fn key_exchange(suite: &crate::suites::SupportedSuite) -> KeyExchange {
-    match suite.kx {
-        mtls_wire::handshake::KeyExchangeAlgorithm::Ecdhe => KeyExchange::Ecdhe,
-        mtls_wire::handshake::KeyExchangeAlgorithm::Rsa => KeyExchange::Rsa,
-    }
-}
-
 /// What a handler learned that decides between kinds of handshake.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fact {
     /// The server resumes the offered session (`true`) or runs a full handshake.
     Resumption(bool),
-    /// The suite's key exchange (full handshakes).
-    KeyExchange(KeyExchange),
+    /// The suite's key exchange (full handshakes): ECDHE has a ServerKeyExchange, static RSA
+    /// none (RFC 5246 7.4.3).
+    KeyExchange(KeyExchangeAlgorithm),
     /// The server asks for a client certificate (full handshakes; the server decides it at
     /// the ClientHello, the client sees it as a CertificateRequest).
     ClientAuth(bool),
@@ -344,8 +330,8 @@ impl Fact {
     pub const fn admits(self, kind: Kind) -> bool {
         match self {
             Fact::Resumption(resumed) => matches!(kind, Kind::Resumed) == resumed,
-            Fact::KeyExchange(KeyExchange::Ecdhe) => kind.is_ecdhe(),
-            Fact::KeyExchange(KeyExchange::Rsa) => kind.is_rsa_kx(),
+            Fact::KeyExchange(KeyExchangeAlgorithm::Ecdhe) => kind.is_ecdhe(),
+            Fact::KeyExchange(KeyExchangeAlgorithm::Rsa) => kind.is_rsa_kx(),
             Fact::ClientAuth(asked) => kind.requests_client_cert() == asked,
             Fact::ClientCertificate(given) => kind.has_client_cert() == given,
         }
@@ -567,9 +553,9 @@ mod tests {
     /// (as server.rs and client.rs report them).
     fn facts_after(kind: Kind, step: Step, me: Side) -> Vec<Fact> {
         let kx = if kind.is_ecdhe() {
-            KeyExchange::Ecdhe
+            KeyExchangeAlgorithm::Ecdhe
         } else {
-            KeyExchange::Rsa
+            KeyExchangeAlgorithm::Rsa
         };
         let full = || {
             vec![
@@ -642,10 +628,10 @@ mod tests {
         assert!(flow.advance(s(ServerHello)));
         assert!(flow.advance(s(Certificate)));
         assert_eq!(flow.next(Side::Server), Next::Undecided);
-        assert!(flow.learn(Fact::KeyExchange(KeyExchange::Rsa)));
+        assert!(flow.learn(Fact::KeyExchange(KeyExchangeAlgorithm::Rsa)));
         assert_eq!(flow.next(Side::Server), Next::Send(ServerHelloDone));
         // A fact no remaining kind admits is refused.
-        assert!(!flow.learn(Fact::KeyExchange(KeyExchange::Ecdhe)));
+        assert!(!flow.learn(Fact::KeyExchange(KeyExchangeAlgorithm::Ecdhe)));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::certs::{CertificateDer, CertifiedKey, ClientHelloInfo, choose_scheme,
 use crate::common::{self, Common, HandshakeSummary, Role, our_scheme, wire_group, wire_scheme};
 use crate::config::{ClientAuthPolicy, ServerConfig, SuitePreference};
 use crate::error::{HandshakeError, crypto};
-use crate::sequence::{Fact, Kind, Msg, Side, key_exchange};
+use crate::sequence::{Fact, Kind, Msg, Side};
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 
@@ -268,7 +268,7 @@ impl ServerHandshake {
                 .start_signature_hashes(self.config.signature_schemes.iter().map(|s| s.hash()));
         }
         self.common.learn(Fact::Resumption(false))?;
-        self.common.learn(Fact::KeyExchange(key_exchange(suite)))?;
+        self.common.learn(Fact::KeyExchange(suite.kx))?;
         self.common.learn(Fact::ClientAuth(request))?;
         if config.session_cache.is_some() {
             let mut id = vec![0u8; 32];
