@@ -609,7 +609,6 @@ impl ClientHandshake {
                     self.common.ems,
                     self.server_chain.clone(),
                     self.sni().map(str::to_string),
-                    self.alpn.clone(),
                     self.config.time.now(),
                 )),
             );

@@ -698,7 +698,6 @@ impl ServerHandshake {
                 self.common.ems,
                 self.verified_client_chain.clone(),
                 self.server_name.clone(),
-                self.alpn.clone(),
                 self.config.time.now(),
             );
             let verified_by_verifier = matches!(

@@ -12,6 +12,8 @@ use zeroize::Zeroizing;
 use crate::certs::{CertificateDer, ClientCertVerifier};
 
 /// What resumption needs of a finished handshake (RFC 5246 7.4.1.2, F.1.4; RFC 7627 5.3).
+/// ALPN is not kept: it is a property of the connection, negotiated afresh on every handshake
+/// (RFC 7301 3.1).
 pub struct StoredSession {
     /// The session id the server assigned.
     pub session_id: Vec<u8>,
@@ -25,9 +27,6 @@ pub struct StoredSession {
     /// The SNI name of the original handshake: a session is resumed only for the same name
     /// (RFC 6066 3).
     pub server_name: Option<String>,
-    /// The ALPN protocol of the original handshake, for information only: ALPN is a
-    /// property of the connection, negotiated afresh on every handshake (RFC 7301 3.1).
-    pub alpn: Option<Vec<u8>>,
     /// When the session was made, in seconds since the Unix epoch.
     pub created: u64,
     /// Which verifier vouched for the client chain, and until when; `None`: re-verify on
@@ -48,7 +47,6 @@ struct Vouch {
 
 impl StoredSession {
     /// A session record.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         session_id: Vec<u8>,
         suite: CipherSuite,
@@ -56,7 +54,6 @@ impl StoredSession {
         extended_master_secret: bool,
         peer_certificates: Vec<CertificateDer>,
         server_name: Option<String>,
-        alpn: Option<Vec<u8>>,
         created: u64,
     ) -> Self {
         Self {
@@ -66,7 +63,6 @@ impl StoredSession {
             extended_master_secret,
             peer_certificates,
             server_name,
-            alpn,
             created,
             client_verified: None,
         }
@@ -106,7 +102,6 @@ impl StoredSession {
             + self.peer_chain_len()
             + self.peer_certificates.len() * std::mem::size_of::<CertificateDer>()
             + self.server_name.as_ref().map_or(0, String::len)
-            + self.alpn.as_ref().map_or(0, Vec::len)
     }
 
     fn expired_at(&self, now: u64, lifetime_secs: u64) -> bool {
@@ -352,7 +347,6 @@ mod tests {
             &MasterSecret::from_bytes([id; 48]),
             true,
             chain,
-            None,
             None,
             created,
         ))

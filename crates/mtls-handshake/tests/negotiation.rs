@@ -662,7 +662,6 @@ fn rfc7627_5_3_session_without_ems_is_not_resumed_by_a_client_hello_with_ems() {
             false,
             certified("server-ecdsa").chain.clone(),
             Some("localhost".to_string()),
-            None,
             NOW,
         )),
     );
@@ -734,7 +733,6 @@ fn rfc7627_5_3_client_aborts_a_resumption_that_adds_ems() {
             false,
             kept.peer_certificates.clone(),
             kept.server_name.clone(),
-            kept.alpn.clone(),
             kept.created,
         )),
     );
