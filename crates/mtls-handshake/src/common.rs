@@ -3,14 +3,15 @@
 
 use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::SignatureAlgorithm;
-use mtls_prf::{MasterSecret, Sender, TrafficKeys, VerifyData, key_block, verify_data};
-use mtls_wire::handshake::{HandshakeHeader, HandshakeMessage, HandshakePayload, ParseContext};
+use mtls_wire::handshake::{
+    HandshakeHeader, HandshakeMessage, HandshakePayload, KeyExchangeAlgorithm, ParseContext,
+};
 use mtls_wire::{AlertDescription, HandshakeType, ProtocolVersion};
 
-use crate::action::{Action, Input, KeyChange};
+use crate::action::{Action, Input};
 use crate::certs::CertificateDer;
 use crate::error::HandshakeError;
-use crate::sequence::{Fact, Flow, Kind, Msg, Next, Side, Step};
+use crate::sequence::{Fact, Flow, Kind, Msg, Side, Step};
 use crate::suites::SupportedSuite;
 use crate::transcript::Transcript;
 
@@ -49,18 +50,17 @@ pub struct HandshakeSummary {
     pub server_random: [u8; 32],
 }
 
-/// State both roles keep.
-pub(crate) struct Common {
+/// State both roles keep, whatever the phase: the table, the transcript, the randoms.
+/// Everything a phase alone has (suite, keys, certificates) lives in that role's phase.
+pub struct Common {
     pub me: Side,
     pub flow: Flow,
     pub transcript: Transcript,
     pub client_random: [u8; 32],
     pub server_random: [u8; 32],
-    pub suite: Option<&'static SupportedSuite>,
-    pub master: Option<MasterSecret>,
-    pub ems: bool,
-    client_write: Option<TrafficKeys>,
-    server_write: Option<TrafficKeys>,
+    /// The negotiated key exchange, once known: context for parsing ServerKeyExchange and
+    /// ClientKeyExchange bodies.
+    pub key_exchange: Option<KeyExchangeAlgorithm>,
     pub summary: Option<HandshakeSummary>,
     pub dead: Option<HandshakeError>,
     refused_renegotiations: u32,
@@ -79,15 +79,18 @@ impl Common {
             transcript: Transcript::default(),
             client_random: [0; 32],
             server_random: [0; 32],
-            suite: None,
-            master: None,
-            ems: false,
-            client_write: None,
-            server_write: None,
+            key_exchange: None,
             summary: None,
             dead: None,
             refused_renegotiations: 0,
         }
+    }
+
+    /// The suite is chosen: the running transcript hash starts and key exchange bodies can
+    /// be parsed.
+    pub fn suite_chosen(&mut self, suite: &SupportedSuite) {
+        self.transcript.start_hash(suite.prf);
+        self.key_exchange = Some(suite.kx);
     }
 
     /// Refuses a renegotiation attempt after the handshake (a ClientHello at the server, a
@@ -105,11 +108,6 @@ impl Common {
             level: mtls_wire::AlertLevel::Warning,
             description: AlertDescription::NoRenegotiation,
         })])
-    }
-
-    pub fn suite(&self) -> Result<&'static SupportedSuite, HandshakeError> {
-        self.suite
-            .ok_or_else(|| HandshakeError::internal("no suite negotiated yet"))
     }
 
     /// The one gate every input passes: the table must say the peer sends this message now,
@@ -148,7 +146,7 @@ impl Common {
             return Ok((msg, None));
         };
         let ctx = ParseContext {
-            kx: self.suite.map(|s| s.kx),
+            kx: self.key_exchange,
         };
         let (parsed, rest) = HandshakeMessage::parse(bytes, &ctx)?;
         if !rest.is_empty() {
@@ -165,93 +163,6 @@ impl Common {
         let message = HandshakeMessage::new(payload);
         self.transcript.add(message.raw());
         actions.push(Action::SendHandshake(message.raw().to_vec()));
-    }
-
-    /// Installs the master secret and derives the key block (RFC 5246 6.3).
-    pub fn set_master_secret(&mut self, master: MasterSecret) -> Result<(), HandshakeError> {
-        let suite = self.suite()?;
-        let block = key_block(
-            suite.prf,
-            &master,
-            &self.client_random,
-            &self.server_random,
-            suite.key_block_layout(),
-        );
-        self.client_write = Some(block.client_write);
-        self.server_write = Some(block.server_write);
-        self.master = Some(master);
-        Ok(())
-    }
-
-    fn key_change(&mut self, side: Side) -> Result<KeyChange, HandshakeError> {
-        let algorithm = self.suite()?.aead;
-        let keys = match side {
-            Side::Client => self.client_write.take(),
-            Side::Server => self.server_write.take(),
-        }
-        .ok_or_else(|| HandshakeError::internal("keys are not derived yet"))?;
-        Ok(KeyChange { algorithm, keys })
-    }
-
-    /// Our ChangeCipherSpec: send it, then protect everything after it (RFC 5246 7.1).
-    pub fn send_change_cipher_spec(
-        &mut self,
-        actions: &mut Vec<Action>,
-    ) -> Result<(), HandshakeError> {
-        let change = self.key_change(self.me)?;
-        actions.push(Action::SendChangeCipherSpec);
-        actions.push(Action::InstallWriteKeys(change));
-        Ok(())
-    }
-
-    /// The peer's ChangeCipherSpec: its next record is protected (RFC 5246 7.1).
-    pub fn receive_change_cipher_spec(
-        &mut self,
-        actions: &mut Vec<Action>,
-    ) -> Result<(), HandshakeError> {
-        let change = self.key_change(self.me.peer())?;
-        actions.push(Action::InstallReadKeys(change));
-        Ok(())
-    }
-
-    fn verify_data(&self, sender: Side) -> Result<VerifyData, HandshakeError> {
-        let suite = self.suite()?;
-        let master = self
-            .master
-            .as_ref()
-            .ok_or_else(|| HandshakeError::internal("no master secret yet"))?;
-        let hash = self
-            .transcript
-            .current_hash()
-            .ok_or_else(|| HandshakeError::internal("transcript hash not started"))?;
-        let sender = match sender {
-            Side::Client => Sender::Client,
-            Side::Server => Sender::Server,
-        };
-        Ok(verify_data(suite.prf, master, sender, hash.as_slice()))
-    }
-
-    /// Our Finished (RFC 5246 7.4.9).
-    pub fn send_finished(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
-        let vd = self.verify_data(self.me)?;
-        self.emit(HandshakePayload::Finished(vd.as_bytes().to_vec()), actions);
-        Ok(())
-    }
-
-    /// The peer's Finished: its verify_data must match ours, compared in constant time
-    /// (RFC 5246 7.4.9); a mismatch is `decrypt_error`.
-    pub fn receive_finished(&mut self, message: &HandshakeMessage) -> Result<(), HandshakeError> {
-        let HandshakePayload::Finished(received) = message.payload() else {
-            return Err(HandshakeError::unexpected("expected Finished"));
-        };
-        let expected = self.verify_data(self.me.peer())?;
-        if !expected.verify(received) {
-            return Err(HandshakeError::new(
-                AlertDescription::DecryptError,
-                "the peer's Finished does not match the handshake: keys or transcript differ",
-            ));
-        }
-        Ok(())
     }
 
     /// The kind, once the table has narrowed to one.
@@ -274,73 +185,9 @@ impl Common {
 
     /// After every step: once the table says no CertificateVerify can come any more, the
     /// transcript keeps only its running PRF hash (no raw messages, no signature hashes).
-    fn after_step(&mut self) {
+    pub fn after_step(&mut self) {
         if !self.flow.certificate_verify_ahead() {
             self.transcript.end_signature_transcript();
-        }
-    }
-}
-
-/// What a role (client or server) supplies to the shared driver: its handlers.
-pub(crate) trait Role {
-    fn common(&mut self) -> &mut Common;
-    /// The straight-line handler of a received handshake message (already in sequence).
-    fn receive(&mut self, msg: Msg, message: &HandshakeMessage) -> Result<(), HandshakeError>;
-    /// The handler that builds and emits one of our messages.
-    fn send(&mut self, msg: Msg, actions: &mut Vec<Action>) -> Result<(), HandshakeError>;
-    /// The end of the table: record the summary, store the session.
-    fn complete(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError>;
-}
-
-/// One input through the table's gate, then its handler, then the transcript, then every
-/// message of ours that the table says follows.
-pub(crate) fn drive(role: &mut impl Role, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-    let mut actions = Vec::new();
-    let (msg, parsed) = role.common().receive_step(input)?;
-    match &parsed {
-        None => role.common().receive_change_cipher_spec(&mut actions)?,
-        Some(message) => {
-            role.receive(msg, message)?;
-            // Added after the handler: CertificateVerify and Finished cover what came before.
-            role.common().transcript.add(message.raw());
-        }
-    }
-    role.common().after_step();
-    run_sends(role, &mut actions)?;
-    Ok(actions)
-}
-
-/// Sends every message the table says is ours, until it is the peer's turn or the end.
-pub(crate) fn run_sends(
-    role: &mut impl Role,
-    actions: &mut Vec<Action>,
-) -> Result<(), HandshakeError> {
-    let me = role.common().me;
-    loop {
-        match role.common().flow.next(me) {
-            Next::Send(msg) => {
-                role.send(msg, actions)?;
-                if !role.common().flow.advance(Step { from: me, msg }) {
-                    return Err(HandshakeError::internal("sent a message out of sequence"));
-                }
-                role.common().after_step();
-            }
-            Next::Undecided => {
-                return Err(HandshakeError::internal(format!(
-                    "the handshake kinds still possible ({:?}) disagree on the next step",
-                    role.common().flow.candidates()
-                )));
-            }
-            Next::Receive => return Ok(()),
-            Next::Done => {
-                if role.common().summary.is_none() {
-                    role.complete(actions)?;
-                    // The transcript has served its purpose (Finished checked both ways):
-                    // release it rather than hold a handshake's worth of bytes per connection.
-                    role.common().transcript = Transcript::default();
-                }
-                return Ok(());
-            }
         }
     }
 }

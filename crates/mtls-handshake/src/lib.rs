@@ -42,7 +42,9 @@ pub mod certs;
 mod client;
 mod common;
 mod config;
+mod endpoint;
 mod error;
+mod keys;
 pub mod sequence;
 mod server;
 pub mod session;
@@ -54,15 +56,16 @@ pub use certs::{
     CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey, ClientCertVerifier,
     ClientHelloInfo, DistinguishedName, ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
 };
-pub use client::ClientHandshake;
+pub use client::{ClientHandshake, ClientState};
 pub use common::{HandshakeSummary, MAX_REFUSED_RENEGOTIATIONS};
 pub use config::{
     ClientAuthPolicy, ClientConfig, DEFAULT_GROUPS, DEFAULT_MAX_CA_NAMES_LEN,
     DEFAULT_SIGNATURE_SCHEMES, FixedClock, KeyLog, ServerConfig, SuitePreference, SystemClock,
     TimeProvider,
 };
+pub use endpoint::{Endpoint, Handshake};
 pub use error::HandshakeError;
-pub use server::ServerHandshake;
+pub use server::{ServerHandshake, ServerState};
 pub use session::{
     ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES,
     InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache, StoredSession,

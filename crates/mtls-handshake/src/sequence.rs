@@ -550,7 +550,7 @@ mod tests {
     }
 
     /// The facts each role's handlers report right after `step`, for a handshake of `kind`
-    /// (as server.rs and client.rs report them).
+    /// (as the server and client handlers report them).
     fn facts_after(kind: Kind, step: Step, me: Side) -> Vec<Fact> {
         let kx = if kind.is_ecdhe() {
             KeyExchangeAlgorithm::Ecdhe

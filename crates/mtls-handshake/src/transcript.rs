@@ -29,38 +29,64 @@ enum ForSignature {
 /// HelloRequest is never added (RFC 5246 7.4.1.1), nor ChangeCipherSpec (not a handshake
 /// message).
 pub struct Transcript {
-    hash: Option<Hash>,
-    for_signature: ForSignature,
+    state: State,
+}
+
+/// Before the suite is known only the raw messages exist; from then on a running PRF hash.
+// Not boxed: a handshake spends nearly all its life in `Hashed`, which the old layout (an
+// `Option<Hash>` beside the raw bytes) held inline too; boxing would add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum State {
+    /// The raw messages, before [`Transcript::start_hash`].
+    Unhashed(Vec<u8>),
+    /// The running PRF hash and what a CertificateVerify may still need.
+    Hashed {
+        hash: Hash,
+        for_signature: ForSignature,
+    },
 }
 
 impl Default for Transcript {
     fn default() -> Self {
         Self {
-            hash: None,
-            for_signature: ForSignature::Raw(Vec::new()),
+            state: State::Unhashed(Vec::new()),
         }
     }
 }
 
 impl Transcript {
-    /// Starts the running hash once the suite (hence the PRF hash) is known.
+    /// Starts the running hash once the suite (hence the PRF hash) is known; the raw
+    /// messages stay for a CertificateVerify until [`Transcript::start_signature_hashes`] or
+    /// [`Transcript::end_signature_transcript`]. Does nothing if already started.
     pub fn start_hash(&mut self, alg: HashAlgorithm) {
-        let mut h = Hash::new(alg);
-        if let ForSignature::Raw(raw) = &self.for_signature {
-            h.update(raw);
+        if let State::Unhashed(raw) = &mut self.state {
+            let mut hash = Hash::new(alg);
+            hash.update(raw);
+            let raw = std::mem::take(raw);
+            self.state = State::Hashed {
+                hash,
+                for_signature: ForSignature::Raw(raw),
+            };
         }
-        self.hash = Some(h);
     }
 
     /// Appends one handshake message, header included.
     pub fn add(&mut self, message: &[u8]) {
-        if let Some(h) = &mut self.hash {
-            h.update(message);
-        }
-        match &mut self.for_signature {
-            ForSignature::Raw(raw) => raw.extend_from_slice(message),
-            ForSignature::Hashes(hashers) => hashers.iter_mut().for_each(|h| h.update(message)),
-            ForSignature::Done => {}
+        match &mut self.state {
+            State::Unhashed(raw) => raw.extend_from_slice(message),
+            State::Hashed {
+                hash,
+                for_signature,
+            } => {
+                hash.update(message);
+                match for_signature {
+                    ForSignature::Raw(raw) => raw.extend_from_slice(message),
+                    ForSignature::Hashes(hashers) => {
+                        hashers.iter_mut().for_each(|h| h.update(message))
+                    }
+                    ForSignature::Done => {}
+                }
+            }
         }
     }
 
@@ -69,10 +95,10 @@ impl Transcript {
     /// [`Transcript::start_hash`] (the PRF hash still needs the raw messages) or once the
     /// raw messages are gone.
     pub fn start_signature_hashes(&mut self, hashes: impl IntoIterator<Item = SignatureHash>) {
-        if self.hash.is_none() {
+        let State::Hashed { for_signature, .. } = &mut self.state else {
             return;
-        }
-        let ForSignature::Raw(raw) = &self.for_signature else {
+        };
+        let ForSignature::Raw(raw) = for_signature else {
             return;
         };
         let mut hashers: Vec<SignatureHasher> = Vec::new();
@@ -83,57 +109,71 @@ impl Transcript {
                 hashers.push(h);
             }
         }
-        self.for_signature = ForSignature::Hashes(hashers);
+        *for_signature = ForSignature::Hashes(hashers);
     }
 
     /// Keeps nothing more for a CertificateVerify: none will be signed or checked (no
     /// CertificateRequest, an empty client Certificate, resumption, or it is done). Does
     /// nothing before [`Transcript::start_hash`].
     pub fn end_signature_transcript(&mut self) {
-        if self.hash.is_some() {
-            self.for_signature = ForSignature::Done;
+        if let State::Hashed { for_signature, .. } = &mut self.state {
+            *for_signature = ForSignature::Done;
         }
     }
 
     /// The digest a CertificateVerify with a scheme of hash `hash` signs: every message so
-    /// far. `None` if that hash is no longer available.
+    /// far. `None` if that hash is not kept (no scheme that uses it was offered, or no
+    /// CertificateVerify can come any more).
     pub fn signature_digest(&self, hash: SignatureHash) -> Option<Vec<u8>> {
-        match &self.for_signature {
-            ForSignature::Raw(raw) => {
-                let mut h = SignatureHasher::new(hash);
-                h.update(raw);
-                Some(h.finish())
-            }
-            ForSignature::Hashes(hashers) => hashers
-                .iter()
-                .find(|h| h.hash() == hash)
-                .map(SignatureHasher::finish),
-            ForSignature::Done => None,
+        let raw_digest = |raw: &[u8]| {
+            let mut h = SignatureHasher::new(hash);
+            h.update(raw);
+            h.finish()
+        };
+        match &self.state {
+            State::Unhashed(raw) => Some(raw_digest(raw)),
+            State::Hashed { for_signature, .. } => match for_signature {
+                ForSignature::Raw(raw) => Some(raw_digest(raw)),
+                ForSignature::Hashes(hashers) => hashers
+                    .iter()
+                    .find(|h| h.hash() == hash)
+                    .map(SignatureHasher::finish),
+                ForSignature::Done => None,
+            },
         }
     }
 
     /// Bytes held for a CertificateVerify (raw messages), for tests and measurements.
     pub fn raw_len(&self) -> usize {
-        match &self.for_signature {
-            ForSignature::Raw(raw) => raw.len(),
-            _ => 0,
+        match &self.state {
+            State::Unhashed(raw)
+            | State::Hashed {
+                for_signature: ForSignature::Raw(raw),
+                ..
+            } => raw.len(),
+            State::Hashed { .. } => 0,
         }
     }
 
-    /// The PRF hash of everything so far (Finished, RFC 5246 7.4.9). `None` before
-    /// [`Transcript::start_hash`].
-    pub fn current_hash(&self) -> Option<Digest> {
-        self.hash.as_ref().map(|h| h.fork().finish())
+    /// The PRF hash of everything so far (Finished, RFC 5246 7.4.9), with `prf`, the hash of
+    /// the negotiated suite (which [`Transcript::start_hash`] was given, if it was called).
+    pub fn current_hash(&self, prf: HashAlgorithm) -> Digest {
+        self.hash_with(prf, &[])
     }
 
     /// The PRF hash of everything so far plus `next`, without adding it: the EMS session
     /// hash covers the ClientKeyExchange being processed (RFC 7627 3).
-    pub fn hash_with(&self, next: &[u8]) -> Option<Digest> {
-        self.hash.as_ref().map(|h| {
-            let mut f = h.fork();
-            f.update(next);
-            f.finish()
-        })
+    pub fn hash_with(&self, prf: HashAlgorithm, next: &[u8]) -> Digest {
+        let mut h = match &self.state {
+            State::Unhashed(raw) => {
+                let mut h = Hash::new(prf);
+                h.update(raw);
+                h
+            }
+            State::Hashed { hash, .. } => hash.fork(),
+        };
+        h.update(next);
+        h.finish()
     }
 }
 
@@ -174,14 +214,23 @@ mod tests {
         // A hash no offered scheme uses is not kept.
         assert_eq!(running.signature_digest(SignatureHash::Sha384), None);
         // The PRF hash does not depend on any of this.
-        assert_eq!(raw.current_hash(), running.current_hash());
+        assert_eq!(
+            raw.current_hash(HashAlgorithm::Sha256),
+            running.current_hash(HashAlgorithm::Sha256)
+        );
 
         running.end_signature_transcript();
         assert_eq!(running.signature_digest(SignatureHash::Sha256), None);
         running.add(b"finished");
         raw.add(b"finished");
-        assert_eq!(raw.current_hash(), running.current_hash());
-        assert_eq!(raw.hash_with(b"x"), running.hash_with(b"x"));
+        assert_eq!(
+            raw.current_hash(HashAlgorithm::Sha256),
+            running.current_hash(HashAlgorithm::Sha256)
+        );
+        assert_eq!(
+            raw.hash_with(HashAlgorithm::Sha256, b"x"),
+            running.hash_with(HashAlgorithm::Sha256, b"x")
+        );
     }
 
     #[test]
@@ -195,6 +244,6 @@ mod tests {
         t.start_hash(HashAlgorithm::Sha256);
         let mut h = Hash::new(HashAlgorithm::Sha256);
         h.update(b"client hello");
-        assert_eq!(t.current_hash(), Some(h.finish()));
+        assert_eq!(t.current_hash(HashAlgorithm::Sha256), h.finish());
     }
 }

@@ -504,7 +504,7 @@ impl NoEmsClient {
     }
 
     fn finished(&mut self, master: &MasterSecret, sender: Sender) -> Vec<u8> {
-        let hash = self.transcript.current_hash().unwrap();
+        let hash = self.transcript.current_hash(HashAlgorithm::Sha256);
         let vd = verify_data(HashAlgorithm::Sha256, master, sender, hash.as_slice());
         let m = encode_message(HandshakePayload::Finished(vd.as_bytes().to_vec()));
         self.transcript.add(&m);
@@ -584,7 +584,7 @@ fn no_ems_server(client: &mut ClientHandshake, hello: &[Out], session_id: &[u8])
         &client_random,
         &server_random,
     );
-    let hash = transcript.current_hash().unwrap();
+    let hash = transcript.current_hash(HashAlgorithm::Sha256);
     let client_vd = verify_data(
         HashAlgorithm::Sha256,
         &master,
@@ -595,7 +595,7 @@ fn no_ems_server(client: &mut ClientHandshake, hello: &[Out], session_id: &[u8])
     assert_eq!(answer[1], Out::Ccs);
     assert_eq!(answer[2], Out::Hs(client_finished.clone()));
     transcript.add(&client_finished);
-    let hash = transcript.current_hash().unwrap();
+    let hash = transcript.current_hash(HashAlgorithm::Sha256);
     let server_vd = verify_data(
         HashAlgorithm::Sha256,
         &master,

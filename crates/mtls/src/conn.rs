@@ -5,9 +5,7 @@ use std::collections::VecDeque;
 use std::io::{self, BufRead, Read, Write};
 
 use mtls_handshake::sequence::Kind;
-use mtls_handshake::{
-    Action, CertificateDer, HandshakeError, HandshakeSummary, Input, SupportedSuite,
-};
+use mtls_handshake::{Action, CertificateDer, Handshake, HandshakeSummary, Input, SupportedSuite};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
 use mtls_wire::alert::Alert;
 use mtls_wire::{AlertDescription, AlertLevel, ContentType, ProtocolVersion};
@@ -27,38 +25,6 @@ const IDLE_BUFFER_CAPACITY: usize = 1024;
 /// could otherwise keep a connection busy on them forever (CVE-2016-8610).
 const MAX_WARNING_ALERTS_IN_A_ROW: u32 = 5;
 
-/// The handshake inside a connection, client or server.
-pub(crate) trait Machine: Send {
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
-    fn summary(&self) -> Option<&HandshakeSummary>;
-    /// The connection ended with a fatal alert: its session must not be resumed.
-    fn forget_session(&self);
-}
-
-impl Machine for mtls_handshake::ClientHandshake {
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        mtls_handshake::ClientHandshake::handle(self, input)
-    }
-    fn summary(&self) -> Option<&HandshakeSummary> {
-        mtls_handshake::ClientHandshake::summary(self)
-    }
-    fn forget_session(&self) {
-        mtls_handshake::ClientHandshake::forget_session(self)
-    }
-}
-
-impl Machine for mtls_handshake::ServerHandshake {
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        mtls_handshake::ServerHandshake::handle(self, input)
-    }
-    fn summary(&self) -> Option<&HandshakeSummary> {
-        mtls_handshake::ServerHandshake::summary(self)
-    }
-    fn forget_session(&self) {
-        mtls_handshake::ServerHandshake::forget_session(self)
-    }
-}
-
 /// What [`ConnectionCommon::process_new_packets`] leaves for the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IoState {
@@ -73,7 +39,7 @@ pub struct IoState {
 /// The part of a connection that does not depend on the role. `ClientConnection` and
 /// `ServerConnection` dereference to it.
 pub struct ConnectionCommon {
-    machine: Box<dyn Machine>,
+    handshake: Box<dyn Handshake>,
     reader: RecordReader,
     writer: RecordWriter,
     /// Records to send; `tls_out[tls_out_sent..]` is still unsent.
@@ -99,11 +65,11 @@ pub struct ConnectionCommon {
 
 impl ConnectionCommon {
     pub(crate) fn new(
-        machine: Box<dyn Machine>,
+        handshake: Box<dyn Handshake>,
         first_actions: Vec<Action>,
     ) -> Result<Self, Error> {
         let mut c = Self {
-            machine,
+            handshake,
             reader: RecordReader::new(),
             writer: RecordWriter::new(),
             tls_out: Vec::new(),
@@ -173,7 +139,7 @@ impl ConnectionCommon {
                 }
                 // RFC 5246 7.2.2: a session ended by a fatal alert, either way, is not resumed.
                 if e.alert().is_some() {
-                    self.machine.forget_session();
+                    self.handshake.forget_session();
                 }
                 self.error = Some(e.clone());
                 Err(e)
@@ -238,9 +204,11 @@ impl ConnectionCommon {
                 None => break,
                 Some(Inbound::Handshake(m)) => {
                     self.warnings_in_a_row = 0;
-                    self.machine.handle(Input::Handshake(m))?
+                    self.handshake.handle(Input::Handshake(m))?
                 }
-                Some(Inbound::ChangeCipherSpec) => self.machine.handle(Input::ChangeCipherSpec)?,
+                Some(Inbound::ChangeCipherSpec) => {
+                    self.handshake.handle(Input::ChangeCipherSpec)?
+                }
                 Some(Inbound::ApplicationData(_)) => {
                     self.warnings_in_a_row = 0;
                     if !self.handshake_done {
@@ -373,7 +341,7 @@ impl ConnectionCommon {
     }
 
     fn summary(&self) -> Option<&HandshakeSummary> {
-        self.machine.summary()
+        self.handshake.summary()
     }
 
     /// The peer's certificate chain, leaf first (after the handshake; empty if none).

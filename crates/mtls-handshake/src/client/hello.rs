@@ -1,0 +1,235 @@
+//! The client's ClientHello (RFC 5246 7.4.1.2) and the ServerHello handler (RFC 5246
+//! 7.4.1.3), which decides between a full handshake and resuming the offered session.
+
+use std::sync::Arc;
+
+use mtls_wire::extensions::{Extension, Extensions, ProtocolName, ServerName};
+use mtls_wire::handshake::{
+    ClientHello, HandshakePayload, KeyExchangeAlgorithm, ServerHello, SessionId,
+};
+use mtls_wire::{
+    AlertDescription, CipherSuite, CompressionMethod, ECPointFormat, ExtensionType, ProtocolVersion,
+};
+
+use super::{ClientState, Hello, Keyed, Phase};
+use crate::action::Action;
+use crate::common::{Common, wire_group, wire_scheme};
+use crate::error::{HandshakeError, crypto};
+use crate::keys::KeySchedule;
+use crate::sequence::Fact;
+use crate::suites::SupportedSuite;
+
+impl ClientState {
+    // ---- ClientHello (RFC 5246 7.4.1.2) ----
+
+    pub(super) fn send_client_hello(
+        &mut self,
+        common: &mut Common,
+        actions: &mut Vec<Action>,
+    ) -> Result<Phase, HandshakeError> {
+        let config = Arc::clone(&self.config);
+        self.rng
+            .fill(&mut common.client_random)
+            .map_err(|e| crypto("client random", e))?;
+
+        // Resume the last session with this server, if we kept one. Sessions are kept by
+        // the name connected to, an IP address included (which is never sent as SNI).
+        let now = config.time.now();
+        self.offered_session = match (&config.session_store, self.server_name.as_deref()) {
+            (Some(store), Some(name)) => store.get(name, now),
+            _ => None,
+        };
+        let session_id = self
+            .offered_session
+            .as_ref()
+            .and_then(|s| SessionId::new(&s.session_id))
+            .unwrap_or_default();
+
+        let suites: Vec<&SupportedSuite> = config.usable_suites().collect();
+        if suites.is_empty() {
+            return Err(HandshakeError::internal(
+                "the client configuration enables no cipher suite (a config error)",
+            ));
+        }
+        let mut cipher_suites: Vec<CipherSuite> = suites.iter().map(|s| s.suite).collect();
+        // RFC 5746 3.4: signal secure renegotiation support with the SCSV.
+        cipher_suites.push(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+
+        let mut ext = Vec::new();
+        if let Some(name) = self.sni() {
+            ext.push(Extension::ServerName(vec![ServerName::HostName(
+                name.as_bytes().to_vec(),
+            )]));
+        }
+        if suites.iter().any(|s| s.kx == KeyExchangeAlgorithm::Ecdhe) {
+            // RFC 8422 5.1: the groups we can do ECDHE on, and uncompressed points only.
+            ext.push(Extension::SupportedGroups(
+                config.groups.iter().map(|g| wire_group(*g)).collect(),
+            ));
+            ext.push(Extension::EcPointFormats(vec![ECPointFormat::Uncompressed]));
+        }
+        ext.push(Extension::SignatureAlgorithms(
+            config
+                .signature_schemes
+                .iter()
+                .map(|s| wire_scheme(*s))
+                .collect(),
+        ));
+        if !config.alpn_protocols.is_empty() {
+            ext.push(Extension::Alpn(
+                config
+                    .alpn_protocols
+                    .iter()
+                    .map(|p| ProtocolName(p.clone()))
+                    .collect(),
+            ));
+        }
+        // RFC 7627 5.1: always offer the extended master secret.
+        ext.push(Extension::ExtendedMasterSecret);
+        let mut offered_extensions: Vec<ExtensionType> = ext.iter().map(Extension::typ).collect();
+        // The server answers the SCSV with renegotiation_info (RFC 5746 3.6).
+        offered_extensions.push(ExtensionType::RenegotiationInfo);
+
+        let hello = ClientHello {
+            client_version: ProtocolVersion::TLSv1_2,
+            random: common.client_random,
+            session_id,
+            cipher_suites,
+            compression_methods: vec![CompressionMethod::Null],
+            extensions: Extensions::new(ext),
+        };
+        common.emit(HandshakePayload::ClientHello(hello), actions);
+        Ok(Phase::AwaitServerHello(offered_extensions))
+    }
+
+    // ---- ServerHello (RFC 5246 7.4.1.3) ----
+
+    pub(super) fn receive_server_hello(
+        &mut self,
+        common: &mut Common,
+        sh: &ServerHello,
+        offered_extensions: &[ExtensionType],
+    ) -> Result<Phase, HandshakeError> {
+        if sh.server_version != ProtocolVersion::TLSv1_2 {
+            return Err(HandshakeError::new(
+                AlertDescription::ProtocolVersion,
+                format!(
+                    "the server chose {:?}; this client speaks only TLS 1.2",
+                    sh.server_version
+                ),
+            ));
+        }
+        let suite = self
+            .config
+            .usable_suites()
+            .find(|s| s.suite == sh.cipher_suite)
+            .copied()
+            .ok_or_else(|| {
+                HandshakeError::new(
+                    AlertDescription::IllegalParameter,
+                    format!(
+                        "the server chose {:?}, which was not offered",
+                        sh.cipher_suite
+                    ),
+                )
+            })?;
+        if sh.compression_method != CompressionMethod::Null {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                "the server chose a compression method; only null was offered",
+            ));
+        }
+        // RFC 5246 7.4.1.4: a server must not send an extension the client did not offer.
+        if let Some(e) = sh
+            .extensions
+            .iter()
+            .find(|e| !offered_extensions.contains(&e.typ()))
+        {
+            return Err(HandshakeError::new(
+                AlertDescription::UnsupportedExtension,
+                format!("the server sent the unsolicited extension {:?}", e.typ()),
+            ));
+        }
+        // RFC 5746 3.4: on an initial handshake renegotiated_connection must be empty.
+        if sh
+            .extensions
+            .renegotiation_info()
+            .is_some_and(|r| !r.is_empty())
+        {
+            return Err(HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "non-empty renegotiation_info on an initial handshake (RFC 5746 3.4)",
+            ));
+        }
+        let ems = sh.extensions.has_ems();
+        if !ems && self.config.require_ems {
+            return Err(HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "the server does not support extended master secret (RFC 7627), which this client requires",
+            ));
+        }
+        let mut alpn = None;
+        if let Some(list) = sh.extensions.alpn() {
+            let chosen = list.first().map(|p| p.0.clone()).unwrap_or_default();
+            if list.len() != 1 || !self.config.alpn_protocols.contains(&chosen) {
+                return Err(HandshakeError::new(
+                    AlertDescription::IllegalParameter,
+                    "the server chose an ALPN protocol that was not offered (RFC 7301 3.2)",
+                ));
+            }
+            alpn = Some(chosen);
+        }
+        if let Some(formats) = sh.extensions.ec_point_formats()
+            && !formats.contains(&ECPointFormat::Uncompressed)
+        {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                "the server does not accept uncompressed points (RFC 8422 5.2)",
+            ));
+        }
+
+        common.server_random = sh.random;
+        common.suite_chosen(&suite);
+        self.session_id = sh.session_id.as_slice().to_vec();
+        let hello = Hello { suite, ems, alpn };
+
+        let resumed = self
+            .offered_session
+            .as_ref()
+            .filter(|s| !s.session_id.is_empty() && s.session_id == self.session_id)
+            .cloned();
+        let Some(session) = resumed else {
+            common.learn(Fact::Resumption(false))?;
+            common.learn(Fact::KeyExchange(suite.kx))?;
+            return Ok(Phase::AwaitCertificate(Box::new(hello)));
+        };
+        if session.suite != suite.suite {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                "the server resumed a session with a different cipher suite",
+            ));
+        }
+        // RFC 7627 5.3: the EMS status of a resumed session must not change.
+        if session.extended_master_secret != ems {
+            return Err(HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "the server resumed a session with a different extended master secret status (RFC 7627 5.3)",
+            ));
+        }
+        common.learn(Fact::Resumption(true))?;
+        // ALPN is what this ServerHello says, never the session's (RFC 7301 3.1).
+        let keys = KeySchedule::new(
+            suite,
+            session.master_secret(),
+            common,
+            self.config.key_log.as_deref(),
+        );
+        Ok(Phase::Keyed(Box::new(Keyed {
+            hello,
+            keys,
+            server_chain: session.peer_certificates.clone(),
+            ecdhe: None,
+            client_signature: None,
+        })))
+    }
+}

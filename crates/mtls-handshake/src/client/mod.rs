@@ -1,0 +1,635 @@
+//! The client role: one straight-line handler per message, in the order of the table in
+//! [`crate::sequence`]. Each handler checks what it receives and picks the alert where it
+//! checks. Each phase of the handshake is a type that owns exactly the data the phase has.
+
+mod hello;
+
+use std::sync::Arc;
+
+use mtls_crypto::kx::{ActiveKeyExchange, KeyExchange, NamedGroup};
+use mtls_crypto::rsa_kx::encrypt_premaster;
+use mtls_crypto::signature::{RsaPublicKey, SignatureAlgorithm, VerifyingKey};
+use mtls_crypto::{OsRng, SecureRandom};
+use mtls_prf::{extended_master_secret, master_secret};
+use mtls_wire::handshake::{
+    CertificateMsg, CertificateRequest, ClientKeyExchange, DigitallySigned, HandshakeMessage,
+    HandshakePayload, KeyExchangeAlgorithm, ServerKeyExchange,
+};
+use mtls_wire::{AlertDescription, ExtensionType, HandshakeType, ProtocolVersion};
+use zeroize::Zeroizing;
+
+use crate::action::{Action, Input};
+use crate::certs::{
+    CertificateDer, CertificateRequestInfo, CertifiedKey, choose_scheme, key_type_of,
+    leaf_public_key,
+};
+use crate::common::{Common, HandshakeSummary, our_scheme, wire_scheme};
+use crate::config::ClientConfig;
+use crate::endpoint::Endpoint;
+use crate::endpoint::role::Role;
+use crate::error::{HandshakeError, crypto};
+use crate::keys::KeySchedule;
+use crate::sequence::{Fact, Kind, Msg, Side};
+use crate::session::StoredSession;
+use crate::suites::SupportedSuite;
+
+/// A TLS 1.2 client handshake, sans IO: feed it what the server sent ([`Input`]), perform
+/// the [`Action`]s it returns, in order.
+pub type ClientHandshake = Endpoint<ClientState>;
+
+/// What only a client keeps: its configuration, its random source, the name it connects
+/// to, the session it offered and the phase of the handshake. Used through
+/// [`ClientHandshake`].
+pub struct ClientState {
+    config: Arc<ClientConfig>,
+    rng: Box<dyn SecureRandom + Send>,
+    /// What we connect to: a DNS name (sent as SNI) or an IP address (not sent, RFC 6066 3).
+    server_name: Option<String>,
+    /// The session we try to resume.
+    offered_session: Option<Arc<StoredSession>>,
+    /// The session id the server gave (empty: none), for storing or forgetting it.
+    session_id: Vec<u8>,
+    phase: Phase,
+}
+
+/// The phases of a client handshake, each owning what it has.
+enum Phase {
+    /// The ClientHello is not sent yet.
+    Start,
+    /// Waiting for the ServerHello; the extensions we offered.
+    AwaitServerHello(Vec<ExtensionType>),
+    /// A full handshake: the server's Certificate comes next.
+    AwaitCertificate(Box<Hello>),
+    /// The server's chain is verified; its key exchange, request and ServerHelloDone follow,
+    /// then our flight.
+    Certified(Box<Certified>),
+    /// Our key exchange is done and our certificate must be proven by a CertificateVerify.
+    AwaitSignature(Box<Keyed>, Box<ClientCertificate>),
+    /// Keys exist (after our key exchange, or at ServerHello on resumption).
+    Keyed(Box<Keyed>),
+    /// Complete.
+    Done,
+    /// Taken by the handler that runs (and left so if it fails: the handshake is dead).
+    Moved,
+}
+
+impl Phase {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Start => "before ClientHello",
+            Self::AwaitServerHello(_) => "waiting for ServerHello",
+            Self::AwaitCertificate(_) => "waiting for the server's Certificate",
+            Self::Certified(_) => "server certificate verified",
+            Self::AwaitSignature(..) => "before our CertificateVerify",
+            Self::Keyed(_) => "keys derived",
+            Self::Done => "complete",
+            Self::Moved => "failed",
+        }
+    }
+}
+
+/// What the ServerHello settled.
+struct Hello {
+    suite: SupportedSuite,
+    ems: bool,
+    alpn: Option<Vec<u8>>,
+}
+
+/// A full handshake once the server's chain is verified.
+struct Certified {
+    hello: Hello,
+    chain: Vec<CertificateDer>,
+    kx: ClientKx,
+    /// The server's CertificateRequest, if it sent one.
+    request: Option<CertificateRequest>,
+    /// The certificate we send and the scheme we sign with (`None`: an empty Certificate).
+    client_cert: Option<Box<ClientCertificate>>,
+}
+
+/// Our view of the key exchange.
+enum ClientKx {
+    /// ECDHE: the server's key, to check its ServerKeyExchange signature.
+    AwaitShare(VerifyingKey),
+    /// ECDHE: the group, the server's share and the scheme its ServerKeyExchange used.
+    Ecdhe {
+        group: NamedGroup,
+        public: Vec<u8>,
+        scheme: SignatureAlgorithm,
+    },
+    /// Static RSA: the server certificate's key, to encrypt the premaster secret to.
+    Rsa(RsaPublicKey),
+}
+
+/// Our certificate and the scheme its CertificateVerify uses.
+struct ClientCertificate {
+    certified: Arc<CertifiedKey>,
+    scheme: SignatureAlgorithm,
+}
+
+/// After our key exchange (or on resumption).
+struct Keyed {
+    hello: Hello,
+    keys: KeySchedule,
+    /// The server's chain (verified, or the resumed session's).
+    server_chain: Vec<CertificateDer>,
+    /// The group and the server's ServerKeyExchange scheme (full ECDHE handshakes).
+    ecdhe: Option<(NamedGroup, SignatureAlgorithm)>,
+    /// The scheme of our CertificateVerify.
+    client_signature: Option<SignatureAlgorithm>,
+}
+
+impl ClientHandshake {
+    /// Starts a handshake to `server_name` with OS randomness; the returned actions carry
+    /// the ClientHello.
+    pub fn new(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+    ) -> Result<(Self, Vec<Action>), HandshakeError> {
+        Self::with_rng(config, server_name, Box::new(OsRng))
+    }
+
+    /// As [`ClientHandshake::new`], with an injected random source (deterministic tests).
+    pub fn with_rng(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+        rng: Box<dyn SecureRandom + Send>,
+    ) -> Result<(Self, Vec<Action>), HandshakeError> {
+        let mut hs = Endpoint {
+            common: Common::new(Side::Client),
+            role: ClientState {
+                config,
+                rng,
+                server_name: server_name.map(str::to_string),
+                offered_session: None,
+                session_id: Vec::new(),
+                phase: Phase::Start,
+            },
+        };
+        let mut actions = Vec::new();
+        hs.run_sends(&mut actions)?;
+        Ok((hs, actions))
+    }
+}
+
+/// A handler was asked to run in a phase the table should never have let it reach.
+fn out_of_phase(msg: Msg, phase: &Phase) -> HandshakeError {
+    HandshakeError::internal(format!(
+        "the table and the client's phase disagree: {msg:?} while {}",
+        phase.name()
+    ))
+}
+
+impl ClientState {
+    /// The name as SNI: DNS names only, never IP literals (RFC 6066 3).
+    fn sni(&self) -> Option<&str> {
+        self.server_name
+            .as_deref()
+            .filter(|n| n.parse::<std::net::IpAddr>().is_err())
+    }
+
+    // ---- server Certificate (RFC 5246 7.4.2) ----
+
+    fn receive_certificate(
+        &self,
+        msg: &CertificateMsg,
+        hello: Hello,
+    ) -> Result<Certified, HandshakeError> {
+        let chain = &msg.certificate_list;
+        let leaf = chain.first().ok_or_else(|| {
+            HandshakeError::new(
+                AlertDescription::DecodeError,
+                "the server sent no certificate",
+            )
+        })?;
+        let now = self.config.time.now();
+        self.config
+            .verifier
+            .verify_server_cert(chain, self.server_name.as_deref(), now)
+            .map_err(|e| HandshakeError::certificate_refused("server", e))?;
+        let key = leaf_public_key(leaf)?;
+        let suite = hello.suite;
+        let unusable = || {
+            HandshakeError::new(
+                AlertDescription::UnsupportedCertificate,
+                format!(
+                    "the server's certificate key cannot be used with {}",
+                    suite.name()
+                ),
+            )
+        };
+        if key_type_of(key.schemes()) != suite.auth {
+            return Err(unusable());
+        }
+        let kx = match suite.kx {
+            KeyExchangeAlgorithm::Ecdhe => ClientKx::AwaitShare(key),
+            KeyExchangeAlgorithm::Rsa => ClientKx::Rsa(key.as_rsa().ok_or_else(unusable)?.clone()),
+        };
+        Ok(Certified {
+            hello,
+            chain: chain.clone(),
+            kx,
+            request: None,
+            client_cert: None,
+        })
+    }
+
+    // ---- ServerKeyExchange (RFC 5246 7.4.3, RFC 8422 5.4) ----
+
+    fn receive_server_key_exchange(
+        &self,
+        common: &Common,
+        ske: &ServerKeyExchange,
+        key: &VerifyingKey,
+    ) -> Result<ClientKx, HandshakeError> {
+        let ServerKeyExchange::Ecdhe(ske) = ske;
+        let group = NamedGroup::from_u16(ske.params.named_curve.to_u16())
+            .filter(|g| self.config.groups.contains(g))
+            .ok_or_else(|| {
+                HandshakeError::new(
+                    AlertDescription::IllegalParameter,
+                    format!(
+                        "the server chose the group {:?}, which was not offered",
+                        ske.params.named_curve
+                    ),
+                )
+            })?;
+        let scheme = our_scheme(ske.signature.scheme)
+            .filter(|s| self.config.signature_schemes.contains(s))
+            .ok_or_else(|| {
+                HandshakeError::new(
+                    AlertDescription::IllegalParameter,
+                    format!(
+                        "the server signed with {:?}, which was not offered",
+                        ske.signature.scheme
+                    ),
+                )
+            })?;
+        if !key.schemes().contains(&scheme) {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                format!("{scheme:?} does not fit the server certificate's key"),
+            ));
+        }
+        // RFC 8422 5.4: the signature covers both randoms and the ECDH parameters.
+        let signed = ske.signed_message(&common.client_random, &common.server_random);
+        key.verify(scheme, &signed, &ske.signature.signature)
+            .map_err(|e| crypto("ServerKeyExchange signature", e))?;
+        Ok(ClientKx::Ecdhe {
+            group,
+            public: ske.params.public.clone(),
+            scheme,
+        })
+    }
+
+    // ---- client Certificate (RFC 5246 7.4.6) ----
+
+    fn send_certificate(
+        &self,
+        common: &mut Common,
+        certified: &mut Certified,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        let chosen = certified.request.as_ref().and_then(|request| {
+            let info = CertificateRequestInfo {
+                ca_names: &request.certificate_authorities,
+                signature_schemes: &request.supported_signature_algorithms,
+                certificate_types: &request.certificate_types,
+            };
+            let ck = self.config.cert_resolver.as_ref()?.resolve(&info)?;
+            // Among what the server accepts and the key can do.
+            let scheme = choose_scheme(
+                &ck.key,
+                &self.config.signature_schemes,
+                &request.supported_signature_algorithms,
+            )?;
+            Some((ck, scheme))
+        });
+        let chosen = chosen.filter(|(ck, _)| !ck.chain.is_empty());
+        common.learn(Fact::ClientCertificate(chosen.is_some()))?;
+        let chain = match &chosen {
+            Some((ck, scheme)) => {
+                // Only this scheme's hash is needed from here on.
+                common.transcript.start_signature_hashes([scheme.hash()]);
+                ck.chain.clone()
+            }
+            None => Vec::new(),
+        };
+        certified.client_cert =
+            chosen.map(|(certified, scheme)| Box::new(ClientCertificate { certified, scheme }));
+        common.emit(
+            HandshakePayload::Certificate(CertificateMsg {
+                certificate_list: chain,
+            }),
+            actions,
+        );
+        Ok(())
+    }
+
+    // ---- ClientKeyExchange (RFC 5246 7.4.7) ----
+
+    fn send_client_key_exchange(
+        &mut self,
+        common: &mut Common,
+        certified: Certified,
+        actions: &mut Vec<Action>,
+    ) -> Result<Phase, HandshakeError> {
+        let Certified {
+            hello,
+            chain,
+            kx,
+            client_cert,
+            ..
+        } = certified;
+        let (premaster, ecdhe) = match kx {
+            ClientKx::Ecdhe {
+                group,
+                public: server_public,
+                scheme,
+            } => {
+                let kx = KeyExchange::start(group, &mut *self.rng)
+                    .map_err(|e| crypto("key generation", e))?;
+                let public = kx.public_key().to_vec();
+                let shared = kx
+                    .complete(&server_public)
+                    .map_err(|e| crypto("the server's ECDHE public key", e))?;
+                common.emit(
+                    HandshakePayload::ClientKeyExchange(ClientKeyExchange::Ecdhe(public)),
+                    actions,
+                );
+                (
+                    Zeroizing::new(shared.expose().to_vec()),
+                    Some((group, scheme)),
+                )
+            }
+            ClientKx::Rsa(rsa) => {
+                // RFC 5246 7.4.7.1: the version is the one we offered in ClientHello.
+                let (pms, encrypted) = encrypt_premaster(&mut *self.rng, &rsa, [3, 3])
+                    .map_err(|e| crypto("premaster encryption", e))?;
+                common.emit(
+                    HandshakePayload::ClientKeyExchange(ClientKeyExchange::Rsa(encrypted)),
+                    actions,
+                );
+                (Zeroizing::new(pms.expose().to_vec()), None)
+            }
+            // The table sends ClientKeyExchange after ServerHelloDone, which follows the
+            // ServerKeyExchange of an ECDHE suite.
+            ClientKx::AwaitShare(_) => {
+                return Err(HandshakeError::internal(
+                    "ClientKeyExchange before the server's ECDHE share",
+                ));
+            }
+        };
+        let prf = hello.suite.prf;
+        let master = if hello.ems {
+            // RFC 7627 3: the session hash covers ClientHello .. ClientKeyExchange.
+            let hash = common.transcript.current_hash(prf);
+            extended_master_secret(prf, &premaster, hash.as_slice())
+        } else {
+            master_secret(
+                prf,
+                &premaster,
+                &common.client_random,
+                &common.server_random,
+            )
+        };
+        let keys = KeySchedule::new(hello.suite, master, common, self.config.key_log.as_deref());
+        let keyed = Box::new(Keyed {
+            hello,
+            keys,
+            server_chain: chain,
+            ecdhe,
+            client_signature: None,
+        });
+        Ok(match client_cert {
+            Some(client) => Phase::AwaitSignature(keyed, client),
+            None => Phase::Keyed(keyed),
+        })
+    }
+
+    // ---- CertificateVerify (RFC 5246 7.4.8) ----
+
+    fn send_certificate_verify(
+        &mut self,
+        common: &mut Common,
+        client: &ClientCertificate,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        let scheme = client.scheme;
+        // The signature covers every handshake message so far, hashed with the scheme's
+        // hash, which the transcript keeps from our Certificate on (send_certificate).
+        let digest = common
+            .transcript
+            .signature_digest(scheme.hash())
+            .ok_or_else(|| {
+                HandshakeError::internal("the transcript dropped the hash our scheme signs")
+            })?;
+        let signature = client
+            .certified
+            .key
+            .sign_prehashed(scheme, &digest, &mut *self.rng)
+            .map_err(|e| crypto("CertificateVerify signature", e))?;
+        common.emit(
+            HandshakePayload::CertificateVerify(DigitallySigned {
+                scheme: wire_scheme(scheme),
+                signature,
+            }),
+            actions,
+        );
+        Ok(())
+    }
+
+    // ---- done ----
+
+    fn finish(&self, kind: Kind, common: &Common, keyed: Keyed) -> HandshakeSummary {
+        let Keyed {
+            hello,
+            keys,
+            server_chain,
+            ecdhe,
+            client_signature,
+        } = keyed;
+        if kind != Kind::Resumed
+            && !self.session_id.is_empty()
+            && let (Some(store), Some(name)) =
+                (&self.config.session_store, self.server_name.as_deref())
+        {
+            store.put(
+                name,
+                Arc::new(StoredSession::new(
+                    self.session_id.clone(),
+                    hello.suite.suite,
+                    keys.master(),
+                    hello.ems,
+                    server_chain.clone(),
+                    self.sni().map(str::to_string),
+                    self.config.time.now(),
+                )),
+            );
+        }
+        HandshakeSummary {
+            version: ProtocolVersion::TLSv1_2,
+            suite: hello.suite,
+            kind,
+            group: ecdhe.map(|(g, _)| g),
+            server_signature: ecdhe.map(|(_, s)| s),
+            client_signature,
+            extended_master_secret: hello.ems,
+            resumed: kind == Kind::Resumed,
+            session_id: self.session_id.clone(),
+            // Moved, not copied: the summary is where the chain lives from now on.
+            peer_certificates: server_chain,
+            alpn: hello.alpn,
+            server_name: self.server_name.clone(),
+            client_random: common.client_random,
+            server_random: common.server_random,
+        }
+    }
+}
+
+impl Role for ClientState {
+    /// RFC 5246 7.4.1.1: during a handshake a HelloRequest is ignored; afterwards we refuse
+    /// renegotiation with a warning no_renegotiation (RFC 5746 4.5 allows declining).
+    fn intercept(
+        &mut self,
+        common: &mut Common,
+        input: Input<'_>,
+    ) -> Option<Result<Vec<Action>, HandshakeError>> {
+        let Input::Handshake(bytes) = input else {
+            return None;
+        };
+        if bytes.first() != Some(&HandshakeType::HelloRequest.to_u8()) {
+            return None;
+        }
+        Some(
+            HandshakeMessage::parse(bytes, &Default::default())
+                .map_err(HandshakeError::from)
+                .and_then(|_| {
+                    if common.summary.is_some() {
+                        common.refuse_renegotiation()
+                    } else {
+                        Ok(Vec::new())
+                    }
+                }),
+        )
+    }
+
+    fn receive(
+        &mut self,
+        common: &mut Common,
+        msg: Msg,
+        m: &HandshakeMessage,
+    ) -> Result<(), HandshakeError> {
+        let phase = std::mem::replace(&mut self.phase, Phase::Moved);
+        self.phase = match (msg, m.payload(), phase) {
+            (
+                Msg::ServerHello,
+                HandshakePayload::ServerHello(sh),
+                Phase::AwaitServerHello(offered),
+            ) => self.receive_server_hello(common, sh, &offered)?,
+            (Msg::Certificate, HandshakePayload::Certificate(c), Phase::AwaitCertificate(h)) => {
+                Phase::Certified(Box::new(self.receive_certificate(c, *h)?))
+            }
+            (
+                Msg::ServerKeyExchange,
+                HandshakePayload::ServerKeyExchange(ske),
+                Phase::Certified(mut certified),
+            ) => {
+                let ClientKx::AwaitShare(key) = &certified.kx else {
+                    return Err(out_of_phase(msg, &Phase::Certified(certified)));
+                };
+                certified.kx = self.receive_server_key_exchange(common, ske, key)?;
+                Phase::Certified(certified)
+            }
+            (
+                Msg::CertificateRequest,
+                HandshakePayload::CertificateRequest(cr),
+                Phase::Certified(mut certified),
+            ) => {
+                certified.request = Some(cr.clone());
+                Phase::Certified(certified)
+            }
+            (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone, p @ Phase::Certified(_)) => p,
+            (Msg::Finished, HandshakePayload::Finished(_), Phase::Keyed(keyed)) => {
+                keyed.keys.receive_finished(common, m)?;
+                Phase::Keyed(keyed)
+            }
+            (msg, _, phase) => return Err(out_of_phase(msg, &phase)),
+        };
+        Ok(())
+    }
+
+    fn receive_change_cipher_spec(
+        &mut self,
+        common: &mut Common,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        match &mut self.phase {
+            Phase::Keyed(keyed) => keyed.keys.receive_change_cipher_spec(common.me, actions),
+            phase => Err(out_of_phase(Msg::ChangeCipherSpec, phase)),
+        }
+    }
+
+    fn send(
+        &mut self,
+        common: &mut Common,
+        msg: Msg,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        let phase = std::mem::replace(&mut self.phase, Phase::Moved);
+        self.phase = match (msg, phase) {
+            (Msg::ClientHello, Phase::Start) => self.send_client_hello(common, actions)?,
+            (Msg::Certificate, Phase::Certified(mut certified)) => {
+                self.send_certificate(common, &mut certified, actions)?;
+                Phase::Certified(certified)
+            }
+            (Msg::ClientKeyExchange, Phase::Certified(certified)) => {
+                self.send_client_key_exchange(common, *certified, actions)?
+            }
+            (Msg::CertificateVerify, Phase::AwaitSignature(mut keyed, client)) => {
+                self.send_certificate_verify(common, &client, actions)?;
+                keyed.client_signature = Some(client.scheme);
+                Phase::Keyed(keyed)
+            }
+            (Msg::ChangeCipherSpec, Phase::Keyed(mut keyed)) => {
+                keyed.keys.send_change_cipher_spec(common.me, actions)?;
+                Phase::Keyed(keyed)
+            }
+            (Msg::Finished, Phase::Keyed(keyed)) => {
+                keyed.keys.send_finished(common, actions);
+                Phase::Keyed(keyed)
+            }
+            (msg, phase) => return Err(out_of_phase(msg, &phase)),
+        };
+        Ok(())
+    }
+
+    fn complete(
+        &mut self,
+        common: &mut Common,
+        kind: Kind,
+    ) -> Result<HandshakeSummary, HandshakeError> {
+        match std::mem::replace(&mut self.phase, Phase::Done) {
+            Phase::Keyed(keyed) => Ok(self.finish(kind, common, *keyed)),
+            phase => Err(HandshakeError::internal(format!(
+                "the handshake completed while {}",
+                phase.name()
+            ))),
+        }
+    }
+
+    fn forget_session(&self) {
+        let (Some(store), Some(name)) = (&self.config.session_store, self.server_name.as_deref())
+        else {
+            return;
+        };
+        let offered = self
+            .offered_session
+            .as_ref()
+            .map(|s| s.session_id.as_slice());
+        if let Some(kept) = store.get(name, self.config.time.now())
+            && (kept.session_id == self.session_id || Some(kept.session_id.as_slice()) == offered)
+        {
+            store.remove(name);
+        }
+    }
+}

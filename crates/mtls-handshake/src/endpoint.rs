@@ -1,0 +1,198 @@
+//! One endpoint for both roles: what client and server do alike (the gate, handling, the
+//! summary, completion) is written once here over a role that supplies its handlers.
+
+use crate::action::{Action, Input};
+use crate::common::{Common, HandshakeSummary};
+use crate::error::HandshakeError;
+use crate::sequence::{Kind, Next, Step};
+use crate::transcript::Transcript;
+
+pub(crate) mod role {
+    use mtls_wire::handshake::HandshakeMessage;
+
+    use crate::action::{Action, Input};
+    use crate::common::{Common, HandshakeSummary};
+    use crate::error::HandshakeError;
+    use crate::sequence::Msg;
+
+    /// What a role (client or server) supplies to the shared endpoint: its handlers, each
+    /// given the shared state. Sealed: the trait is public only so that it can bound
+    /// [`super::Endpoint`]; nothing outside this crate can name or implement it.
+    pub trait Role: Send {
+        /// Inputs the role answers outside the table, if this is one: renegotiation
+        /// attempts (a ClientHello after the handshake at the server, a HelloRequest at the
+        /// client).
+        fn intercept(
+            &mut self,
+            common: &mut Common,
+            input: Input<'_>,
+        ) -> Option<Result<Vec<Action>, HandshakeError>>;
+
+        /// The straight-line handler of a received handshake message (already in
+        /// sequence, not yet in the transcript).
+        fn receive(
+            &mut self,
+            common: &mut Common,
+            msg: Msg,
+            message: &HandshakeMessage,
+        ) -> Result<(), HandshakeError>;
+
+        /// The peer's ChangeCipherSpec (RFC 5246 7.1).
+        fn receive_change_cipher_spec(
+            &mut self,
+            common: &mut Common,
+            actions: &mut Vec<Action>,
+        ) -> Result<(), HandshakeError>;
+
+        /// The handler that builds and emits one of our messages.
+        fn send(
+            &mut self,
+            common: &mut Common,
+            msg: Msg,
+            actions: &mut Vec<Action>,
+        ) -> Result<(), HandshakeError>;
+
+        /// The end of the table: store the session, say what was negotiated.
+        fn complete(
+            &mut self,
+            common: &mut Common,
+            kind: crate::sequence::Kind,
+        ) -> Result<HandshakeSummary, HandshakeError>;
+
+        /// Removes this connection's session from the cache or store (RFC 5246 7.2.2).
+        fn forget_session(&self);
+    }
+}
+
+use role::Role;
+
+/// A TLS 1.2 handshake of either role, sans IO: feed it what the peer sent ([`Input`]),
+/// perform the [`Action`]s it returns, in order. [`crate::ServerHandshake`] and
+/// [`crate::ClientHandshake`] are its two instances.
+pub struct Endpoint<R: Role> {
+    pub(crate) common: Common,
+    pub(crate) role: R,
+}
+
+impl<R: Role> Endpoint<R> {
+    /// Processes one input and returns what to do. After an error the handshake is dead:
+    /// send the error's alert and close; later calls return the same error.
+    pub fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
+        self.common.alive()?;
+        let result = self.handle_inner(input);
+        self.common.remember(result)
+    }
+
+    /// True once the handshake is complete.
+    pub fn is_complete(&self) -> bool {
+        self.common.summary.is_some()
+    }
+
+    /// The negotiated parameters, once complete.
+    pub fn summary(&self) -> Option<&HandshakeSummary> {
+        self.common.summary.as_ref()
+    }
+
+    /// The kinds of handshake still possible (one, once the sequence is known).
+    pub fn candidate_kinds(&self) -> Vec<Kind> {
+        self.common.flow.candidates()
+    }
+
+    /// Forgets this connection's session, the one it offered, made or resumed: call it when
+    /// the connection ends with a fatal alert, sent or received (RFC 5246 7.2.2: such a
+    /// session must not be resumed).
+    pub fn forget_session(&self) {
+        self.role.forget_session();
+    }
+
+    fn handle_inner(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
+        if let Some(answer) = self.role.intercept(&mut self.common, input) {
+            return answer;
+        }
+        if self.is_complete() {
+            return Err(HandshakeError::unexpected(
+                "handshake message after the handshake completed",
+            ));
+        }
+        let mut actions = Vec::new();
+        let (msg, parsed) = self.common.receive_step(input)?;
+        match &parsed {
+            None => self
+                .role
+                .receive_change_cipher_spec(&mut self.common, &mut actions)?,
+            Some(message) => {
+                self.role.receive(&mut self.common, msg, message)?;
+                // Added after the handler: CertificateVerify and Finished cover what came
+                // before.
+                self.common.transcript.add(message.raw());
+            }
+        }
+        self.common.after_step();
+        self.run_sends(&mut actions)?;
+        Ok(actions)
+    }
+
+    /// Sends every message the table says is ours, until it is the peer's turn or the end.
+    pub(crate) fn run_sends(&mut self, actions: &mut Vec<Action>) -> Result<(), HandshakeError> {
+        let me = self.common.me;
+        loop {
+            match self.common.flow.next(me) {
+                Next::Send(msg) => {
+                    self.role.send(&mut self.common, msg, actions)?;
+                    if !self.common.flow.advance(Step { from: me, msg }) {
+                        return Err(HandshakeError::internal("sent a message out of sequence"));
+                    }
+                    self.common.after_step();
+                }
+                Next::Undecided => {
+                    return Err(HandshakeError::internal(format!(
+                        "the handshake kinds still possible ({:?}) disagree on the next step",
+                        self.common.flow.candidates()
+                    )));
+                }
+                Next::Receive => return Ok(()),
+                Next::Done => {
+                    if self.common.summary.is_none() {
+                        let kind = self.common.kind()?;
+                        let summary = self.role.complete(&mut self.common, kind)?;
+                        self.common.summary = Some(summary);
+                        actions.push(Action::Complete);
+                        // The transcript has served its purpose (Finished checked both
+                        // ways): release it rather than hold a handshake's worth of bytes
+                        // per connection.
+                        self.common.transcript = Transcript::default();
+                    }
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// Either role's handshake behind one object-safe interface, for a connection that holds
+/// a client or a server (`Box<dyn Handshake>`).
+pub trait Handshake: Send {
+    /// See [`Endpoint::handle`].
+    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
+    /// See [`Endpoint::is_complete`].
+    fn is_complete(&self) -> bool;
+    /// See [`Endpoint::summary`].
+    fn summary(&self) -> Option<&HandshakeSummary>;
+    /// See [`Endpoint::forget_session`].
+    fn forget_session(&self);
+}
+
+impl<R: Role> Handshake for Endpoint<R> {
+    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
+        Endpoint::handle(self, input)
+    }
+    fn is_complete(&self) -> bool {
+        Endpoint::is_complete(self)
+    }
+    fn summary(&self) -> Option<&HandshakeSummary> {
+        Endpoint::summary(self)
+    }
+    fn forget_session(&self) {
+        Endpoint::forget_session(self)
+    }
+}

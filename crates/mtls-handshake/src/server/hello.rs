@@ -1,0 +1,399 @@
+//! The server's ClientHello handler (RFC 5246 7.4.1.2): all negotiation happens here, and
+//! it ends in the phase the rest of the handshake runs in.
+
+use std::sync::Arc;
+
+use mtls_crypto::kx::{KeyExchange, NamedGroup};
+use mtls_wire::handshake::{ClientHello, KeyExchangeAlgorithm};
+use mtls_wire::{AlertDescription, CipherSuite, CompressionMethod, ECPointFormat, ProtocolVersion};
+
+use super::{Full, Hello, Keyed, Phase, ServerKx, ServerState};
+use crate::certs::{ClientHelloInfo, choose_scheme};
+use crate::common::{Common, wire_group};
+use crate::config::{ClientAuthPolicy, SuitePreference};
+use crate::error::{HandshakeError, crypto};
+use crate::keys::KeySchedule;
+use crate::sequence::Fact;
+use crate::session::StoredSession;
+use crate::suites::SupportedSuite;
+
+/// What the extensions of a ClientHello settle before the suite is chosen.
+struct Offer {
+    client_version: [u8; 2],
+    secure_renegotiation: bool,
+    client_sent_point_formats: bool,
+    server_name: Option<String>,
+    alpn: Option<Vec<u8>>,
+    ems: bool,
+}
+
+impl Offer {
+    fn into_hello(self, suite: SupportedSuite) -> Hello {
+        Hello {
+            suite,
+            client_version: self.client_version,
+            secure_renegotiation: self.secure_renegotiation,
+            client_sent_point_formats: self.client_sent_point_formats,
+            server_name: self.server_name,
+            alpn: self.alpn,
+            ems: self.ems,
+        }
+    }
+}
+
+/// The suite, certificate and ECDHE parameters a full handshake uses.
+struct Choice {
+    suite: SupportedSuite,
+    certified: Arc<crate::certs::CertifiedKey>,
+    /// The group and the ServerKeyExchange signature scheme, for ECDHE suites.
+    ecdhe: Option<(NamedGroup, mtls_crypto::signature::SignatureAlgorithm)>,
+}
+
+impl ServerState {
+    pub(super) fn receive_client_hello(
+        &mut self,
+        common: &mut Common,
+        ch: &ClientHello,
+    ) -> Result<Phase, HandshakeError> {
+        let config = Arc::clone(&self.config);
+        let offer = self.read_offer(ch)?;
+
+        common.client_random = ch.random;
+        self.rng
+            .fill(&mut common.server_random)
+            .map_err(|e| crypto("server random", e))?;
+
+        if let Some((session, suite)) = self.resumable_session(ch, &offer)? {
+            common.suite_chosen(&suite);
+            common.learn(Fact::Resumption(true))?;
+            self.session_id = session.session_id.clone();
+            let keys = KeySchedule::new(
+                suite,
+                session.master_secret(),
+                common,
+                config.key_log.as_deref(),
+            );
+            return Ok(Phase::Keyed(Box::new(Keyed {
+                hello: offer.into_hello(suite),
+                keys,
+                ecdhe: None,
+                client_chain: session.peer_certificates.clone(),
+                client_signature: None,
+            })));
+        }
+
+        let choice = self.choose_suite(ch, offer.server_name.as_deref())?;
+        common.suite_chosen(&choice.suite);
+        let request = config.client_auth != ClientAuthPolicy::None;
+        if request {
+            // The CertificateRequest offers these schemes; the client's CertificateVerify may
+            // use any of their hashes.
+            common
+                .transcript
+                .start_signature_hashes(config.signature_schemes.iter().map(|s| s.hash()));
+        }
+        common.learn(Fact::Resumption(false))?;
+        common.learn(Fact::KeyExchange(choice.suite.kx))?;
+        common.learn(Fact::ClientAuth(request))?;
+        if config.session_cache.is_some() {
+            let mut id = vec![0u8; 32];
+            self.rng
+                .fill(&mut id)
+                .map_err(|e| crypto("session id", e))?;
+            self.session_id = id;
+        }
+        let kx = match choice.ecdhe {
+            // A fresh ephemeral key for every handshake (sent in ServerKeyExchange).
+            Some((group, scheme)) => ServerKx::Ecdhe {
+                group,
+                scheme,
+                key: KeyExchange::start(group, &mut *self.rng)
+                    .map_err(|e| crypto("key generation", e))?,
+            },
+            None => ServerKx::Rsa,
+        };
+        Ok(Phase::Full(Box::new(Full {
+            hello: offer.into_hello(choice.suite),
+            certified: choice.certified,
+            kx,
+            client: None,
+        })))
+    }
+
+    /// Version, compression, renegotiation, EMS, SNI, ALPN and point formats.
+    fn read_offer(&self, ch: &ClientHello) -> Result<Offer, HandshakeError> {
+        let config = &self.config;
+
+        // Version (RFC 5246 E.1; RFC 7507 3 for the fallback SCSV).
+        let version = ch.client_version.to_u16();
+        if version < ProtocolVersion::TLSv1_2.to_u16() {
+            if ch.cipher_suites.contains(&CipherSuite::TLS_FALLBACK_SCSV) {
+                return Err(HandshakeError::new(
+                    AlertDescription::InappropriateFallback,
+                    "the client fell back to an older version although TLS 1.2 is available (RFC 7507)",
+                ));
+            }
+            return Err(HandshakeError::new(
+                AlertDescription::ProtocolVersion,
+                format!(
+                    "the client offers at most {:?}; this server speaks only TLS 1.2",
+                    ch.client_version
+                ),
+            ));
+        }
+
+        // RFC 5246 7.4.1.2: null compression must be offered; we never compress (CRIME).
+        if !ch.compression_methods.contains(&CompressionMethod::Null) {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                "the ClientHello does not offer null compression",
+            ));
+        }
+
+        // RFC 5746 3.6: secure renegotiation signalling on an initial handshake.
+        let reneg_ext = ch.extensions.renegotiation_info();
+        if reneg_ext.is_some_and(|r| !r.is_empty()) {
+            return Err(HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "non-empty renegotiation_info on an initial handshake (RFC 5746 3.6)",
+            ));
+        }
+        let secure_renegotiation = reneg_ext.is_some()
+            || ch
+                .cipher_suites
+                .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+
+        // RFC 7627 5.1 / 5.2.
+        let ems = ch.extensions.has_ems();
+        if !ems && config.require_ems {
+            return Err(HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "the client does not support extended master secret (RFC 7627), which this server requires",
+            ));
+        }
+
+        // SNI (RFC 6066 3): a DNS host name, never an IP literal or anything else.
+        let server_name = match ch.extensions.server_name() {
+            None => None,
+            Some(name) => {
+                let name = std::str::from_utf8(name)
+                    .ok()
+                    .filter(|n| is_dns_host_name(n))
+                    .ok_or_else(|| {
+                        HandshakeError::new(
+                            AlertDescription::IllegalParameter,
+                            format!(
+                                "the SNI name {:?} is not an ASCII DNS host name (RFC 6066 3, RFC 1123 2.1)",
+                                String::from_utf8_lossy(name)
+                            ),
+                        )
+                    })?;
+                Some(name.to_ascii_lowercase())
+            }
+        };
+
+        // ALPN (RFC 7301 3.2): our preference among theirs; no overlap is fatal.
+        let mut alpn = None;
+        if let Some(offered) = ch.extensions.alpn()
+            && !config.alpn_protocols.is_empty()
+        {
+            let chosen = config
+                .alpn_protocols
+                .iter()
+                .find(|p| offered.iter().any(|o| &o.0 == *p))
+                .ok_or_else(|| {
+                    HandshakeError::new(
+                        AlertDescription::NoApplicationProtocol,
+                        "no application protocol in common (ALPN)",
+                    )
+                })?;
+            alpn = Some(chosen.clone());
+        }
+
+        // RFC 8422 5.1.2: a client that lists point formats must include uncompressed.
+        let formats = ch.extensions.ec_point_formats();
+        if formats.is_some_and(|f| !f.contains(&ECPointFormat::Uncompressed)) {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                "the client does not accept uncompressed points (RFC 8422 5.1.2)",
+            ));
+        }
+
+        Ok(Offer {
+            client_version: version.to_be_bytes(),
+            secure_renegotiation,
+            client_sent_point_formats: formats.is_some(),
+            server_name,
+            alpn,
+            ems,
+        })
+    }
+
+    /// The cached session this ClientHello may resume. A full handshake follows when a rule
+    /// says the session may not be resumed; a ClientHello that breaks a rule for resuming
+    /// the session it names is an error.
+    fn resumable_session(
+        &self,
+        ch: &ClientHello,
+        offer: &Offer,
+    ) -> Result<Option<(Arc<StoredSession>, SupportedSuite)>, HandshakeError> {
+        if ch.session_id.is_empty() {
+            return Ok(None);
+        }
+        let Some(cache) = self.config.session_cache.as_ref() else {
+            return Ok(None);
+        };
+        let now = self.config.time.now();
+        let Some(session) = cache.get(ch.session_id.as_slice(), now) else {
+            return Ok(None);
+        };
+        // RFC 7627 5.3: a session made with EMS is never resumed without it (abort); one made
+        // without it is not resumed by a ClientHello that offers it (full handshake).
+        if session.extended_master_secret && !offer.ems {
+            return Err(HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "the client resumes a session made with extended master secret without offering it (RFC 7627 5.3)",
+            ));
+        }
+        if session.extended_master_secret != offer.ems {
+            return Ok(None);
+        }
+        // A suite this server no longer allows: a full handshake.
+        let Some(suite) = self
+            .config
+            .usable_suites()
+            .find(|s| s.suite == session.suite)
+            .copied()
+        else {
+            return Ok(None);
+        };
+        // RFC 5246 7.4.1.2: a resuming ClientHello "MUST include at least the cipher_suite
+        // from that session".
+        if !ch.cipher_suites.contains(&session.suite) {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "the client resumes a session of {:?} without offering that suite (RFC 5246 7.4.1.2)",
+                    session.suite
+                ),
+            ));
+        }
+        // RFC 6066 3: a session is resumed only for the name it was made for. (ALPN is
+        // negotiated afresh and does not matter here, RFC 7301 3.1.)
+        if session.server_name != offer.server_name {
+            return Ok(None);
+        }
+        // The client's identity must still pass today's policy and validity check.
+        let client_ok = match (
+            self.config.client_auth,
+            session.peer_certificates.is_empty(),
+        ) {
+            (ClientAuthPolicy::Required, true) => false,
+            (ClientAuthPolicy::Optional | ClientAuthPolicy::Required, false) => {
+                self.config.client_verifier.as_ref().is_some_and(|v| {
+                    // The same verifier vouched for this chain until a time still ahead:
+                    // nothing but the clock could change its verdict, so skip the path
+                    // validation (most of a resumption's cost otherwise).
+                    session.is_vouched_for_by(v, now)
+                        || v.verify_client_cert(&session.peer_certificates, now)
+                            .is_ok()
+                })
+            }
+            _ => true,
+        };
+        Ok(client_ok.then_some((session, suite)))
+    }
+
+    /// Picks the suite, certificate, group and signature scheme (RFC 5246 7.4.1.2, RFC 8422
+    /// 5.1, RFC 5246 7.4.1.4.1); none that fits is `handshake_failure`.
+    fn choose_suite(
+        &self,
+        ch: &ClientHello,
+        server_name: Option<&str>,
+    ) -> Result<Choice, HandshakeError> {
+        let config = &self.config;
+        let ours: Vec<&SupportedSuite> = config.usable_suites().collect();
+        let candidates: Vec<&SupportedSuite> = match config.preference {
+            SuitePreference::Server => ours
+                .iter()
+                .copied()
+                .filter(|s| ch.cipher_suites.contains(&s.suite))
+                .collect(),
+            SuitePreference::Client => ch
+                .cipher_suites
+                .iter()
+                .filter_map(|c| ours.iter().copied().find(|s| s.suite == *c))
+                .collect(),
+        };
+        let client_schemes = ch.extensions.signature_algorithms().unwrap_or(&[]);
+        // RFC 8422 4: with no supported_groups the server may pick any curve of RFC 8422 5;
+        // secp256r1 is the one every ECC client speaks (X25519 is not among them).
+        let group = match ch.extensions.supported_groups() {
+            Some(offered) => config
+                .groups
+                .iter()
+                .copied()
+                .find(|g| offered.contains(&wire_group(*g))),
+            None => config
+                .groups
+                .iter()
+                .copied()
+                .find(|g| *g == NamedGroup::Secp256r1),
+        };
+        let info = ClientHelloInfo {
+            server_name,
+            signature_schemes: client_schemes,
+            cipher_suites: &ch.cipher_suites,
+        };
+        for suite in candidates {
+            let Some(certified) = config.cert_resolver.resolve(&info, suite.auth) else {
+                continue;
+            };
+            let ecdhe = match suite.kx {
+                KeyExchangeAlgorithm::Ecdhe => {
+                    let Some(group) = group else { continue };
+                    let Some(scheme) =
+                        choose_scheme(&certified.key, &config.signature_schemes, client_schemes)
+                    else {
+                        continue;
+                    };
+                    Some((group, scheme))
+                }
+                KeyExchangeAlgorithm::Rsa => {
+                    if certified.key.as_rsa().is_none() {
+                        continue;
+                    }
+                    None
+                }
+            };
+            return Ok(Choice {
+                suite: *suite,
+                certified,
+                ecdhe,
+            });
+        }
+        Err(HandshakeError::new(
+            AlertDescription::HandshakeFailure,
+            "no cipher suite in common that fits this server's certificates, groups and signature schemes",
+        ))
+    }
+}
+
+/// A DNS host name as SNI carries it (RFC 6066 3: ASCII, no trailing dot, no IP literal):
+/// labels of 1 to 63 letters, digits and hyphens, neither starting nor ending with a hyphen
+/// (RFC 1123 2.1), 253 bytes at most, and a last label that is not all digits (which would
+/// make it an IPv4 literal).
+fn is_dns_host_name(name: &str) -> bool {
+    let ldh = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    name.len() <= 253
+        && name.split('.').all(ldh)
+        && name
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| !last.bytes().all(|b| b.is_ascii_digit()))
+}

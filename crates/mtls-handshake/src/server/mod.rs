@@ -1,0 +1,614 @@
+//! The server role: one straight-line handler per message, in the order of the table in
+//! [`crate::sequence`]. Negotiation happens in one place, the ClientHello handler
+//! (`hello.rs`). Each phase of the handshake is a type that owns exactly the data the
+//! phase has, so a handler is given what it needs and can never find it missing.
+
+mod hello;
+
+use std::sync::Arc;
+
+use mtls_crypto::kx::{ActiveKeyExchange, KeyExchange, NamedGroup};
+use mtls_crypto::rsa_kx::decrypt_premaster;
+use mtls_crypto::signature::{SignatureAlgorithm, VerifyingKey};
+use mtls_crypto::{OsRng, SecureRandom};
+use mtls_prf::{extended_master_secret, master_secret};
+use mtls_wire::extensions::{Extension, Extensions, ProtocolName};
+use mtls_wire::handshake::{
+    CertificateMsg, CertificateRequest, ClientKeyExchange, DigitallySigned, DistinguishedName,
+    EcdheServerKeyExchange, HandshakeMessage, HandshakePayload, KeyExchangeAlgorithm,
+    ServerEcdhParams, ServerHello, ServerKeyExchange, SessionId,
+};
+use mtls_wire::{
+    AlertDescription, ClientCertificateType, CompressionMethod, ECPointFormat, HandshakeType,
+    ProtocolVersion,
+};
+
+use crate::action::{Action, Input};
+use crate::certs::{CertificateDer, CertifiedKey, leaf_public_key};
+use crate::common::{Common, HandshakeSummary, our_scheme, wire_group, wire_scheme};
+use crate::config::{ClientAuthPolicy, ServerConfig};
+use crate::endpoint::Endpoint;
+use crate::endpoint::role::Role;
+use crate::error::{HandshakeError, crypto};
+use crate::keys::KeySchedule;
+use crate::sequence::{Fact, Kind, Msg, Side};
+use crate::session::StoredSession;
+use crate::suites::SupportedSuite;
+
+/// A TLS 1.2 server handshake, sans IO: feed it what the client sent ([`Input`]), perform the
+/// [`Action`]s it returns, in order.
+pub type ServerHandshake = Endpoint<ServerState>;
+
+/// What only a server keeps: its configuration, its random source, the session id and the
+/// phase of the handshake. Used through [`ServerHandshake`].
+pub struct ServerState {
+    config: Arc<ServerConfig>,
+    rng: Box<dyn SecureRandom + Send>,
+    /// The session this connection made or resumed (empty: none), for forgetting it.
+    session_id: Vec<u8>,
+    phase: Phase,
+}
+
+/// The phases of a server handshake, each owning what it has.
+enum Phase {
+    /// Waiting for the ClientHello.
+    AwaitHello,
+    /// A full handshake, from ClientHello to the client's key exchange.
+    Full(Box<Full>),
+    /// The key exchange is done; the client's certificate waits for its CertificateVerify.
+    AwaitVerify(Box<Keyed>, Box<ClientCertificate>),
+    /// Keys exist (after the key exchange, or at ServerHello on resumption): ChangeCipherSpec
+    /// and Finished remain.
+    Keyed(Box<Keyed>),
+    /// Complete.
+    Done,
+    /// Taken by the handler that runs (and left so if it fails: the handshake is dead).
+    Moved,
+}
+
+impl Phase {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AwaitHello => "waiting for ClientHello",
+            Self::Full(_) => "full handshake before the key exchange",
+            Self::AwaitVerify(..) => "waiting for CertificateVerify",
+            Self::Keyed(_) => "keys derived",
+            Self::Done => "complete",
+            Self::Moved => "failed",
+        }
+    }
+}
+
+/// What the ClientHello settled, for either kind of handshake.
+struct Hello {
+    suite: SupportedSuite,
+    client_version: [u8; 2],
+    /// RFC 5746: the client signalled secure renegotiation (SCSV or empty extension).
+    secure_renegotiation: bool,
+    client_sent_point_formats: bool,
+    server_name: Option<String>,
+    alpn: Option<Vec<u8>>,
+    ems: bool,
+}
+
+/// A full handshake before the key exchange.
+struct Full {
+    hello: Hello,
+    certified: Arc<CertifiedKey>,
+    kx: ServerKx,
+    /// The client's chain and key once its Certificate came (not yet its identity); `None`
+    /// when it was not asked for one or sent none.
+    client: Option<Box<ClientCertificate>>,
+}
+
+/// Our side of the key exchange.
+enum ServerKx {
+    /// ECDHE: the group, the ServerKeyExchange signature scheme and our ephemeral key.
+    Ecdhe {
+        group: NamedGroup,
+        scheme: SignatureAlgorithm,
+        key: KeyExchange,
+    },
+    /// Static RSA: the client encrypts the premaster secret to our certificate's key.
+    Rsa,
+}
+
+/// A client chain as received, with its leaf's key: the client's identity only once its
+/// CertificateVerify verified.
+struct ClientCertificate {
+    chain: Vec<CertificateDer>,
+    key: VerifyingKey,
+}
+
+/// After the key exchange (or on resumption).
+struct Keyed {
+    hello: Hello,
+    keys: KeySchedule,
+    /// The group and our ServerKeyExchange scheme (full ECDHE handshakes).
+    ecdhe: Option<(NamedGroup, SignatureAlgorithm)>,
+    /// The client's identity: its verified chain, or the resumed session's (empty: none).
+    client_chain: Vec<CertificateDer>,
+    /// The scheme of the client's CertificateVerify.
+    client_signature: Option<SignatureAlgorithm>,
+}
+
+impl ServerHandshake {
+    /// A server handshake waiting for a ClientHello, with OS randomness.
+    pub fn new(config: Arc<ServerConfig>) -> Self {
+        Self::with_rng(config, Box::new(OsRng))
+    }
+
+    /// As [`ServerHandshake::new`], with an injected random source (deterministic tests).
+    pub fn with_rng(config: Arc<ServerConfig>, rng: Box<dyn SecureRandom + Send>) -> Self {
+        Endpoint {
+            common: Common::new(Side::Server),
+            role: ServerState {
+                config,
+                rng,
+                session_id: Vec::new(),
+                phase: Phase::AwaitHello,
+            },
+        }
+    }
+}
+
+/// A handler was asked to run in a phase the table should never have let it reach.
+fn out_of_phase(msg: Msg, phase: &Phase) -> HandshakeError {
+    HandshakeError::internal(format!(
+        "the table and the server's phase disagree: {msg:?} while {}",
+        phase.name()
+    ))
+}
+
+impl ServerState {
+    // ---- ServerHello (RFC 5246 7.4.1.3) ----
+
+    fn send_server_hello(
+        &self,
+        common: &mut Common,
+        hello: &Hello,
+        resumed: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        let mut ext = Vec::new();
+        if hello.secure_renegotiation {
+            ext.push(Extension::RenegotiationInfo(Vec::new()));
+        }
+        if hello.ems {
+            ext.push(Extension::ExtendedMasterSecret);
+        }
+        if let Some(p) = &hello.alpn {
+            ext.push(Extension::Alpn(vec![ProtocolName(p.clone())]));
+        }
+        if !resumed
+            && hello.suite.kx == KeyExchangeAlgorithm::Ecdhe
+            && hello.client_sent_point_formats
+        {
+            ext.push(Extension::EcPointFormats(vec![ECPointFormat::Uncompressed]));
+        }
+        // RFC 6066 3: acknowledge a used server_name with an empty extension, never on resumption.
+        if !resumed && hello.server_name.is_some() {
+            ext.push(Extension::ServerName(Vec::new()));
+        }
+        let server_hello = ServerHello {
+            server_version: ProtocolVersion::TLSv1_2,
+            random: common.server_random,
+            session_id: SessionId::new(&self.session_id).unwrap_or_default(),
+            cipher_suite: hello.suite.suite,
+            compression_method: CompressionMethod::Null,
+            extensions: Extensions::new(ext),
+        };
+        common.emit(HandshakePayload::ServerHello(server_hello), actions);
+    }
+
+    // ---- ServerKeyExchange (RFC 8422 5.4) ----
+
+    fn send_server_key_exchange(
+        &mut self,
+        common: &mut Common,
+        full: &Full,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        let ServerKx::Ecdhe { group, scheme, key } = &full.kx else {
+            return Err(HandshakeError::internal(
+                "the table sends a ServerKeyExchange for a static RSA suite",
+            ));
+        };
+        let mut ske = EcdheServerKeyExchange {
+            params: ServerEcdhParams {
+                named_curve: wire_group(*group),
+                public: key.public_key().to_vec(),
+            },
+            signature: DigitallySigned {
+                scheme: wire_scheme(*scheme),
+                signature: Vec::new(),
+            },
+        };
+        let signed = ske.signed_message(&common.client_random, &common.server_random);
+        ske.signature.signature = full
+            .certified
+            .key
+            .sign(*scheme, &signed, &mut *self.rng)
+            .map_err(|e| crypto("ServerKeyExchange signature", e))?;
+        common.emit(
+            HandshakePayload::ServerKeyExchange(ServerKeyExchange::Ecdhe(ske)),
+            actions,
+        );
+        Ok(())
+    }
+
+    // ---- CertificateRequest (RFC 5246 7.4.4) ----
+
+    fn send_certificate_request(&self, common: &mut Common, actions: &mut Vec<Action>) {
+        let mut names: Vec<DistinguishedName> = Vec::new();
+        if let Some(verifier) = &self.config.client_verifier {
+            // Cap the CA list: peers refuse oversized messages, and a name list is a hint.
+            let mut total = 0usize;
+            for dn in verifier.root_hint_subjects() {
+                total += dn.as_bytes().len() + 2;
+                if total > self.config.max_ca_names_len {
+                    break;
+                }
+                names.push(dn);
+            }
+        }
+        let request = CertificateRequest {
+            certificate_types: vec![
+                ClientCertificateType::RsaSign,
+                ClientCertificateType::EcdsaSign,
+            ],
+            supported_signature_algorithms: self
+                .config
+                .signature_schemes
+                .iter()
+                .map(|s| wire_scheme(*s))
+                .collect(),
+            certificate_authorities: names,
+        };
+        common.emit(HandshakePayload::CertificateRequest(request), actions);
+    }
+
+    // ---- client Certificate (RFC 5246 7.4.6) ----
+
+    fn receive_certificate(
+        &self,
+        common: &mut Common,
+        msg: &CertificateMsg,
+        mut full: Box<Full>,
+    ) -> Result<Box<Full>, HandshakeError> {
+        let chain = &msg.certificate_list;
+        let Some(leaf) = chain.first() else {
+            if self.config.client_auth == ClientAuthPolicy::Required {
+                return Err(HandshakeError::new(
+                    AlertDescription::HandshakeFailure,
+                    "the client sent no certificate but this server requires one",
+                ));
+            }
+            // An empty Certificate: no CertificateVerify follows (RFC 5246 7.4.8).
+            common.learn(Fact::ClientCertificate(false))?;
+            return Ok(full);
+        };
+        if matches!(
+            self.config.client_auth,
+            ClientAuthPolicy::Optional | ClientAuthPolicy::Required
+        ) {
+            let verifier = self.config.client_verifier.as_ref().ok_or_else(|| {
+                HandshakeError::internal("client authentication configured without a verifier")
+            })?;
+            verifier
+                .verify_client_cert(chain, self.config.time.now())
+                .map_err(|e| HandshakeError::certificate_refused("client", e))?;
+        }
+        full.client = Some(Box::new(ClientCertificate {
+            key: leaf_public_key(leaf)?,
+            chain: chain.clone(),
+        }));
+        common.learn(Fact::ClientCertificate(true))?;
+        Ok(full)
+    }
+
+    // ---- ClientKeyExchange (RFC 5246 7.4.7) ----
+
+    fn receive_client_key_exchange(
+        &mut self,
+        common: &mut Common,
+        cke: &ClientKeyExchange,
+        raw: &[u8],
+        full: Full,
+    ) -> Result<Phase, HandshakeError> {
+        let Full {
+            hello,
+            certified,
+            kx,
+            client,
+        } = full;
+        let (premaster, ecdhe): (zeroize::Zeroizing<Vec<u8>>, _) = match (cke, kx) {
+            (ClientKeyExchange::Ecdhe(point), ServerKx::Ecdhe { group, scheme, key }) => {
+                let shared = key
+                    .complete(point)
+                    .map_err(|e| crypto("the client's ECDHE public key", e))?;
+                (
+                    zeroize::Zeroizing::new(shared.expose().to_vec()),
+                    Some((group, scheme)),
+                )
+            }
+            (ClientKeyExchange::Rsa(encrypted), ServerKx::Rsa) => {
+                // choose_suite picks static RSA only for a certificate with an RSA key.
+                let rsa = certified.key.as_rsa().ok_or_else(|| {
+                    HandshakeError::internal("static RSA chosen for a key that is not RSA")
+                })?;
+                // RFC 5246 7.4.7.1: no error path for a bad premaster, whatever the cause; a
+                // wrong one surfaces only as the client's Finished failing to decrypt.
+                let pms = decrypt_premaster(rsa, &mut *self.rng, hello.client_version, encrypted);
+                (zeroize::Zeroizing::new(pms.expose().to_vec()), None)
+            }
+            // The body was parsed with the negotiated key exchange as context.
+            _ => {
+                return Err(HandshakeError::internal(
+                    "a ClientKeyExchange of another key exchange than the suite's",
+                ));
+            }
+        };
+        let prf = hello.suite.prf;
+        let master = if hello.ems {
+            // RFC 7627 3: the session hash includes this ClientKeyExchange.
+            let hash = common.transcript.hash_with(prf, raw);
+            extended_master_secret(prf, &premaster, hash.as_slice())
+        } else {
+            master_secret(
+                prf,
+                &premaster,
+                &common.client_random,
+                &common.server_random,
+            )
+        };
+        let keys = KeySchedule::new(hello.suite, master, common, self.config.key_log.as_deref());
+        let keyed = Box::new(Keyed {
+            hello,
+            keys,
+            ecdhe,
+            client_chain: Vec::new(),
+            client_signature: None,
+        });
+        Ok(match client {
+            Some(client) => Phase::AwaitVerify(keyed, client),
+            None => Phase::Keyed(keyed),
+        })
+    }
+
+    // ---- CertificateVerify (RFC 5246 7.4.8) ----
+
+    fn receive_certificate_verify(
+        &self,
+        common: &Common,
+        cv: &DigitallySigned,
+        mut keyed: Box<Keyed>,
+        client: ClientCertificate,
+    ) -> Result<Box<Keyed>, HandshakeError> {
+        // The scheme must be one our CertificateRequest offered (the transcript keeps a hash
+        // for each of those) and must fit the key.
+        let not_offered = || {
+            HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "CertificateVerify uses {:?}, which was not offered",
+                    cv.scheme
+                ),
+            )
+        };
+        let scheme = our_scheme(cv.scheme)
+            .filter(|s| self.config.signature_schemes.contains(s))
+            .ok_or_else(not_offered)?;
+        if !client.key.schemes().contains(&scheme) {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                format!("{scheme:?} does not fit the client certificate's key"),
+            ));
+        }
+        let digest = common
+            .transcript
+            .signature_digest(scheme.hash())
+            .ok_or_else(not_offered)?;
+        client
+            .key
+            .verify_prehashed(scheme, &digest, &cv.signature)
+            .map_err(|e| crypto("client CertificateVerify signature", e))?;
+        // Only now does the chain become the peer's identity.
+        keyed.client_chain = client.chain;
+        keyed.client_signature = Some(scheme);
+        Ok(keyed)
+    }
+
+    // ---- done ----
+
+    fn finish(&self, kind: Kind, common: &Common, keyed: Keyed) -> HandshakeSummary {
+        let Keyed {
+            hello,
+            keys,
+            ecdhe,
+            client_chain,
+            client_signature,
+        } = keyed;
+        if kind != Kind::Resumed
+            && !self.session_id.is_empty()
+            && let Some(cache) = &self.config.session_cache
+        {
+            let mut session = StoredSession::new(
+                self.session_id.clone(),
+                hello.suite.suite,
+                keys.master(),
+                hello.ems,
+                client_chain.clone(),
+                hello.server_name.clone(),
+                self.config.time.now(),
+            );
+            let verified_by_verifier = matches!(
+                self.config.client_auth,
+                ClientAuthPolicy::Optional | ClientAuthPolicy::Required
+            ) && !client_chain.is_empty();
+            if verified_by_verifier
+                && let Some(v) = &self.config.client_verifier
+                && let Some(until) = v.verified_until(&client_chain)
+            {
+                session.set_verified_by(v, until);
+            }
+            cache.put(Arc::new(session));
+        }
+        HandshakeSummary {
+            version: ProtocolVersion::TLSv1_2,
+            suite: hello.suite,
+            kind,
+            group: ecdhe.map(|(g, _)| g),
+            server_signature: ecdhe.map(|(_, s)| s),
+            client_signature,
+            extended_master_secret: hello.ems,
+            resumed: kind == Kind::Resumed,
+            session_id: self.session_id.clone(),
+            // Moved, not copied: the summary is where the chain lives from now on.
+            peer_certificates: client_chain,
+            alpn: hello.alpn,
+            server_name: hello.server_name,
+            client_random: common.client_random,
+            server_random: common.server_random,
+        }
+    }
+}
+
+impl Role for ServerState {
+    /// A ClientHello after the handshake is a renegotiation attempt: refused with a warning
+    /// no_renegotiation, and the connection goes on (RFC 5746 4.4, RFC 5246 7.2.2).
+    fn intercept(
+        &mut self,
+        common: &mut Common,
+        input: Input<'_>,
+    ) -> Option<Result<Vec<Action>, HandshakeError>> {
+        let Input::Handshake(bytes) = input else {
+            return None;
+        };
+        if common.summary.is_none() || bytes.first() != Some(&HandshakeType::ClientHello.to_u8()) {
+            return None;
+        }
+        Some(
+            HandshakeMessage::parse(bytes, &Default::default())
+                .map_err(HandshakeError::from)
+                .and_then(|_| common.refuse_renegotiation()),
+        )
+    }
+
+    fn receive(
+        &mut self,
+        common: &mut Common,
+        msg: Msg,
+        m: &HandshakeMessage,
+    ) -> Result<(), HandshakeError> {
+        let phase = std::mem::replace(&mut self.phase, Phase::Moved);
+        self.phase = match (msg, m.payload(), phase) {
+            (Msg::ClientHello, HandshakePayload::ClientHello(ch), Phase::AwaitHello) => {
+                self.receive_client_hello(common, ch)?
+            }
+            (Msg::Certificate, HandshakePayload::Certificate(c), Phase::Full(full)) => {
+                Phase::Full(self.receive_certificate(common, c, full)?)
+            }
+            (
+                Msg::ClientKeyExchange,
+                HandshakePayload::ClientKeyExchange(cke),
+                Phase::Full(full),
+            ) => self.receive_client_key_exchange(common, cke, m.raw(), *full)?,
+            (
+                Msg::CertificateVerify,
+                HandshakePayload::CertificateVerify(cv),
+                Phase::AwaitVerify(keyed, client),
+            ) => Phase::Keyed(self.receive_certificate_verify(common, cv, keyed, *client)?),
+            (Msg::Finished, HandshakePayload::Finished(_), Phase::Keyed(keyed)) => {
+                keyed.keys.receive_finished(common, m)?;
+                Phase::Keyed(keyed)
+            }
+            (msg, _, phase) => return Err(out_of_phase(msg, &phase)),
+        };
+        Ok(())
+    }
+
+    fn receive_change_cipher_spec(
+        &mut self,
+        common: &mut Common,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        match &mut self.phase {
+            Phase::Keyed(keyed) => keyed.keys.receive_change_cipher_spec(common.me, actions),
+            phase => Err(out_of_phase(Msg::ChangeCipherSpec, phase)),
+        }
+    }
+
+    fn send(
+        &mut self,
+        common: &mut Common,
+        msg: Msg,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        let phase = std::mem::replace(&mut self.phase, Phase::Moved);
+        self.phase = match (msg, phase) {
+            (Msg::ServerHello, Phase::Full(full)) => {
+                self.send_server_hello(common, &full.hello, false, actions);
+                Phase::Full(full)
+            }
+            (Msg::ServerHello, Phase::Keyed(keyed)) => {
+                self.send_server_hello(common, &keyed.hello, true, actions);
+                Phase::Keyed(keyed)
+            }
+            // ---- server Certificate (RFC 5246 7.4.2) ----
+            (Msg::Certificate, Phase::Full(full)) => {
+                common.emit(
+                    HandshakePayload::Certificate(CertificateMsg {
+                        certificate_list: full.certified.chain.clone(),
+                    }),
+                    actions,
+                );
+                Phase::Full(full)
+            }
+            (Msg::ServerKeyExchange, Phase::Full(full)) => {
+                self.send_server_key_exchange(common, &full, actions)?;
+                Phase::Full(full)
+            }
+            (Msg::CertificateRequest, Phase::Full(full)) => {
+                self.send_certificate_request(common, actions);
+                Phase::Full(full)
+            }
+            (Msg::ServerHelloDone, Phase::Full(full)) => {
+                common.emit(HandshakePayload::ServerHelloDone, actions);
+                Phase::Full(full)
+            }
+            (Msg::ChangeCipherSpec, Phase::Keyed(mut keyed)) => {
+                keyed.keys.send_change_cipher_spec(common.me, actions)?;
+                Phase::Keyed(keyed)
+            }
+            (Msg::Finished, Phase::Keyed(keyed)) => {
+                keyed.keys.send_finished(common, actions);
+                Phase::Keyed(keyed)
+            }
+            (msg, phase) => return Err(out_of_phase(msg, &phase)),
+        };
+        Ok(())
+    }
+
+    fn complete(
+        &mut self,
+        common: &mut Common,
+        kind: Kind,
+    ) -> Result<HandshakeSummary, HandshakeError> {
+        match std::mem::replace(&mut self.phase, Phase::Done) {
+            Phase::Keyed(keyed) => Ok(self.finish(kind, common, *keyed)),
+            phase => Err(HandshakeError::internal(format!(
+                "the handshake completed while {}",
+                phase.name()
+            ))),
+        }
+    }
+
+    fn forget_session(&self) {
+        if let Some(cache) = &self.config.session_cache
+            && !self.session_id.is_empty()
+        {
+            cache.remove(&self.session_id);
+        }
+    }
+}
