@@ -243,8 +243,8 @@ pub fn record_seeds() {
     assert_eq!(
         certs,
         vec![
-            CertificateDer(fixtures::SERVER_ECDSA.to_vec()),
-            CertificateDer(ca.to_vec())
+            CertificateDer::from(fixtures::SERVER_ECDSA.to_vec()),
+            CertificateDer::from(ca.to_vec())
         ]
     );
 

@@ -856,7 +856,7 @@ pub const ALPN: [&[u8]; 2] = [b"h2", b"http/1.1"];
 /// A root store holding the fixture CA.
 pub fn fixture_roots() -> RootStore {
     let mut roots = RootStore::new();
-    if let Err(e) = roots.add(&CertificateDer(fixtures::CA.to_vec())) {
+    if let Err(e) = roots.add(&CertificateDer::from(fixtures::CA.to_vec())) {
         panic!("fixture CA refused: {e}");
     }
     roots
@@ -871,10 +871,10 @@ pub fn fixture_key(der: &[u8]) -> mtls::SigningKey {
 }
 
 /// `leaf` followed by the fixture CA.
-pub fn chain(leaf: &[u8]) -> Vec<CertificateDer> {
+pub fn chain(leaf: &[u8]) -> Vec<CertificateDer<'static>> {
     vec![
-        CertificateDer(leaf.to_vec()),
-        CertificateDer(fixtures::CA.to_vec()),
+        CertificateDer::from(leaf.to_vec()),
+        CertificateDer::from(fixtures::CA.to_vec()),
     ]
 }
 
@@ -1127,13 +1127,13 @@ pub const CHAIN_TIMES: [u64; 4] = [NOW, 1_700_000_000, 2_200_000_000, 2_000_000_
 
 /// Splits `data` into at most 4 certificates, each a big-endian u16 length then that many
 /// bytes (fewer if the input ends first).
-pub fn split_certs(mut data: &[u8]) -> Vec<CertificateDer> {
+pub fn split_certs(mut data: &[u8]) -> Vec<CertificateDer<'static>> {
     let mut certs = Vec::new();
     while certs.len() < 4 {
         let [hi, lo, rest @ ..] = data else { break };
         let len = usize::from(u16::from_be_bytes([*hi, *lo])).min(rest.len());
         let (der, after) = rest.split_at(len);
-        certs.push(CertificateDer(der.to_vec()));
+        certs.push(CertificateDer::from(der.to_vec()));
         data = after;
     }
     certs

@@ -247,14 +247,14 @@ pub struct MtlsConfigs {
 pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
     let (scert, skey, ccert, ckey) = spec.key_type.material();
     let mut roots = RootStore::new();
-    roots.add(&CertificateDer(CA.to_vec()))?;
+    roots.add(&CertificateDer::from(CA.to_vec()))?;
     let group = match spec.group {
         Group::P256 => NamedGroup::Secp256r1,
         Group::X25519 => NamedGroup::X25519,
     };
     let mut server = mtls::ServerConfig::builder()
         .certificate(
-            vec![CertificateDer(scert.to_vec())],
+            vec![CertificateDer::from(scert.to_vec())],
             SigningKey::from_pkcs8_der(skey)?,
         )
         .client_auth_required(roots.clone())
@@ -266,7 +266,7 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
     }
     let mut client = mtls::ClientConfig::with_roots(roots)
         .client_certificate(
-            vec![CertificateDer(ccert.to_vec())],
+            vec![CertificateDer::from(ccert.to_vec())],
             SigningKey::from_pkcs8_der(ckey)?,
         )
         .cipher_suites(&[spec.suite])

@@ -152,11 +152,8 @@ impl Info {
     pub fn of(conn: &ConnectionCommon) -> Self {
         let peer = conn.peer_certificates().and_then(|chain| {
             chain.first().map(|leaf| {
-                subject(leaf.as_bytes()).unwrap_or_else(|| {
-                    format!(
-                        "(certificate of {} bytes that does not parse)",
-                        leaf.as_bytes().len()
-                    )
+                subject(leaf.as_ref()).unwrap_or_else(|| {
+                    format!("(certificate of {} bytes that does not parse)", leaf.len())
                 })
             })
         });

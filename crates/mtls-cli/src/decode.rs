@@ -557,7 +557,7 @@ fn certificate(m: &CertificateMsg, out: &mut String) {
         &format!("{n} certificate{}", if n == 1 { "" } else { "s" }),
     );
     for (i, c) in m.certificate_list.iter().enumerate() {
-        let der = c.as_bytes();
+        let der = c.as_ref();
         let who =
             subject(der).map_or_else(|| "not X.509 parsable".into(), |s| format!("subject {s}"));
         item(out, &format!("[{i}] {} bytes, {who}", der.len()));

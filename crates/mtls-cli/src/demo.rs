@@ -74,14 +74,14 @@ fn plan(args: &Args) -> Result<Plan, String> {
     };
 
     let pki = make_pki(key_type, &["localhost".to_string()])?;
-    let ca = CertificateDer(pki.ca.cert_der.clone());
+    let ca = CertificateDer::from(pki.ca.cert_der.clone());
     let key = |der: &[u8]| mtls::pki::private_key_from_der(der).map_err(|e| e.to_string());
     let mut roots = RootStore::new();
     roots.add(&ca).map_err(|e| e.to_string())?;
 
     let server = ServerConfig::builder()
         .certificate(
-            vec![CertificateDer(pki.server.cert_der.clone())],
+            vec![CertificateDer::from(pki.server.cert_der.clone())],
             key(&pki.server.key_der)?,
         )
         .client_auth_required(roots.clone())
@@ -94,7 +94,7 @@ fn plan(args: &Args) -> Result<Plan, String> {
         .enable_static_rsa(static_rsa);
     if !args.no_client_cert {
         client = client.client_certificate(
-            vec![CertificateDer(pki.client.cert_der.clone())],
+            vec![CertificateDer::from(pki.client.cert_der.clone())],
             key(&pki.client.key_der)?,
         );
     }
@@ -140,11 +140,11 @@ fn serve(
     }
 }
 
-fn subject_of(pki: &Pki, chain: &[CertificateDer]) -> String {
+fn subject_of(pki: &Pki, chain: &[CertificateDer<'_>]) -> String {
     match chain.first() {
         None => "(none)".into(),
-        Some(c) if c.0 == pki.server.cert_der => pki.server.subject.clone(),
-        Some(c) if c.0 == pki.client.cert_der => pki.client.subject.clone(),
+        Some(c) if c.as_ref() == pki.server.cert_der => pki.server.subject.clone(),
+        Some(c) if c.as_ref() == pki.client.cert_der => pki.client.subject.clone(),
         Some(_) => "(unknown certificate)".into(),
     }
 }

@@ -39,7 +39,7 @@ pub struct HandshakeSummary {
     /// The peer's certificate chain, leaf first; empty when the peer sent none. On the
     /// server, only present after the CertificateVerify verified (or carried over from the
     /// resumed session).
-    pub peer_certificates: Vec<CertificateDer>,
+    pub peer_certificates: Vec<CertificateDer<'static>>,
     /// The ALPN protocol agreed on.
     pub alpn: Option<Vec<u8>>,
     /// The SNI name the client asked for.

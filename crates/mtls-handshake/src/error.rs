@@ -5,7 +5,7 @@ use std::fmt;
 
 use mtls_wire::{AlertDescription, WireError};
 
-use crate::certs::CertificateError;
+use crate::certs::{CertificateError, KeyError};
 
 /// A failed handshake. The connection is dead: send [`HandshakeError::alert`] as a fatal
 /// alert and close. (A fatal alert from the peer never reaches the handshake: the record
@@ -76,6 +76,15 @@ impl std::error::Error for HandshakeError {}
 impl From<WireError> for HandshakeError {
     fn from(e: WireError) -> Self {
         Self::new(e.alert(), format!("malformed handshake message: {e}"))
+    }
+}
+
+/// A peer's certificate whose key cannot be read (`bad_certificate`, or
+/// `unsupported_certificate` for a key type we do not use), or a local chain and key that do
+/// not pair (`internal_error`): [`KeyError::alert`] picks the alert.
+impl From<KeyError> for HandshakeError {
+    fn from(e: KeyError) -> Self {
+        Self::new(e.alert(), e.to_string())
     }
 }
 

@@ -54,7 +54,8 @@ mod transcript;
 pub use action::{Action, Input, KeyChange};
 pub use certs::{
     CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey, ClientCertVerifier,
-    ClientHelloInfo, DistinguishedName, ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
+    ClientHelloInfo, DistinguishedName, KeyError, ResolvesClientCert, ResolvesServerCert,
+    ServerCertVerifier,
 };
 pub use client::{ClientHandshake, ClientState};
 pub use common::{HandshakeSummary, MAX_REFUSED_RENEGOTIATIONS};

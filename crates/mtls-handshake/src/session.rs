@@ -23,7 +23,7 @@ pub struct StoredSession {
     /// Whether the session's master secret is an extended one (RFC 7627 5.3).
     pub extended_master_secret: bool,
     /// The peer's verified chain (the client identity carries over on the server side).
-    pub peer_certificates: Vec<CertificateDer>,
+    pub peer_certificates: Vec<CertificateDer<'static>>,
     /// The SNI name of the original handshake: a session is resumed only for the same name
     /// (RFC 6066 3).
     pub server_name: Option<String>,
@@ -52,7 +52,7 @@ impl StoredSession {
         suite: CipherSuite,
         master_secret: &MasterSecret,
         extended_master_secret: bool,
-        peer_certificates: Vec<CertificateDer>,
+        peer_certificates: Vec<CertificateDer<'static>>,
         server_name: Option<String>,
         created: u64,
     ) -> Self {
@@ -92,7 +92,7 @@ impl StoredSession {
 
     /// The peer chain's size in bytes.
     pub fn peer_chain_len(&self) -> usize {
-        self.peer_certificates.iter().map(|c| c.0.len()).sum()
+        self.peer_certificates.iter().map(|c| c.len()).sum()
     }
 
     /// What the session holds in memory, roughly: the record, its id, names and chain.
@@ -100,7 +100,7 @@ impl StoredSession {
         std::mem::size_of::<Self>()
             + self.session_id.len()
             + self.peer_chain_len()
-            + self.peer_certificates.len() * std::mem::size_of::<CertificateDer>()
+            + self.peer_certificates.len() * std::mem::size_of::<CertificateDer<'static>>()
             + self.server_name.as_ref().map_or(0, String::len)
     }
 
@@ -340,7 +340,11 @@ impl ClientSessionStore for InMemorySessionCache<String> {
 mod tests {
     use super::*;
 
-    fn session_with(id: u8, created: u64, chain: Vec<CertificateDer>) -> Arc<StoredSession> {
+    fn session_with(
+        id: u8,
+        created: u64,
+        chain: Vec<CertificateDer<'static>>,
+    ) -> Arc<StoredSession> {
         Arc::new(StoredSession::new(
             vec![id; 32],
             CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -392,7 +396,7 @@ mod tests {
 
     #[test]
     fn the_byte_budget_evicts_the_oldest() {
-        let chain = vec![CertificateDer(vec![0; 3000])];
+        let chain = vec![CertificateDer::from(vec![0; 3000])];
         let one = session_with(0, 10, chain.clone()).memory_size();
         let cache = InMemorySessionCache::<Vec<u8>>::new(100, 100).with_max_bytes(2 * one + 10);
         for id in 1..=5 {
@@ -407,8 +411,8 @@ mod tests {
     #[test]
     fn a_peer_chain_over_the_cap_is_not_kept() {
         let big = vec![
-            CertificateDer(vec![0; 10_000]),
-            CertificateDer(vec![0; 10_000]),
+            CertificateDer::from(vec![0; 10_000]),
+            CertificateDer::from(vec![0; 10_000]),
         ];
         let cache = InMemorySessionCache::<Vec<u8>>::new(8, 100);
         cache.put(session_with(1, 10, big.clone()));
@@ -424,7 +428,7 @@ mod tests {
         store.put("a", session(1, 10));
         store.put(
             "a",
-            session_with(2, 10, vec![CertificateDer(vec![0; 20_000])]),
+            session_with(2, 10, vec![CertificateDer::from(vec![0; 20_000])]),
         );
         assert!(store.get("a", 20).is_none());
         assert_eq!(store.memory_size(), 0);

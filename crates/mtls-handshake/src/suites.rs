@@ -6,14 +6,9 @@ use mtls_prf::KeyBlockLayout;
 use mtls_wire::CipherSuite;
 use mtls_wire::handshake::KeyExchangeAlgorithm;
 
-/// Which kind of certificate key authenticates the server under a suite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AuthKeyType {
-    /// An RSA key (ECDHE_RSA signs with it; static RSA decrypts with it).
-    Rsa,
-    /// An ECDSA key, P-256 or P-384 (ECDHE_ECDSA).
-    Ecdsa,
-}
+/// Which kind of certificate key authenticates the server under a suite (the certificate
+/// layer's type, `mtls-cert`).
+pub use mtls_cert::AuthKeyType;
 
 /// One supported cipher suite: key exchange, server authentication, record protection and
 /// PRF hash (RFC 5246 A.5, RFC 5288, RFC 5289, RFC 7905).

@@ -28,25 +28,23 @@ use mtls_handshake::certs::leaf_public_key;
 use mtls_handshake::{CertificateDer, ClientAuthPolicy, suites};
 use mtls_wire::handshake::{ClientKeyExchange, HandshakePayload, KeyExchangeAlgorithm};
 use mtls_wire::{AlertDescription, ContentType};
-use rsa::pkcs8::DecodePublicKey as _;
+use rsa::pkcs8::DecodePrivateKey as _;
 use rsa::traits::PublicKeyParts as _;
-use x509_cert::der::{Decode as _, Encode as _};
 
 /// The fatal bad_record_mac alert as a plaintext record: the server has not sent its
 /// ChangeCipherSpec yet, so its write side is still unprotected.
 const BAD_RECORD_MAC_RECORD: [u8; 7] = [0x15, 3, 3, 0, 2, 2, 20];
 
-fn server_spki() -> Vec<u8> {
-    let cert = x509_cert::Certificate::from_der(&fixture("server-rsa.cert.der")).unwrap();
-    cert.tbs_certificate()
-        .subject_public_key_info()
-        .to_der()
+/// The server certificate's RSA public key, taken from its private key (PKCS#8).
+fn server_public_key() -> rsa::PublicKey {
+    rsa::PrivateKey::from_pkcs8_der(&fixture("server-rsa.key.der"))
         .unwrap()
+        .to_public_key()
 }
 
 /// k: the modulus length in bytes.
 fn k() -> usize {
-    leaf_public_key(&CertificateDer(fixture("server-rsa.cert.der")))
+    leaf_public_key(&CertificateDer::from(fixture("server-rsa.cert.der")))
         .unwrap()
         .as_rsa()
         .unwrap()
@@ -57,7 +55,7 @@ fn k() -> usize {
 fn raw_encrypt(em: &[u8]) -> Vec<u8> {
     let k = k();
     assert_eq!(em.len(), k);
-    let pk = rsa::PublicKey::from_public_key_der(&server_spki()).unwrap();
+    let pk = server_public_key();
     let m = rsa::BoxedUint::from_be_slice(em, pk.n_bits_precision()).unwrap();
     let c = rsa::hazmat::rsa_encrypt(&pk, &m).unwrap();
     let bytes = c.to_be_bytes();
@@ -126,7 +124,8 @@ fn classes() -> Vec<(&'static str, Vec<u8>)> {
     let mut wrong_major = pms_bytes();
     wrong_major[0] = 0x02;
     cases.push(("version bytes 02 03", raw_encrypt(&block(&wrong_major))));
-    let server_key = leaf_public_key(&CertificateDer(fixture("server-rsa.cert.der"))).unwrap();
+    let server_key =
+        leaf_public_key(&CertificateDer::from(fixture("server-rsa.cert.der"))).unwrap();
     let (_, well_formed_wrong_version) = encrypt_premaster(
         &mut DeterministicRng::from_seed([0x33; 32]),
         server_key.as_rsa().unwrap(),

@@ -37,8 +37,8 @@ fn mutual(
 /// A P-384 certificate chain from the fixtures (leaf, then the P-384 CA).
 fn certified_p384(name: &str) -> Arc<mtls_handshake::CertifiedKey> {
     let chain = vec![
-        mtls_handshake::CertificateDer(fixture(&format!("{name}.cert.der"))),
-        mtls_handshake::CertificateDer(fixture("ca-p384.cert.der")),
+        mtls_handshake::CertificateDer::from(fixture(&format!("{name}.cert.der"))),
+        mtls_handshake::CertificateDer::from(fixture("ca-p384.cert.der")),
     ];
     let key =
         mtls_crypto::signature::SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der")))
@@ -79,8 +79,14 @@ fn p384_certificates_sign_with_ecdsa_secp384r1_sha384_both_ways() {
             s.client_signature,
             Some(SignatureAlgorithm::EcdsaSecp384r1Sha384)
         );
-        assert_eq!(s.peer_certificates[0].0, fixture("client-p384.cert.der"));
-        assert_eq!(c.peer_certificates[0].0, fixture("server-p384.cert.der"));
+        assert_eq!(
+            s.peer_certificates[0].to_vec(),
+            fixture("client-p384.cert.der")
+        );
+        assert_eq!(
+            c.peer_certificates[0].to_vec(),
+            fixture("server-p384.cert.der")
+        );
     }
 }
 
@@ -132,8 +138,14 @@ fn ecdhe_ecdsa_with_client_certificate_is_the_specs_handshake() {
     assert_eq!(c.kind, Kind::FullEcdheClientCert);
     assert_eq!(s.suite.suite, suites::ECDHE_ECDSA_AES128_GCM.suite);
     assert!(s.extended_master_secret && c.extended_master_secret);
-    assert_eq!(s.peer_certificates[0].0, fixture("client-rsa.cert.der"));
-    assert_eq!(c.peer_certificates[0].0, fixture("server-ecdsa.cert.der"));
+    assert_eq!(
+        s.peer_certificates[0].to_vec(),
+        fixture("client-rsa.cert.der")
+    );
+    assert_eq!(
+        c.peer_certificates[0].to_vec(),
+        fixture("server-ecdsa.cert.der")
+    );
     assert_eq!(
         s.client_signature,
         Some(SignatureAlgorithm::RsaPssRsaeSha256)
@@ -362,7 +374,7 @@ fn rfc6066_3_server_picks_the_certificate_for_the_sni_name() {
         p.run();
         p.assert_ok();
         assert_eq!(
-            p.client.summary().unwrap().peer_certificates[0].0,
+            p.client.summary().unwrap().peer_certificates[0].to_vec(),
             fixture(want),
             "SNI {name}"
         );
@@ -412,13 +424,13 @@ impl mtls_handshake::ClientCertVerifier for VouchingVerifier {
     }
     fn verify_client_cert(
         &self,
-        _: &[mtls_handshake::CertificateDer],
+        _: &[mtls_handshake::CertificateDer<'_>],
         _: u64,
     ) -> Result<(), mtls_handshake::CertificateError> {
         self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
-    fn verified_until(&self, _: &[mtls_handshake::CertificateDer]) -> Option<u64> {
+    fn verified_until(&self, _: &[mtls_handshake::CertificateDer<'_>]) -> Option<u64> {
         self.until
     }
 }

@@ -117,7 +117,7 @@ fn our_client_to_gnutls_serv(case: &ToServer) {
     let s = hs.summary().expect("complete").clone();
     assert_eq!(s.suite, case.suite);
     assert!(s.extended_master_secret, "EMS not negotiated");
-    assert_eq!(s.peer_certificates[0].0, leaf(case.server));
+    assert_eq!(s.peer_certificates[0].to_vec(), leaf(case.server));
     assert_eq!(s.client_signature, Some(case.client_signature));
     if case.suite.kx == KeyExchangeAlgorithm::Ecdhe {
         assert_eq!(s.kind, Kind::FullEcdheClientCert);
@@ -306,7 +306,7 @@ fn gnutls_cli_to_our_server(case: &FromClient) {
     let s = c.summary.as_ref().expect("complete");
     assert_eq!(s.suite, case.suite);
     assert!(s.extended_master_secret);
-    assert_eq!(s.peer_certificates[0].0, leaf(case.client));
+    assert_eq!(s.peer_certificates[0].to_vec(), leaf(case.client));
     assert_eq!(s.client_signature, Some(case.client_signature));
     let kind = if case.suite.kx == KeyExchangeAlgorithm::Ecdhe {
         Kind::FullEcdheClientCert
@@ -414,7 +414,7 @@ fn server_resumes_gnutls_cli_session_by_id() {
     assert_eq!(second.kind, Kind::Resumed);
     assert_eq!(second.session_id, first.session_id);
     assert!(second.extended_master_secret);
-    assert_eq!(second.peer_certificates[0].0, leaf("client-rsa"));
+    assert_eq!(second.peer_certificates[0].to_vec(), leaf("client-rsa"));
 }
 
 /// No client certificate against a server that requires one: our server refuses with

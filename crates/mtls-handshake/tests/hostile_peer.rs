@@ -222,7 +222,7 @@ fn rfc5246_7_4_8_certificate_verify_after_an_empty_certificate_is_unexpected_mes
 fn rfc5246_7_4_6_unsolicited_client_certificate_is_unexpected_message() {
     let (cc, sc) = mutual("server-ecdsa", None, ClientAuthPolicy::None);
     let cert = encode_message(HandshakePayload::Certificate(CertificateMsg {
-        certificate_list: vec![CertificateDer(fixture("client-ecdsa.cert.der"))],
+        certificate_list: vec![CertificateDer::from(fixture("client-ecdsa.cert.der"))],
     }));
     let tamper = on_type(H::ClientKeyExchange, move |m| {
         vec![cert.clone(), m.to_vec()]
@@ -678,7 +678,8 @@ fn rfc5246_6_2_3_3_corrupted_finished_ciphertext_is_bad_record_mac() {
 #[test]
 fn rfc5246_7_4_7_1_rsa_premaster_with_the_wrong_version_fails_at_finished() {
     let (cc, sc) = static_rsa(Some("client-rsa"), ClientAuthPolicy::Required);
-    let server_key = leaf_public_key(&CertificateDer(fixture("server-rsa.cert.der"))).unwrap();
+    let server_key =
+        leaf_public_key(&CertificateDer::from(fixture("server-rsa.cert.der"))).unwrap();
     // The client's transcript keeps its own ClientKeyExchange, so re-sign the CertificateVerify
     // over what the server sees: the wrong premaster is then the only fault.
     let seen: Rc<RefCell<Vec<u8>>> = Rc::default();

@@ -118,14 +118,14 @@ fn rfc5246_7_4_2_server_with_two_certificates_picks_the_one_that_fits_the_client
     let p = completed(cc, two_certificates(), 2);
     let c = p.client.summary().unwrap();
     assert_eq!(c.suite, suites::ECDHE_RSA_AES128_GCM);
-    assert_eq!(c.peer_certificates[0].0, rsa_cert);
+    assert_eq!(c.peer_certificates[0].to_vec(), rsa_cert);
 
     // Only ECDSA suites: the ECDSA certificate.
     let mut cc = client_config();
     cc.suites = vec![suites::ECDHE_ECDSA_CHACHA20];
     let p = completed(cc, two_certificates(), 3);
     assert_eq!(
-        p.client.summary().unwrap().peer_certificates[0].0,
+        p.client.summary().unwrap().peer_certificates[0].to_vec(),
         ecdsa_cert
     );
 
@@ -138,7 +138,7 @@ fn rfc5246_7_4_2_server_with_two_certificates_picks_the_one_that_fits_the_client
     let p = completed(cc, sc, 4);
     let c = p.client.summary().unwrap();
     assert_eq!(c.suite, suites::ECDHE_ECDSA_AES128_GCM);
-    assert_eq!(c.peer_certificates[0].0, ecdsa_cert);
+    assert_eq!(c.peer_certificates[0].to_vec(), ecdsa_cert);
     assert_eq!(
         c.server_signature,
         Some(SignatureAlgorithm::EcdsaSecp256r1Sha256)
@@ -153,7 +153,7 @@ fn rfc5246_7_4_2_server_with_two_certificates_picks_the_one_that_fits_the_client
     let p = completed(cc, two_certificates(), 5);
     let c = p.client.summary().unwrap();
     assert_eq!(c.suite, suites::ECDHE_RSA_AES128_GCM);
-    assert_eq!(c.peer_certificates[0].0, rsa_cert);
+    assert_eq!(c.peer_certificates[0].to_vec(), rsa_cert);
     // The server's preference among the schemes both accept.
     assert_eq!(
         c.server_signature,
@@ -965,7 +965,7 @@ fn stored_client_session_has_the_certificates_and_name() {
         .unwrap();
     assert_eq!(
         kept.peer_certificates[0],
-        CertificateDer(fixture("server-ecdsa.cert.der"))
+        CertificateDer::from(fixture("server-ecdsa.cert.der"))
     );
     assert_eq!(kept.server_name.as_deref(), Some("localhost"));
 }

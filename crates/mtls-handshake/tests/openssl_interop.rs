@@ -125,7 +125,7 @@ fn our_client_to_s_server(case: &ToServer) {
     assert_eq!(s.suite, case.suite);
     assert!(s.extended_master_secret, "EMS not negotiated");
     assert!(!s.resumed);
-    assert_eq!(s.peer_certificates[0].0, leaf(case.server));
+    assert_eq!(s.peer_certificates[0].to_vec(), leaf(case.server));
     assert_eq!(s.client_signature, Some(case.client_signature));
     if case.suite.kx == KeyExchangeAlgorithm::Ecdhe {
         assert_eq!(s.kind, Kind::FullEcdheClientCert);
@@ -385,7 +385,7 @@ fn s_client_to_our_server(case: &FromClient) {
     assert_eq!(s.suite, case.suite);
     assert!(s.extended_master_secret);
     assert!(!s.resumed);
-    assert_eq!(s.peer_certificates[0].0, leaf(case.client));
+    assert_eq!(s.peer_certificates[0].to_vec(), leaf(case.client));
     assert_eq!(s.client_signature, Some(case.client_signature));
     if case.suite.kx == KeyExchangeAlgorithm::Ecdhe {
         assert_eq!(s.kind, Kind::FullEcdheClientCert);
@@ -539,7 +539,7 @@ fn server_resumes_s_client_sessions_by_id() {
         assert!(s.extended_master_secret);
         assert_eq!(s.session_id, summaries[0].session_id);
         // The client identity carries over from the full handshake.
-        assert_eq!(s.peer_certificates[0].0, leaf("client-rsa"));
+        assert_eq!(s.peer_certificates[0].to_vec(), leaf("client-rsa"));
     }
 }
 

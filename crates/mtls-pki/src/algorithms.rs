@@ -174,7 +174,7 @@ mod tests {
     /// (Certificate -> TBSCertificate -> its 7th field).
     fn cert_spki(pem: &[u8]) -> Vec<u8> {
         let certs = crate::certs_from_pem(pem).unwrap();
-        let (c, _) = der::expect(certs[0].as_bytes(), der::SEQUENCE).unwrap();
+        let (c, _) = der::expect(certs[0].as_ref(), der::SEQUENCE).unwrap();
         let (tbs, _) = der::expect(c, der::SEQUENCE).unwrap();
         let mut rest = tbs;
         // [0] version, serialNumber, signature, issuer, validity, subject

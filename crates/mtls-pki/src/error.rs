@@ -52,9 +52,9 @@ pub enum PkiErrorKind {
     },
     /// No CRL section in the input.
     NoCrl,
-    /// The private key does not match the first certificate of the chain (or the chain
-    /// is empty).
-    KeyMismatch(String),
+    /// The chain and the private key do not form a certified key: the key does not match
+    /// the first certificate of the chain, the chain is empty, or its leaf does not parse.
+    KeyMismatch(mtls_cert::KeyError),
 }
 
 impl PkiError {
@@ -130,6 +130,7 @@ impl std::error::Error for PkiError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
             PkiErrorKind::Io(e) => Some(e),
+            PkiErrorKind::KeyMismatch(e) => Some(e),
             _ => None,
         }
     }

@@ -15,7 +15,7 @@
 //!   IP address, validity, CRLs) and [`WebPkiClientVerifier`] (clientAuth EKU, validity,
 //!   CRLs, and the CA names for CertificateRequest, RFC 5246 7.4.4).
 //!
-//! Each refusal is a [`CertificateError`](mtls_handshake::CertificateError) carrying the
+//! Each refusal is a [`CertificateError`](mtls_cert::CertificateError) carrying the
 //! TLS alert it ends the handshake with (RFC 5246 7.2.2): unknown issuer → `unknown_ca`,
 //! malformed or badly signed → `bad_certificate`, outside its validity → `certificate_expired`,
 //! revoked → `certificate_revoked`, wrong name → `bad_certificate`, wrong extended key
@@ -28,13 +28,15 @@
 //! feeds `ServerConfig`/`ClientConfig` of `mtls-handshake`. Most users get it through the
 //! `mtls` facade.
 //!
-//! It depends on `mtls-crypto` (keys and signatures) and on `mtls-handshake` for the
-//! verifier traits it implements and the certificate types they take; that second edge is
-//! the only one beyond the intended `pki -> crypto` (docs/ARCHITECTURE.md, "Allowed
-//! dependency edges").
+//! It depends on `mtls-crypto` (keys and signatures) and on `mtls-cert`, the certificate
+//! layer: the verifier traits it implements, [`CertificateError`](mtls_cert::CertificateError),
+//! [`CertifiedKey`](mtls_cert::CertifiedKey) and the reading of a certificate's notAfter. It
+//! does not depend on the handshake, the wire codec or the PRF (docs/ARCHITECTURE.md,
+//! "Allowed dependency edges"). Certificates are rustls-pki-types'
+//! [`CertificateDer`](rustls_pki_types::CertificateDer).
 //!
 //! ```
-//! use mtls_handshake::{CertificateError, ClientCertVerifier, ServerCertVerifier};
+//! use mtls_cert::{CertificateError, ClientCertVerifier, ServerCertVerifier};
 //! use mtls_pki::{RootStore, WebPkiClientVerifier, WebPkiServerVerifier, certs_from_pem};
 //!
 //! # const CA_PEM: &str = "-----BEGIN CERTIFICATE-----

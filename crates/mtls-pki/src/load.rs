@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
+use mtls_cert::CertifiedKey;
 use mtls_crypto::signature::SigningKey;
-use mtls_handshake::{CertificateDer, CertifiedKey};
+use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::{self, PemObject as _, SectionKind};
 use zeroize::Zeroizing;
 
@@ -69,33 +70,39 @@ fn pem_error(e: pem::Error) -> PkiErrorKind {
 /// holding one DER certificate.
 ///
 /// Only the DER framing is checked here; trust is the verifiers' business.
-pub fn load_certs(path: impl AsRef<Path>) -> Result<Vec<CertificateDer>, PkiError> {
+pub fn load_certs(path: impl AsRef<Path>) -> Result<Vec<CertificateDer<'static>>, PkiError> {
     let path = path.as_ref();
     let bytes = read_file(path)?;
     certs_from(&bytes, &origin_of(path))
 }
 
 /// Like [`load_certs`], from PEM text in memory.
-pub fn certs_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer>, PkiError> {
+pub fn certs_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, PkiError> {
     certs_from_pem_named(pem, PEM_INPUT)
 }
 
 /// Like [`load_certs`], from bytes in memory: PEM, or one DER certificate.
-pub fn certs_from_bytes(bytes: &[u8]) -> Result<Vec<CertificateDer>, PkiError> {
+pub fn certs_from_bytes(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, PkiError> {
     certs_from(bytes, BYTES_INPUT)
 }
 
-pub(crate) fn certs_from(bytes: &[u8], origin: &str) -> Result<Vec<CertificateDer>, PkiError> {
+pub(crate) fn certs_from(
+    bytes: &[u8],
+    origin: &str,
+) -> Result<Vec<CertificateDer<'static>>, PkiError> {
     if looks_like_pem(bytes) {
         certs_from_pem_named(bytes, origin)
     } else if der::is_single_sequence(bytes) {
-        Ok(vec![CertificateDer(bytes.to_vec())])
+        Ok(vec![CertificateDer::from(bytes.to_vec())])
     } else {
         Err(PkiError::new(origin, PkiErrorKind::NoCertificate))
     }
 }
 
-fn certs_from_pem_named(pem: &[u8], origin: &str) -> Result<Vec<CertificateDer>, PkiError> {
+fn certs_from_pem_named(
+    pem: &[u8],
+    origin: &str,
+) -> Result<Vec<CertificateDer<'static>>, PkiError> {
     let mut certs = Vec::new();
     for (kind, der) in pem_sections(pem, origin)? {
         if kind != SectionKind::Certificate {
@@ -110,7 +117,7 @@ fn certs_from_pem_named(pem: &[u8], origin: &str) -> Result<Vec<CertificateDer>,
                 },
             ));
         }
-        certs.push(CertificateDer(der.to_vec()));
+        certs.push(CertificateDer::from(der.to_vec()));
     }
     if certs.is_empty() {
         return Err(PkiError::new(origin, PkiErrorKind::NoCertificate));
@@ -259,7 +266,7 @@ pub fn load_certified_key(
     CertifiedKey::new(chain, key).map_err(|e| {
         PkiError::new(
             format!("{} with {}", origin_of(chain_path), origin_of(key_path)),
-            PkiErrorKind::KeyMismatch(e.to_string()),
+            PkiErrorKind::KeyMismatch(e),
         )
     })
 }

@@ -3,8 +3,8 @@
 use core::fmt;
 use std::path::Path;
 
-use mtls_handshake::{CertificateDer, DistinguishedName};
-use rustls_pki_types::TrustAnchor;
+use mtls_cert::DistinguishedName;
+use rustls_pki_types::{CertificateDer, TrustAnchor};
 
 use crate::der;
 use crate::error::{PkiError, PkiErrorKind};
@@ -58,17 +58,16 @@ impl RootStore {
     }
 
     /// Adds one DER certificate as a trusted root.
-    pub fn add(&mut self, cert: &CertificateDer) -> Result<(), PkiError> {
+    pub fn add(&mut self, cert: &CertificateDer<'_>) -> Result<(), PkiError> {
         self.add_certs(std::slice::from_ref(cert), BYTES_INPUT)
             .map(|_| ())
     }
 
     /// Adds all or none of `certs`; `origin` names them in errors.
-    fn add_certs(&mut self, certs: &[CertificateDer], origin: &str) -> Result<usize, PkiError> {
+    fn add_certs(&mut self, certs: &[CertificateDer<'_>], origin: &str) -> Result<usize, PkiError> {
         let mut anchors = Vec::with_capacity(certs.len());
         for (index, cert) in certs.iter().enumerate() {
-            let der = rustls_pki_types::CertificateDer::from(cert.as_bytes());
-            let anchor = webpki::anchor_from_trusted_cert(&der).map_err(|e| {
+            let anchor = webpki::anchor_from_trusted_cert(cert).map_err(|e| {
                 PkiError::new(
                     origin,
                     PkiErrorKind::InvalidCertificate {

@@ -5,10 +5,8 @@ use core::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mtls_handshake::{
-    CertificateDer, CertificateError, ClientCertVerifier, DistinguishedName, ServerCertVerifier,
-};
-use rustls_pki_types::{ServerName, UnixTime};
+use mtls_cert::{CertificateError, ClientCertVerifier, DistinguishedName, ServerCertVerifier};
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use webpki::{
     CertRevocationList, EndEntityCert, ExpirationPolicy, KeyUsage, RevocationCheckDepth,
     RevocationOptionsBuilder, UnknownStatusPolicy,
@@ -51,7 +49,7 @@ impl ChainVerifier {
     /// parsed leaf once the path is good.
     fn verify(
         &self,
-        chain: &[CertificateDer],
+        chain: &[CertificateDer<'_>],
         now: u64,
         usage: KeyUsage,
         check_leaf: impl FnOnce(&EndEntityCert<'_>) -> Result<(), CertificateError>,
@@ -59,12 +57,7 @@ impl ChainVerifier {
         let (leaf, rest) = chain
             .split_first()
             .ok_or(CertificateError::BadCertificate)?;
-        let leaf = rustls_pki_types::CertificateDer::from(leaf.as_bytes());
-        let intermediates: Vec<rustls_pki_types::CertificateDer<'_>> = rest
-            .iter()
-            .map(|c| rustls_pki_types::CertificateDer::from(c.as_bytes()))
-            .collect();
-        let ee = EndEntityCert::try_from(&leaf).map_err(certificate_error)?;
+        let ee = EndEntityCert::try_from(leaf).map_err(certificate_error)?;
 
         let crls: Vec<&CertRevocationList<'_>> = self.crls.iter().map(|c| c.as_webpki()).collect();
         let revocation = RevocationOptionsBuilder::new(&crls).ok().map(|b| {
@@ -89,7 +82,7 @@ impl ChainVerifier {
         ee.verify_for_usage(
             algorithms::ALL,
             self.roots.anchors(),
-            &intermediates,
+            rest,
             UnixTime::since_unix_epoch(Duration::from_secs(now)),
             usage,
             revocation,
@@ -175,7 +168,7 @@ impl WebPkiServerVerifier {
 impl ServerCertVerifier for WebPkiServerVerifier {
     fn verify_server_cert(
         &self,
-        chain: &[CertificateDer],
+        chain: &[CertificateDer<'_>],
         server_name: Option<&str>,
         now: u64,
     ) -> Result<(), CertificateError> {
@@ -232,7 +225,7 @@ impl ClientCertVerifier for WebPkiClientVerifier {
 
     fn verify_client_cert(
         &self,
-        chain: &[CertificateDer],
+        chain: &[CertificateDer<'_>],
         now: u64,
     ) -> Result<(), CertificateError> {
         self.inner
@@ -241,28 +234,15 @@ impl ClientCertVerifier for WebPkiClientVerifier {
 
     /// Without CRLs only the clock can change the verdict on a chain: it holds until the
     /// earliest notAfter in the chain. With CRLs (which may be replaced, or expire) never.
-    fn verified_until(&self, chain: &[CertificateDer]) -> Option<u64> {
+    fn verified_until(&self, chain: &[CertificateDer<'_>]) -> Option<u64> {
         if !self.inner.crls.is_empty() {
             return None;
         }
         chain
             .iter()
-            .map(|c| not_after(c.as_bytes()))
+            .map(|c| mtls_cert::x509::not_after(c).ok())
             .try_fold(u64::MAX, |earliest, t| t.map(|t| earliest.min(t)))
     }
-}
-
-/// A certificate's notAfter in seconds since the Unix epoch (parsing only, with x509-cert).
-fn not_after(der: &[u8]) -> Option<u64> {
-    use x509_cert::der::Decode;
-    let cert = x509_cert::Certificate::from_der(der).ok()?;
-    Some(
-        cert.tbs_certificate()
-            .validity()
-            .not_after
-            .to_unix_duration()
-            .as_secs(),
-    )
 }
 
 /// Maps a webpki refusal onto the handshake's [`CertificateError`] (and so onto its alert,

@@ -219,7 +219,7 @@ fn wrong_server_name_ends_with_bad_certificate() {
 fn revoked_client_ends_with_certificate_revoked() {
     let client_cert =
         load_certified_key(vector("pki/client-rsa.pem"), vector("pki/client-rsa.key")).unwrap();
-    let crl = fixture_ca_crl(&x509_serial(&client_cert.chain[0].0));
+    let crl = fixture_ca_crl(&x509_serial(&client_cert.chain[0]));
     let (cc, mut sc) = configs("server-ecdsa", "client-rsa");
     let roots = RootStore::load(vector("pki/ca.pem")).unwrap();
     sc.client_verifier = Some(Arc::new(WebPkiClientVerifier::new(roots).with_crls([crl])));
@@ -290,7 +290,7 @@ fn rfc5246_7_4_1_2_resumption_after_a_config_reload_re_verifies_the_client() {
     let client_serial = {
         let k =
             load_certified_key(vector("pki/client-rsa.pem"), vector("pki/client-rsa.key")).unwrap();
-        x509_serial(&k.chain[0].0)
+        x509_serial(&k.chain[0])
     };
     let other_ca = Ca::root("another CA", ecdsa_key());
     /// What a reload builds, what it is, and the alert it must end in.

@@ -50,7 +50,7 @@ fn certificates_from_pem_and_der_files() {
     let der = load_certs(vector("pki/server-ecdsa.der")).unwrap();
     assert_eq!(pem.len(), 1);
     assert_eq!(pem, der);
-    assert_eq!(der[0].0, read("pki/server-ecdsa.der"));
+    assert_eq!(der[0].as_ref(), read("pki/server-ecdsa.der"));
 
     // A chain file: leaf then CA, in file order, with junk text around the sections.
     let mut chain = b"leaf:\n".to_vec();
@@ -60,11 +60,11 @@ fn certificates_from_pem_and_der_files() {
     let f = TempFile::new("chain.pem", &chain);
     let certs = load_certs(f.path()).unwrap();
     assert_eq!(certs.len(), 2);
-    assert_eq!(certs[1].0, read("pki/ca.der"));
+    assert_eq!(certs[1].as_ref(), read("pki/ca.der"));
     assert_eq!(certs_from_pem(&chain).unwrap(), certs);
     assert_eq!(certs_from_bytes(&chain).unwrap(), certs);
     assert_eq!(
-        certs_from_bytes(&read("pki/ca.der")).unwrap()[0].0,
+        certs_from_bytes(&read("pki/ca.der")).unwrap()[0].to_vec(),
         read("pki/ca.der")
     );
 }
@@ -166,7 +166,7 @@ fn private_keys_in_every_encoding() {
         "keys/ec-sec1.der",
         "keys/ec-pkcs8.der",
     ] {
-        mtls_handshake::CertifiedKey::new(chain.clone(), load_private_key(vector(file)).unwrap())
+        mtls_cert::CertifiedKey::new(chain.clone(), load_private_key(vector(file)).unwrap())
             .unwrap();
     }
 }
@@ -283,7 +283,16 @@ fn certified_key_checks_the_pair() {
     assert_eq!(ck.chain.len(), 1);
     let err = load_certified_key(vector("pki/server-rsa.pem"), vector("pki/server-ecdsa.key"))
         .unwrap_err();
-    assert!(matches!(err.kind(), PkiErrorKind::KeyMismatch(_)));
+    assert!(matches!(
+        err.kind(),
+        PkiErrorKind::KeyMismatch(mtls_cert::KeyError::KeyDoesNotMatch)
+    ));
+    // The typed cause is the error's source.
+    let source = std::error::Error::source(&err).unwrap();
+    assert_eq!(
+        source.downcast_ref::<mtls_cert::KeyError>(),
+        Some(&mtls_cert::KeyError::KeyDoesNotMatch)
+    );
     let msg = err.to_string();
     assert!(
         msg.contains("server-rsa.pem") && msg.contains("server-ecdsa.key"),

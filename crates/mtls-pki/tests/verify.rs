@@ -10,7 +10,7 @@
 mod common;
 
 use common::*;
-use mtls_handshake::{CertificateDer, CertificateError, ClientCertVerifier, ServerCertVerifier};
+use mtls_cert::{CertificateDer, CertificateError, ClientCertVerifier, ServerCertVerifier};
 use mtls_pki::{Crl, RootStore, WebPkiClientVerifier, WebPkiServerVerifier};
 use mtls_wire::AlertDescription;
 use x509_cert::der::{Decode, Encode};
@@ -27,7 +27,15 @@ fn client_verifier() -> WebPkiClientVerifier {
     WebPkiClientVerifier::new(fixture_roots())
 }
 
-fn fixture_chain(leaf: &str) -> Vec<CertificateDer> {
+/// XORs `mask` into the byte `from_end` bytes before the end of `cert`'s DER (its signature).
+fn flip(cert: &mut CertificateDer<'static>, from_end: usize, mask: u8) {
+    let mut der = cert.to_vec();
+    let n = der.len();
+    der[n - from_end] ^= mask;
+    *cert = CertificateDer::from(der);
+}
+
+fn fixture_chain(leaf: &str) -> Vec<CertificateDer<'static>> {
     let mut chain = fixture_certs(leaf);
     chain.extend(fixture_certs("pki/ca.pem"));
     chain
@@ -193,7 +201,7 @@ fn empty_garbage_and_tampered_chains_are_bad_certificates() {
     assert_eq!(err, CertificateError::BadCertificate);
     let err = v
         .verify_server_cert(
-            &[CertificateDer(b"\x30\x03\x02\x01\x00".to_vec())],
+            &[CertificateDer::from(b"\x30\x03\x02\x01\x00".to_vec())],
             Some("localhost"),
             NOW,
         )
@@ -202,8 +210,7 @@ fn empty_garbage_and_tampered_chains_are_bad_certificates() {
 
     // Flip a bit in the leaf's signature (the last bytes of the DER).
     let mut chain = fixture_chain("pki/server-ecdsa.pem");
-    let n = chain[0].0.len();
-    chain[0].0[n - 3] ^= 0x01;
+    flip(&mut chain[0], 3, 0x01);
     let err = v
         .verify_server_cert(&chain, Some("localhost"), NOW)
         .unwrap_err();
@@ -309,7 +316,7 @@ fn leaf_used_as_intermediate_is_refused() {
     params.not_before = rcgen::date_time_ymd(2025, 1, 1);
     params.not_after = rcgen::date_time_ymd(2030, 1, 1);
     let cert = params.signed_by(&key, &fake_issuer).unwrap();
-    let chain = vec![CertificateDer(cert.der().to_vec()), fake_ca_leaf.cert];
+    let chain = vec![CertificateDer::from(cert.der().to_vec()), fake_ca_leaf.cert];
     let err = WebPkiServerVerifier::new(root.roots())
         .verify_server_cert(&chain, Some("localhost"), NOW)
         .unwrap_err();
@@ -523,8 +530,7 @@ fn rsa_pss_chains_verify() {
         v.verify_server_cert(&chain, Some("localhost"), NOW)
             .unwrap_or_else(|e| panic!("PSS SHA-{h}: {e}"));
         let mut tampered = chain.clone();
-        let n = tampered[0].0.len();
-        tampered[0].0[n - 1] ^= 0x80;
+        flip(&mut tampered[0], 1, 0x80);
         assert_eq!(
             v.verify_server_cert(&tampered, Some("localhost"), NOW),
             Err(CertificateError::BadCertificate)
@@ -572,8 +578,7 @@ fn ecdsa_p384_chains_verify() {
     );
     // A tampered leaf signature fails on the CA's P-384 key.
     let mut tampered = ca.chain(&server);
-    let n = tampered[0].0.len();
-    tampered[0].0[n - 1] ^= 0x01;
+    flip(&mut tampered[0], 1, 0x01);
     assert!(
         sv.verify_server_cert(&tampered, Some("localhost"), NOW)
             .is_err()
@@ -625,7 +630,7 @@ fn root_hint_subjects_are_the_roots_der_names() {
     assert_eq!(hints.len(), 2);
     for (hint, ca) in hints.iter().zip([&a, &b]) {
         let parsed = x509_cert::name::Name::from_der(&hint.0).unwrap();
-        let cert = x509_cert::Certificate::from_der(&ca.cert.0).unwrap();
+        let cert = x509_cert::Certificate::from_der(ca.cert.as_ref()).unwrap();
         assert_eq!(&parsed, cert.tbs_certificate().subject());
         assert_eq!(hint.0, cert.tbs_certificate().subject().to_der().unwrap());
     }
@@ -646,8 +651,8 @@ fn verifiers_are_shareable() {
 #[test]
 fn client_verification_is_vouched_for_until_the_earliest_not_after() {
     let chain = fixture_chain("pki/client-ecdsa.pem");
-    let not_after = |c: &CertificateDer| {
-        x509_cert::Certificate::from_der(c.as_bytes())
+    let not_after = |c: &CertificateDer<'_>| {
+        x509_cert::Certificate::from_der(c.as_ref())
             .unwrap()
             .tbs_certificate()
             .validity()
@@ -664,7 +669,7 @@ fn client_verification_is_vouched_for_until_the_earliest_not_after() {
     assert_eq!(with_crls.verified_until(&chain), None);
     // A chain that does not parse gets no vouching either.
     assert_eq!(
-        client_verifier().verified_until(&[CertificateDer(vec![0x30, 0x00])]),
+        client_verifier().verified_until(&[CertificateDer::from(vec![0x30, 0x00])]),
         None
     );
 }

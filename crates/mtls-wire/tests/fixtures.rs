@@ -15,11 +15,12 @@ use common::hx;
 use mtls_wire::alert::Alert;
 use mtls_wire::extensions::{Extension, ProtocolName, ServerName};
 use mtls_wire::handshake::{
-    CertificateDer, ClientKeyExchange, DistinguishedName, HandshakeMessage, HandshakePayload,
-    KeyExchangeAlgorithm, ParseContext, ServerKeyExchange,
+    ClientKeyExchange, DistinguishedName, HandshakeMessage, HandshakePayload, KeyExchangeAlgorithm,
+    ParseContext, ServerKeyExchange,
 };
 use mtls_wire::record::{RecordHeader, parse_records};
 use mtls_wire::*;
+use rustls_pki_types::CertificateDer;
 
 const NONE: ParseContext = ParseContext { kx: None };
 const ECDHE: ParseContext = ParseContext {
@@ -198,8 +199,8 @@ fn certificate_chain() {
     assert_eq!(
         c.certificate_list,
         [
-            CertificateDer(hx("3003020101")),
-            CertificateDer(hx("30020500"))
+            CertificateDer::from(hx("3003020101")),
+            CertificateDer::from(hx("30020500"))
         ]
     );
 }

@@ -534,13 +534,13 @@ fn check_semantics(s: &Session, sender: &str, msg: &HandshakeMessage, seen: &mut
             if n > 0 {
                 let leaf = pem_der(&pki.join(fixture))?;
                 ensure!(
-                    c.certificate_list[0].as_bytes() == &leaf[..],
+                    c.certificate_list[0].as_ref() == &leaf[..],
                     "leaf is not the fixture pki/{fixture}"
                 );
                 let ca = pem_der(&pki.join("ca.pem"))?;
                 for extra in &c.certificate_list[1..] {
                     ensure!(
-                        extra.as_bytes() == &ca[..],
+                        extra.as_ref() == &ca[..],
                         "chain certificate is not pki/ca.pem"
                     );
                 }

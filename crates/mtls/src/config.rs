@@ -64,13 +64,13 @@ impl Options {
     fn certified(
         &mut self,
         what: &str,
-        chain: Vec<CertificateDer>,
+        chain: Vec<CertificateDer<'static>>,
         key: SigningKey,
     ) -> Option<Arc<CertifiedKey>> {
         match CertifiedKey::new(chain, key) {
             Ok(ck) => Some(Arc::new(ck)),
             Err(e) => {
-                self.errors.push(format!("{what}: {}", e.reason()));
+                self.errors.push(format!("{what}: {e}"));
                 None
             }
         }
@@ -81,7 +81,7 @@ impl Options {
         &mut self,
         chain: &std::path::Path,
         key: &std::path::Path,
-    ) -> Option<(Vec<CertificateDer>, SigningKey)> {
+    ) -> Option<(Vec<CertificateDer<'static>>, SigningKey)> {
         match (mtls_pki::load_certs(chain), mtls_pki::load_private_key(key)) {
             (Ok(c), Ok(k)) => Some((c, k)),
             (Err(e), _) | (_, Err(e)) => {
@@ -203,7 +203,7 @@ impl Default for ServerConfigBuilder {
 impl ServerConfigBuilder {
     /// Adds a certificate chain (leaf first) and its key. Call twice to hold an RSA and an
     /// ECDSA chain; each handshake picks the one that fits the client.
-    pub fn certificate(mut self, chain: Vec<CertificateDer>, key: SigningKey) -> Self {
+    pub fn certificate(mut self, chain: Vec<CertificateDer<'static>>, key: SigningKey) -> Self {
         if let Some(ck) = self.options.certified("server certificate", chain, key) {
             self.certs.push(ck);
         }
@@ -354,7 +354,11 @@ pub struct ClientConfigBuilder {
 
 impl ClientConfigBuilder {
     /// The certificate chain (leaf first) and key to present when the server asks.
-    pub fn client_certificate(mut self, chain: Vec<CertificateDer>, key: SigningKey) -> Self {
+    pub fn client_certificate(
+        mut self,
+        chain: Vec<CertificateDer<'static>>,
+        key: SigningKey,
+    ) -> Self {
         if let Some(ck) = self.options.certified("client certificate", chain, key) {
             self.cert = Some(ck);
         }

@@ -345,7 +345,7 @@ impl ConnectionCommon {
     }
 
     /// The peer's certificate chain, leaf first (after the handshake; empty if none).
-    pub fn peer_certificates(&self) -> Option<&[CertificateDer]> {
+    pub fn peer_certificates(&self) -> Option<&[CertificateDer<'_>]> {
         self.summary().map(|s| s.peer_certificates.as_slice())
     }
 

@@ -76,17 +76,19 @@ pub use rustls_pki_types as pki_types;
 
 // Every type that appears in a public signature of this crate is reachable from here: a
 // user depends on `mtls` alone.
+pub use mtls_cert::{
+    AuthKeyType, CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey,
+    ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, ResolvesClientCert,
+    ResolvesServerCert, ServerCertVerifier,
+};
 pub use mtls_crypto::kx::NamedGroup;
 pub use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 pub use mtls_crypto::{DeterministicRng, OsRng, SecureRandom};
 pub use mtls_handshake::sequence::Kind as HandshakeKind;
 pub use mtls_handshake::suites::{self, SupportedSuite};
 pub use mtls_handshake::{
-    CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey, ClientAuthPolicy,
-    ClientCertVerifier, ClientHelloInfo, ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES,
-    DEFAULT_SESSION_CACHE_BYTES, DistinguishedName, FixedClock, HandshakeSummary,
-    InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ResolvesClientCert,
-    ResolvesServerCert, ServerCertVerifier, ServerSessionCache, StoredSession, SystemClock,
-    TimeProvider,
+    ClientAuthPolicy, ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES,
+    DEFAULT_SESSION_CACHE_BYTES, FixedClock, HandshakeSummary, InMemoryClientSessionStore,
+    InMemorySessionCache, KeyLog, ServerSessionCache, StoredSession, SystemClock, TimeProvider,
 };
 pub use mtls_wire::{AlertDescription, ProtocolVersion};

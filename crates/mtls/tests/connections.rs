@@ -28,10 +28,10 @@ fn fixture(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-fn chain(name: &str) -> Vec<CertificateDer> {
+fn chain(name: &str) -> Vec<CertificateDer<'static>> {
     vec![
-        CertificateDer(fixture(&format!("{name}.cert.der"))),
-        CertificateDer(fixture("ca.cert.der")),
+        CertificateDer::from(fixture(&format!("{name}.cert.der"))),
+        CertificateDer::from(fixture("ca.cert.der")),
     ]
 }
 
@@ -44,7 +44,7 @@ struct TrustAll;
 impl ServerCertVerifier for TrustAll {
     fn verify_server_cert(
         &self,
-        c: &[CertificateDer],
+        c: &[CertificateDer<'_>],
         _: Option<&str>,
         _: u64,
     ) -> Result<(), CertificateError> {
@@ -56,7 +56,7 @@ impl ClientCertVerifier for TrustAll {
     fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
         Vec::new()
     }
-    fn verify_client_cert(&self, c: &[CertificateDer], _: u64) -> Result<(), CertificateError> {
+    fn verify_client_cert(&self, c: &[CertificateDer<'_>], _: u64) -> Result<(), CertificateError> {
         assert!(!c.is_empty());
         Ok(())
     }
@@ -140,7 +140,7 @@ fn sans_io_mutual_handshake_then_data_both_ways() {
         Some(HandshakeKind::FullEcdheClientCert)
     );
     assert_eq!(
-        server.peer_certificates().unwrap()[0].0,
+        server.peer_certificates().unwrap()[0].to_vec(),
         fixture("client-rsa.cert.der")
     );
     assert_eq!(server.server_name(), Some("localhost"));
@@ -303,7 +303,7 @@ fn the_server_picks_the_certificate_that_fits_the_client() {
         rc.unwrap();
         rs.unwrap();
         assert_eq!(
-            client.peer_certificates().unwrap()[0].0,
+            client.peer_certificates().unwrap()[0].to_vec(),
             fixture(&format!("{want}.cert.der"))
         );
     }

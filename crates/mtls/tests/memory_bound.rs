@@ -79,10 +79,10 @@ fn fixture(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-fn chain(name: &str) -> Vec<CertificateDer> {
+fn chain(name: &str) -> Vec<CertificateDer<'static>> {
     vec![
-        CertificateDer(fixture(&format!("{name}.cert.der"))),
-        CertificateDer(fixture("ca.cert.der")),
+        CertificateDer::from(fixture(&format!("{name}.cert.der"))),
+        CertificateDer::from(fixture("ca.cert.der")),
     ]
 }
 
@@ -95,7 +95,7 @@ struct TrustAll;
 impl ServerCertVerifier for TrustAll {
     fn verify_server_cert(
         &self,
-        _: &[CertificateDer],
+        _: &[CertificateDer<'_>],
         _: Option<&str>,
         _: u64,
     ) -> Result<(), CertificateError> {
@@ -106,7 +106,7 @@ impl ClientCertVerifier for TrustAll {
     fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
         Vec::new()
     }
-    fn verify_client_cert(&self, _: &[CertificateDer], _: u64) -> Result<(), CertificateError> {
+    fn verify_client_cert(&self, _: &[CertificateDer<'_>], _: u64) -> Result<(), CertificateError> {
         Ok(())
     }
 }

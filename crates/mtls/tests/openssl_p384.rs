@@ -176,7 +176,7 @@ fn p384_ca_chains_both_ways_against_s_server() {
         b"483p olleh\n",
     );
     assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCert);
-    let server_leaf: CertificateDer = leaf_of(&files.server_chain);
+    let server_leaf: CertificateDer<'static> = leaf_of(&files.server_chain);
     assert_eq!(summary.peer_certificates.first(), Some(&server_leaf));
     assert_eq!(summary.peer_certificates.len(), 2, "leaf and P-384 CA");
 

@@ -23,12 +23,12 @@ use rcgen::{
 };
 
 struct Leaf {
-    chain: Vec<CertificateDer>,
+    chain: Vec<CertificateDer<'static>>,
     key: SigningKey,
 }
 
 struct Pki {
-    ca: CertificateDer,
+    ca: CertificateDer<'static>,
     server: Leaf,
     client: Leaf,
 }
@@ -37,7 +37,7 @@ fn p384_key() -> KeyPair {
     KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap()
 }
 
-fn ca(name: &str) -> (CertificateDer, Issuer<'static, KeyPair>) {
+fn ca(name: &str) -> (CertificateDer<'static>, Issuer<'static, KeyPair>) {
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
     params.distinguished_name.push(DnType::CommonName, name);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -45,14 +45,14 @@ fn ca(name: &str) -> (CertificateDer, Issuer<'static, KeyPair>) {
     let key = p384_key();
     let cert = params.self_signed(&key).unwrap();
     (
-        CertificateDer(cert.der().to_vec()),
+        CertificateDer::from(cert.der().to_vec()),
         Issuer::new(params, key),
     )
 }
 
 fn leaf(
     issuer: &Issuer<'static, KeyPair>,
-    ca: &CertificateDer,
+    ca: &CertificateDer<'static>,
     usage: ExtendedKeyUsagePurpose,
 ) -> Leaf {
     let mut params =
@@ -65,7 +65,7 @@ fn leaf(
     let key = p384_key();
     let cert = params.signed_by(&key, issuer).unwrap();
     Leaf {
-        chain: vec![CertificateDer(cert.der().to_vec()), ca.clone()],
+        chain: vec![CertificateDer::from(cert.der().to_vec()), ca.clone()],
         key: SigningKey::from_pkcs8_der(&key.serialize_der()).unwrap(),
     }
 }
@@ -77,7 +77,7 @@ fn pki(name: &str) -> Pki {
     Pki { ca, server, client }
 }
 
-fn roots(ca: &CertificateDer) -> RootStore {
+fn roots(ca: &CertificateDer<'_>) -> RootStore {
     let mut store = RootStore::new();
     store.add(ca).unwrap();
     store
@@ -87,9 +87,9 @@ fn roots(ca: &CertificateDer) -> RootStore {
 /// client presenting `client` and trusting `server_ca`: webpki verifiers on both sides.
 fn configs(
     server: Leaf,
-    client_ca: &CertificateDer,
+    client_ca: &CertificateDer<'_>,
     client: Leaf,
-    server_ca: &CertificateDer,
+    server_ca: &CertificateDer<'_>,
 ) -> (ClientConfig, ServerConfig) {
     let server = ServerConfig::builder()
         .certificate(server.chain, server.key)

@@ -30,7 +30,7 @@ struct TrustAll;
 impl ServerCertVerifier for TrustAll {
     fn verify_server_cert(
         &self,
-        c: &[CertificateDer],
+        c: &[CertificateDer<'_>],
         _: Option<&str>,
         _: u64,
     ) -> Result<(), CertificateError> {
@@ -42,16 +42,16 @@ impl ClientCertVerifier for TrustAll {
     fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
         Vec::new()
     }
-    fn verify_client_cert(&self, c: &[CertificateDer], _: u64) -> Result<(), CertificateError> {
+    fn verify_client_cert(&self, c: &[CertificateDer<'_>], _: u64) -> Result<(), CertificateError> {
         assert!(!c.is_empty());
         Ok(())
     }
 }
 
-fn our_chain(name: &str) -> Vec<CertificateDer> {
+fn our_chain(name: &str) -> Vec<CertificateDer<'static>> {
     vec![
-        CertificateDer(fixture(&format!("{name}.cert.der"))),
-        CertificateDer(fixture("ca.cert.der")),
+        CertificateDer::from(fixture(&format!("{name}.cert.der"))),
+        CertificateDer::from(fixture("ca.cert.der")),
     ]
 }
 
@@ -184,7 +184,7 @@ fn rustls_client_against_mtls_server_every_suite_both_key_types() {
             assert_eq!(server.negotiated_cipher_suite().unwrap(), ours);
             assert_eq!(server.extended_master_secret(), Some(true));
             assert_eq!(
-                server.peer_certificates().unwrap()[0].0,
+                server.peer_certificates().unwrap()[0].to_vec(),
                 fixture(&format!("{client_cert}.cert.der"))
             );
             client.writer().write_all(b"from rustls").unwrap();

@@ -98,7 +98,7 @@ struct Hello {
 /// A full handshake once the server's chain is verified.
 struct Certified {
     hello: Hello,
-    chain: Vec<CertificateDer>,
+    chain: Vec<CertificateDer<'static>>,
     kx: ClientKx,
     /// The server's CertificateRequest, if it sent one.
     request: Option<CertificateRequest>,
@@ -131,7 +131,7 @@ struct Keyed {
     hello: Hello,
     keys: KeySchedule,
     /// The server's chain (verified, or the resumed session's).
-    server_chain: Vec<CertificateDer>,
+    server_chain: Vec<CertificateDer<'static>>,
     /// The group and the server's ServerKeyExchange scheme (full ECDHE handshakes).
     ecdhe: Option<(NamedGroup, SignatureAlgorithm)>,
     /// The scheme of our CertificateVerify.

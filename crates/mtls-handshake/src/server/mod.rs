@@ -116,7 +116,7 @@ enum ServerKx {
 /// A client chain as received, with its leaf's key: the client's identity only once its
 /// CertificateVerify verified.
 struct ClientCertificate {
-    chain: Vec<CertificateDer>,
+    chain: Vec<CertificateDer<'static>>,
     key: VerifyingKey,
 }
 
@@ -127,7 +127,7 @@ struct Keyed {
     /// The group and our ServerKeyExchange scheme (full ECDHE handshakes).
     ecdhe: Option<(NamedGroup, SignatureAlgorithm)>,
     /// The client's identity: its verified chain, or the resumed session's (empty: none).
-    client_chain: Vec<CertificateDer>,
+    client_chain: Vec<CertificateDer<'static>>,
     /// The scheme of the client's CertificateVerify.
     client_signature: Option<SignatureAlgorithm>,
 }

@@ -34,8 +34,8 @@ pub fn fixture(name: &str) -> Vec<u8> {
 
 pub fn certified(name: &str) -> Arc<CertifiedKey> {
     let chain = vec![
-        CertificateDer(fixture(&format!("{name}.cert.der"))),
-        CertificateDer(fixture("ca.cert.der")),
+        CertificateDer::from(fixture(&format!("{name}.cert.der"))),
+        CertificateDer::from(fixture("ca.cert.der")),
     ];
     let key = SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der"))).unwrap();
     Arc::new(CertifiedKey::new(chain, key).unwrap())
@@ -50,7 +50,7 @@ pub struct AcceptServer {
 impl ServerCertVerifier for AcceptServer {
     fn verify_server_cert(
         &self,
-        chain: &[CertificateDer],
+        chain: &[CertificateDer<'_>],
         server_name: Option<&str>,
         _now: u64,
     ) -> Result<(), CertificateError> {
@@ -83,7 +83,7 @@ impl ClientCertVerifier for TestClientVerifier {
     }
     fn verify_client_cert(
         &self,
-        chain: &[CertificateDer],
+        chain: &[CertificateDer<'_>],
         _now: u64,
     ) -> Result<(), CertificateError> {
         assert!(!chain.is_empty());

@@ -63,8 +63,8 @@ pub fn leaf(name: &str) -> Vec<u8> {
 /// Chain `[name, CA]` with the leaf's key.
 pub fn certified(name: &str) -> Arc<CertifiedKey> {
     let chain = vec![
-        CertificateDer(leaf(name)),
-        CertificateDer(fixture("ca.cert.der")),
+        CertificateDer::from(leaf(name)),
+        CertificateDer::from(fixture("ca.cert.der")),
     ];
     let key = SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der"))).unwrap();
     Arc::new(CertifiedKey::new(chain, key).unwrap())
@@ -128,12 +128,12 @@ pub struct ExpectLeaf(pub Vec<u8>);
 impl ServerCertVerifier for ExpectLeaf {
     fn verify_server_cert(
         &self,
-        chain: &[CertificateDer],
+        chain: &[CertificateDer<'_>],
         _server_name: Option<&str>,
         _now: u64,
     ) -> Result<(), CertificateError> {
         match chain.first() {
-            Some(leaf) if leaf.0 == self.0 => Ok(()),
+            Some(leaf) if leaf.as_ref() == self.0.as_slice() => Ok(()),
             _ => Err(CertificateError::BadCertificate),
         }
     }
@@ -149,7 +149,7 @@ impl ClientCertVerifier for AcceptClient {
 
     fn verify_client_cert(
         &self,
-        chain: &[CertificateDer],
+        chain: &[CertificateDer<'_>],
         _now: u64,
     ) -> Result<(), CertificateError> {
         if chain.is_empty() {

@@ -29,8 +29,8 @@ fn leaf(name: &str) -> Arc<CertifiedKey> {
         "ca"
     };
     let chain = vec![
-        CertificateDer(fixture(&format!("{name}.cert.der"))),
-        CertificateDer(fixture(&format!("{ca}.cert.der"))),
+        CertificateDer::from(fixture(&format!("{name}.cert.der"))),
+        CertificateDer::from(fixture(&format!("{ca}.cert.der"))),
     ];
     let key = SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der"))).unwrap();
     Arc::new(CertifiedKey::new(chain, key).unwrap())
@@ -139,7 +139,7 @@ fn client_signs_with_the_only_requested(
     let s = p.server.summary().unwrap();
     assert_eq!(s.client_signature, Some(requested));
     assert_eq!(
-        s.peer_certificates[0].0,
+        s.peer_certificates[0].to_vec(),
         fixture(&format!("{client_cert}.cert.der"))
     );
 }

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use mtls_handshake::CertificateDer;
+use mtls_cert::CertificateDer;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
     ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, RevocationReason,
@@ -32,7 +32,7 @@ pub fn read(name: &str) -> Vec<u8> {
 }
 
 /// The certificates of a fixture PEM file.
-pub fn fixture_certs(name: &str) -> Vec<CertificateDer> {
+pub fn fixture_certs(name: &str) -> Vec<CertificateDer<'static>> {
     mtls_pki::load_certs(vector(name)).unwrap()
 }
 
@@ -57,17 +57,17 @@ pub enum Usage {
 }
 
 pub struct Leaf {
-    pub cert: CertificateDer,
+    pub cert: CertificateDer<'static>,
     pub key: KeyPair,
     pub serial: u64,
 }
 
 /// A CA (root or intermediate) that can issue leaves, intermediates and CRLs.
 pub struct Ca {
-    pub cert: CertificateDer,
+    pub cert: CertificateDer<'static>,
     pub issuer: Issuer<'static, KeyPair>,
     /// The chain above this CA, excluding the root: what a leaf's chain must carry.
-    pub chain_above: Vec<CertificateDer>,
+    pub chain_above: Vec<CertificateDer<'static>>,
     next_serial: std::cell::Cell<u64>,
 }
 
@@ -95,7 +95,7 @@ impl Ca {
         let params = ca_params(name);
         let cert = params.self_signed(&key).unwrap();
         Self {
-            cert: CertificateDer(cert.der().to_vec()),
+            cert: CertificateDer::from(cert.der().to_vec()),
             issuer: Issuer::new(params, key),
             chain_above: Vec::new(),
             next_serial: std::cell::Cell::new(100),
@@ -113,7 +113,7 @@ impl Ca {
         let mut params = ca_params(name);
         params.serial_number = Some(SerialNumber::from(self.serial()));
         let cert = params.signed_by(&key, &self.issuer).unwrap();
-        let cert = CertificateDer(cert.der().to_vec());
+        let cert = CertificateDer::from(cert.der().to_vec());
         let mut chain_above = vec![cert.clone()];
         chain_above.extend(self.chain_above.iter().cloned());
         Self {
@@ -153,14 +153,14 @@ impl Ca {
         tweak(&mut params);
         let cert = params.signed_by(&key, &self.issuer).unwrap();
         Leaf {
-            cert: CertificateDer(cert.der().to_vec()),
+            cert: CertificateDer::from(cert.der().to_vec()),
             key,
             serial,
         }
     }
 
     /// The chain a peer sends for `leaf`: the leaf, then the intermediates up to the root.
-    pub fn chain(&self, leaf: &Leaf) -> Vec<CertificateDer> {
+    pub fn chain(&self, leaf: &Leaf) -> Vec<CertificateDer<'static>> {
         let mut chain = vec![leaf.cert.clone()];
         chain.extend(self.chain_above.iter().cloned());
         chain

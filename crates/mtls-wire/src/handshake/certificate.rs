@@ -2,32 +2,9 @@
 
 use bytes::BufMut;
 
+use rustls_pki_types::CertificateDer;
+
 use crate::codec::{Prefix, Reader, Result, items, put_opaque, put_prefixed};
-
-/// One DER-encoded X.509 certificate, `opaque ASN.1Cert<1..2^24-1>` (RFC 5246 7.4.2).
-///
-/// Not parsed as ASN.1 here; `mtls-pki` does that.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct CertificateDer(pub Vec<u8>);
-
-impl CertificateDer {
-    /// The DER bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl From<Vec<u8>> for CertificateDer {
-    fn from(v: Vec<u8>) -> Self {
-        Self(v)
-    }
-}
-
-impl AsRef<[u8]> for CertificateDer {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
 
 /// The Certificate handshake message: a chain, leaf first (RFC 5246 7.4.2).
 ///
@@ -43,8 +20,9 @@ impl AsRef<[u8]> for CertificateDer {
 /// a CertificateRequest with it (RFC 5246 7.4.6).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CertificateMsg {
-    /// The chain; sender's certificate first.
-    pub certificate_list: Vec<CertificateDer>,
+    /// The chain; sender's certificate first. Each entry is one DER-encoded X.509
+    /// certificate, `opaque ASN.1Cert<1..2^24-1>`, not parsed as ASN.1 here.
+    pub certificate_list: Vec<CertificateDer<'static>>,
 }
 
 impl CertificateMsg {
@@ -55,7 +33,7 @@ impl CertificateMsg {
         r.finish("Certificate")?;
         let certificate_list = items(list, |r| {
             let der = r.vector(Prefix::U24, 1, 0x00ff_ffff, "Certificate.ASN.1Cert")?;
-            Ok(CertificateDer(der.to_vec()))
+            Ok(CertificateDer::from(der.to_vec()))
         })?;
         Ok(Self { certificate_list })
     }
@@ -64,14 +42,14 @@ impl CertificateMsg {
     pub fn encode(&self, out: &mut impl BufMut) {
         put_prefixed(out, Prefix::U24, 0x00ff_ffff, |b| {
             for c in &self.certificate_list {
-                put_opaque(b, Prefix::U24, 0x00ff_ffff, &c.0);
+                put_opaque(b, Prefix::U24, 0x00ff_ffff, c);
             }
         });
     }
 }
 
-impl From<Vec<CertificateDer>> for CertificateMsg {
-    fn from(certificate_list: Vec<CertificateDer>) -> Self {
+impl From<Vec<CertificateDer<'static>>> for CertificateMsg {
+    fn from(certificate_list: Vec<CertificateDer<'static>>) -> Self {
         Self { certificate_list }
     }
 }

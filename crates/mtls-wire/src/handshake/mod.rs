@@ -17,7 +17,7 @@ mod server_hello;
 mod server_key_exchange;
 mod session_id;
 
-pub use certificate::{CertificateDer, CertificateMsg};
+pub use certificate::CertificateMsg;
 pub use certificate_request::{CertificateRequest, DistinguishedName};
 pub use client_hello::ClientHello;
 pub use client_key_exchange::ClientKeyExchange;

@@ -6,12 +6,12 @@ use proptest::prelude::*;
 
 use mtls_wire::extensions::{Extension, ExtensionContext, Extensions, ProtocolName, ServerName};
 use mtls_wire::handshake::{
-    CertificateDer, CertificateMsg, CertificateRequest, ClientHello, ClientKeyExchange,
-    DigitallySigned, DistinguishedName, EcdheServerKeyExchange, HandshakePayload,
-    KeyExchangeAlgorithm, NewSessionTicket, ParseContext, ServerEcdhParams, ServerHello,
-    ServerKeyExchange, SessionId,
+    CertificateMsg, CertificateRequest, ClientHello, ClientKeyExchange, DigitallySigned,
+    DistinguishedName, EcdheServerKeyExchange, HandshakePayload, KeyExchangeAlgorithm,
+    NewSessionTicket, ParseContext, ServerEcdhParams, ServerHello, ServerKeyExchange, SessionId,
 };
 use mtls_wire::*;
+use rustls_pki_types::CertificateDer;
 
 pub fn bytes(min: usize, max: usize) -> impl Strategy<Value = Vec<u8>> {
     vec(any::<u8>(), min..=max)
@@ -178,7 +178,7 @@ pub fn server_hello() -> impl Strategy<Value = ServerHello> {
 }
 
 pub fn certificate() -> impl Strategy<Value = CertificateMsg> {
-    vec(bytes(1, 60).prop_map(CertificateDer), 0..5).prop_map(CertificateMsg::from)
+    vec(bytes(1, 60).prop_map(CertificateDer::from), 0..5).prop_map(CertificateMsg::from)
 }
 
 pub fn digitally_signed() -> impl Strategy<Value = DigitallySigned> {

@@ -54,7 +54,7 @@ pub fn peer_script(name: &str) -> String {
 }
 
 /// The leaf certificate (DER) of a PEM file.
-pub fn leaf_of(pem_path: &str) -> CertificateDer {
+pub fn leaf_of(pem_path: &str) -> CertificateDer<'static> {
     mtls::pki::load_certs(pem_path).unwrap().remove(0)
 }
 
@@ -251,7 +251,7 @@ pub struct Served {
 }
 
 impl Served {
-    pub fn peer_certificates(&self) -> &[CertificateDer] {
+    pub fn peer_certificates(&self) -> &[CertificateDer<'_>] {
         self.summary
             .as_ref()
             .map_or(&[][..], |s| s.peer_certificates.as_slice())

@@ -1,0 +1,83 @@
+//! What the stack reads out of a certificate itself: the public key, the dNSName entries and
+//! the notAfter. Parsing only, with x509-cert (the one X.509 parser of the stack): whether a
+//! certificate is to be trusted is a verifier's decision (rustls-webpki in `mtls-pki`).
+
+use mtls_crypto::signature::VerifyingKey;
+use rustls_pki_types::CertificateDer;
+use x509_cert::der::{Decode, Encode};
+
+use crate::error::KeyError;
+
+/// A parsed certificate, so that one parse can serve several readings.
+pub(crate) struct Parsed(x509_cert::Certificate);
+
+impl Parsed {
+    /// Parses a DER certificate.
+    pub(crate) fn new(cert: &CertificateDer<'_>) -> Result<Self, KeyError> {
+        x509_cert::Certificate::from_der(cert.as_ref())
+            .map(Self)
+            .map_err(|e| KeyError::BadCertificate(format!("certificate does not parse: {e}")))
+    }
+
+    /// The public key of its SubjectPublicKeyInfo.
+    pub(crate) fn public_key(&self) -> Result<VerifyingKey, KeyError> {
+        let spki = self
+            .0
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .map_err(|e| KeyError::BadCertificate(e.to_string()))?;
+        VerifyingKey::from_spki_der(&spki).map_err(|e| match e {
+            mtls_crypto::Error::InvalidKeyEncoding => {
+                KeyError::BadCertificate(format!("certificate public key: {e}"))
+            }
+            _ => KeyError::UnsupportedKey(e),
+        })
+    }
+
+    /// The dNSName entries of its subjectAltName, lowercase; empty when it has none.
+    pub(crate) fn dns_names(&self) -> Vec<String> {
+        use x509_cert::ext::pkix::SubjectAltName;
+        use x509_cert::ext::pkix::name::GeneralName;
+        let Ok(Some((_, san))) = self.0.tbs_certificate().get_extension::<SubjectAltName>() else {
+            return Vec::new();
+        };
+        san.0
+            .iter()
+            .filter_map(|name| match name {
+                GeneralName::DnsName(dns) => Some(dns.as_str().to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Its notAfter, in seconds since the Unix epoch.
+    pub(crate) fn not_after(&self) -> u64 {
+        self.0
+            .tbs_certificate()
+            .validity()
+            .not_after
+            .to_unix_duration()
+            .as_secs()
+    }
+}
+
+/// The public key in a DER certificate's SubjectPublicKeyInfo: what a peer's
+/// ServerKeyExchange or CertificateVerify signature is checked with. A certificate that does
+/// not parse is [`KeyError::BadCertificate`]; a key of a type or size the stack does not
+/// use (P-521, Ed25519, RSA under 2048 bits, ...) is [`KeyError::UnsupportedKey`].
+pub fn public_key(cert: &CertificateDer<'_>) -> Result<VerifyingKey, KeyError> {
+    Parsed::new(cert)?.public_key()
+}
+
+/// The DNS names a certificate is issued for: its subjectAltName dNSName entries,
+/// lowercase, in order (none if it has no subjectAltName). Never the subject's common name.
+pub fn dns_names(cert: &CertificateDer<'_>) -> Result<Vec<String>, KeyError> {
+    Ok(Parsed::new(cert)?.dns_names())
+}
+
+/// The end of a certificate's validity period (notAfter, RFC 5280 4.1.2.5), in seconds
+/// since the Unix epoch.
+pub fn not_after(cert: &CertificateDer<'_>) -> Result<u64, KeyError> {
+    Ok(Parsed::new(cert)?.not_after())
+}
