@@ -1,19 +1,23 @@
 //! Builders for server and client configurations.
 
+use std::path::Path;
 use std::sync::Arc;
 
+use mtls_cert::{
+    CertificateDer, CertifiedKey, ClientCertVerifier, ResolvesClientCert, ResolvesServerCert,
+    ServerCertVerifier,
+};
 use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 use mtls_handshake::suites::{ALL_SUITES, SupportedSuite};
 use mtls_handshake::{
-    CertificateDer, CertifiedKey, ClientAuthPolicy, ClientCertVerifier, ClientSessionStore,
-    InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ResolvesClientCert,
-    ResolvesServerCert, ServerCertVerifier, ServerSessionCache, SuitePreference, TimeProvider,
+    ClientAuthPolicy, ClientSessionStore, InMemoryClientSessionStore, InMemorySessionCache, KeyLog,
+    ServerSessionCache, SuitePreference, TimeProvider,
 };
 
 use mtls_pki::{RootStore, WebPkiClientVerifier, WebPkiServerVerifier};
 
-use crate::error::Error;
+use crate::error::{ConfigCause, ConfigError, Error};
 use crate::keylog::KeyLogFile;
 
 /// Default server session cache: 1024 sessions of two hours.
@@ -31,7 +35,8 @@ struct Options {
     static_rsa: bool,
     key_log: Option<Arc<dyn KeyLog>>,
     time: Option<Arc<dyn TimeProvider>>,
-    errors: Vec<String>,
+    /// The first step that failed, reported by `build`.
+    error: Option<ConfigError>,
 }
 
 impl Default for Options {
@@ -45,7 +50,7 @@ impl Default for Options {
             static_rsa: false,
             key_log: None,
             time: None,
-            errors: Vec::new(),
+            error: None,
         }
     }
 }
@@ -60,37 +65,69 @@ impl Options {
         }
     }
 
-    /// A chain and its key as a `CertifiedKey`; a refusal is kept for `build` (as `what`).
+    /// Keeps the failure of `step` for `build`, unless an earlier step failed already.
+    fn fail(&mut self, step: String, cause: ConfigCause) {
+        if self.error.is_none() {
+            self.error = Some(ConfigError::new(step, cause));
+        }
+    }
+
+    /// A chain and its key as a `CertifiedKey`; a refusal is kept for `build`.
     fn certified(
         &mut self,
-        what: &str,
+        step: impl FnOnce() -> String,
         chain: Vec<CertificateDer<'static>>,
         key: SigningKey,
     ) -> Option<Arc<CertifiedKey>> {
         match CertifiedKey::new(chain, key) {
             Ok(ck) => Some(Arc::new(ck)),
             Err(e) => {
-                self.errors.push(format!("{what}: {e}"));
+                self.fail(step(), ConfigCause::Key(e));
                 None
             }
         }
     }
 
-    /// A chain and its key read from PEM or DER files; a failure is kept for `build`.
-    fn load_files(
+    /// A chain and its key read from PEM or DER files, checked to belong together; a
+    /// failure is kept for `build`, as a step of `builder` named `method(chain, key)`.
+    fn certified_files(
         &mut self,
-        chain: &std::path::Path,
-        key: &std::path::Path,
-    ) -> Option<(Vec<CertificateDer<'static>>, SigningKey)> {
+        builder: &str,
+        method: &str,
+        chain: &Path,
+        key: &Path,
+    ) -> Option<Arc<CertifiedKey>> {
+        let step = || {
+            format!(
+                "{builder}: {method}({}, {})",
+                chain.display(),
+                key.display()
+            )
+        };
         match (mtls_pki::load_certs(chain), mtls_pki::load_private_key(key)) {
-            (Ok(c), Ok(k)) => Some((c, k)),
+            (Ok(c), Ok(k)) => self.certified(step, c, k),
             (Err(e), _) | (_, Err(e)) => {
-                self.errors.push(e.to_string());
+                self.fail(step(), ConfigCause::Pki(Arc::new(e)));
                 None
             }
         }
     }
+
+    /// Trusted roots read from a PEM or DER file; a failure is kept for `build`, as a step
+    /// of `builder` named `method(path)`.
+    fn roots_file(&mut self, builder: &str, method: &str, path: &Path) -> Option<RootStore> {
+        RootStore::load(path)
+            .map_err(|e| {
+                let step = format!("{builder}: {method}({})", path.display());
+                self.fail(step, ConfigCause::Pki(Arc::new(e)));
+            })
+            .ok()
+    }
 }
+
+/// The builders' names in the steps of their errors.
+const SERVER: &str = "server config";
+const CLIENT: &str = "client config";
 
 /// The setters both builders have, written once.
 macro_rules! shared_setters {
@@ -203,23 +240,30 @@ impl Default for ServerConfigBuilder {
 impl ServerConfigBuilder {
     /// Adds a certificate chain (leaf first) and its key. Call twice to hold an RSA and an
     /// ECDSA chain; each handshake picks the one that fits the client.
+    ///
+    /// A key that does not belong to the chain's leaf fails [`build`](Self::build) with
+    /// [`Error::Config`] naming this step and holding the [`KeyError`](crate::KeyError).
     pub fn certificate(mut self, chain: Vec<CertificateDer<'static>>, key: SigningKey) -> Self {
-        if let Some(ck) = self.options.certified("server certificate", chain, key) {
+        let step = || format!("{SERVER}: certificate(chain, key)");
+        if let Some(ck) = self.options.certified(step, chain, key) {
             self.certs.push(ck);
         }
         self
     }
 
     /// Loads a certificate chain and its key from PEM or DER files.
-    pub fn certificate_files(
-        mut self,
-        chain: impl AsRef<std::path::Path>,
-        key: impl AsRef<std::path::Path>,
-    ) -> Self {
-        match self.options.load_files(chain.as_ref(), key.as_ref()) {
-            Some((c, k)) => self.certificate(c, k),
-            None => self,
+    ///
+    /// A file that does not load fails [`build`](Self::build) with [`Error::Config`] naming
+    /// this step and the files, and holding the [`PkiError`](crate::pki::PkiError).
+    pub fn certificate_files(mut self, chain: impl AsRef<Path>, key: impl AsRef<Path>) -> Self {
+        let (chain, key) = (chain.as_ref(), key.as_ref());
+        if let Some(ck) = self
+            .options
+            .certified_files(SERVER, "certificate_files", chain, key)
+        {
+            self.certs.push(ck);
         }
+        self
     }
 
     /// Requires a client certificate issued by one of `roots` (verified with rustls-webpki:
@@ -237,6 +281,39 @@ impl ServerConfigBuilder {
             ClientAuthPolicy::Optional,
             Arc::new(WebPkiClientVerifier::new(roots)),
         )
+    }
+
+    /// Like [`client_auth_required`](Self::client_auth_required), with the roots read from a
+    /// PEM or DER file. A file that does not load fails [`build`](Self::build) with
+    /// [`Error::Config`] naming this step and the file.
+    pub fn client_auth_required_file(self, roots: impl AsRef<Path>) -> Self {
+        self.client_auth_file(
+            "client_auth_required_file",
+            ClientAuthPolicy::Required,
+            roots.as_ref(),
+        )
+    }
+
+    /// Like [`client_auth_optional`](Self::client_auth_optional), with the roots read from a
+    /// PEM or DER file.
+    pub fn client_auth_optional_file(self, roots: impl AsRef<Path>) -> Self {
+        self.client_auth_file(
+            "client_auth_optional_file",
+            ClientAuthPolicy::Optional,
+            roots.as_ref(),
+        )
+    }
+
+    fn client_auth_file(mut self, method: &str, policy: ClientAuthPolicy, path: &Path) -> Self {
+        match self.options.roots_file(SERVER, method, path) {
+            Some(roots) => self.client_auth(policy, Arc::new(WebPkiClientVerifier::new(roots))),
+            None => {
+                // `build` reports the file; the policy is kept so that nothing reads as
+                // "no client authentication" in the meantime.
+                self.policy = policy;
+                self
+            }
+        }
     }
 
     /// Picks certificates with your own logic (SNI-based, say) instead.
@@ -271,23 +348,26 @@ impl ServerConfigBuilder {
         self
     }
 
-    /// Checks and builds the configuration.
+    /// Checks and builds the configuration. The first step that failed, if any, is the
+    /// [`Error::Config`] returned: its [`ConfigError`] names the step and keeps the typed
+    /// cause.
     pub fn build(mut self) -> Result<ServerConfig, Error> {
-        if let Some(e) = self.options.errors.first() {
-            return Err(Error::Config(e.clone()));
+        if let Some(e) = self.options.error.take() {
+            return Err(Error::Config(e));
         }
+        let invalid = |s| Error::Config(ConfigError::new(SERVER, ConfigCause::Invalid(s)));
         let resolver: Arc<dyn ResolvesServerCert> = match self.resolver {
             Some(r) => r,
             None if !self.certs.is_empty() => Arc::new(self.certs),
-            None => return Err(Error::Config("a server needs a certificate and key".into())),
+            None => return Err(invalid("a server needs a certificate and key")),
         };
         if matches!(
             self.policy,
             ClientAuthPolicy::Optional | ClientAuthPolicy::Required
         ) && self.verifier.is_none()
         {
-            return Err(Error::Config(
-                "client authentication needs a verifier with trusted roots".into(),
+            return Err(invalid(
+                "client authentication needs a verifier with trusted roots",
             ));
         }
         let mut c = mtls_handshake::ServerConfig::new(resolver);
@@ -323,6 +403,21 @@ impl ClientConfig {
         Self::builder(Arc::new(WebPkiServerVerifier::new(roots)))
     }
 
+    /// Like [`with_roots`](Self::with_roots), with the roots read from a PEM or DER file. A
+    /// file that does not load fails [`build`](ClientConfigBuilder::build) with
+    /// [`Error::Config`] naming this step and the file, and holding the
+    /// [`PkiError`](crate::pki::PkiError).
+    pub fn with_roots_file(path: impl AsRef<Path>) -> ClientConfigBuilder {
+        let mut options = Options::default();
+        let roots = options
+            .roots_file(CLIENT, "with_roots_file", path.as_ref())
+            .unwrap_or_default();
+        ClientConfigBuilder {
+            options,
+            ..Self::with_roots(roots)
+        }
+    }
+
     /// Starts a builder with your own verifier for the server's certificate.
     pub fn builder(verifier: Arc<dyn ServerCertVerifier>) -> ClientConfigBuilder {
         ClientConfigBuilder {
@@ -354,27 +449,38 @@ pub struct ClientConfigBuilder {
 
 impl ClientConfigBuilder {
     /// The certificate chain (leaf first) and key to present when the server asks.
+    ///
+    /// A key that does not belong to the chain's leaf fails [`build`](Self::build) with
+    /// [`Error::Config`] naming this step and holding the [`KeyError`](crate::KeyError).
     pub fn client_certificate(
         mut self,
         chain: Vec<CertificateDer<'static>>,
         key: SigningKey,
     ) -> Self {
-        if let Some(ck) = self.options.certified("client certificate", chain, key) {
+        let step = || format!("{CLIENT}: client_certificate(chain, key)");
+        if let Some(ck) = self.options.certified(step, chain, key) {
             self.cert = Some(ck);
         }
         self
     }
 
     /// Loads the client certificate chain and key from PEM or DER files.
+    ///
+    /// A file that does not load fails [`build`](Self::build) with [`Error::Config`] naming
+    /// this step and the files, and holding the [`PkiError`](crate::pki::PkiError).
     pub fn client_certificate_files(
         mut self,
-        chain: impl AsRef<std::path::Path>,
-        key: impl AsRef<std::path::Path>,
+        chain: impl AsRef<Path>,
+        key: impl AsRef<Path>,
     ) -> Self {
-        match self.options.load_files(chain.as_ref(), key.as_ref()) {
-            Some((c, k)) => self.client_certificate(c, k),
-            None => self,
+        let (chain, key) = (chain.as_ref(), key.as_ref());
+        if let Some(ck) =
+            self.options
+                .certified_files(CLIENT, "client_certificate_files", chain, key)
+        {
+            self.cert = Some(ck);
         }
+        self
     }
 
     /// Picks the client certificate with your own logic instead.
@@ -391,10 +497,12 @@ impl ClientConfigBuilder {
         self
     }
 
-    /// Checks and builds the configuration.
+    /// Checks and builds the configuration. The first step that failed, if any, is the
+    /// [`Error::Config`] returned: its [`ConfigError`] names the step and keeps the typed
+    /// cause.
     pub fn build(mut self) -> Result<ClientConfig, Error> {
-        if let Some(e) = self.options.errors.first() {
-            return Err(Error::Config(e.clone()));
+        if let Some(e) = self.options.error.take() {
+            return Err(Error::Config(e));
         }
         let mut c = mtls_handshake::ClientConfig::new(self.verifier);
         c.cert_resolver = match (self.resolver, self.cert) {

@@ -1,8 +1,12 @@
 //! The one error type of the facade: what happened in words, and which alert went which way.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
-use mtls_handshake::{CertificateError, HandshakeError};
+use mtls_cert::{CertificateError, KeyError};
+use mtls_handshake::HandshakeError;
+use mtls_pki::PkiError;
 use mtls_record::RecordError;
 use mtls_wire::AlertDescription;
 
@@ -11,7 +15,11 @@ use mtls_wire::AlertDescription;
 ///
 /// A program can match on the kind: a refused peer certificate is
 /// [`Error::CertificateRefused`] with the verifier's [`CertificateError`] (expired, unknown
-/// issuer, revoked, wrong name, wrong usage, ...), see [`Error::certificate_error`].
+/// issuer, revoked, wrong name, wrong usage, ...), see [`Error::certificate_error`]; a
+/// configuration that cannot be built is [`Error::Config`], whose [`ConfigError`] names the
+/// builder step and keeps the typed cause (a [`PkiError`] for a file, a [`KeyError`] for a
+/// chain and key that do not pair), also as this error's
+/// [`source`](std::error::Error::source).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -31,8 +39,9 @@ pub enum Error {
     },
     /// The peer ended the connection with a fatal alert.
     AlertReceived(AlertDescription),
-    /// The configuration cannot work (no certificate, a policy without roots, ...).
-    Config(String),
+    /// The configuration cannot work: a file that does not load, a key that does not belong
+    /// to its certificate, no certificate, a policy without roots, ...
+    Config(ConfigError),
     /// The connection is closed (close_notify sent) and cannot carry more data.
     Closed,
 }
@@ -62,7 +71,123 @@ impl Error {
             _ => None,
         }
     }
+
+    /// Which configuration step failed and why, if this is a configuration error.
+    pub fn config_error(&self) -> Option<&ConfigError> {
+        match self {
+            Self::Config(e) => Some(e),
+            _ => None,
+        }
+    }
 }
+
+/// Why a configuration could not be built: the builder step that failed (e.g.
+/// `server config: certificate_files(server.pem, server.key)`) and the typed cause.
+///
+/// Its `Display` is `step: cause`, e.g. `client config: client_certificate(chain, key): the
+/// private key does not belong to the leaf certificate`. The cause is also its
+/// [`source`](std::error::Error::source), to match with [`cause`](Self::cause) or to
+/// downcast to [`PkiError`] or [`KeyError`].
+#[derive(Clone, Debug)]
+pub struct ConfigError {
+    step: Cow<'static, str>,
+    cause: ConfigCause,
+}
+
+/// What went wrong at a configuration step.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum ConfigCause {
+    /// A certificate chain, private key, root store or CRL could not be loaded, or is not
+    /// usable (the file, and what is wrong with it).
+    Pki(Arc<PkiError>),
+    /// A chain and a private key that do not form a certified key: the key does not belong
+    /// to the leaf, the chain is empty, or the leaf does not parse.
+    Key(KeyError),
+    /// Settings that cannot work together (a server without a certificate, client
+    /// authentication without a verifier).
+    Invalid(&'static str),
+}
+
+impl ConfigError {
+    /// A failure at `step` (e.g. `server config: certificate(chain, key)`).
+    pub fn new(step: impl Into<Cow<'static, str>>, cause: ConfigCause) -> Self {
+        Self {
+            step: step.into(),
+            cause,
+        }
+    }
+
+    /// The builder and the step that failed, e.g. `client config: with_roots_file(ca.pem)`.
+    pub fn step(&self) -> &str {
+        &self.step
+    }
+
+    /// What went wrong.
+    pub fn cause(&self) -> &ConfigCause {
+        &self.cause
+    }
+
+    /// The PKI error, if a file (or in-memory PEM/DER) could not be loaded or used.
+    pub fn pki_error(&self) -> Option<&PkiError> {
+        match &self.cause {
+            ConfigCause::Pki(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The key error, if a chain and key do not pair.
+    pub fn key_error(&self) -> Option<&KeyError> {
+        match &self.cause {
+            ConfigCause::Key(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.step, self.cause)
+    }
+}
+
+impl fmt::Display for ConfigCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Pki(e) => e.fmt(f),
+            Self::Key(e) => e.fmt(f),
+            Self::Invalid(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.cause {
+            ConfigCause::Pki(e) => Some(&**e),
+            ConfigCause::Key(e) => Some(e),
+            ConfigCause::Invalid(_) => None,
+        }
+    }
+}
+
+/// Equal when the step is the same and so is the cause (a PKI error by its message: an I/O
+/// error inside it has no equality of its own).
+impl PartialEq for ConfigError {
+    fn eq(&self, other: &Self) -> bool {
+        self.step == other.step
+            && match (&self.cause, &other.cause) {
+                (ConfigCause::Pki(a), ConfigCause::Pki(b)) => {
+                    Arc::ptr_eq(a, b) || a.to_string() == b.to_string()
+                }
+                (ConfigCause::Key(a), ConfigCause::Key(b)) => a == b,
+                (ConfigCause::Invalid(a), ConfigCause::Invalid(b)) => a == b,
+                _ => false,
+            }
+    }
+}
+
+impl Eq for ConfigError {}
 
 fn alert_name(a: AlertDescription) -> String {
     // `HandshakeFailure` -> `handshake_failure`, the RFC's spelling.
@@ -113,13 +238,28 @@ impl fmt::Display for Error {
                     hint(*a)
                 )
             }
-            Self::Config(s) => write!(f, "configuration error: {s}"),
+            Self::Config(e) => write!(f, "configuration error: {e}"),
             Self::Closed => write!(f, "the connection is closed"),
         }
     }
 }
 
-impl std::error::Error for Error {}
+/// The source of a configuration error is its typed cause ([`PkiError`] or [`KeyError`],
+/// see [`ConfigError`]), to downcast; the other kinds carry what they know in the variant.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Config(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Self::Config(e)
+    }
+}
 
 impl From<HandshakeError> for Error {
     fn from(e: HandshakeError) -> Self {

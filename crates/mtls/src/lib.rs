@@ -61,7 +61,7 @@ mod stream;
 pub use config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
 pub use conn::{ConnectionCommon, IoState, Reader, Writer};
 pub use connection::{ClientConnection, ServerConnection};
-pub use error::Error;
+pub use error::{ConfigCause, ConfigError, Error};
 pub use keylog::KeyLogFile;
 pub use stream::{
     HalfClose, LINGER_BYTES, LINGER_TIME, Stream, StreamOwned, complete_io, linger_close,
