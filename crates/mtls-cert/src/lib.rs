@@ -116,6 +116,9 @@ mod resolve;
 mod verify;
 pub mod x509;
 
+#[cfg(test)]
+mod tests;
+
 pub use crate::error::{CertificateError, KeyError};
 pub use crate::key::{AuthKeyType, CertifiedKey};
 pub use crate::resolve::{
