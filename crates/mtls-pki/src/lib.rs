@@ -105,7 +105,7 @@ pub use crate::crl::{Crl, crls_from_bytes, crls_from_pem, load_crls};
 pub use crate::error::{PkiError, PkiErrorKind};
 pub use crate::load::{
     certs_from_bytes, certs_from_pem, load_certified_key, load_certs, load_private_key,
-    private_key_from_bytes, private_key_from_der, private_key_from_pem,
+    private_key_from_bytes, private_key_from_der, private_key_from_key_der, private_key_from_pem,
 };
 pub use crate::roots::RootStore;
 pub use crate::verify::{WebPkiClientVerifier, WebPkiServerVerifier};

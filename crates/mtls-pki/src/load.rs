@@ -4,8 +4,8 @@ use std::path::Path;
 
 use mtls_cert::CertifiedKey;
 use mtls_crypto::signature::SigningKey;
-use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::{self, PemObject as _, SectionKind};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use zeroize::Zeroizing;
 
 use crate::der;
@@ -166,6 +166,18 @@ pub fn private_key_from_bytes(bytes: &[u8]) -> Result<SigningKey, PkiError> {
     private_key_from(bytes, BYTES_INPUT)
 }
 
+/// Like [`load_private_key`], from a key already read into rustls-pki-types' [`PrivateKeyDer`]
+/// (e.g. with its `PemObject` trait): PKCS#8, PKCS#1 RSA or SEC1 EC, as the variant says.
+pub fn private_key_from_key_der(key: &PrivateKeyDer<'_>) -> Result<SigningKey, PkiError> {
+    let form = match key {
+        PrivateKeyDer::Pkcs8(_) => KeyForm::Pkcs8,
+        PrivateKeyDer::Pkcs1(_) => KeyForm::Pkcs1,
+        PrivateKeyDer::Sec1(_) => KeyForm::Sec1,
+        _ => KeyForm::Unknown,
+    };
+    decode_key(form, key.secret_der(), BYTES_INPUT)
+}
+
 fn private_key_from(bytes: &[u8], origin: &str) -> Result<SigningKey, PkiError> {
     if looks_like_pem(bytes) {
         private_key_from_pem_named(bytes, origin)
@@ -275,6 +287,23 @@ pub fn load_certified_key(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn keys_from_pki_types() {
+        use rustls_pki_types::pem::PemObject as _;
+        let pem = include_bytes!("../tests/vectors/pki/server-ecdsa.key");
+        let key = PrivateKeyDer::from_pem_slice(pem).unwrap();
+        let signing = private_key_from_key_der(&key).unwrap();
+        assert_eq!(
+            signing.schemes(),
+            private_key_from_pem(pem).unwrap().schemes()
+        );
+        let pkcs1 = PrivateKeyDer::Pkcs1(key.secret_der().to_vec().into());
+        assert!(matches!(
+            private_key_from_key_der(&pkcs1).unwrap_err().kind(),
+            PkiErrorKind::InvalidKey
+        ));
+    }
 
     #[test]
     fn pem_detection() {
