@@ -15,8 +15,6 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../../mtls/tests/split_flight/mod.rs"]
-mod split_flight;
 mod support;
 
 use std::io::{ErrorKind, Read, Write};
@@ -25,6 +23,7 @@ use std::time::Duration;
 
 use mtls::pki::RootStore;
 use mtls::{AlertDescription, ClientConfig, ClientConnection};
+use mtls_testkit::split_flight;
 use support::*;
 
 /// Split-flight clients per test: each must read the alert.

@@ -14,7 +14,6 @@
 
 mod interop;
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -52,40 +51,28 @@ struct ToServer {
 }
 
 /// Starts `gnutls-serv --echo` requiring and verifying a client certificate, on a free port
-/// (it listens on every interface; we connect to 127.0.0.1), retrying if it cannot bind.
-fn start_gnutls_serv(case: &ToServer, keylog: &TempFile) -> (Peer, u16) {
-    require("gnutls-serv");
-    for attempt in 0..3 {
-        let port = free_port();
-        let mut cmd = Command::new("gnutls-serv");
-        cmd.env("SSLKEYLOGFILE", keylog.path())
-            .args(["--port", &port.to_string(), "--echo"])
-            .args(["--x509certfile", &pem(&format!("{}.pem", case.server))])
-            .args(["--x509keyfile", &pem(&format!("{}.key", case.server))])
-            .args(["--x509cafile", &pem("ca.pem")])
-            .args(["--require-client-cert", "--verify-client-cert"])
-            .args([
-                "--priority",
-                &priority(case.kx, case.cipher, case.group_name),
-            ]);
-        let mut peer = Peer::spawn(cmd, false);
-        if peer.wait_output(
-            &format!("port {port}...done"),
-            Instant::now() + Duration::from_secs(5),
-        ) {
-            return (peer, port);
-        }
-        if attempt == 2 {
-            panic!("gnutls-serv did not start\n{}", peer.describe());
-        }
-    }
-    unreachable!()
+/// (it listens on every interface; we connect to 127.0.0.1).
+fn start_echo_serv(case: &ToServer, keylog: &TempFile) -> (Peer, u16) {
+    let args = [
+        "--echo".to_string(),
+        "--x509certfile".into(),
+        pem(&format!("{}.pem", case.server)),
+        "--x509keyfile".into(),
+        pem(&format!("{}.key", case.server)),
+        "--x509cafile".into(),
+        pem("ca.pem"),
+        "--require-client-cert".into(),
+        "--verify-client-cert".into(),
+        "--priority".into(),
+        priority(case.kx, case.cipher, case.group_name),
+    ];
+    start_gnutls_serv(&args, &[("SSLKEYLOGFILE", keylog.path())])
 }
 
 fn our_client_to_gnutls_serv(case: &ToServer) {
     let deadline = Instant::now() + TEST_TIMEOUT;
     let keylog = TempFile::new("gnutls-serv.keylog");
-    let (mut peer, port) = start_gnutls_serv(case, &keylog);
+    let (mut peer, port) = start_echo_serv(case, &keylog);
 
     let key_log = Arc::new(MemoryKeyLog::default());
     let mut config = ClientConfig::new(Arc::new(ExpectLeaf(leaf(case.server))));
@@ -227,7 +214,7 @@ fn our_server_config(key_log: Arc<MemoryKeyLog>) -> ServerConfig {
 /// Runs `gnutls-cli` against our server, verifying our certificate for `localhost`; writes
 /// "hello\n" on its stdin (kept open: our server closes after its echo) and waits for it to
 /// exit.
-fn run_gnutls_cli(
+fn run_cli_to(
     server: &OurServer,
     client: Option<&str>,
     priority: &str,
@@ -235,33 +222,30 @@ fn run_gnutls_cli(
     keylog: &TempFile,
     deadline: Instant,
 ) -> Peer {
-    require("gnutls-cli");
-    let mut cmd = Command::new("gnutls-cli");
-    cmd.env("SSLKEYLOGFILE", keylog.path())
-        .arg("127.0.0.1")
-        .args(["--port", &server.port.to_string()])
-        .args([
-            "--x509cafile",
-            &pem("ca.pem"),
-            "--verify-hostname",
-            "localhost",
-        ])
-        .args(["--priority", priority])
-        .args(extra);
+    let mut args: Vec<String> = vec![
+        "--x509cafile".into(),
+        pem("ca.pem"),
+        "--verify-hostname".into(),
+        "localhost".into(),
+        "--priority".into(),
+        priority.into(),
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
     if let Some(c) = client {
-        cmd.args(["--x509certfile", &pem(&format!("{c}.pem"))])
-            .args(["--x509keyfile", &pem(&format!("{c}.key"))]);
+        args.extend([
+            "--x509certfile".into(),
+            pem(&format!("{c}.pem")),
+            "--x509keyfile".into(),
+            pem(&format!("{c}.key")),
+        ]);
     }
-    let mut peer = Peer::spawn(cmd, true);
-    peer.write_stdin(b"hello\n");
-    let exited = peer.wait_exit(deadline);
-    assert!(
-        exited.is_some(),
-        "gnutls-cli did not exit\n{}",
-        peer.describe()
-    );
-    peer.close_stdin();
-    peer
+    run_gnutls_cli(
+        server.port,
+        &args,
+        &[("SSLKEYLOGFILE", keylog.path())],
+        b"hello\n",
+        deadline,
+    )
 }
 
 struct FromClient {
@@ -277,7 +261,7 @@ fn gnutls_cli_to_our_server(case: &FromClient) {
     let key_log = Arc::new(MemoryKeyLog::default());
     let server = OurServer::start(Arc::new(our_server_config(key_log.clone())), 1, deadline);
     let keylog = TempFile::new("gnutls-cli.keylog");
-    let peer = run_gnutls_cli(
+    let peer = run_cli_to(
         &server,
         Some(case.client),
         &priority(case.kx, case.cipher, None),
@@ -382,7 +366,7 @@ fn server_resumes_gnutls_cli_session_by_id() {
     config.session_cache = Some(Arc::new(InMemorySessionCache::new(16, 3600)));
     let server = OurServer::start(Arc::new(config), 2, deadline);
     let keylog = TempFile::new("gnutls-cli.keylog");
-    let peer = run_gnutls_cli(
+    let peer = run_cli_to(
         &server,
         Some("client-rsa"),
         &priority("ECDHE-ECDSA", "AES-128-GCM", None),
@@ -425,7 +409,7 @@ fn server_refuses_gnutls_cli_without_certificate() {
     let key_log = Arc::new(MemoryKeyLog::default());
     let server = OurServer::start(Arc::new(our_server_config(key_log)), 1, deadline);
     let keylog = TempFile::new("gnutls-cli.keylog");
-    let peer = run_gnutls_cli(
+    let peer = run_cli_to(
         &server,
         None,
         &priority("ECDHE-ECDSA", "AES-128-GCM", None),

@@ -14,7 +14,6 @@
 
 mod interop;
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -43,26 +42,11 @@ struct ToServer {
     client_signature: SignatureAlgorithm,
 }
 
-/// Starts `openssl s_server` (one connection, client certificate required, `-rev` echo) on a
-/// free port, retrying with another port if it cannot bind.
-fn start_s_server(args: &[String]) -> (Peer, u16) {
-    require("openssl");
-    for attempt in 0..3 {
-        let port = free_port();
-        let mut cmd = Command::new("openssl");
-        cmd.args(["s_server", "-tls1_2", "-naccept", "1", "-rev"])
-            .arg("-accept")
-            .arg(format!("127.0.0.1:{port}"))
-            .args(args);
-        let mut peer = Peer::spawn(cmd, false);
-        if peer.wait_output("ACCEPT", Instant::now() + Duration::from_secs(5)) {
-            return (peer, port);
-        }
-        if attempt == 2 {
-            panic!("openssl s_server did not start\n{}", peer.describe());
-        }
-    }
-    unreachable!()
+/// Starts `openssl s_server` (one connection, `-rev` echo) with `args` on a free port.
+fn start_one_s_server(args: &[String]) -> (Peer, u16) {
+    let mut all = vec!["-naccept".to_string(), "1".to_string()];
+    all.extend_from_slice(args);
+    start_s_server(&all)
 }
 
 fn our_client_to_s_server(case: &ToServer) {
@@ -91,7 +75,7 @@ fn our_client_to_s_server(case: &ToServer) {
     if let Some(s) = case.client_sigalgs {
         args.extend(["-client_sigalgs".to_string(), s.to_string()]);
     }
-    let (mut peer, port) = start_s_server(&args);
+    let (mut peer, port) = start_one_s_server(&args);
 
     let key_log = Arc::new(MemoryKeyLog::default());
     let mut config = ClientConfig::new(Arc::new(ExpectLeaf(leaf(case.server))));
@@ -300,27 +284,17 @@ fn our_server_config(key_log: Arc<MemoryKeyLog>) -> ServerConfig {
     config
 }
 
-/// Runs `openssl s_client` against our server, writes "hello\n" on its stdin (kept open:
-/// our server closes after its echo) and waits for it to exit.
-fn run_s_client(server: &OurServer, args: &[String], deadline: Instant) -> Peer {
-    require("openssl");
-    let mut cmd = Command::new("openssl");
-    cmd.args(["s_client", "-tls1_2"])
-        .arg("-connect")
-        .arg(format!("127.0.0.1:{}", server.port))
-        .args(["-CAfile", &pem("ca.pem"), "-verify_return_error"])
-        .args(["-verify_hostname", "localhost"])
-        .args(args);
-    let mut peer = Peer::spawn(cmd, true);
-    peer.write_stdin(b"hello\n");
-    let exited = peer.wait_exit(deadline);
-    assert!(
-        exited.is_some(),
-        "s_client did not exit\n{}",
-        peer.describe()
-    );
-    peer.close_stdin();
-    peer
+/// Runs `openssl s_client` against our server, verifying our certificate for `localhost`;
+/// writes "hello\n" on its stdin (kept open: our server closes after its echo) and waits for
+/// it to exit.
+fn run_s_client_to(server: &OurServer, args: &[String], deadline: Instant) -> Peer {
+    let mut all: Vec<String> = ["-CAfile", &pem("ca.pem"), "-verify_return_error"]
+        .iter()
+        .chain(&["-verify_hostname", "localhost"])
+        .map(|a| a.to_string())
+        .collect();
+    all.extend_from_slice(args);
+    run_s_client(server.port, &all, b"hello\n", deadline)
 }
 
 struct FromClient {
@@ -357,7 +331,7 @@ fn s_client_to_our_server(case: &FromClient) {
     if let Some(g) = case.groups {
         args.extend(["-groups".to_string(), g.to_string()]);
     }
-    let peer = run_s_client(&server, &args, deadline);
+    let peer = run_s_client_to(&server, &args, deadline);
     let conns = server.finish();
     assert_eq!(conns.len(), 1, "{conns:?}\n{}", peer.describe());
     let c = &conns[0];
@@ -508,7 +482,7 @@ fn server_resumes_s_client_sessions_by_id() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let peer = run_s_client(&server, &args, deadline);
+    let peer = run_s_client_to(&server, &args, deadline);
     let conns = server.finish();
     for c in &conns {
         assert!(
@@ -554,7 +528,7 @@ fn server_refuses_s_client_without_certificate() {
         "-cipher".to_string(),
         "ECDHE-ECDSA-AES128-GCM-SHA256".to_string(),
     ];
-    let peer = run_s_client(&server, &args, deadline);
+    let peer = run_s_client_to(&server, &args, deadline);
     let conns = server.finish();
     assert_eq!(conns.len(), 1, "{conns:?}\n{}", peer.describe());
     let c = &conns[0];

@@ -14,108 +14,12 @@ use std::sync::Arc;
 use common::*;
 use mtls_crypto::DeterministicRng;
 use mtls_handshake::{
-    Action, ClientAuthPolicy, ClientConfig, ClientHandshake, FixedClock, HandshakeError,
-    InMemoryClientSessionStore, InMemorySessionCache, Input, ServerConfig, ServerHandshake,
+    ClientAuthPolicy, ClientConfig, ClientHandshake, FixedClock, InMemoryClientSessionStore,
+    InMemorySessionCache, ServerConfig, ServerHandshake,
 };
 use mtls_pki::{Crl, RootStore, WebPkiClientVerifier, WebPkiServerVerifier, load_certified_key};
-use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
-use mtls_wire::alert::Alert;
-use mtls_wire::{AlertDescription, ContentType};
-
-/// One side: its record layer, what it wants to send, and how it ended.
-struct Endpoint {
-    reader: RecordReader,
-    writer: RecordWriter,
-    outgoing: Vec<u8>,
-    complete: bool,
-    error: Option<HandshakeError>,
-    alerts: Vec<Alert>,
-}
-
-impl Endpoint {
-    fn new() -> Self {
-        Self {
-            reader: RecordReader::new(),
-            writer: RecordWriter::new(),
-            outgoing: Vec::new(),
-            complete: false,
-            error: None,
-            alerts: Vec::new(),
-        }
-    }
-
-    fn apply(&mut self, actions: Vec<Action>) {
-        for a in actions {
-            match a {
-                Action::SendHandshake(m) => self
-                    .writer
-                    .write(ContentType::Handshake, &m, &mut self.outgoing)
-                    .unwrap(),
-                Action::SendChangeCipherSpec => self
-                    .writer
-                    .write(ContentType::ChangeCipherSpec, &[1], &mut self.outgoing)
-                    .unwrap(),
-                Action::InstallWriteKeys(k) => self.writer.install_encrypter(
-                    RecordEncrypter::new(k.algorithm, k.keys.key(), k.keys.iv()).unwrap(),
-                ),
-                Action::InstallReadKeys(k) => self.reader.install_decrypter(
-                    RecordDecrypter::new(k.algorithm, k.keys.key(), k.keys.iv()).unwrap(),
-                ),
-                Action::SendAlert(alert) => self.send_alert(&alert),
-                Action::Complete => self.complete = true,
-            }
-        }
-    }
-
-    fn send_alert(&mut self, alert: &Alert) {
-        let mut b = Vec::new();
-        alert.encode(&mut b);
-        self.writer
-            .write(ContentType::Alert, &b, &mut self.outgoing)
-            .unwrap();
-    }
-}
-
-/// Moves `from`'s bytes to `to` and lets `to` react; false if nothing moved.
-fn deliver(
-    from: &mut Endpoint,
-    to: &mut Endpoint,
-    handle: &mut dyn FnMut(Input<'_>) -> Result<Vec<Action>, HandshakeError>,
-) -> bool {
-    if from.outgoing.is_empty() || to.error.is_some() {
-        return false;
-    }
-    let bytes = std::mem::take(&mut from.outgoing);
-    let mut rest = &bytes[..];
-    while !rest.is_empty() {
-        let n = to.reader.push(rest);
-        rest = &rest[n..];
-        loop {
-            let result = match to.reader.next_event().unwrap() {
-                Some(Inbound::Handshake(m)) => {
-                    let m = m.to_vec();
-                    handle(Input::Handshake(&m))
-                }
-                Some(Inbound::ChangeCipherSpec) => handle(Input::ChangeCipherSpec),
-                Some(Inbound::Alert(a)) => {
-                    to.alerts.push(a);
-                    continue;
-                }
-                Some(Inbound::ApplicationData(_)) => continue,
-                None => break,
-            };
-            match result {
-                Ok(actions) => to.apply(actions),
-                Err(e) => {
-                    to.send_alert(&Alert::fatal(e.alert()));
-                    to.error = Some(e);
-                    return true;
-                }
-            }
-        }
-    }
-    true
-}
+use mtls_testkit::{Driven, Endpoint, pump};
+use mtls_wire::AlertDescription;
 
 struct Outcome {
     client: Endpoint,
@@ -145,15 +49,12 @@ fn run_shared(
         server_config,
         Box::new(DeterministicRng::from_seed([seed.wrapping_add(1); 32])),
     );
-    let (mut c, mut s) = (Endpoint::new(), Endpoint::new());
+    let (mut c, mut s) = (Endpoint::new("client"), Endpoint::new("server"));
     c.apply(actions);
-    for _ in 0..100 {
-        let a = deliver(&mut c, &mut s, &mut |i| server.handle(i));
-        let b = deliver(&mut s, &mut c, &mut |i| client.handle(i));
-        if !a && !b {
-            break;
-        }
-    }
+    let _ = pump(
+        &mut Driven::new(&mut c, &mut client),
+        &mut Driven::new(&mut s, &mut server),
+    );
     Outcome {
         client: c,
         server: s,
@@ -209,7 +110,7 @@ fn wrong_server_name_ends_with_bad_certificate() {
     assert!(err.to_string().contains("example.com"), "{err}");
     assert!(
         o.server
-            .alerts
+            .alerts_received
             .iter()
             .any(|a| a.description == AlertDescription::BadCertificate)
     );
@@ -228,7 +129,7 @@ fn revoked_client_ends_with_certificate_revoked() {
     assert_eq!(err.alert(), AlertDescription::CertificateRevoked, "{err}");
     assert!(
         o.client
-            .alerts
+            .alerts_received
             .iter()
             .any(|a| a.description == AlertDescription::CertificateRevoked)
     );

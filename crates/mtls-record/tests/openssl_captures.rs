@@ -11,7 +11,7 @@
 //! Finished whose verify_data we recompute, the application data must be exactly what was sent,
 //! and the streams end with close_notify.
 //!
-//! The same pipeline also runs over the raw transcripts of crates/mtls-wire/tests/vectors/
+//! The same pipeline also runs over the raw transcripts of crates/mtls-testkit/vectors/
 //! (GnuTLS, Python ssl and curl peers), without plaintext expectations.
 
 use std::collections::HashMap;
@@ -35,8 +35,9 @@ fn record_vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
 }
 
+/// The handshakes captured between other implementations (mtls-testkit's `vectors/`).
 fn wire_vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mtls-wire/tests/vectors")
+    mtls_testkit::vectors_dir()
 }
 
 fn read_hex(path: &Path) -> Vec<u8> {

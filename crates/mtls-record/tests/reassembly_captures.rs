@@ -9,7 +9,7 @@
 //! gives back the same handshake messages, byte for byte.
 //!
 //! Flights come from this crate's openssl captures (tests/vectors/*/{c2s,s2c}.hex) and from
-//! the codec vectors (crates/mtls-wire/tests/vectors/*/transcript-*.hex): the handshake
+//! the codec vectors (crates/mtls-testkit/vectors/*/transcript-*.hex): the handshake
 //! records of each direction before its ChangeCipherSpec. The reference split into messages
 //! is a plain walk over the 4-byte headers here, independent of the crate's joiner.
 
@@ -91,7 +91,7 @@ fn flights() -> &'static [Flight] {
         let sources = [
             (manifest.join("tests/vectors"), "c2s.hex", "s2c.hex"),
             (
-                manifest.join("../mtls-wire/tests/vectors"),
+                mtls_testkit::vectors_dir(),
                 "transcript-c2s.hex",
                 "transcript-s2c.hex",
             ),

@@ -1,6 +1,6 @@
 //! Real handshake bytes from other implementations (OpenSSL, GnuTLS, Python
 //! `ssl`, curl), captured on loopback by `scripts/capture-vectors/capture.py`
-//! into `tests/vectors/<session>/`. See `tests/vectors/README.md`.
+//! into `crates/mtls-testkit/vectors/<session>/`. See the README there.
 //!
 //! For every `NN-<sender>-<message>.hex` file: parse with the session's key
 //! exchange, require no trailing bytes, `raw()` == input, `encode()` == input,
@@ -45,8 +45,9 @@ macro_rules! ensure {
     };
 }
 
+/// The captured sessions, shared with the record layer's tests (mtls-testkit's `vectors/`).
 fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+    mtls_testkit::vectors_dir()
 }
 
 // ---------------------------------------------------------------------------

@@ -15,52 +15,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mtls::{
-    AlertDescription, CertificateDer, CertificateError, ClientAuthPolicy, ClientCertVerifier,
-    ClientConfig, ClientConnection, ConnectionCommon, DistinguishedName, Error, HandshakeKind,
-    ServerCertVerifier, ServerConfig, ServerConnection, SigningKey, StreamOwned,
+    AlertDescription, ClientAuthPolicy, ClientConfig, ClientConnection, ConnectionCommon, Error,
+    HandshakeKind, ServerConfig, ServerConnection, StreamOwned,
 };
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../mtls-handshake/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn chain(name: &str) -> Vec<CertificateDer> {
-    vec![
-        CertificateDer(fixture(&format!("{name}.cert.der"))),
-        CertificateDer(fixture("ca.cert.der")),
-    ]
-}
-
-fn key(name: &str) -> SigningKey {
-    SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der"))).unwrap()
-}
-
-/// Test-only verifiers: trust decisions are mtls-pki's; here only the plumbing is tested.
-struct TrustAll;
-impl ServerCertVerifier for TrustAll {
-    fn verify_server_cert(
-        &self,
-        c: &[CertificateDer],
-        _: Option<&str>,
-        _: u64,
-    ) -> Result<(), CertificateError> {
-        assert!(!c.is_empty());
-        Ok(())
-    }
-}
-impl ClientCertVerifier for TrustAll {
-    fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
-        Vec::new()
-    }
-    fn verify_client_cert(&self, c: &[CertificateDer], _: u64) -> Result<(), CertificateError> {
-        assert!(!c.is_empty());
-        Ok(())
-    }
-}
+use mtls_testkit::{TrustAll, chain, fixture, key, pump, pump_ok};
 
 fn server_config(policy: ClientAuthPolicy) -> ServerConfig {
     ServerConfig::builder()
@@ -79,50 +37,6 @@ fn client_config(with_cert: bool) -> ClientConfig {
         b
     };
     b.build().unwrap()
-}
-
-/// Moves bytes between two sans-IO connections until neither has anything to send.
-/// Pumps and requires both sides to be fine.
-fn pump_ok(a: &mut ConnectionCommon, b: &mut ConnectionCommon) {
-    let (ra, rb) = pump(a, b);
-    ra.unwrap();
-    rb.unwrap();
-}
-
-fn pump(
-    a: &mut ConnectionCommon,
-    b: &mut ConnectionCommon,
-) -> (Result<(), Error>, Result<(), Error>) {
-    let (mut ra, mut rb) = (Ok(()), Ok(()));
-    for _ in 0..50 {
-        let mut moved = false;
-        let mut buf = Vec::new();
-        while a.wants_write() {
-            a.write_tls(&mut buf).unwrap();
-        }
-        if !buf.is_empty() {
-            moved = true;
-            b.read_tls(&mut &buf[..]).unwrap();
-            if let Err(e) = b.process_new_packets() {
-                rb = Err(e);
-            }
-        }
-        let mut buf = Vec::new();
-        while b.wants_write() {
-            b.write_tls(&mut buf).unwrap();
-        }
-        if !buf.is_empty() {
-            moved = true;
-            a.read_tls(&mut &buf[..]).unwrap();
-            if let Err(e) = a.process_new_packets() {
-                ra = Err(e);
-            }
-        }
-        if !moved {
-            break;
-        }
-    }
-    (ra, rb)
 }
 
 #[test]

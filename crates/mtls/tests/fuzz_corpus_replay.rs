@@ -1,6 +1,7 @@
 //! Replays every stored fuzz input (seed corpora and crash artifacts under `fuzz/`) through the
 //! same functions the cargo-fuzz targets call, on the stable toolchain, so that CI catches a
-//! regression without nightly or libFuzzer.
+//! regression without nightly or libFuzzer. The target bodies and the folder of the inputs
+//! come from the fuzz crate itself (`mtls-fuzz`, a dev-dependency without libFuzzer).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,9 +9,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../../../fuzz/src/lib.rs"]
-#[allow(dead_code, missing_docs)]
-mod targets;
+use mtls_fuzz as targets;
 
 type Target = (&'static str, fn(&[u8]));
 
@@ -41,7 +40,7 @@ const TARGETS: &[Target] = &[
 
 #[test]
 fn every_stored_fuzz_input_replays_clean() {
-    let fuzz = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz");
+    let fuzz = targets::fuzz_dir().display().to_string();
     let mut replayed = 0;
     for (name, run) in TARGETS {
         let mut per_target = 0;
@@ -69,7 +68,7 @@ fn every_stored_fuzz_input_replays_clean() {
 #[test]
 fn every_fuzz_target_is_replayed() {
     // A new target must be added to TARGETS above, or its corpus would go unreplayed.
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/fuzz_targets");
+    let dir = targets::fuzz_dir().join("fuzz_targets");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())

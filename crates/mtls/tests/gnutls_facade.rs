@@ -34,7 +34,6 @@
 mod peers;
 
 use std::io::{ErrorKind, Write};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use mtls::{AlertDescription, Error};
@@ -50,24 +49,26 @@ fn gnutls_cli_rehandshake_refused_by_our_server() {
     require("gnutls-cli");
     let deadline = Instant::now() + TEST_TIMEOUT;
     let server = FacadeServer::start(server_builder().build().unwrap(), 1, deadline);
-    let mut cmd = Command::new("gnutls-cli");
-    cmd.arg("127.0.0.1")
-        .args(["--port", &server.port.to_string()])
-        .args(["--x509cafile", &pki("ca.pem")])
-        .args(["--verify-hostname", "localhost"])
-        .args(["--x509certfile", &pki("client-rsa.pem")])
-        .args(["--x509keyfile", &pki("client-rsa.key")])
-        .args(["--priority", TLS12, "--rehandshake"]);
-    let mut peer = Peer::spawn(cmd, true);
-    // gnutls-cli would send this after a successful rehandshake; it never gets there.
-    peer.write_stdin(b"hello\n");
-    let status = peer.wait_exit(deadline);
-    assert!(
-        status.is_some(),
-        "gnutls-cli did not exit\n{}",
-        peer.describe()
+    // gnutls-cli would send "hello" after a successful rehandshake; it never gets there.
+    let peer = run_gnutls_cli(
+        server.port,
+        &[
+            "--x509cafile",
+            pki("ca.pem").as_str(),
+            "--verify-hostname",
+            "localhost",
+            "--x509certfile",
+            pki("client-rsa.pem").as_str(),
+            "--x509keyfile",
+            pki("client-rsa.key").as_str(),
+            "--priority",
+            TLS12,
+            "--rehandshake",
+        ],
+        &[],
+        b"hello\n",
+        deadline,
     );
-    peer.close_stdin();
     let served = server.finish();
     assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());
     let s = &served[0];
@@ -128,26 +129,22 @@ fn gnutls_cli_rehandshake_refused_by_our_server() {
 fn our_client_refuses_gnutls_serv_rehandshake() {
     require("gnutls-serv");
     let deadline = Instant::now() + TEST_TIMEOUT;
-    let mut started = None;
-    for _ in 0..3 {
-        let port = free_port();
-        let mut cmd = Command::new("gnutls-serv");
-        cmd.args(["--port", &port.to_string(), "--echo"])
-            .args(["--x509certfile", &pki("server-ecdsa.pem")])
-            .args(["--x509keyfile", &pki("server-ecdsa.key")])
-            .args(["--x509cafile", &pki("ca.pem")])
-            .args(["--require-client-cert", "--verify-client-cert"])
-            .args(["--priority", TLS12]);
-        let mut peer = Peer::spawn(cmd, false);
-        if peer.wait_output(
-            &format!("port {port}...done"),
-            Instant::now() + Duration::from_secs(5),
-        ) {
-            started = Some((peer, port));
-            break;
-        }
-    }
-    let (mut peer, port) = started.expect("gnutls-serv did not start");
+    let (mut peer, port) = start_gnutls_serv(
+        &[
+            "--echo",
+            "--x509certfile",
+            pki("server-ecdsa.pem").as_str(),
+            "--x509keyfile",
+            pki("server-ecdsa.key").as_str(),
+            "--x509cafile",
+            pki("ca.pem").as_str(),
+            "--require-client-cert",
+            "--verify-client-cert",
+            "--priority",
+            TLS12,
+        ],
+        &[],
+    );
 
     let config = client_builder("client-ecdsa").build().unwrap();
     let mut tls = facade_client(&config, "localhost", port, &mut peer);

@@ -14,9 +14,10 @@ use std::io::{Read, Write};
 
 use mtls::pki::RootStore;
 use mtls::{
-    CertificateDer, ClientConfig, ClientConnection, ConnectionCommon, Error, HandshakeKind,
-    ServerConfig, ServerConnection, SignatureAlgorithm, SigningKey,
+    CertificateDer, ClientConfig, ClientConnection, HandshakeKind, ServerConfig, ServerConnection,
+    SignatureAlgorithm, SigningKey,
 };
+use mtls_testkit::pump;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
@@ -101,43 +102,6 @@ fn configs(
         .build()
         .unwrap();
     (client, server)
-}
-
-/// Moves bytes from `from` to `to`; true if anything moved. `to`'s processing error, if
-/// any, lands in `r`.
-fn deliver(
-    from: &mut ConnectionCommon,
-    to: &mut ConnectionCommon,
-    r: &mut Result<(), Error>,
-) -> bool {
-    let mut buf = Vec::new();
-    while from.wants_write() {
-        from.write_tls(&mut buf).unwrap();
-    }
-    if buf.is_empty() {
-        return false;
-    }
-    to.read_tls(&mut &buf[..]).unwrap();
-    if let Err(e) = to.process_new_packets() {
-        *r = Err(e);
-    }
-    true
-}
-
-/// Moves bytes both ways until neither side has anything to send (bounded).
-fn pump(
-    a: &mut ConnectionCommon,
-    b: &mut ConnectionCommon,
-) -> (Result<(), Error>, Result<(), Error>) {
-    let (mut ra, mut rb) = (Ok(()), Ok(()));
-    for _ in 0..50 {
-        let ab = deliver(a, b, &mut rb);
-        let ba = deliver(b, a, &mut ra);
-        if !ab && !ba {
-            break;
-        }
-    }
-    (ra, rb)
 }
 
 #[test]

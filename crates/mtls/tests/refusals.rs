@@ -16,12 +16,12 @@
 )]
 
 mod peers;
-mod split_flight;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mtls::{AlertDescription, CertificateError, Error};
+use mtls_testkit::split_flight;
 use peers::*;
 
 /// `s_client` (verifying our server for localhost) with `extra` arguments against our

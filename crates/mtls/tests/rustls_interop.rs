@@ -12,52 +12,11 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use mtls::{
-    CertificateDer, CertificateError, ClientAuthPolicy, ClientCertVerifier, ClientConfig,
-    ClientConnection, ConnectionCommon, DistinguishedName, ServerCertVerifier, ServerConfig,
-    ServerConnection, SigningKey, SupportedSuite, suites,
+    ClientAuthPolicy, ClientConfig, ClientConnection, ConnectionCommon, ServerConfig,
+    ServerConnection, SupportedSuite, suites,
 };
+use mtls_testkit::{Side, TrustAll, chain as our_chain, fixture, key as our_key, pump_ok};
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../mtls-handshake/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-struct TrustAll;
-impl ServerCertVerifier for TrustAll {
-    fn verify_server_cert(
-        &self,
-        c: &[CertificateDer],
-        _: Option<&str>,
-        _: u64,
-    ) -> Result<(), CertificateError> {
-        assert!(!c.is_empty());
-        Ok(())
-    }
-}
-impl ClientCertVerifier for TrustAll {
-    fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
-        Vec::new()
-    }
-    fn verify_client_cert(&self, c: &[CertificateDer], _: u64) -> Result<(), CertificateError> {
-        assert!(!c.is_empty());
-        Ok(())
-    }
-}
-
-fn our_chain(name: &str) -> Vec<CertificateDer> {
-    vec![
-        CertificateDer(fixture(&format!("{name}.cert.der"))),
-        CertificateDer(fixture("ca.cert.der")),
-    ]
-}
-
-fn our_key(name: &str) -> SigningKey {
-    SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der"))).unwrap()
-}
 
 fn rustls_chain(name: &str) -> Vec<rustls::pki_types::CertificateDer<'static>> {
     vec![
@@ -121,39 +80,35 @@ fn suite_pairs() -> Vec<(SupportedSuite, rustls::SupportedCipherSuite, &'static 
     ]
 }
 
-/// Moves bytes between a rustls connection and ours until both are quiet.
+/// A rustls connection as one end of the testkit's pump: rustls takes a bounded number of
+/// bytes per `read_tls`, so it reads until every byte is taken.
+struct Theirs<'a, D>(&'a mut rustls::ConnectionCommon<D>);
+
+impl<D> Side for Theirs<'_, D> {
+    type Error = rustls::Error;
+
+    fn send(&mut self, out: &mut Vec<u8>) {
+        while self.0.wants_write() {
+            self.0.write_tls(out).unwrap();
+        }
+    }
+
+    fn receive(&mut self, bytes: &[u8]) -> Result<(), rustls::Error> {
+        let mut rd = bytes;
+        while !rd.is_empty() {
+            self.0.read_tls(&mut rd).unwrap();
+            self.0.process_new_packets()?;
+        }
+        Ok(())
+    }
+}
+
+/// Moves bytes between a rustls connection and ours until both are quiet; both must be fine.
 fn pump<C, D>(theirs: &mut rustls::ConnectionCommon<D>, ours: &mut C)
 where
     C: std::ops::DerefMut<Target = ConnectionCommon>,
 {
-    for _ in 0..50 {
-        let mut moved = false;
-        let mut buf = Vec::new();
-        while theirs.wants_write() {
-            theirs.write_tls(&mut buf).unwrap();
-        }
-        if !buf.is_empty() {
-            moved = true;
-            ours.read_tls(&mut &buf[..]).unwrap();
-            ours.process_new_packets().unwrap();
-        }
-        let mut buf = Vec::new();
-        while ours.wants_write() {
-            ours.write_tls(&mut buf).unwrap();
-        }
-        if !buf.is_empty() {
-            moved = true;
-            let mut rd = &buf[..];
-            while !rd.is_empty() {
-                theirs.read_tls(&mut rd).unwrap();
-                theirs.process_new_packets().unwrap();
-            }
-        }
-        if !moved {
-            return;
-        }
-    }
-    panic!("no progress");
+    pump_ok(&mut Theirs(theirs), &mut **ours);
 }
 
 #[test]

@@ -11,7 +11,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,8 +22,9 @@ pub const MTLS: &str = env!("CARGO_BIN_EXE_mtls");
 /// Longest any one command may run.
 pub const LIMIT: Duration = Duration::from_secs(60);
 
+/// The captured handshakes and the PEM test PKI (mtls-testkit's `vectors/`).
 pub fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mtls-wire/tests/vectors")
+    mtls_testkit::vectors_dir()
 }
 
 // ---- scaffolding ----

@@ -15,86 +15,21 @@
 use std::fmt;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use mtls_crypto::signature::SigningKey;
-use mtls_handshake::{
-    Action, CertificateDer, CertificateError, CertifiedKey, ClientCertVerifier, ClientHandshake,
-    DistinguishedName, HandshakeError, HandshakeSummary, Input, KeyLog, ServerCertVerifier,
-    ServerConfig, ServerHandshake,
-};
+use mtls_handshake::{Action, HandshakeSummary, Input, ServerConfig, ServerHandshake};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
+#[allow(unused_imports)] // Not every test binary uses every helper.
+pub use mtls_testkit::{
+    AcceptClient, ExpectLeaf, IO_TIMEOUT, Machine, MemoryKeyLog, Peer, TEST_TIMEOUT, TempFile,
+    ca_subject, certified, connect, fixture, free_port, key_log_lines, leaf, pki as pem, require,
+    run_gnutls_cli, run_s_client, start_gnutls_serv, start_s_server,
+};
 use mtls_wire::alert::Alert;
 use mtls_wire::{AlertDescription, AlertLevel, ContentType};
-use x509_cert::der::{Decode, Encode};
-
-/// Read and write timeout on every socket.
-pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
-/// Overall budget of one test.
-pub const TEST_TIMEOUT: Duration = Duration::from_secs(20);
-
-// ---- binaries, fixtures, temp files ----
-
-/// Path of a PEM file of the test PKI (same certificates as the DER fixtures).
-pub fn pem(name: &str) -> String {
-    format!(
-        "{}/../mtls-wire/tests/vectors/pki/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
-/// A DER fixture.
-pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-/// The leaf certificate `name` (e.g. `server-ecdsa`), DER.
-pub fn leaf(name: &str) -> Vec<u8> {
-    fixture(&format!("{name}.cert.der"))
-}
-
-/// Chain `[name, CA]` with the leaf's key.
-pub fn certified(name: &str) -> Arc<CertifiedKey> {
-    let chain = vec![
-        CertificateDer(leaf(name)),
-        CertificateDer(fixture("ca.cert.der")),
-    ];
-    let key = SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der"))).unwrap();
-    Arc::new(CertifiedKey::new(chain, key).unwrap())
-}
-
-/// The subject of the test CA, DER, for CertificateRequest.certificate_authorities.
-pub fn ca_subject() -> DistinguishedName {
-    let ca = x509_cert::Certificate::from_der(&fixture("ca.cert.der")).unwrap();
-    DistinguishedName(ca.tbs_certificate().subject().to_der().unwrap())
-}
-
-/// Collects our NSS key log lines.
-#[derive(Default)]
-pub struct MemoryKeyLog(pub Mutex<Vec<String>>);
-
-impl MemoryKeyLog {
-    pub fn lines(&self) -> Vec<String> {
-        key_log_lines(&self.0.lock().unwrap().join("\n"))
-    }
-}
-
-impl KeyLog for MemoryKeyLog {
-    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
-        self.0.lock().unwrap().push(format!(
-            "{label} {} {}",
-            hex::encode(client_random),
-            hex::encode(secret)
-        ));
-    }
-}
 
 /// Asserts that a peer's key log holds exactly our `CLIENT_RANDOM` lines (same client random,
 /// same master secret): the strongest black-box check of the PRF, EMS and transcript hash.
@@ -119,91 +54,7 @@ pub fn assert_same_key_log(ours: &MemoryKeyLog, theirs: &TempFile, peer: &str) {
     }
 }
 
-// ---- verifiers ----
-
-/// Accepts the server chain whose leaf is exactly the expected fixture (certificate
-/// validation proper arrives with mtls-pki).
-pub struct ExpectLeaf(pub Vec<u8>);
-
-impl ServerCertVerifier for ExpectLeaf {
-    fn verify_server_cert(
-        &self,
-        chain: &[CertificateDer],
-        _server_name: Option<&str>,
-        _now: u64,
-    ) -> Result<(), CertificateError> {
-        match chain.first() {
-            Some(leaf) if leaf.0 == self.0 => Ok(()),
-            _ => Err(CertificateError::BadCertificate),
-        }
-    }
-}
-
-/// Accepts any non-empty client chain and names the test CA in CertificateRequest.
-pub struct AcceptClient;
-
-impl ClientCertVerifier for AcceptClient {
-    fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
-        vec![ca_subject()]
-    }
-
-    fn verify_client_cert(
-        &self,
-        chain: &[CertificateDer],
-        _now: u64,
-    ) -> Result<(), CertificateError> {
-        if chain.is_empty() {
-            return Err(CertificateError::BadCertificate);
-        }
-        Ok(())
-    }
-}
-
-// ---- child processes (one copy, shared with the other interop suite) ----
-
-#[path = "../support/peer_process.rs"]
-mod peer_process;
-// Not every test binary that includes this module uses every helper.
-#[allow(unused_imports)]
-pub use peer_process::{Peer, TempFile, free_port, key_log_lines, require};
-
-/// Connects to 127.0.0.1:`port`, retrying while the peer starts listening (up to ~5 s).
-pub fn connect(port: u16, peer: &mut Peer) -> TcpStream {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(s) => return s,
-            Err(e) => {
-                if Instant::now() >= deadline || peer.has_exited() {
-                    panic!(
-                        "cannot connect to 127.0.0.1:{port}: {e}\n{}",
-                        peer.describe()
-                    );
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-    }
-}
-
 // ---- the blocking driver ----
-
-/// A sans-IO handshake state machine, either side.
-pub trait Machine {
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
-}
-
-impl Machine for ClientHandshake {
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        ClientHandshake::handle(self, input)
-    }
-}
-
-impl Machine for ServerHandshake {
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        ServerHandshake::handle(self, input)
-    }
-}
 
 /// Why a connection failed: the alert we sent, the alert we received, or an I/O problem.
 #[derive(Clone, Debug)]

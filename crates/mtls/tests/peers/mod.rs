@@ -15,33 +15,21 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use mtls::{
-    CertificateDer, ClientConfig, ClientConnection, HandshakeSummary, KeyLog, ServerConfig,
+    CertificateDer, ClientConfig, ClientConnection, HandshakeSummary, ServerConfig,
     ServerConnection, StreamOwned, TimeProvider,
 };
-
-/// Read and write timeout on every socket.
-pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
-/// Overall budget of one test.
-pub const TEST_TIMEOUT: Duration = Duration::from_secs(20);
-
-// ---- binaries, PKI files, temp files ----
-
-/// A file of the shared test PKI (crates/mtls-wire/tests/vectors/pki): `ca.pem`,
-/// `server-ecdsa.pem`/`.key`, `server-rsa.pem`/`.key`, `client-rsa.pem`/`.key`,
-/// `client-ecdsa.pem`/`.key`.
-pub fn pki(name: &str) -> String {
-    format!(
-        "{}/../mtls-wire/tests/vectors/pki/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
+// The shared test PKI (PEM files, `pki("ca.pem")`), key logs and peer processes.
+#[allow(unused_imports)] // Not every test binary uses every helper.
+pub use mtls_testkit::{
+    IO_TIMEOUT, MemoryKeyLog, Peer, TEST_TIMEOUT, TempDir, TempFile, connect, free_port,
+    key_log_lines, pki, require, run_gnutls_cli, run_s_client, start_gnutls_serv, start_s_server,
+};
 
 /// A file of this crate's extra test PKI (tests/pki, made by tests/pki/make.sh).
 pub fn local_pki(name: &str) -> String {
@@ -70,102 +58,6 @@ impl TimeProvider for FixedClock {
     fn now(&self) -> u64 {
         self.0
     }
-}
-
-/// Collects our NSS key log lines (given to `ClientConfig::key_log` / `ServerConfig`).
-#[derive(Default)]
-pub struct MemoryKeyLog(pub Mutex<Vec<String>>);
-
-impl MemoryKeyLog {
-    pub fn lines(&self) -> Vec<String> {
-        key_log_lines(&self.0.lock().unwrap().join("\n"))
-    }
-}
-
-impl KeyLog for MemoryKeyLog {
-    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
-        self.0.lock().unwrap().push(format!(
-            "{label} {} {}",
-            hex::encode(client_random),
-            hex::encode(secret)
-        ));
-    }
-}
-
-// ---- child processes (one copy, shared with the other interop suite) ----
-
-#[path = "../../../mtls-handshake/tests/support/peer_process.rs"]
-mod peer_process;
-// Not every test binary that includes this module uses every helper.
-#[allow(unused_imports)]
-pub use peer_process::{Peer, TempFile, free_port, key_log_lines, require};
-
-/// Connects to 127.0.0.1:`port`, retrying while the peer starts listening (up to ~5 s); the
-/// stream has the 10 s timeouts.
-pub fn connect(port: u16, peer: &mut Peer) -> TcpStream {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(s) => {
-                s.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
-                s.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
-                s.set_nodelay(true).unwrap();
-                return s;
-            }
-            Err(e) => {
-                if Instant::now() >= deadline || peer.has_exited() {
-                    panic!(
-                        "cannot connect to 127.0.0.1:{port}: {e}\n{}",
-                        peer.describe()
-                    );
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-    }
-}
-
-/// Starts `openssl s_server -tls1_2 -rev` on a free port with `args` (the caller sets
-/// `-naccept`, certificates, ...), retrying with another port if it cannot bind.
-pub fn start_s_server(args: &[String]) -> (Peer, u16) {
-    require("openssl");
-    for attempt in 0..3 {
-        let port = free_port();
-        let mut cmd = Command::new("openssl");
-        cmd.args(["s_server", "-tls1_2", "-rev"])
-            .arg("-accept")
-            .arg(format!("127.0.0.1:{port}"))
-            .args(args);
-        let mut peer = Peer::spawn(cmd, false);
-        if peer.wait_output("ACCEPT", Instant::now() + Duration::from_secs(5)) {
-            return (peer, port);
-        }
-        if attempt == 2 {
-            panic!("openssl s_server did not start\n{}", peer.describe());
-        }
-    }
-    unreachable!()
-}
-
-/// Runs `openssl s_client -tls1_2` against 127.0.0.1:`port` with `args`, writes `input` on
-/// its stdin (kept open: our server closes after its echo) and waits for it to exit.
-pub fn run_s_client(port: u16, args: &[&str], input: &[u8], deadline: Instant) -> Peer {
-    require("openssl");
-    let mut cmd = Command::new("openssl");
-    cmd.args(["s_client", "-tls1_2"])
-        .arg("-connect")
-        .arg(format!("127.0.0.1:{port}"))
-        .args(args);
-    let mut peer = Peer::spawn(cmd, true);
-    peer.write_stdin(input);
-    let exited = peer.wait_exit(deadline);
-    assert!(
-        exited.is_some(),
-        "s_client did not exit\n{}",
-        peer.describe()
-    );
-    peer.close_stdin();
-    peer
 }
 
 /// The `mtls::Error` inside an I/O error of the facade, if that is what it is.

@@ -5,15 +5,8 @@
 //! reset (RFC 1122 4.2.2.13), and the client sees "connection reset" instead of the alert that
 //! RFC 5246 7.2.2 says it must get.
 //!
-//! Used by `crates/mtls/tests/refusals.rs` and `crates/mtls-cli/tests/hostile.rs`. Runs on
-//! 127.0.0.1 only; every wait is bounded by socket timeouts and loop counts.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+//! Used by the refusal tests of `mtls` (our server in a thread) and `mtls-cli` (`mtls
+//! server`). Runs on 127.0.0.1 only; every wait is bounded by socket timeouts and loop counts.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -21,8 +14,8 @@ use std::time::Duration;
 
 use mtls::{ClientConfig, ClientConnection};
 
-/// Read and write timeout of the client's socket.
-const IO_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::process::IO_TIMEOUT;
+
 /// Pause between two records of the flight.
 const GAP: Duration = Duration::from_millis(5);
 /// Content type of an alert record.

@@ -1,23 +1,23 @@
 //! Writes the seed corpora of the `server`, `client`, `certificate_chain`,
 //! `client_hello_structured` and `roundtrip` fuzz targets.
 //!
-//! It is compiled into the example `crates/mtls/examples/record_fuzz_seeds.rs` (stable
-//! toolchain, the same `fuzz/src/lib.rs` functions the targets call); run it from the
-//! workspace root with
+//! The example `crates/mtls/examples/record_fuzz_seeds.rs` runs it (stable toolchain, the
+//! same functions the targets call; this crate is a dev-dependency of `mtls`): from the
+//! workspace root,
 //!
 //! ```sh
 //! cargo run -p mtls --example record_fuzz_seeds
 //! ```
 //!
 //! Seeds:
-//! - a handshake recorded from mtls itself: an mtls client ([`targets::new_client`]) against
-//!   an mtls server ([`targets::new_server`]), both on the fixed configurations and seeded
+//! - a handshake recorded from mtls itself: an mtls client ([`new_client`](crate::new_client)) against
+//!   an mtls server ([`new_server`](crate::new_server)), both on the fixed configurations and seeded
 //!   random sources of the targets, with application data and close_notify both ways. Because
 //!   the targets use the same seeds, the recorded client-to-server stream completes the
 //!   handshake in the `server` target and the server-to-client stream completes it in the
 //!   `client` target (checked here), so the fuzzer starts past every signature and Finished
 //!   check. Also the first flight of each side alone.
-//! - the captured real-world streams `crates/mtls-wire/tests/vectors/*/transcript-c2s.hex`
+//! - the captured real-world streams `crates/mtls-testkit/vectors/*/transcript-c2s.hex`
 //!   (`server`) and `transcript-s2c.hex` (`client`). Their randoms are not ours, so they stop
 //!   at the first signature or Finished check, but after parsing every message.
 //! - the fixture certificate chains (`certificate_chain`), captured handshake messages,
@@ -28,15 +28,9 @@ use std::path::{Path, PathBuf};
 
 use mtls_handshake::CertificateDer;
 
-use crate::targets::{self, Outcome, fixtures};
+use mtls_testkit::vectors_dir;
 
-fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
-}
-
-fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mtls-wire/tests/vectors")
-}
+use crate::{Outcome, fixtures, fuzz_dir};
 
 fn put(target: &str, name: &str, data: &[u8]) {
     let dir = fuzz_dir().join("corpus").join(target);
@@ -59,7 +53,7 @@ fn with_mode(mode: u8, stream: &[u8]) -> Vec<u8> {
 /// The flights of one mtls handshake with data and close_notify both ways: (client to
 /// server, server to client), one entry per flight.
 fn record_mtls_handshake(mut client: mtls::ClientConnection) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
-    let mut server = targets::new_server();
+    let mut server = crate::new_server();
     client
         .writer()
         .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -70,7 +64,7 @@ fn record_mtls_handshake(mut client: mtls::ClientConnection) -> (Vec<Vec<u8>>, V
     let mut closed = false;
     let mut buf = [0u8; 1024];
     for _ in 0..10 {
-        let flight = targets::drain_tls(&mut client);
+        let flight = crate::drain_tls(&mut client);
         if !flight.is_empty() {
             server.read_tls(&mut &flight[..]).unwrap();
             server.process_new_packets().unwrap();
@@ -87,7 +81,7 @@ fn record_mtls_handshake(mut client: mtls::ClientConnection) -> (Vec<Vec<u8>>, V
             server.send_close_notify();
             server_replied = true;
         }
-        let flight = targets::drain_tls(&mut server);
+        let flight = crate::drain_tls(&mut server);
         if !flight.is_empty() {
             client.read_tls(&mut &flight[..]).unwrap();
             client.process_new_packets().unwrap();
@@ -110,52 +104,50 @@ fn record_mtls_handshake(mut client: mtls::ClientConnection) -> (Vec<Vec<u8>>, V
 
 /// Writes every seed file (run by hand: it rewrites files under `fuzz/corpus/`).
 pub fn record_seeds() {
-    let (c2s, s2c) = record_mtls_handshake(targets::new_client());
+    let (c2s, s2c) = record_mtls_handshake(crate::new_client());
     let all_c2s = c2s.concat();
     let all_s2c = s2c.concat();
 
     // The recorded streams must take the targets' connections through the handshake.
-    let mut server = targets::new_server();
+    let mut server = crate::new_server();
     let mut out = Vec::new();
     assert_eq!(
-        targets::drive(&mut server, &[&all_c2s], &mut out),
+        crate::drive(&mut server, &[&all_c2s], &mut out),
         Outcome::Alive
     );
     assert!(!server.is_handshaking(), "recorded c2s does not complete");
-    let mut client = targets::new_client();
-    targets::drain_tls(&mut client);
+    let mut client = crate::new_client();
+    crate::drain_tls(&mut client);
     assert_eq!(
-        targets::drive(&mut client, &[&all_s2c], &mut out),
+        crate::drive(&mut client, &[&all_s2c], &mut out),
         Outcome::Alive
     );
     assert!(!client.is_handshaking(), "recorded s2c does not complete");
 
     // A static RSA handshake with an RSA client certificate: it completes in the `server`
     // target too (the server's answers depend only on its seed and the client's bytes).
-    let rsa_config = mtls::ClientConfig::with_roots(targets::fixture_roots())
+    let rsa_config = mtls::ClientConfig::with_roots(crate::fixture_roots())
         .client_certificate(
-            targets::chain(fixtures::CLIENT_RSA),
-            targets::fixture_key(fixtures::CLIENT_RSA_KEY),
+            crate::chain(fixtures::CLIENT_RSA),
+            crate::fixture_key(fixtures::CLIENT_RSA_KEY),
         )
         .cipher_suites(&[mtls::suites::RSA_AES128_GCM])
         .enable_static_rsa(true)
-        .clock(std::sync::Arc::new(mtls_handshake::FixedClock(
-            targets::NOW,
-        )))
+        .clock(std::sync::Arc::new(mtls_handshake::FixedClock(crate::NOW)))
         .session_store(None)
         .build()
         .unwrap();
     let rsa_client = mtls::ClientConnection::with_rng(
         &rsa_config,
-        targets::SERVER_NAME,
+        crate::SERVER_NAME,
         Box::new(mtls_crypto::DeterministicRng::from_seed([0x7a; 32])),
     )
     .unwrap();
     let (rsa_c2s, _) = record_mtls_handshake(rsa_client);
     let all_rsa = rsa_c2s.concat();
-    let mut server = targets::new_server();
+    let mut server = crate::new_server();
     assert_eq!(
-        targets::drive(&mut server, &[&all_rsa], &mut out),
+        crate::drive(&mut server, &[&all_rsa], &mut out),
         Outcome::Alive
     );
     assert_eq!(
@@ -239,7 +231,7 @@ pub fn record_seeds() {
         &chain(0, &[fixtures::SERVER_ECDSA, ca, fixtures::CLIENT_RSA, ca]),
     );
     // The fixtures as the verifiers see them must give the expected verdicts.
-    let certs = targets::split_certs(&chain(0, &[fixtures::SERVER_ECDSA, ca])[1..]);
+    let certs = crate::split_certs(&chain(0, &[fixtures::SERVER_ECDSA, ca])[1..]);
     assert_eq!(
         certs,
         vec![
