@@ -1,5 +1,5 @@
 //! Bodies of the cargo-fuzz targets, as plain functions so that a stable-toolchain test can
-//! replay a corpus through them without libFuzzer (`crates/mtls/tests/fuzz_corpus_replay.rs`,
+//! replay a corpus through them without libFuzzer (`crates/mtls/tests/it/fuzz_corpus_replay.rs`,
 //! through this crate as a dev-dependency of `mtls`).
 //!
 //! One module per layer, each documenting its targets' input layout and checks (and

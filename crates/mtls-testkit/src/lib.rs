@@ -15,6 +15,7 @@
 //! - [`split_flight`]: a client that sends its second flight record by record, for the
 //!   refusal tests of `mtls` and `mtls-cli`.
 //! - [`MemoryKeyLog`] and [`key_log_lines`], to compare our key log with a real peer's.
+//! - [`hello`]: ClientHellos grown to a length, or to the largest one (RFC 5246 7.4.1.2).
 //!
 //! Not published: test code panics where a test should fail.
 //!
@@ -56,6 +57,7 @@
 
 mod endpoint;
 pub mod fixtures;
+pub mod hello;
 mod keylog;
 pub mod process;
 pub mod pump;

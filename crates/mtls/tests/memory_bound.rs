@@ -13,8 +13,6 @@
     clippy::indexing_slicing
 )]
 
-mod hello;
-
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -22,7 +20,7 @@ use mtls::{
     ClientAuthPolicy, ClientConfig, ClientConnection, ConnectionCommon, Error, ServerConfig,
     ServerConnection,
 };
-use mtls_testkit::{TrustAll, chain, key, pump_ok};
+use mtls_testkit::{TrustAll, chain, hello, key, pump_ok};
 use peak_alloc::PeakAlloc;
 
 #[global_allocator]

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the extra test PKI of the facade interop tests (tests/refusals.rs):
+# Regenerates the extra test PKI of the facade interop tests (tests/it/refusals.rs):
 #   other-ca.pem/.key            a second, untrusted CA ("mtls other CA")
 #   client-other-ca.pem/.key     a clientAuth certificate it issued ("test-client-other-ca")
 # The trusted PKI lives in crates/mtls-testkit/vectors/pki (ca.pem, server-*, client-*).
