@@ -7,8 +7,8 @@
 //! - [`verifiers`]: certificate verifiers for tests of everything but certificate validation
 //!   ([`TrustAll`], [`AcceptServer`], [`TestClientVerifier`], [`ExpectLeaf`], [`AcceptClient`]).
 //! - [`pump()`]: the one in-memory byte pump between two ends of a connection ([`Side`]):
-//!   facade connections, or sans-IO handshakes behind the record layer ([`Endpoint`],
-//!   [`Driven`]).
+//!   facade connections, or sans-IO handshakes behind the record layer
+//!   ([`RecordEndpoint`], [`Driven`]).
 //! - [`process`]: real peers as child processes (openssl, gnutls, python, the `mtls`
 //!   binary), killed by their PID on drop, with bounded waits; a missing peer binary fails
 //!   the test ([`require`]), it never skips.
@@ -55,16 +55,15 @@
     clippy::indexing_slicing
 )]
 
-mod endpoint;
 pub mod fixtures;
 pub mod hello;
 mod keylog;
 pub mod process;
 pub mod pump;
+mod record_endpoint;
 pub mod split_flight;
 pub mod verifiers;
 
-pub use endpoint::{Driven, Endpoint, Machine, Tamper};
 pub use fixtures::{certified, chain, fixture, key, leaf, pki, vectors_dir};
 pub use keylog::{MemoryKeyLog, key_log_lines};
 pub use process::{
@@ -72,6 +71,7 @@ pub use process::{
     run_s_client, start_gnutls_serv, start_s_server, start_s_server_env,
 };
 pub use pump::{Side, deliver, pump, pump_ok};
+pub use record_endpoint::{Driven, RecordEndpoint, Tamper};
 pub use verifiers::{
     AcceptClient, AcceptServer, ExpectLeaf, TestClientVerifier, TrustAll, ca_subject,
 };

@@ -12,13 +12,13 @@ use std::sync::Arc;
 
 use mtls_crypto::DeterministicRng;
 use mtls_handshake::{
-    Action, ClientConfig, ClientHandshake, FixedClock, HandshakeError, Input, ServerConfig,
-    ServerHandshake,
+    Action, ClientConfig, ClientHandshake, FixedClock, Handshake, HandshakeError, Input,
+    ServerConfig, ServerHandshake,
 };
+use mtls_testkit::Driven;
 pub use mtls_testkit::{
-    AcceptServer, Endpoint, MemoryKeyLog, Tamper, TestClientVerifier, certified, fixture,
+    AcceptServer, MemoryKeyLog, RecordEndpoint, Tamper, TestClientVerifier, certified, fixture,
 };
-use mtls_testkit::{Driven, Machine};
 use mtls_wire::alert::Alert;
 use mtls_wire::{AlertDescription, ContentType};
 
@@ -39,7 +39,7 @@ pub fn client_config() -> ClientConfig {
 
 /// Moves `from`'s outgoing bytes into `to` and lets `to`'s handshake react. False when there
 /// was nothing to move or `to` has failed.
-fn deliver(from: &mut Endpoint, to: &mut Endpoint, hs: &mut dyn Machine) -> bool {
+fn deliver(from: &mut RecordEndpoint, to: &mut RecordEndpoint, hs: &mut dyn Handshake) -> bool {
     if from.outgoing.is_empty() || to.error.is_some() {
         return false;
     }
@@ -52,8 +52,8 @@ fn deliver(from: &mut Endpoint, to: &mut Endpoint, hs: &mut dyn Machine) -> bool
 pub struct Pair {
     pub client: ClientHandshake,
     pub server: ServerHandshake,
-    pub c: Endpoint,
-    pub s: Endpoint,
+    pub c: RecordEndpoint,
+    pub s: RecordEndpoint,
 }
 
 impl Pair {
@@ -86,10 +86,10 @@ impl Pair {
             server_config,
             Box::new(DeterministicRng::from_seed([seed.wrapping_add(100); 32])),
         );
-        let mut c = Endpoint::new("client");
+        let mut c = RecordEndpoint::new("client");
         c.tamper = client_tamper;
         c.apply(actions);
-        let mut s = Endpoint::new("server");
+        let mut s = RecordEndpoint::new("server");
         s.tamper = server_tamper;
         Pair {
             client,

@@ -21,12 +21,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use mtls_handshake::{Action, HandshakeSummary, Input, ServerConfig, ServerHandshake};
+use mtls_handshake::{Action, Handshake, HandshakeSummary, Input, ServerConfig, ServerHandshake};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
 pub use mtls_testkit::{
-    AcceptClient, ExpectLeaf, IO_TIMEOUT, Machine, MemoryKeyLog, Peer, TEST_TIMEOUT, TempFile,
-    certified, connect, leaf, pki as pem, run_gnutls_cli, run_s_client, start_gnutls_serv,
-    start_s_server,
+    AcceptClient, ExpectLeaf, IO_TIMEOUT, MemoryKeyLog, Peer, TEST_TIMEOUT, TempFile, certified,
+    connect, leaf, pki as pem, run_gnutls_cli, run_s_client, start_gnutls_serv, start_s_server,
 };
 use mtls_wire::alert::Alert;
 use mtls_wire::{AlertDescription, AlertLevel, ContentType};
@@ -184,7 +183,7 @@ impl Conn {
     }
 
     /// Hands every complete event to the handshake (or keeps it), performing actions.
-    fn drain(&mut self, m: &mut dyn Machine) -> Result<(), ConnError> {
+    fn drain(&mut self, m: &mut dyn Handshake) -> Result<(), ConnError> {
         loop {
             let result = match self.reader.next_event() {
                 Ok(None) => return Ok(()),
@@ -221,7 +220,7 @@ impl Conn {
     }
 
     /// Reads once from the socket and processes everything that arrived.
-    fn read_some(&mut self, m: &mut dyn Machine) -> Result<(), ConnError> {
+    fn read_some(&mut self, m: &mut dyn Handshake) -> Result<(), ConnError> {
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(ConnError::io("test deadline passed".into()));
@@ -256,7 +255,7 @@ impl Conn {
     }
 
     /// Runs the handshake to `Action::Complete` (apply the client's first actions before).
-    pub fn handshake(&mut self, m: &mut dyn Machine) -> Result<(), ConnError> {
+    pub fn handshake(&mut self, m: &mut dyn Handshake) -> Result<(), ConnError> {
         while !self.complete {
             if self.eof || self.peer_closed {
                 return Err(ConnError::io(
@@ -277,7 +276,7 @@ impl Conn {
     /// Reads until `done(app_data)` holds, or the peer closes.
     pub fn read_until(
         &mut self,
-        m: &mut dyn Machine,
+        m: &mut dyn Handshake,
         done: impl Fn(&[u8]) -> bool,
     ) -> Result<(), ConnError> {
         while !done(&self.app_data) && !self.eof && !self.peer_closed {
@@ -288,7 +287,7 @@ impl Conn {
 
     /// Sends close_notify (RFC 5246 7.2.1), half-closes, and waits (briefly) for the peer to
     /// close too, so that no unread data turns our close into a reset.
-    pub fn close(&mut self, m: &mut dyn Machine) {
+    pub fn close(&mut self, m: &mut dyn Handshake) {
         let mut b = Vec::new();
         Alert {
             level: AlertLevel::Warning,

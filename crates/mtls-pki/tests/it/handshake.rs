@@ -16,12 +16,12 @@ use mtls_handshake::{
     InMemorySessionCache, ServerConfig, ServerHandshake,
 };
 use mtls_pki::{Crl, RootStore, WebPkiClientVerifier, WebPkiServerVerifier, load_certified_key};
-use mtls_testkit::{Driven, Endpoint, pump};
+use mtls_testkit::{Driven, RecordEndpoint, pump};
 use mtls_wire::AlertDescription;
 
 struct Outcome {
-    client: Endpoint,
-    server: Endpoint,
+    client: RecordEndpoint,
+    server: RecordEndpoint,
     /// The server's view: `Some(true)` for a completed resumption.
     server_resumed: Option<bool>,
 }
@@ -47,7 +47,7 @@ fn run_shared(
         server_config,
         Box::new(DeterministicRng::from_seed([seed.wrapping_add(1); 32])),
     );
-    let (mut c, mut s) = (Endpoint::new("client"), Endpoint::new("server"));
+    let (mut c, mut s) = (RecordEndpoint::new("client"), RecordEndpoint::new("server"));
     c.apply(actions);
     let _ = pump(
         &mut Driven::new(&mut c, &mut client),

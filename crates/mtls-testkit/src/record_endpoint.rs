@@ -1,46 +1,28 @@
-//! One end of a handshake in memory without the facade: a sans-IO state machine behind the
-//! real record layer (mtls-record), whose actions become records and whose received records
-//! become inputs. [`Driven`] pairs an [`Endpoint`] with its state machine for the
-//! [`pump`](crate::pump()).
+//! One end of a handshake in memory without the facade: a sans-IO state machine
+//! ([`Handshake`], either role) behind the real record layer (mtls-record), whose actions
+//! become records and whose received records become inputs. [`Driven`] pairs a
+//! [`RecordEndpoint`] with its state machine for the [`pump`](crate::pump()).
 
 use std::convert::Infallible;
 
-use mtls_handshake::{Action, ClientHandshake, HandshakeError, Input, ServerHandshake};
+use mtls_handshake::{Action, Handshake, HandshakeError, Input};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
 use mtls_wire::ContentType;
 use mtls_wire::alert::Alert;
 
 use crate::pump::Side;
 
-/// A sans-IO handshake state machine, either side.
-pub trait Machine {
-    /// One handshake message or ChangeCipherSpec in, the actions out.
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
-}
-
-impl Machine for ClientHandshake {
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        ClientHandshake::handle(self, input)
-    }
-}
-
-impl Machine for ServerHandshake {
-    fn handle(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        ServerHandshake::handle(self, input)
-    }
-}
-
 /// Hook to tamper with a handshake message before it is framed: (message) -> replacement
 /// list (empty drops it, two entries duplicate it).
 pub type Tamper = Box<dyn FnMut(&[u8]) -> Vec<Vec<u8>>>;
 
 /// One side of an in-memory connection: the record layer around a handshake.
-pub struct Endpoint {
+pub struct RecordEndpoint {
     /// `client` or `server`, for messages.
     pub name: &'static str,
     /// Received bytes become records, then handshake inputs.
     pub reader: RecordReader,
-    /// Actions become records in [`Endpoint::outgoing`].
+    /// Actions become records in [`RecordEndpoint::outgoing`].
     pub writer: RecordWriter,
     /// Records not yet delivered to the peer.
     pub outgoing: Vec<u8>,
@@ -66,7 +48,7 @@ enum Event {
     Data(Vec<u8>),
 }
 
-impl Endpoint {
+impl RecordEndpoint {
     /// A fresh record layer, nothing sent or received.
     pub fn new(name: &'static str) -> Self {
         Self {
@@ -134,8 +116,8 @@ impl Endpoint {
 
     /// Takes `bytes` from the peer: records through the reader, handshake records and
     /// ChangeCipherSpec to `machine` (its actions applied), alerts and application data kept.
-    /// Stops at the first error, which [`Endpoint::fail`] records.
-    pub fn receive(&mut self, bytes: &[u8], machine: &mut (impl Machine + ?Sized)) {
+    /// Stops at the first error, which [`RecordEndpoint::fail`] records.
+    pub fn receive(&mut self, bytes: &[u8], machine: &mut (impl Handshake + ?Sized)) {
         let mut rest = bytes;
         while !rest.is_empty() {
             let n = self.reader.push(rest);
@@ -176,23 +158,23 @@ impl Endpoint {
     }
 }
 
-/// An [`Endpoint`] with the state machine behind it, for the pump. Failures stay in the
+/// An [`RecordEndpoint`] with the state machine behind it, for the pump. Failures stay in the
 /// endpoint (`error`), so the pump never sees one.
 pub struct Driven<'a, M: ?Sized> {
     /// The record layer.
-    pub endpoint: &'a mut Endpoint,
+    pub endpoint: &'a mut RecordEndpoint,
     /// The handshake.
     pub machine: &'a mut M,
 }
 
-impl<'a, M: Machine + ?Sized> Driven<'a, M> {
+impl<'a, M: Handshake + ?Sized> Driven<'a, M> {
     /// `endpoint` driving `machine`.
-    pub fn new(endpoint: &'a mut Endpoint, machine: &'a mut M) -> Self {
+    pub fn new(endpoint: &'a mut RecordEndpoint, machine: &'a mut M) -> Self {
         Self { endpoint, machine }
     }
 }
 
-impl<M: Machine + ?Sized> Side for Driven<'_, M> {
+impl<M: Handshake + ?Sized> Side for Driven<'_, M> {
     type Error = Infallible;
 
     fn send(&mut self, out: &mut Vec<u8>) {
