@@ -256,34 +256,17 @@ pub fn outs(actions: Vec<Action>) -> Vec<Out> {
         .collect()
 }
 
-/// Either state machine, driven by hand.
-pub trait Drive {
-    fn input(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError>;
-}
-
-impl Drive for ClientHandshake {
-    fn input(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        self.handle(input)
-    }
-}
-
-impl Drive for ServerHandshake {
-    fn input(&mut self, input: Input<'_>) -> Result<Vec<Action>, HandshakeError> {
-        self.handle(input)
-    }
-}
-
 /// Feeds one handshake message or CCS of a flight to `hs` (alerts and completion are skipped).
-pub fn feed_one(hs: &mut dyn Drive, out: &Out) -> Result<Vec<Out>, HandshakeError> {
+pub fn feed_one(hs: &mut dyn Handshake, out: &Out) -> Result<Vec<Out>, HandshakeError> {
     match out {
-        Out::Hs(m) => hs.input(Input::Handshake(m)).map(outs),
-        Out::Ccs => hs.input(Input::ChangeCipherSpec).map(outs),
+        Out::Hs(m) => hs.handle(Input::Handshake(m)).map(outs),
+        Out::Ccs => hs.handle(Input::ChangeCipherSpec).map(outs),
         Out::Alert(_) | Out::Complete => Ok(Vec::new()),
     }
 }
 
 /// Feeds a whole flight to `hs`, collecting what it answers.
-pub fn feed(hs: &mut dyn Drive, flight: &[Out]) -> Result<Vec<Out>, HandshakeError> {
+pub fn feed(hs: &mut dyn Handshake, flight: &[Out]) -> Result<Vec<Out>, HandshakeError> {
     let mut answer = Vec::new();
     for out in flight {
         answer.extend(feed_one(hs, out)?);
@@ -311,11 +294,11 @@ pub fn direct(
 }
 
 /// After a fatal error the state machine is dead: every later input returns the same alert.
-pub fn assert_dead(hs: &mut dyn Drive, alert: AlertDescription) {
+pub fn assert_dead(hs: &mut dyn Handshake, alert: AlertDescription) {
     let finished = [20u8, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     for input in [Input::ChangeCipherSpec, Input::Handshake(&finished)] {
         let err = hs
-            .input(input)
+            .handle(input)
             .expect_err("a dead handshake accepted input");
         assert_eq!(
             err.alert(),
