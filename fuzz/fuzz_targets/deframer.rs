@@ -3,4 +3,3 @@
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     mtls_fuzz::fuzz_deframer(data);
 });
-

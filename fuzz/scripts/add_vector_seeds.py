@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Adds a few captured real-world messages (read-only, from
-crates/mtls-wire/tests/vectors/) to the seed corpora. Run from fuzz/."""
+crates/mtls-testkit/vectors/) to the seed corpora. Run from fuzz/."""
 import glob, os
 
-V = "../crates/mtls-wire/tests/vectors"
+V = "../crates/mtls-testkit/vectors"
 
 def load(p):
     return bytes.fromhex("".join(open(p).read().split()))

@@ -2,15 +2,15 @@
 """Writes the seed corpora of the mtls-record targets (deframer, record_open,
 handshake_reassembly) in fuzz/corpus/<target>/. Run from fuzz/.
 
-Sources: captured record streams (crates/mtls-wire/tests/vectors/*/transcript-*.hex,
+Sources: captured record streams (crates/mtls-testkit/vectors/*/transcript-*.hex,
 crates/mtls-record/tests/vectors/*/c2s.hex, cut after the first protected record),
 captured handshake messages, and records sealed here with the fixed key of
-fuzz/src/lib.rs (RECORD_KEY / RECORD_IV), so that the fuzzer starts past the MAC check.
+fuzz/src/record.rs (RECORD_KEY / RECORD_IV), so that the fuzzer starts past the MAC check.
 Needs Python `cryptography`."""
 import glob, os
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
-WIRE = "../crates/mtls-wire/tests/vectors"
+WIRE = "../crates/mtls-testkit/vectors"
 REC = "../crates/mtls-record/tests/vectors"
 KEY = bytes(range(32))
 IV = bytes(range(0xa0, 0xac))

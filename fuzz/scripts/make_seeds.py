@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpora in fuzz/corpus/<target>/ from the hand-written
-fixtures of crates/mtls-wire/tests/fixtures.rs. Run from fuzz/."""
+fixtures of crates/mtls-wire/tests/it/fixtures.rs. Run from fuzz/."""
 import os
 
 def h(s):

@@ -2,7 +2,7 @@
 """Capture real TLS 1.2 (mutual-auth) handshake messages from OpenSSL, GnuTLS,
 Python ssl and curl, for the mtls-wire codec tests.
 
-    python3 scripts/capture-vectors/capture.py --out crates/mtls-wire/tests/vectors
+    python3 scripts/capture-vectors/capture.py --out crates/mtls-testkit/vectors
 
 What it does, per session:
   1. starts the real server on 127.0.0.1:<free port> (under `timeout`),
@@ -820,7 +820,7 @@ def tool_versions() -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="Capture TLS 1.2 mTLS handshake vectors.")
-    ap.add_argument("--out", required=True, type=Path, help="e.g. crates/mtls-wire/tests/vectors")
+    ap.add_argument("--out", required=True, type=Path, help="e.g. crates/mtls-testkit/vectors")
     ap.add_argument("--fresh-pki", action="store_true", help="regenerate the PKI even if present")
     ap.add_argument("--only", action="append", help="capture only this session (repeatable)")
     ap.add_argument("--keep-work", action="store_true", help="keep the temporary work dir (logs)")

@@ -20,7 +20,7 @@ Per session:
   4. writes <out>/<session>/{c2s.hex,s2c.hex,keylog.txt,session.toml}.
 
 Only 127.0.0.1 is used; every child runs under `timeout`; every loop is bounded.
-The PKI is the one of crates/mtls-wire/tests/vectors/pki (read only); the record
+The PKI is the one of crates/mtls-testkit/vectors/pki (read only); the record
 tests do not look at certificates.
 """
 
@@ -49,7 +49,7 @@ from proxy import RecordingProxy  # noqa: E402
 
 SESSION_DEADLINE = 25.0
 REPO = HERE.parent.parent
-DEFAULT_PKI = REPO / "crates/mtls-wire/tests/vectors/pki"
+DEFAULT_PKI = REPO / "crates/mtls-testkit/vectors/pki"
 
 # suite -> (PRF hash, AEAD name, key length, fixed IV length)
 SUITE_PARAMS = {
@@ -458,7 +458,7 @@ def write_session(sess: dict, res: dict, info: dict, outdir: Path) -> None:
                   "cross_checked = true  # decrypted by the capture script with Python cryptography"]
     lines += [
         "# $SERVER_PORT: the real server; $PROXY_PORT: proxy.py, which forwards to $SERVER_PORT;",
-        "# pki: crates/mtls-wire/tests/vectors/pki. Both peers log keys (separate files, same CLIENT_RANDOM).",
+        "# pki: crates/mtls-testkit/vectors/pki. Both peers log keys (separate files, same CLIENT_RANDOM).",
         f"server_command = {toml_value(rel(res['server_t']))}",
         f"client_command = {toml_value(rel(res['client_t']))}",
         f"captured = {toml_value(datetime.date.today().isoformat())}",

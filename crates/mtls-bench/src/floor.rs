@@ -152,7 +152,7 @@ pub struct Primitives {
 }
 
 impl Primitives {
-    /// The server keys of the handshake fixtures, and a valid input for each operation.
+    /// The server keys of the test fixtures, and a valid input for each operation.
     pub fn new() -> Result<Self> {
         let mut rng = OsRng;
         let rsa = SigningKey::from_pkcs8_der(KeyType::Rsa2048.server_key_der())?;

@@ -2,7 +2,7 @@
 //! and beside the raw RustCrypto primitives, on one thread, client and server in the same
 //! process with the bytes passed in memory.
 //!
-//! - [`setup`]: the certificates (the handshake test fixtures, the same for both stacks) and
+//! - [`setup`]: the certificates (the test fixtures of mtls-testkit, the same for both stacks) and
 //!   the configurations of each stack for each handshake kind and cipher.
 //! - [`pump`]: one trait over both stacks' sans-IO connections and the loops that move bytes.
 //! - [`work`]: the timed workloads: full and resumed handshakes, bulk transfer.

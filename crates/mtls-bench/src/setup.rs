@@ -1,7 +1,7 @@
 //! Certificates and configurations, the same for both stacks.
 //!
-//! The certificates are the handshake test fixtures (`crates/mtls-handshake/tests/fixtures`,
-//! compiled in): a P-256 CA that issued RSA-2048 and ECDSA P-256 leaves for the server
+//! The certificates are the test fixtures of mtls-testkit (`crates/mtls-testkit/fixtures`,
+//! compiled in there): a P-256 CA that issued RSA-2048 and ECDSA P-256 leaves for the server
 //! (`localhost`) and the client. Both stacks load the same bytes, send the leaf alone, and
 //! verify the peer's chain against the CA with their webpki verifier (mtls-pki on
 //! mtls-crypto; rustls's on ring). Client authentication is required in every handshake.
@@ -10,26 +10,14 @@ use std::sync::Arc;
 
 use mtls::pki::RootStore;
 use mtls::{CertificateDer, NamedGroup, SigningKey, SupportedSuite, suites};
+use mtls_testkit::fixtures::{
+    CA, CLIENT_ECDSA, CLIENT_ECDSA_KEY, CLIENT_RSA, CLIENT_RSA_KEY, SERVER_ECDSA, SERVER_ECDSA_KEY,
+    SERVER_RSA, SERVER_RSA_KEY,
+};
 use rustls::crypto::ring::{cipher_suite as rs, kx_group};
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 
 use crate::Result;
-
-const CA: &[u8] = include_bytes!("../../mtls-handshake/tests/fixtures/ca.cert.der");
-const SERVER_RSA: &[u8] = include_bytes!("../../mtls-handshake/tests/fixtures/server-rsa.cert.der");
-const SERVER_RSA_KEY: &[u8] =
-    include_bytes!("../../mtls-handshake/tests/fixtures/server-rsa.key.der");
-const SERVER_ECDSA: &[u8] =
-    include_bytes!("../../mtls-handshake/tests/fixtures/server-ecdsa.cert.der");
-const SERVER_ECDSA_KEY: &[u8] =
-    include_bytes!("../../mtls-handshake/tests/fixtures/server-ecdsa.key.der");
-const CLIENT_RSA: &[u8] = include_bytes!("../../mtls-handshake/tests/fixtures/client-rsa.cert.der");
-const CLIENT_RSA_KEY: &[u8] =
-    include_bytes!("../../mtls-handshake/tests/fixtures/client-rsa.key.der");
-const CLIENT_ECDSA: &[u8] =
-    include_bytes!("../../mtls-handshake/tests/fixtures/client-ecdsa.cert.der");
-const CLIENT_ECDSA_KEY: &[u8] =
-    include_bytes!("../../mtls-handshake/tests/fixtures/client-ecdsa.key.der");
 
 /// The name the client connects to (in the server certificates' subjectAltName).
 pub const SERVER_NAME: &str = "localhost";

@@ -1,7 +1,7 @@
 //! A blocking mutual-TLS client: presents its certificate, sends a line, prints the echo.
 //!
 //! cargo run -p mtls --example client -- [ADDR] [NAME] [CERT] [KEY] [CA]
-//! (defaults: 127.0.0.1:8443, localhost, and the test PKI in crates/mtls-wire/tests/vectors/pki)
+//! (defaults: 127.0.0.1:8443, localhost, and the test PKI in crates/mtls-testkit/vectors/pki)
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -10,10 +10,10 @@ use mtls::pki::RootStore;
 use mtls::{ClientConfig, ClientConnection, StreamOwned};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let pki = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../mtls-wire/tests/vectors/pki"
-    );
+    let pki = mtls_testkit::vectors_dir()
+        .join("pki")
+        .display()
+        .to_string();
     let mut args = std::env::args().skip(1);
     let addr = args.next().unwrap_or("127.0.0.1:8443".into());
     let name = args.next().unwrap_or("localhost".into());

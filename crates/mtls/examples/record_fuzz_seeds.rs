@@ -8,14 +8,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../../../fuzz/src/lib.rs"]
-#[allow(dead_code, missing_docs)]
-mod targets;
-
-#[path = "../../../fuzz/scripts/record_seeds.rs"]
-mod record_seeds;
-
 fn main() {
-    record_seeds::record_seeds();
+    mtls_fuzz::seeds::record_seeds();
     println!("fuzz seed corpora written under fuzz/corpus/");
 }

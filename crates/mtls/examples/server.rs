@@ -1,7 +1,7 @@
 //! A blocking mutual-TLS echo server: every client must present a certificate from the CA.
 //!
 //! cargo run -p mtls --example server -- [ADDR] [CERT] [KEY] [CLIENT_CA]
-//! (defaults: 127.0.0.1:8443 and the test PKI in crates/mtls-wire/tests/vectors/pki)
+//! (defaults: 127.0.0.1:8443 and the test PKI in crates/mtls-testkit/vectors/pki)
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -10,10 +10,10 @@ use mtls::pki::RootStore;
 use mtls::{ServerConfig, ServerConnection, StreamOwned};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let pki = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../mtls-wire/tests/vectors/pki"
-    );
+    let pki = mtls_testkit::vectors_dir()
+        .join("pki")
+        .display()
+        .to_string();
     let mut args = std::env::args().skip(1);
     let addr = args.next().unwrap_or("127.0.0.1:8443".into());
     let cert = args.next().unwrap_or(format!("{pki}/server-ecdsa.pem"));

@@ -17,8 +17,7 @@
 //! use mtls::pki::{certs_from_pem, private_key_from_pem, RootStore};
 //! use mtls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection};
 //!
-//! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../mtls-wire/tests/vectors/pki/");
-//! # let read = |f: &str| std::fs::read(format!("{dir}{f}")).unwrap();
+//! # let read = |f: &str| std::fs::read(mtls_testkit::pki(f)).unwrap();
 //! # let (ca, server_pem, server_key, client_pem, client_key) = (read("ca.pem"),
 //! #     read("server-ecdsa.pem"), read("server-ecdsa.key"), read("client-rsa.pem"), read("client-rsa.key"));
 //! let server = ServerConfig::builder()

@@ -13,16 +13,14 @@
     clippy::indexing_slicing
 )]
 
-mod hello;
-
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use mtls::{
-    CertificateDer, CertificateError, ClientAuthPolicy, ClientCertVerifier, ClientConfig,
-    ClientConnection, ConnectionCommon, DistinguishedName, Error, ServerCertVerifier, ServerConfig,
-    ServerConnection, SigningKey,
+    ClientAuthPolicy, ClientConfig, ClientConnection, ConnectionCommon, Error, ServerConfig,
+    ServerConnection,
 };
+use mtls_testkit::{TrustAll, chain, hello, key, pump_ok};
 use peak_alloc::PeakAlloc;
 
 #[global_allocator]
@@ -71,46 +69,6 @@ const OWN_FLIGHT: usize = 8 * 1024;
 /// Everything else a step may leave behind: an error message, a queued alert, keys.
 const SMALL: usize = 2 * 1024;
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../mtls-handshake/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn chain(name: &str) -> Vec<CertificateDer<'static>> {
-    vec![
-        CertificateDer::from(fixture(&format!("{name}.cert.der"))),
-        CertificateDer::from(fixture("ca.cert.der")),
-    ]
-}
-
-fn key(name: &str) -> SigningKey {
-    SigningKey::from_pkcs8_der(&fixture(&format!("{name}.key.der"))).unwrap()
-}
-
-/// Trust decisions are not under test here.
-struct TrustAll;
-impl ServerCertVerifier for TrustAll {
-    fn verify_server_cert(
-        &self,
-        _: &[CertificateDer<'_>],
-        _: Option<&str>,
-        _: u64,
-    ) -> Result<(), CertificateError> {
-        Ok(())
-    }
-}
-impl ClientCertVerifier for TrustAll {
-    fn root_hint_subjects(&self) -> Vec<DistinguishedName> {
-        Vec::new()
-    }
-    fn verify_client_cert(&self, _: &[CertificateDer<'_>], _: u64) -> Result<(), CertificateError> {
-        Ok(())
-    }
-}
-
 fn server() -> ServerConnection {
     let config = ServerConfig::builder()
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
@@ -136,20 +94,9 @@ fn client() -> ClientConnection {
 /// A client and a server that completed a handshake with each other.
 fn connected() -> (ClientConnection, ServerConnection) {
     let (mut c, mut s) = (client_raw(), server());
-    for _ in 0..10 {
-        let mut wire = Vec::new();
-        c.write_tls(&mut wire).unwrap();
-        s.read_tls(&mut &wire[..]).unwrap();
-        s.process_new_packets().unwrap();
-        let mut wire = Vec::new();
-        s.write_tls(&mut wire).unwrap();
-        c.read_tls(&mut &wire[..]).unwrap();
-        c.process_new_packets().unwrap();
-        if !c.is_handshaking() && !s.is_handshaking() && !c.wants_write() && !s.wants_write() {
-            return (c, s);
-        }
-    }
-    panic!("no handshake");
+    pump_ok(&mut c, &mut s);
+    assert!(!c.is_handshaking() && !s.is_handshaking(), "no handshake");
+    (c, s)
 }
 
 fn client_raw() -> ClientConnection {

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Regenerates the extra test PKI of the facade interop tests (tests/refusals.rs):
+# Regenerates the extra test PKI of the facade interop tests (tests/it/refusals.rs):
 #   other-ca.pem/.key            a second, untrusted CA ("mtls other CA")
 #   client-other-ca.pem/.key     a clientAuth certificate it issued ("test-client-other-ca")
-# The trusted PKI lives in crates/mtls-wire/tests/vectors/pki (ca.pem, server-*, client-*).
+# The trusted PKI lives in crates/mtls-testkit/vectors/pki (ca.pem, server-*, client-*).
 # Needs OpenSSL 3. Run from anywhere: sh crates/mtls/tests/pki/make.sh
 set -eu
 cd "$(dirname "$0")"

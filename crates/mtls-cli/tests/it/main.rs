@@ -1,0 +1,14 @@
+//! The integration tests of the `mtls` command in one test binary (docs/ARCHITECTURE.md,
+//! "Tests"), one module per subject; `support` is their scaffolding.
+
+// Test code: a failed expectation is a panic (shared modules included).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod cli;
+mod hostile;
+mod support;

@@ -1,0 +1,22 @@
+//! The integration tests of mtls-handshake in one test binary (docs/ARCHITECTURE.md,
+//! "Tests"), one module per subject; `common` is the in-memory harness, `interop` the
+//! blocking driver for real peers.
+
+// Test code: a failed expectation is a panic (shared modules included).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod bleichenbacher;
+mod common;
+mod determinism;
+mod full_handshakes;
+mod gnutls_interop;
+mod hostile_peer;
+mod interop;
+mod negotiation;
+mod openssl_interop;
+mod rules;

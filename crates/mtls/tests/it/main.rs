@@ -1,0 +1,25 @@
+//! The integration tests of mtls in one test binary (docs/ARCHITECTURE.md, "Tests"), one
+//! module per subject; `peers` is the machinery of the real-peer tests. The memory bound
+//! (`tests/memory_bound.rs`) is a binary of its own: it counts every heap byte of its
+//! process with a global allocator.
+
+// Test code: a failed expectation is a panic (shared modules included).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod config_errors;
+mod connections;
+mod fuzz_corpus_replay;
+mod gnutls_facade;
+mod openssl_facade;
+mod openssl_p384;
+mod p384;
+mod peers;
+mod pki_handshake;
+mod python_interop;
+mod refusals;
+mod rustls_interop;
