@@ -1,5 +1,5 @@
-//! What both roles share: the sequence check every input passes first, the transcript, the
-//! key schedule, and ChangeCipherSpec / Finished, which are the same on both sides.
+//! What both roles keep whatever the phase: the sequence check every input passes first,
+//! the transcript and the randoms, and the summary both roles report.
 
 use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::SignatureAlgorithm;

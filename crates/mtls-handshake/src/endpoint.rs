@@ -4,7 +4,7 @@
 use crate::action::{Action, Input};
 use crate::common::{Common, HandshakeSummary};
 use crate::error::HandshakeError;
-use crate::sequence::{Kind, Next, Step};
+use crate::sequence::{Kind, Msg, Next, Step};
 use crate::transcript::Transcript;
 
 pub(crate) mod role {
@@ -13,6 +13,7 @@ pub(crate) mod role {
     use crate::action::{Action, Input};
     use crate::common::{Common, HandshakeSummary};
     use crate::error::HandshakeError;
+    use crate::keys::KeySchedule;
     use crate::sequence::Msg;
 
     /// What a role (client or server) supplies to the shared endpoint: its handlers, each
@@ -28,8 +29,8 @@ pub(crate) mod role {
             input: Input<'_>,
         ) -> Option<Result<Vec<Action>, HandshakeError>>;
 
-        /// The straight-line handler of a received handshake message (already in
-        /// sequence, not yet in the transcript).
+        /// The straight-line handler of a received handshake message other than Finished
+        /// (already in sequence, not yet in the transcript).
         fn receive(
             &mut self,
             common: &mut Common,
@@ -37,14 +38,13 @@ pub(crate) mod role {
             message: &HandshakeMessage,
         ) -> Result<(), HandshakeError>;
 
-        /// The peer's ChangeCipherSpec (RFC 5246 7.1).
-        fn receive_change_cipher_spec(
-            &mut self,
-            common: &mut Common,
-            actions: &mut Vec<Action>,
-        ) -> Result<(), HandshakeError>;
+        /// The key schedule, for ChangeCipherSpec and Finished, which are the same on both
+        /// sides (RFC 5246 7.1, 7.4.9); an error in a phase without keys, which the table
+        /// never reaches (`msg` names the step, for that error).
+        fn keys(&mut self, msg: Msg) -> Result<&mut KeySchedule, HandshakeError>;
 
-        /// The handler that builds and emits one of our messages.
+        /// The handler that builds and emits one of our messages other than
+        /// ChangeCipherSpec and Finished.
         fn send(
             &mut self,
             common: &mut Common,
@@ -116,12 +116,20 @@ impl<R: Role> Endpoint<R> {
         }
         let mut actions = Vec::new();
         let (msg, parsed) = self.common.receive_step(input)?;
+        let me = self.common.me;
         match &parsed {
             None => self
                 .role
-                .receive_change_cipher_spec(&mut self.common, &mut actions)?,
+                .keys(msg)?
+                .receive_change_cipher_spec(me, &mut actions)?,
             Some(message) => {
-                self.role.receive(&mut self.common, msg, message)?;
+                if msg == Msg::Finished {
+                    self.role
+                        .keys(msg)?
+                        .receive_finished(&self.common, message)?;
+                } else {
+                    self.role.receive(&mut self.common, msg, message)?;
+                }
                 // Added after the handler: CertificateVerify and Finished cover what came
                 // before.
                 self.common.transcript.add(message.raw());
@@ -138,7 +146,16 @@ impl<R: Role> Endpoint<R> {
         loop {
             match self.common.flow.next(me) {
                 Next::Send(msg) => {
-                    self.role.send(&mut self.common, msg, actions)?;
+                    match msg {
+                        Msg::ChangeCipherSpec => {
+                            self.role.keys(msg)?.send_change_cipher_spec(me, actions)?
+                        }
+                        Msg::Finished => self
+                            .role
+                            .keys(msg)?
+                            .send_finished(&mut self.common, actions),
+                        _ => self.role.send(&mut self.common, msg, actions)?,
+                    }
                     if !self.common.flow.advance(Step { from: me, msg }) {
                         return Err(HandshakeError::internal("sent a message out of sequence"));
                     }

@@ -15,7 +15,7 @@ use crate::suites::SupportedSuite;
 /// The suite, the master secret and each direction's keys until its ChangeCipherSpec hands
 /// them to the record layer. Exists only once the master secret does, so nothing that needs
 /// a key can run before there is one.
-pub(crate) struct KeySchedule {
+pub struct KeySchedule {
     pub suite: SupportedSuite,
     master: MasterSecret,
     /// Each is handed out once, at that direction's ChangeCipherSpec.

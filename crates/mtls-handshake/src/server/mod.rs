@@ -519,23 +519,15 @@ impl Role for ServerState {
                 HandshakePayload::CertificateVerify(cv),
                 Phase::AwaitVerify(keyed, client),
             ) => Phase::Keyed(self.receive_certificate_verify(common, cv, keyed, *client)?),
-            (Msg::Finished, HandshakePayload::Finished(_), Phase::Keyed(keyed)) => {
-                keyed.keys.receive_finished(common, m)?;
-                Phase::Keyed(keyed)
-            }
             (msg, _, phase) => return Err(out_of_phase(msg, &phase)),
         };
         Ok(())
     }
 
-    fn receive_change_cipher_spec(
-        &mut self,
-        common: &mut Common,
-        actions: &mut Vec<Action>,
-    ) -> Result<(), HandshakeError> {
+    fn keys(&mut self, msg: Msg) -> Result<&mut KeySchedule, HandshakeError> {
         match &mut self.phase {
-            Phase::Keyed(keyed) => keyed.keys.receive_change_cipher_spec(common.me, actions),
-            phase => Err(out_of_phase(Msg::ChangeCipherSpec, phase)),
+            Phase::Keyed(keyed) => Ok(&mut keyed.keys),
+            phase => Err(out_of_phase(msg, phase)),
         }
     }
 
@@ -576,14 +568,6 @@ impl Role for ServerState {
             (Msg::ServerHelloDone, Phase::Full(full)) => {
                 common.emit(HandshakePayload::ServerHelloDone, actions);
                 Phase::Full(full)
-            }
-            (Msg::ChangeCipherSpec, Phase::Keyed(mut keyed)) => {
-                keyed.keys.send_change_cipher_spec(common.me, actions)?;
-                Phase::Keyed(keyed)
-            }
-            (Msg::Finished, Phase::Keyed(keyed)) => {
-                keyed.keys.send_finished(common, actions);
-                Phase::Keyed(keyed)
             }
             (msg, phase) => return Err(out_of_phase(msg, &phase)),
         };
