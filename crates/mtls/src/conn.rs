@@ -64,13 +64,33 @@ pub struct ConnectionCommon {
 }
 
 impl ConnectionCommon {
-    pub(crate) fn new(
+    /// A client connection's common part. A client never receives a ClientHello, so the
+    /// ClientHello's larger allowance (RFC 5246 7.4.1.2, up to 131 396 bytes) is the server's
+    /// alone: here every handshake message, ClientHello-typed ones included, has the 64 KiB
+    /// cap and is refused from its header.
+    pub(crate) fn for_client(
         handshake: Box<dyn Handshake>,
         first_actions: Vec<Action>,
     ) -> Result<Self, Error> {
+        let reader = RecordReader::with_max_handshake_message_len(
+            mtls_record::DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN,
+        );
+        Self::new(handshake, first_actions, reader)
+    }
+
+    /// A server connection's common part, waiting for a ClientHello.
+    pub(crate) fn for_server(handshake: Box<dyn Handshake>) -> Result<Self, Error> {
+        Self::new(handshake, Vec::new(), RecordReader::new())
+    }
+
+    fn new(
+        handshake: Box<dyn Handshake>,
+        first_actions: Vec<Action>,
+        reader: RecordReader,
+    ) -> Result<Self, Error> {
         let mut c = Self {
             handshake,
-            reader: RecordReader::new(),
+            reader,
             writer: RecordWriter::new(),
             tls_out: Vec::new(),
             tls_out_sent: 0,

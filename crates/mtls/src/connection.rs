@@ -23,7 +23,7 @@ impl ClientConnection {
     pub fn new(config: &ClientConfig, server_name: &str) -> Result<Self, Error> {
         let (hs, actions) = ClientHandshake::new(config.inner.clone(), Some(server_name))?;
         Ok(Self {
-            common: ConnectionCommon::new(Box::new(hs), actions)?,
+            common: ConnectionCommon::for_client(Box::new(hs), actions)?,
         })
     }
 
@@ -36,7 +36,7 @@ impl ClientConnection {
         let (hs, actions) =
             ClientHandshake::with_rng(config.inner.clone(), Some(server_name), rng)?;
         Ok(Self {
-            common: ConnectionCommon::new(Box::new(hs), actions)?,
+            common: ConnectionCommon::for_client(Box::new(hs), actions)?,
         })
     }
 }
@@ -64,7 +64,7 @@ impl ServerConnection {
     pub fn new(config: &ServerConfig) -> Result<Self, Error> {
         let hs = ServerHandshake::new(config.inner.clone());
         Ok(Self {
-            common: ConnectionCommon::new(Box::new(hs), Vec::new())?,
+            common: ConnectionCommon::for_server(Box::new(hs))?,
         })
     }
 
@@ -75,7 +75,7 @@ impl ServerConnection {
     ) -> Result<Self, Error> {
         let hs = ServerHandshake::with_rng(config.inner.clone(), rng);
         Ok(Self {
-            common: ConnectionCommon::new(Box::new(hs), Vec::new())?,
+            common: ConnectionCommon::for_server(Box::new(hs))?,
         })
     }
 }

@@ -696,6 +696,31 @@ fn rfc5246_7_4_1_2_client_hello_announcing_more_than_its_fields_allow_is_decode_
     assert_eq!(drain_wire(&mut server), [21, 3, 3, 0, 2, 2, 50], "{err}");
 }
 
+/// The ClientHello allowance (up to 131 396 bytes of body) is the server's alone: a client
+/// never receives a ClientHello, so a server announcing one is held to the 64 KiB cap of every
+/// other message and refused from its 4-byte header (`illegal_parameter`), before the client
+/// buffers any of its body.
+#[test]
+fn a_client_refuses_a_client_hello_sized_message_from_its_header() {
+    let mut client = ClientConnection::new(&client_config(true), "localhost").unwrap();
+    drain_wire(&mut client);
+    // A ClientHello-typed message announcing 100 000 bytes, then its first 16 000.
+    let mut body = vec![1, 0x01, 0x86, 0xa0];
+    body.resize(16_004, 0);
+    let wire = plaintext_record(22, &body);
+    let mut rest = &wire[..];
+    while !rest.is_empty() {
+        client.read_tls(&mut rest).unwrap();
+    }
+    let err = client.process_new_packets().unwrap_err();
+    assert_eq!(
+        err.alert(),
+        Some(AlertDescription::IllegalParameter),
+        "{err}"
+    );
+    assert_eq!(drain_wire(&mut client), [21, 3, 3, 0, 2, 2, 47], "{err}");
+}
+
 // ---- Warning alerts (RFC 5246 7.2.2; the denial of service of CVE-2016-8610) ----
 
 /// A warning alert record, in plaintext.
