@@ -111,6 +111,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod identity;
 mod key;
 mod resolve;
 mod verify;
@@ -120,6 +121,7 @@ pub mod x509;
 mod tests;
 
 pub use crate::error::{CertificateError, KeyError};
+pub use crate::identity::PeerIdentity;
 pub use crate::key::{AuthKeyType, CertifiedKey};
 pub use crate::resolve::{
     CertificateRequestInfo, ClientHelloInfo, ResolvesClientCert, ResolvesServerCert,

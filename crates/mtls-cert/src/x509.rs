@@ -2,6 +2,8 @@
 //! the notAfter. Parsing only, with x509-cert (the one X.509 parser of the stack): whether a
 //! certificate is to be trusted is a verifier's decision (rustls-webpki in `mtls-pki`).
 
+use std::net::IpAddr;
+
 use mtls_crypto::signature::VerifyingKey;
 use rustls_pki_types::CertificateDer;
 use x509_cert::der::{Decode, Encode};
@@ -51,6 +53,36 @@ impl Parsed {
             .collect()
     }
 
+    /// Its subject and subjectAltName names, and its notAfter.
+    pub(crate) fn identity(&self) -> crate::PeerIdentity {
+        use x509_cert::ext::pkix::SubjectAltName;
+        use x509_cert::ext::pkix::name::GeneralName;
+        let (mut dns_names, mut ip_addresses, mut uris) = (Vec::new(), Vec::new(), Vec::new());
+        if let Ok(Some((_, san))) = self.0.tbs_certificate().get_extension::<SubjectAltName>() {
+            for name in &san.0 {
+                match name {
+                    GeneralName::DnsName(dns) => dns_names.push(dns.as_str().to_ascii_lowercase()),
+                    GeneralName::UniformResourceIdentifier(uri) => uris.push(uri.to_string()),
+                    GeneralName::IpAddress(ip) => {
+                        let ip = match ip.as_bytes() {
+                            &[a, b, c, d] => Some(IpAddr::from([a, b, c, d])),
+                            b => <[u8; 16]>::try_from(b).ok().map(IpAddr::from),
+                        };
+                        ip_addresses.extend(ip);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        crate::PeerIdentity::new(
+            self.0.tbs_certificate().subject().to_string(),
+            dns_names,
+            ip_addresses,
+            uris,
+            self.not_after(),
+        )
+    }
+
     /// Its notAfter, in seconds since the Unix epoch.
     pub(crate) fn not_after(&self) -> u64 {
         self.0
@@ -80,4 +112,13 @@ pub fn dns_names(cert: &CertificateDer<'_>) -> Result<Vec<String>, KeyError> {
 /// since the Unix epoch.
 pub fn not_after(cert: &CertificateDer<'_>) -> Result<u64, KeyError> {
     Ok(Parsed::new(cert)?.not_after())
+}
+
+/// A leaf's public key and its identity, from one parse: what the handshake reads from a
+/// peer's leaf when the chain arrives.
+pub fn read_leaf(
+    leaf: &CertificateDer<'_>,
+) -> Result<(VerifyingKey, crate::PeerIdentity), KeyError> {
+    let parsed = Parsed::new(leaf)?;
+    Ok((parsed.public_key()?, parsed.identity()))
 }

@@ -6,11 +6,11 @@
 use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 use mtls_wire::SignatureScheme;
 
-pub use mtls_cert::x509::public_key as leaf_public_key;
+pub use mtls_cert::x509::{public_key as leaf_public_key, read_leaf};
 pub use mtls_cert::{
     AuthKeyType, CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey,
-    ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, ResolvesClientCert,
-    ResolvesServerCert, ServerCertVerifier,
+    ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, PeerIdentity,
+    ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
 };
 
 /// The scheme to sign with: one `key` can make, `ours` allows and the peer `offered`. An

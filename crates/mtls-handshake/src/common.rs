@@ -9,7 +9,7 @@ use mtls_wire::handshake::{
 use mtls_wire::{AlertDescription, HandshakeType, ProtocolVersion};
 
 use crate::action::{Action, Input};
-use crate::certs::CertificateDer;
+use crate::certs::{CertificateDer, PeerIdentity};
 use crate::error::HandshakeError;
 use crate::sequence::{Fact, Flow, Kind, Msg, Side, Step};
 use crate::suites::SupportedSuite;
@@ -40,6 +40,12 @@ pub struct HandshakeSummary {
     /// server, only present after the CertificateVerify verified (or carried over from the
     /// resumed session).
     pub peer_certificates: Vec<CertificateDer<'static>>,
+    /// The identity read from the peer's leaf when its chain arrived; `None` when the peer
+    /// sent no certificate.
+    pub peer_identity: Option<PeerIdentity>,
+    /// Whether `peer_certificates` passed the configured verifier. Only a server's
+    /// `ClientAuthPolicy::Request` accepts a chain without verifying it (`false`).
+    pub peer_verified: bool,
     /// The ALPN protocol agreed on.
     pub alpn: Option<Vec<u8>>,
     /// The SNI name the client asked for.

@@ -7,8 +7,10 @@ use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::SignatureAlgorithm;
 
 use crate::certs::{
-    ClientCertVerifier, ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
+    CertificateDer, CertificateError, ClientCertVerifier, PeerIdentity, ResolvesClientCert,
+    ResolvesServerCert, ServerCertVerifier,
 };
+use crate::error::HandshakeError;
 use crate::session::{ClientSessionStore, ServerSessionCache};
 use crate::suites::{DEFAULT_SUITES, SupportedSuite};
 
@@ -60,6 +62,14 @@ pub enum ClientAuthPolicy {
     Optional,
     /// Ask; verify; an empty Certificate gets `handshake_failure` (RFC 5246 7.4.6).
     Required,
+}
+
+impl ClientAuthPolicy {
+    /// True when a client chain is checked by the verifier (Optional, Required); under
+    /// `Request` it is accepted unverified.
+    pub fn verifies(self) -> bool {
+        matches!(self, Self::Optional | Self::Required)
+    }
 }
 
 /// Which side's suite order wins.
@@ -132,6 +142,41 @@ pub struct ServerConfig {
     pub time: Arc<dyn TimeProvider>,
     /// Cap on the CA names in CertificateRequest, in bytes.
     pub max_ca_names_len: usize,
+    /// Decides whether a client whose chain verified may use this server (authorization
+    /// after authentication); `None` lets every verified client in.
+    pub authorizer: Option<Arc<dyn AuthorizeClient>>,
+}
+
+/// What an [`AuthorizeClient`] decides on: the client's verified chain, the identity read
+/// from its leaf, and the SNI name the client asked for.
+#[derive(Debug)]
+pub struct ClientAuthorization<'a> {
+    /// Read from the verified leaf.
+    pub identity: &'a PeerIdentity,
+    /// The verified chain, leaf first.
+    pub chain: &'a [CertificateDer<'static>],
+    /// The SNI host name, if the client sent one (RFC 6066 3).
+    pub server_name: Option<&'a str>,
+}
+
+/// Authorization after authentication: runs on every handshake that has a verified client
+/// chain, full or resumed (a resumption runs it again, with today's rules), after the chain
+/// verified. `Err(reason)` ends the handshake with `access_denied` (RFC 5246 7.2.2: "a valid
+/// certificate was received, but ... the sender decided not to proceed").
+///
+/// Any `Fn(&ClientAuthorization) -> Result<(), String>` closure is one.
+pub trait AuthorizeClient: Send + Sync {
+    /// `Ok(())` lets the client in; `Err(reason)` refuses it with `access_denied`.
+    fn authorize(&self, client: &ClientAuthorization<'_>) -> Result<(), String>;
+}
+
+impl<F> AuthorizeClient for F
+where
+    F: Fn(&ClientAuthorization<'_>) -> Result<(), String> + Send + Sync,
+{
+    fn authorize(&self, client: &ClientAuthorization<'_>) -> Result<(), String> {
+        self(client)
+    }
 }
 
 impl ServerConfig {
@@ -153,7 +198,35 @@ impl ServerConfig {
             key_log: None,
             time: Arc::new(SystemClock),
             max_ca_names_len: DEFAULT_MAX_CA_NAMES_LEN,
+            authorizer: None,
         }
+    }
+
+    /// Runs the authorizer, if there is one, on a verified client chain.
+    pub(crate) fn authorize(
+        &self,
+        identity: &PeerIdentity,
+        chain: &[CertificateDer<'static>],
+        server_name: Option<&str>,
+    ) -> Result<(), HandshakeError> {
+        let Some(authorizer) = &self.authorizer else {
+            return Ok(());
+        };
+        authorizer
+            .authorize(&ClientAuthorization {
+                identity,
+                chain,
+                server_name,
+            })
+            .map_err(|reason| {
+                let mut e =
+                    HandshakeError::certificate_refused("client", CertificateError::AccessDenied);
+                e.add_reason(&format!(
+                    "the authorizer refused {}: {reason}",
+                    identity.subject()
+                ));
+                e
+            })
     }
 
     /// The suites this server will negotiate: static RSA only when enabled.

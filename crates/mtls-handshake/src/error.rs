@@ -39,6 +39,11 @@ impl HandshakeError {
         }
     }
 
+    /// Appends `detail` to the reason (after a colon), keeping the alert and the typed error.
+    pub(crate) fn add_reason(&mut self, detail: &str) {
+        self.reason = format!("{}: {detail}", self.reason).into();
+    }
+
     /// Why the peer's certificate was refused, if that is what ended the handshake.
     pub fn certificate_error(&self) -> Option<&CertificateError> {
         self.certificate.as_ref()

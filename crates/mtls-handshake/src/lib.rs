@@ -60,9 +60,9 @@ pub use certs::{
 pub use client::{ClientHandshake, ClientState};
 pub use common::{HandshakeSummary, MAX_REFUSED_RENEGOTIATIONS};
 pub use config::{
-    ClientAuthPolicy, ClientConfig, DEFAULT_GROUPS, DEFAULT_MAX_CA_NAMES_LEN,
-    DEFAULT_SIGNATURE_SCHEMES, FixedClock, KeyLog, ServerConfig, SuitePreference, SystemClock,
-    TimeProvider,
+    AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientConfig, DEFAULT_GROUPS,
+    DEFAULT_MAX_CA_NAMES_LEN, DEFAULT_SIGNATURE_SCHEMES, FixedClock, KeyLog, ServerConfig,
+    SuitePreference, SystemClock, TimeProvider,
 };
 pub use endpoint::{Endpoint, Handshake};
 pub use error::HandshakeError;

@@ -11,8 +11,8 @@ use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 use mtls_handshake::suites::{ALL_SUITES, SupportedSuite};
 use mtls_handshake::{
-    ClientAuthPolicy, ClientSessionStore, InMemoryClientSessionStore, InMemorySessionCache, KeyLog,
-    ServerSessionCache, SuitePreference, TimeProvider,
+    AuthorizeClient, ClientAuthPolicy, ClientSessionStore, InMemoryClientSessionStore,
+    InMemorySessionCache, KeyLog, ServerSessionCache, SuitePreference, TimeProvider,
 };
 
 use mtls_pki::{RootStore, WebPkiClientVerifier, WebPkiServerVerifier};
@@ -217,6 +217,7 @@ pub struct ServerConfigBuilder {
     verifier: Option<Arc<dyn ClientCertVerifier>>,
     preference: SuitePreference,
     cache: Option<Arc<dyn ServerSessionCache>>,
+    authorizer: Option<Arc<dyn AuthorizeClient>>,
     options: Options,
 }
 
@@ -232,6 +233,7 @@ impl Default for ServerConfigBuilder {
                 SERVER_CACHE.0,
                 SERVER_CACHE.1,
             ))),
+            authorizer: None,
             options: Options::default(),
         }
     }
@@ -348,6 +350,32 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Authorization after authentication: `authorizer` sees every verified client (its
+    /// [`PeerIdentity`](crate::PeerIdentity), chain and SNI name) on full handshakes and
+    /// resumptions alike, and refuses one with `access_denied` by returning `Err(reason)`.
+    ///
+    /// Only one SPIFFE ID may connect:
+    ///
+    /// ```
+    /// # fn config(roots: mtls::pki::RootStore, chain: Vec<mtls::CertificateDer<'static>>, key: mtls::SigningKey) -> Result<mtls::ServerConfig, mtls::Error> {
+    /// let config = mtls::ServerConfig::builder()
+    ///     .certificate(chain, key)
+    ///     .client_auth_required(roots)
+    ///     .authorize(|client: &mtls::ClientAuthorization<'_>| {
+    ///         match client.identity.spiffe_id() {
+    ///             Some("spiffe://example.org/billing") => Ok(()),
+    ///             other => Err(format!("{other:?} may not call billing")),
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # Ok(config)
+    /// # }
+    /// ```
+    pub fn authorize(mut self, authorizer: impl AuthorizeClient + 'static) -> Self {
+        self.authorizer = Some(Arc::new(authorizer));
+        self
+    }
+
     /// Checks and builds the configuration. The first step that failed, if any, is the
     /// [`Error::Config`] returned: its [`ConfigError`] names the step and keeps the typed
     /// cause.
@@ -375,6 +403,7 @@ impl ServerConfigBuilder {
         c.client_verifier = self.verifier;
         c.preference = self.preference;
         c.session_cache = self.cache;
+        c.authorizer = self.authorizer;
         let o = &mut self.options;
         c.suites = o.suites(c.suites.clone());
         c.groups = o.groups.take().unwrap_or(c.groups);

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read, Write};
 
+use mtls_cert::PeerIdentity;
 use mtls_handshake::sequence::Kind;
 use mtls_handshake::{Action, CertificateDer, Handshake, HandshakeSummary, Input, SupportedSuite};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
@@ -24,6 +25,18 @@ const IDLE_BUFFER_CAPACITY: usize = 1024;
 /// `MAX_WARN_ALERT_COUNT`. Each costs a record's processing and carries nothing, so a peer
 /// could otherwise keep a connection busy on them forever (CVE-2016-8610).
 const MAX_WARNING_ALERTS_IN_A_ROW: u32 = 5;
+
+/// An identity that no verifier checked: the peer holds the key of a certificate that says
+/// this, and nothing more is known. Read it with [`UnverifiedIdentity::claimed`].
+#[derive(Debug, Clone, Copy)]
+pub struct UnverifiedIdentity<'a>(&'a PeerIdentity);
+
+impl<'a> UnverifiedIdentity<'a> {
+    /// What the unverified leaf claims.
+    pub fn claimed(&self) -> &'a PeerIdentity {
+        self.0
+    }
+}
 
 /// What [`ConnectionCommon::process_new_packets`] leaves for the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -367,6 +380,27 @@ impl ConnectionCommon {
     /// The peer's certificate chain, leaf first (after the handshake; empty if none).
     pub fn peer_certificates(&self) -> Option<&[CertificateDer<'_>]> {
         self.summary().map(|s| s.peer_certificates.as_slice())
+    }
+
+    /// Who the peer is, read from its verified leaf: subject, SAN DNS names, IP addresses,
+    /// URIs (SPIFFE IDs) and notAfter. `None` before the handshake completes, when the peer
+    /// sent no certificate, and when its chain was not verified (a server's
+    /// `ClientAuthPolicy::Request`: see [`unverified_peer_identity`](Self::unverified_peer_identity)).
+    pub fn peer_identity(&self) -> Option<&PeerIdentity> {
+        self.summary()
+            .filter(|s| s.peer_verified)
+            .and_then(|s| s.peer_identity.as_ref())
+    }
+
+    /// What an unverified peer chain claims (a server under `ClientAuthPolicy::Request`,
+    /// which accepts any chain whose key signed the CertificateVerify): the claim is typed
+    /// apart so that it can never pass for an authenticated identity. `None` when the chain
+    /// was verified (see [`peer_identity`](Self::peer_identity)) or there is none.
+    pub fn unverified_peer_identity(&self) -> Option<UnverifiedIdentity<'_>> {
+        self.summary()
+            .filter(|s| !s.peer_verified)
+            .and_then(|s| s.peer_identity.as_ref())
+            .map(UnverifiedIdentity)
     }
 
     /// The negotiated cipher suite.

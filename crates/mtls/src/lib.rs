@@ -58,7 +58,7 @@ mod keylog;
 mod stream;
 
 pub use config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
-pub use conn::{ConnectionCommon, IoState, Reader, Writer};
+pub use conn::{ConnectionCommon, IoState, Reader, UnverifiedIdentity, Writer};
 pub use connection::{ClientConnection, ServerConnection};
 pub use error::{ConfigCause, ConfigError, Error};
 pub use keylog::KeyLogFile;
@@ -77,8 +77,8 @@ pub use rustls_pki_types as pki_types;
 // user depends on `mtls` alone.
 pub use mtls_cert::{
     AuthKeyType, CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey,
-    ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, ResolvesClientCert,
-    ResolvesServerCert, ServerCertVerifier,
+    ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, PeerIdentity,
+    ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
 };
 pub use mtls_crypto::kx::NamedGroup;
 pub use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
@@ -86,8 +86,9 @@ pub use mtls_crypto::{DeterministicRng, OsRng, SecureRandom};
 pub use mtls_handshake::sequence::Kind as HandshakeKind;
 pub use mtls_handshake::suites::{self, SupportedSuite};
 pub use mtls_handshake::{
-    ClientAuthPolicy, ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES,
-    DEFAULT_SESSION_CACHE_BYTES, FixedClock, HandshakeSummary, InMemoryClientSessionStore,
-    InMemorySessionCache, KeyLog, ServerSessionCache, StoredSession, SystemClock, TimeProvider,
+    AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientSessionStore,
+    DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES, FixedClock, HandshakeSummary,
+    InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ServerSessionCache, StoredSession,
+    SystemClock, TimeProvider,
 };
 pub use mtls_wire::{AlertDescription, ProtocolVersion};

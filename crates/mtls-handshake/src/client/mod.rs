@@ -20,8 +20,8 @@ use zeroize::Zeroizing;
 
 use crate::action::{Action, Input};
 use crate::certs::{
-    CertificateDer, CertificateRequestInfo, CertifiedKey, choose_scheme, key_type_of,
-    leaf_public_key,
+    CertificateDer, CertificateRequestInfo, CertifiedKey, PeerIdentity, choose_scheme, key_type_of,
+    read_leaf,
 };
 use crate::common::{Common, HandshakeSummary, our_scheme, wire_scheme};
 use crate::config::ClientConfig;
@@ -99,6 +99,7 @@ struct Hello {
 struct Certified {
     hello: Hello,
     chain: Vec<CertificateDer<'static>>,
+    identity: PeerIdentity,
     kx: ClientKx,
     /// The server's CertificateRequest, if it sent one.
     request: Option<CertificateRequest>,
@@ -132,6 +133,8 @@ struct Keyed {
     keys: KeySchedule,
     /// The server's chain (verified, or the resumed session's).
     server_chain: Vec<CertificateDer<'static>>,
+    /// Read from the server's leaf.
+    server_identity: Option<PeerIdentity>,
     /// The group and the server's ServerKeyExchange scheme (full ECDHE handshakes).
     ecdhe: Option<(NamedGroup, SignatureAlgorithm)>,
     /// The scheme of our CertificateVerify.
@@ -206,7 +209,7 @@ impl ClientState {
             .verifier
             .verify_server_cert(chain, self.server_name.as_deref(), now)
             .map_err(|e| HandshakeError::certificate_refused("server", e))?;
-        let key = leaf_public_key(leaf)?;
+        let (key, identity) = read_leaf(leaf)?;
         let suite = hello.suite;
         let unusable = || {
             HandshakeError::new(
@@ -227,6 +230,7 @@ impl ClientState {
         Ok(Certified {
             hello,
             chain: chain.clone(),
+            identity,
             kx,
             request: None,
             client_cert: None,
@@ -336,6 +340,7 @@ impl ClientState {
         let Certified {
             hello,
             chain,
+            identity,
             kx,
             client_cert,
             ..
@@ -397,6 +402,7 @@ impl ClientState {
             hello,
             keys,
             server_chain: chain,
+            server_identity: Some(identity),
             ecdhe,
             client_signature: None,
         });
@@ -445,6 +451,7 @@ impl ClientState {
             hello,
             keys,
             server_chain,
+            server_identity,
             ecdhe,
             client_signature,
         } = keyed;
@@ -476,6 +483,9 @@ impl ClientState {
             extended_master_secret: hello.ems,
             resumed: kind == Kind::Resumed,
             session_id: self.session_id.clone(),
+            // A client always verifies the server's chain (its verifier is not optional).
+            peer_verified: server_identity.is_some(),
+            peer_identity: server_identity,
             // Moved, not copied: the summary is where the chain lives from now on.
             peer_certificates: server_chain,
             alpn: hello.alpn,

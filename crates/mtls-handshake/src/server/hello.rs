@@ -8,7 +8,7 @@ use mtls_wire::handshake::{ClientHello, KeyExchangeAlgorithm};
 use mtls_wire::{AlertDescription, CipherSuite, CompressionMethod, ECPointFormat, ProtocolVersion};
 
 use super::{Full, Hello, Keyed, Phase, ServerKx, ServerState};
-use crate::certs::{ClientHelloInfo, choose_scheme};
+use crate::certs::{ClientHelloInfo, PeerIdentity, choose_scheme};
 use crate::common::{Common, wire_group};
 use crate::config::{ClientAuthPolicy, SuitePreference};
 use crate::error::{HandshakeError, crypto};
@@ -73,12 +73,28 @@ impl ServerState {
                 common,
                 config.key_log.as_deref(),
             );
+            // The identity is read again from the chain the session keeps (it parsed when
+            // the session was made), and today's authorizer judges it again.
+            let client_identity = session
+                .peer_certificates
+                .first()
+                .and_then(|leaf| PeerIdentity::from_leaf(leaf).ok());
+            if config.client_auth.verifies()
+                && let Some(identity) = &client_identity
+            {
+                config.authorize(
+                    identity,
+                    &session.peer_certificates,
+                    offer.server_name.as_deref(),
+                )?;
+            }
             return Ok(Phase::Keyed(Box::new(Keyed {
                 hello: offer.into_hello(suite),
                 keys,
                 ecdhe: None,
                 client_chain: session.peer_certificates.clone(),
                 client_signature: None,
+                client_identity,
             })));
         }
 

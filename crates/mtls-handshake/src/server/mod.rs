@@ -24,7 +24,7 @@ use mtls_wire::{
 };
 
 use crate::action::{Action, Input};
-use crate::certs::{CertificateDer, CertifiedKey, leaf_public_key};
+use crate::certs::{CertificateDer, CertifiedKey, PeerIdentity, read_leaf};
 use crate::common::{Common, HandshakeSummary, our_scheme, wire_group, wire_scheme};
 use crate::config::{ClientAuthPolicy, ServerConfig};
 use crate::endpoint::Endpoint;
@@ -118,6 +118,7 @@ enum ServerKx {
 struct ClientCertificate {
     chain: Vec<CertificateDer<'static>>,
     key: VerifyingKey,
+    identity: PeerIdentity,
 }
 
 /// After the key exchange (or on resumption).
@@ -130,6 +131,8 @@ struct Keyed {
     client_chain: Vec<CertificateDer<'static>>,
     /// The scheme of the client's CertificateVerify.
     client_signature: Option<SignatureAlgorithm>,
+    /// Read from the client's leaf.
+    client_identity: Option<PeerIdentity>,
 }
 
 impl ServerHandshake {
@@ -299,8 +302,10 @@ impl ServerState {
                 .verify_client_cert(chain, self.config.time.now())
                 .map_err(|e| HandshakeError::certificate_refused("client", e))?;
         }
+        let (key, identity) = read_leaf(leaf)?;
         full.client = Some(Box::new(ClientCertificate {
-            key: leaf_public_key(leaf)?,
+            key,
+            identity,
             chain: chain.clone(),
         }));
         common.learn(Fact::ClientCertificate(true))?;
@@ -369,6 +374,7 @@ impl ServerState {
             ecdhe,
             client_chain: Vec::new(),
             client_signature: None,
+            client_identity: None,
         });
         Ok(match client {
             Some(client) => Phase::AwaitVerify(keyed, client),
@@ -413,9 +419,17 @@ impl ServerState {
             .key
             .verify_prehashed(scheme, &digest, &cv.signature)
             .map_err(|e| crypto("client CertificateVerify signature", e))?;
+        if self.config.client_auth.verifies() {
+            self.config.authorize(
+                &client.identity,
+                &client.chain,
+                keyed.hello.server_name.as_deref(),
+            )?;
+        }
         // Only now does the chain become the peer's identity.
         keyed.client_chain = client.chain;
         keyed.client_signature = Some(scheme);
+        keyed.client_identity = Some(client.identity);
         Ok(keyed)
     }
 
@@ -428,6 +442,7 @@ impl ServerState {
             ecdhe,
             client_chain,
             client_signature,
+            client_identity,
         } = keyed;
         if kind != Kind::Resumed
             && !self.session_id.is_empty()
@@ -442,10 +457,8 @@ impl ServerState {
                 hello.server_name.clone(),
                 self.config.time.now(),
             );
-            let verified_by_verifier = matches!(
-                self.config.client_auth,
-                ClientAuthPolicy::Optional | ClientAuthPolicy::Required
-            ) && !client_chain.is_empty();
+            let verified_by_verifier =
+                self.config.client_auth.verifies() && !client_chain.is_empty();
             if verified_by_verifier
                 && let Some(v) = &self.config.client_verifier
                 && let Some(until) = v.verified_until(&client_chain)
@@ -464,6 +477,8 @@ impl ServerState {
             extended_master_secret: hello.ems,
             resumed: kind == Kind::Resumed,
             session_id: self.session_id.clone(),
+            peer_verified: self.config.client_auth.verifies() && client_identity.is_some(),
+            peer_identity: client_identity,
             // Moved, not copied: the summary is where the chain lives from now on.
             peer_certificates: client_chain,
             alpn: hello.alpn,

@@ -15,6 +15,7 @@ mod config_errors;
 mod connections;
 mod fuzz_corpus_replay;
 mod gnutls_facade;
+mod identity;
 mod openssl_facade;
 mod openssl_p384;
 mod p384;
