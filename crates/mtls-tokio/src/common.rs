@@ -5,6 +5,8 @@
 //! below turn the transport's `Poll::Pending` into `WouldBlock` for them, and the functions
 //! here turn that `WouldBlock` back into `Poll::Pending`. A `Pending` is returned only after
 //! the transport itself returned `Pending` (so its waker is registered): nothing here spins.
+//! A read polls the transport for writing only to send a fatal alert, so the halves of
+//! `tokio::io::split` do not take each other's wakers.
 
 use std::io::{self, Read, Write};
 use std::pin::Pin;
@@ -150,17 +152,15 @@ pub(crate) fn poll_read<IO: AsyncRead + AsyncWrite + Unpin>(
             Err(e) => return Poll::Ready(Err(e)),
         }
         // No data yet: read the transport (a Pending here registered its waker).
-        let n = ready!(read_io(io, conn, cx))?;
-        let processed = conn.process_new_packets();
-        if conn.wants_write() {
-            // An alert (or nothing else: TLS 1.2 has no post-handshake messages we answer);
-            // best effort, the error below is what the caller needs.
+        // At the transport's end (0 bytes) the reader reports a truncation, or the end of
+        // data if close_notify came first.
+        ready!(read_io(io, conn, cx))?;
+        if let Err(e) = conn.process_new_packets() {
+            // The fatal alert, best effort: the error is what the caller needs. Only on an
+            // error: a read that polls the transport for writing would take the write waker
+            // from a task writing through the other half of a split stream.
             let _ = write_all_io(io, conn, cx);
-        }
-        processed.map_err(to_io)?;
-        if n == 0 {
-            // Transport EOF: the reader reports a truncation (or the close_notify before it).
-            continue;
+            return Poll::Ready(Err(to_io(e)));
         }
     }
 }

@@ -1,5 +1,6 @@
 //! mtls-tokio over TCP on 127.0.0.1: both ends ours, interop with tokio-rustls both ways, a
-//! refused client certificate (the alert reaches the peer), close_notify on shutdown.
+//! refused client certificate (the alert reaches the peer), close_notify on shutdown, a
+//! transport that is often Pending, a dropped pending accept.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,6 +9,7 @@
 )]
 
 mod ours;
+mod pending;
 mod refused;
 mod rustls_interop;
 mod shutdown;
