@@ -1,0 +1,159 @@
+//! Mutual TLS 1.2 on tokio.
+//!
+//! `mtls-tokio` runs the [`mtls`] facade's sans-IO connections over any tokio transport
+//! (`AsyncRead + AsyncWrite + Unpin`: a `TcpStream`, a `UnixStream`, a duplex pipe). Its shape
+//! is tokio-rustls's: a [`TlsAcceptor`] and a [`TlsConnector`] made from an
+//! `Arc<ServerConfig>` / `Arc<ClientConfig>`, whose `accept` / `connect` complete the
+//! handshake and hand back a [`server::TlsStream`] / [`client::TlsStream`] that is itself
+//! `AsyncRead + AsyncWrite`. A program on tokio-rustls switches by changing its configs and
+//! imports.
+//!
+//! Depend on this crate, beside `mtls` for the configs, when your service runs on tokio;
+//! depend on `mtls` alone for blocking IO (`mtls::StreamOwned`) or your own event loop.
+//!
+//! Errors are `io::Error`s. A handshake that fails has written its fatal alert to the peer
+//! before `accept` / `connect` returns, and the error's inner error is the [`mtls::Error`]
+//! (`err.get_ref().and_then(|e| e.downcast_ref::<mtls::Error>())`). Dropping a pending
+//! `accept` / `connect` future drops the transport and the connection.
+//!
+//! A server that requires client certificates and echoes what each client sends:
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use mtls::pki::{certs_from_pem, private_key_from_pem, RootStore};
+//! use mtls::ServerConfig;
+//! use mtls_tokio::TlsAcceptor;
+//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//! use tokio::net::TcpListener;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = ServerConfig::builder()
+//!     .certificate(
+//!         certs_from_pem(&std::fs::read("server.pem")?)?,
+//!         private_key_from_pem(&std::fs::read("server.key")?)?,
+//!     )
+//!     .client_auth_required(RootStore::from_pem(&std::fs::read("ca.pem")?)?)
+//!     .build()?;
+//! let acceptor = TlsAcceptor::from(Arc::new(config));
+//! let listener = TcpListener::bind("127.0.0.1:8443").await?;
+//! loop {
+//!     let (tcp, _) = listener.accept().await?;
+//!     let acceptor = acceptor.clone();
+//!     tokio::spawn(async move {
+//!         let mut tls = match acceptor.accept(tcp).await {
+//!             Ok(tls) => tls,
+//!             Err(e) => return eprintln!("handshake: {e}"),
+//!         };
+//!         // Who the client is: its certificate chain, leaf first.
+//!         let peer = tls.get_ref().1.peer_certificates().map(|c| c.len());
+//!         eprintln!("client chain of {peer:?} certificates");
+//!         let mut buf = [0u8; 4096];
+//!         while let Ok(n @ 1..) = tls.read(&mut buf).await {
+//!             if tls.write_all(&buf[..n]).await.is_err() {
+//!                 break;
+//!             }
+//!         }
+//!         let _ = tls.shutdown().await; // close_notify, then FIN
+//!     });
+//! }
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod client;
+mod common;
+pub mod server;
+
+use std::future::poll_fn;
+use std::io;
+use std::sync::Arc;
+
+use mtls::pki_types::ServerName;
+use mtls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection};
+use tokio::io::{AsyncRead, AsyncWrite};
+
+pub use mtls;
+pub use tokio;
+
+/// Accepts mutual-TLS connections on the server side; cheap to clone (an `Arc` inside).
+#[derive(Clone)]
+pub struct TlsAcceptor {
+    config: Arc<ServerConfig>,
+}
+
+impl From<Arc<ServerConfig>> for TlsAcceptor {
+    fn from(config: Arc<ServerConfig>) -> Self {
+        Self { config }
+    }
+}
+
+impl TlsAcceptor {
+    /// Runs the server handshake over `io`. On failure the fatal alert has been written to
+    /// the peer, and the error's inner error is the [`mtls::Error`].
+    pub async fn accept<IO>(&self, io: IO) -> io::Result<server::TlsStream<IO>>
+    where
+        IO: AsyncRead + AsyncWrite + Unpin,
+    {
+        let mut session = ServerConnection::new(&self.config).map_err(common::to_io)?;
+        let mut io = io;
+        let mut failed = None;
+        poll_fn(|cx| common::poll_handshake(&mut io, &mut session, &mut failed, cx)).await?;
+        Ok(server::TlsStream { io, session })
+    }
+
+    /// The configuration this acceptor uses.
+    pub fn config(&self) -> &Arc<ServerConfig> {
+        &self.config
+    }
+}
+
+/// Opens mutual-TLS connections on the client side; cheap to clone (an `Arc` inside).
+#[derive(Clone)]
+pub struct TlsConnector {
+    config: Arc<ClientConfig>,
+}
+
+impl From<Arc<ClientConfig>> for TlsConnector {
+    fn from(config: Arc<ClientConfig>) -> Self {
+        Self { config }
+    }
+}
+
+impl TlsConnector {
+    /// Runs the client handshake over `io` with the server `domain` (a DNS name, sent as
+    /// SNI and checked against the server's certificate, or an IP address). On failure the
+    /// fatal alert has been written to the peer, and the error's inner error is the
+    /// [`mtls::Error`].
+    pub async fn connect<IO>(
+        &self,
+        domain: ServerName<'static>,
+        io: IO,
+    ) -> io::Result<client::TlsStream<IO>>
+    where
+        IO: AsyncRead + AsyncWrite + Unpin,
+    {
+        let name = server_name_str(&domain)?;
+        let mut session = ClientConnection::new(&self.config, &name).map_err(common::to_io)?;
+        let mut io = io;
+        let mut failed = None;
+        poll_fn(|cx| common::poll_handshake(&mut io, &mut session, &mut failed, cx)).await?;
+        Ok(client::TlsStream { io, session })
+    }
+
+    /// The configuration this connector uses.
+    pub fn config(&self) -> &Arc<ClientConfig> {
+        &self.config
+    }
+}
+
+/// The name `ClientConnection::new` takes: a DNS name as it is, an IP address as its text.
+fn server_name_str(name: &ServerName<'_>) -> io::Result<String> {
+    match name {
+        ServerName::DnsName(dns) => Ok(dns.as_ref().to_owned()),
+        ServerName::IpAddress(ip) => Ok(std::net::IpAddr::from(*ip).to_string()),
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "unsupported kind of server name",
+        )),
+    }
+}
