@@ -63,6 +63,9 @@
 pub mod client;
 mod common;
 pub mod server;
+mod stream;
+
+pub use stream::Stream;
 
 use std::future::poll_fn;
 use std::io;
