@@ -58,6 +58,7 @@
 pub mod fixtures;
 pub mod hello;
 mod keylog;
+mod local_server;
 pub mod process;
 pub mod pump;
 mod record_endpoint;
@@ -66,6 +67,7 @@ pub mod verifiers;
 
 pub use fixtures::{certified, chain, fixture, key, leaf, pki, vectors_dir};
 pub use keylog::{MemoryKeyLog, key_log_lines};
+pub use local_server::LocalServer;
 pub use process::{
     IO_TIMEOUT, Peer, TEST_TIMEOUT, TempDir, TempFile, connect, free_port, require, run_gnutls_cli,
     run_s_client, start_gnutls_serv, start_s_server, start_s_server_env,

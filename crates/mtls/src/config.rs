@@ -389,11 +389,7 @@ impl ServerConfigBuilder {
             None if !self.certs.is_empty() => Arc::new(self.certs),
             None => return Err(invalid("a server needs a certificate and key")),
         };
-        if matches!(
-            self.policy,
-            ClientAuthPolicy::Optional | ClientAuthPolicy::Required
-        ) && self.verifier.is_none()
-        {
+        if self.policy.verifies() && self.verifier.is_none() {
             return Err(invalid(
                 "client authentication needs a verifier with trusted roots",
             ));

@@ -291,10 +291,7 @@ impl ServerState {
             common.learn(Fact::ClientCertificate(false))?;
             return Ok(full);
         };
-        if matches!(
-            self.config.client_auth,
-            ClientAuthPolicy::Optional | ClientAuthPolicy::Required
-        ) {
+        if self.config.client_auth.verifies() {
             let verifier = self.config.client_verifier.as_ref().ok_or_else(|| {
                 HandshakeError::internal("client authentication configured without a verifier")
             })?;

@@ -257,7 +257,7 @@ struct FromClient {
 fn gnutls_cli_to_our_server(case: &FromClient) {
     let deadline = Instant::now() + TEST_TIMEOUT;
     let key_log = Arc::new(MemoryKeyLog::default());
-    let server = OurServer::start(Arc::new(our_server_config(key_log.clone())), 1, deadline);
+    let server = our_server(Arc::new(our_server_config(key_log.clone())), 1, deadline);
     let keylog = TempFile::new("gnutls-cli.keylog");
     let peer = run_cli_to(
         &server,
@@ -362,7 +362,7 @@ fn server_resumes_gnutls_cli_session_by_id() {
     let key_log = Arc::new(MemoryKeyLog::default());
     let mut config = our_server_config(key_log);
     config.session_cache = Some(Arc::new(InMemorySessionCache::new(16, 3600)));
-    let server = OurServer::start(Arc::new(config), 2, deadline);
+    let server = our_server(Arc::new(config), 2, deadline);
     let keylog = TempFile::new("gnutls-cli.keylog");
     let peer = run_cli_to(
         &server,
@@ -405,7 +405,7 @@ fn server_resumes_gnutls_cli_session_by_id() {
 fn server_refuses_gnutls_cli_without_certificate() {
     let deadline = Instant::now() + TEST_TIMEOUT;
     let key_log = Arc::new(MemoryKeyLog::default());
-    let server = OurServer::start(Arc::new(our_server_config(key_log)), 1, deadline);
+    let server = our_server(Arc::new(our_server_config(key_log)), 1, deadline);
     let keylog = TempFile::new("gnutls-cli.keylog");
     let peer = run_cli_to(
         &server,

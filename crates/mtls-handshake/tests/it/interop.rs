@@ -15,14 +15,13 @@
 
 use std::fmt;
 use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use mtls_handshake::{Action, Handshake, HandshakeSummary, Input, ServerConfig, ServerHandshake};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
+use mtls_testkit::LocalServer;
 pub use mtls_testkit::{
     AcceptClient, ExpectLeaf, IO_TIMEOUT, MemoryKeyLog, Peer, TEST_TIMEOUT, TempFile, certified,
     connect, leaf, pki as pem, run_gnutls_cli, run_s_client, start_gnutls_serv, start_s_server,
@@ -320,59 +319,16 @@ pub struct ServerConn {
 /// The reply of our server to application data: a prefix makes it easy to spot.
 pub const ECHO_PREFIX: &[u8] = b"mtls-echo: ";
 
-/// Our server on 127.0.0.1:0 in a thread: for each connection, handshake, read one line,
-/// answer `ECHO_PREFIX` + line, close_notify.
-pub struct OurServer {
-    pub port: u16,
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<Vec<ServerConn>>>,
-}
+/// Our sans-IO server behind the blocking TCP driver, in a thread (mtls-testkit's
+/// accept loop).
+pub type OurServer = LocalServer<ServerConn>;
 
-impl OurServer {
-    /// Serves at most `max_conns` connections, until the deadline or [`OurServer::finish`].
-    pub fn start(config: Arc<ServerConfig>, max_conns: usize, deadline: Instant) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop2 = Arc::clone(&stop);
-        let handle = std::thread::spawn(move || {
-            let mut conns = Vec::new();
-            while conns.len() < max_conns
-                && Instant::now() < deadline
-                && !stop2.load(Ordering::SeqCst)
-            {
-                let stream = match listener.accept() {
-                    Ok((s, _)) => s,
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                        std::thread::sleep(Duration::from_millis(10));
-                        continue;
-                    }
-                    Err(e) => panic!("accept: {e}"),
-                };
-                stream.set_nonblocking(false).unwrap();
-                conns.push(serve_one(Arc::clone(&config), stream, deadline));
-            }
-            conns
-        });
-        Self {
-            port,
-            stop,
-            handle: Some(handle),
-        }
-    }
-
-    /// Stops accepting and returns what happened on each connection.
-    pub fn finish(mut self) -> Vec<ServerConn> {
-        self.stop.store(true, Ordering::SeqCst);
-        self.handle.take().unwrap().join().unwrap()
-    }
-}
-
-impl Drop for OurServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
+/// Serves at most `max_conns` connections with `config`, until the deadline or
+/// [`LocalServer::finish`].
+pub fn our_server(config: Arc<ServerConfig>, max_conns: usize, deadline: Instant) -> OurServer {
+    LocalServer::start(max_conns, deadline, move |stream| {
+        serve_one(Arc::clone(&config), stream, deadline)
+    })
 }
 
 fn serve_one(config: Arc<ServerConfig>, stream: TcpStream, deadline: Instant) -> ServerConn {

@@ -308,7 +308,7 @@ struct FromClient {
 fn s_client_to_our_server(case: &FromClient) {
     let deadline = Instant::now() + TEST_TIMEOUT;
     let key_log = Arc::new(MemoryKeyLog::default());
-    let server = OurServer::start(Arc::new(our_server_config(key_log.clone())), 1, deadline);
+    let server = our_server(Arc::new(our_server_config(key_log.clone())), 1, deadline);
     let keylog = TempFile::new("s_client.keylog");
     let mut args: Vec<String> = [
         "-cipher",
@@ -467,7 +467,7 @@ fn server_resumes_s_client_sessions_by_id() {
     let key_log = Arc::new(MemoryKeyLog::default());
     let mut config = our_server_config(key_log);
     config.session_cache = Some(Arc::new(InMemorySessionCache::new(16, 3600)));
-    let server = OurServer::start(Arc::new(config), 6, deadline);
+    let server = our_server(Arc::new(config), 6, deadline);
     let args: Vec<String> = [
         "-cipher",
         "ECDHE-ECDSA-AES128-GCM-SHA256",
@@ -521,7 +521,7 @@ fn server_resumes_s_client_sessions_by_id() {
 fn server_refuses_s_client_without_certificate() {
     let deadline = Instant::now() + TEST_TIMEOUT;
     let key_log = Arc::new(MemoryKeyLog::default());
-    let server = OurServer::start(Arc::new(our_server_config(key_log)), 1, deadline);
+    let server = our_server(Arc::new(our_server_config(key_log)), 1, deadline);
     let args = vec![
         "-cipher".to_string(),
         "ECDHE-ECDSA-AES128-GCM-SHA256".to_string(),

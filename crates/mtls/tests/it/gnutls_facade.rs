@@ -46,7 +46,7 @@ const REFUSED: &str = "*** Received alert [100]: No renegotiation is allowed";
 fn gnutls_cli_rehandshake_refused_by_our_server() {
     require("gnutls-cli");
     let deadline = Instant::now() + TEST_TIMEOUT;
-    let server = FacadeServer::start(server_builder().build().unwrap(), 1, deadline);
+    let server = facade_server(server_builder().build().unwrap(), 1, deadline);
     // gnutls-cli would send "hello" after a successful rehandshake; it never gets there.
     let peer = run_gnutls_cli(
         server.port,

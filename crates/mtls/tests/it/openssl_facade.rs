@@ -94,7 +94,7 @@ fn s_client_alpn_to_our_server() {
         .alpn_protocols(&[b"h2", b"http/1.1"])
         .build()
         .unwrap();
-    let server = FacadeServer::start(config, 1, deadline);
+    let server = facade_server(config, 1, deadline);
     let (ca, cert, key) = (pki("ca.pem"), pki("client-rsa.pem"), pki("client-rsa.key"));
     let peer = run_s_client(
         server.port,

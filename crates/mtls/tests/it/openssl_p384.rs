@@ -175,7 +175,7 @@ fn serve_s_client(
         .client_auth_required(roots)
         .build()
         .unwrap();
-    let server = FacadeServer::start(config, 1, deadline);
+    let server = facade_server(config, 1, deadline);
     let peer = run_s_client(server.port, args, line, deadline);
     let mut served = server.finish();
     assert_eq!(served.len(), 1, "{served:?}\n{}", peer.describe());

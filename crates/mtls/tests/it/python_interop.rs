@@ -95,7 +95,7 @@ fn python_client_to_our_server() {
     require("python3");
     let deadline = Instant::now() + TEST_TIMEOUT;
     let config = server_builder().build().unwrap();
-    let server = FacadeServer::start(config, 1, deadline);
+    let server = facade_server(config, 1, deadline);
     let mut cmd = Command::new("python3");
     cmd.arg(peer_script("py_client.py"))
         .arg(server.port.to_string())

@@ -26,7 +26,7 @@ use mtls_testkit::split_flight;
 /// server; returns what our server saw and the client.
 fn s_client_against(config: mtls::ServerConfig, extra: &[&str]) -> (Served, Peer) {
     let deadline = Instant::now() + TEST_TIMEOUT;
-    let server = FacadeServer::start(config, 1, deadline);
+    let server = facade_server(config, 1, deadline);
     let ca = pki("ca.pem");
     let mut args = vec![
         "-CAfile",

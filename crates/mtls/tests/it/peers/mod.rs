@@ -14,10 +14,7 @@
 )]
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
+use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
 use mtls::{
@@ -26,8 +23,8 @@ use mtls::{
 };
 // The shared test PKI (PEM files, `pki("ca.pem")`), key logs and peer processes.
 pub use mtls_testkit::{
-    IO_TIMEOUT, MemoryKeyLog, Peer, TEST_TIMEOUT, TempDir, TempFile, connect, pki, require,
-    run_gnutls_cli, run_s_client, start_gnutls_serv, start_s_server,
+    IO_TIMEOUT, LocalServer, MemoryKeyLog, Peer, TEST_TIMEOUT, TempDir, TempFile, connect, pki,
+    require, run_gnutls_cli, run_s_client, start_gnutls_serv, start_s_server,
 };
 
 /// A file of this crate's extra test PKI (tests/pki, made by tests/pki/make.sh).
@@ -150,57 +147,13 @@ impl Served {
 }
 
 /// Our facade server on 127.0.0.1:0 in a thread: for each connection, handshake, read one
-/// line, answer `ECHO_PREFIX` + line, close_notify.
-pub struct FacadeServer {
-    pub port: u16,
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<Vec<Served>>>,
-}
+/// line, answer `ECHO_PREFIX` + line, close_notify (mtls-testkit's accept loop).
+pub type FacadeServer = LocalServer<Served>;
 
-impl FacadeServer {
-    /// Serves at most `max_conns` connections, until the deadline or [`FacadeServer::finish`].
-    pub fn start(config: ServerConfig, max_conns: usize, deadline: Instant) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop2 = Arc::clone(&stop);
-        let handle = std::thread::spawn(move || {
-            let mut served = Vec::new();
-            while served.len() < max_conns
-                && Instant::now() < deadline
-                && !stop2.load(Ordering::SeqCst)
-            {
-                let sock = match listener.accept() {
-                    Ok((s, _)) => s,
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        std::thread::sleep(Duration::from_millis(10));
-                        continue;
-                    }
-                    Err(e) => panic!("accept: {e}"),
-                };
-                served.push(serve_one(&config, sock));
-            }
-            served
-        });
-        Self {
-            port,
-            stop,
-            handle: Some(handle),
-        }
-    }
-
-    /// Stops accepting and returns what happened on each connection.
-    pub fn finish(mut self) -> Vec<Served> {
-        self.stop.store(true, Ordering::SeqCst);
-        self.handle.take().unwrap().join().unwrap()
-    }
-}
-
-impl Drop for FacadeServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
+/// Serves at most `max_conns` connections with `config`, until the deadline or
+/// [`LocalServer::finish`].
+pub fn facade_server(config: ServerConfig, max_conns: usize, deadline: Instant) -> FacadeServer {
+    LocalServer::start(max_conns, deadline, move |sock| serve_one(&config, sock))
 }
 
 fn serve_one(config: &ServerConfig, sock: TcpStream) -> Served {
