@@ -66,7 +66,7 @@ pub use config::{
 };
 pub use endpoint::{Endpoint, Handshake};
 pub use error::HandshakeError;
-pub use server::{ServerHandshake, ServerState};
+pub use server::{FirstClientHello, ServerHandshake, ServerState};
 pub use session::{
     ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES,
     InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache, StoredSession,

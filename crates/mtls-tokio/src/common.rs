@@ -8,12 +8,16 @@
 //! A read polls the transport for writing only to send a fatal alert, so the halves of
 //! `tokio::io::split` do not take each other's wakers.
 
+use std::future::poll_fn;
 use std::io::{self, Read, Write};
+use std::ops::DerefMut;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use mtls::ConnectionCommon;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+use crate::Stream;
 
 /// Application data taken by one `poll_write`: at most four full records are sealed per call,
 /// so a transport that does not keep up bounds what the connection buffers.
@@ -25,9 +29,9 @@ pub(crate) fn to_io(e: mtls::Error) -> io::Error {
 }
 
 /// The transport as `std::io::Read` for one poll.
-struct SyncRead<'a, 'b, IO> {
-    io: &'a mut IO,
-    cx: &'a mut Context<'b>,
+pub(crate) struct SyncRead<'a, 'b, IO> {
+    pub(crate) io: &'a mut IO,
+    pub(crate) cx: &'a mut Context<'b>,
 }
 
 impl<IO: AsyncRead + Unpin> Read for SyncRead<'_, '_, IO> {
@@ -63,7 +67,7 @@ impl<IO: AsyncWrite + Unpin> Write for SyncWrite<'_, '_, IO> {
     }
 }
 
-fn would_block_to_pending<T>(r: io::Result<T>) -> Poll<io::Result<T>> {
+pub(crate) fn would_block_to_pending<T>(r: io::Result<T>) -> Poll<io::Result<T>> {
     match r {
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => Poll::Pending,
         r => Poll::Ready(r),
@@ -94,6 +98,18 @@ fn write_all_io<IO: AsyncWrite + Unpin>(
         }
     }
     Poll::Ready(Ok(()))
+}
+
+/// Runs the handshake of `session` over `io` to its end: the established stream, or the
+/// handshake's error after its fatal alert was written.
+pub(crate) async fn handshake<IO, C>(mut io: IO, mut session: C) -> io::Result<Stream<IO, C>>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    C: DerefMut<Target = ConnectionCommon>,
+{
+    let mut failed = None;
+    poll_fn(|cx| poll_handshake(&mut io, &mut session, &mut failed, cx)).await?;
+    Ok(Stream { io, session })
 }
 
 /// Drives the handshake to its end. On a failure the fatal alert the connection queued is

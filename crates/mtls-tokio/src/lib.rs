@@ -16,58 +16,50 @@
 //! (`err.get_ref().and_then(|e| e.downcast_ref::<mtls::Error>())`). Dropping a pending
 //! `accept` / `connect` future drops the transport and the connection.
 //!
-//! A server that requires client certificates and echoes what each client sends:
+//! A server that requires client certificates and greets each client by the subject of its
+//! verified certificate (the README shows the same program):
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use mtls::pki::{certs_from_pem, private_key_from_pem, RootStore};
-//! use mtls::ServerConfig;
+//! use mtls::{pki::RootStore, ServerConfig};
 //! use mtls_tokio::TlsAcceptor;
-//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
-//! use tokio::net::TcpListener;
+//! use tokio::{io::AsyncWriteExt, net::TcpListener};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = ServerConfig::builder()
-//!     .certificate(
-//!         certs_from_pem(&std::fs::read("server.pem")?)?,
-//!         private_key_from_pem(&std::fs::read("server.key")?)?,
-//!     )
-//!     .client_auth_required(RootStore::from_pem(&std::fs::read("ca.pem")?)?)
-//!     .build()?;
-//! let acceptor = TlsAcceptor::from(Arc::new(config));
-//! let listener = TcpListener::bind("127.0.0.1:8443").await?;
-//! loop {
-//!     let (tcp, _) = listener.accept().await?;
-//!     let acceptor = acceptor.clone();
-//!     tokio::spawn(async move {
-//!         let mut tls = match acceptor.accept(tcp).await {
-//!             Ok(tls) => tls,
-//!             Err(e) => return eprintln!("handshake: {e}"),
-//!         };
-//!         // Who the client is: its certificate chain, leaf first.
-//!         let peer = tls.get_ref().1.peer_certificates().map(|c| c.len());
-//!         eprintln!("client chain of {peer:?} certificates");
-//!         let mut buf = [0u8; 4096];
-//!         while let Ok(n @ 1..) = tls.read(&mut buf).await {
-//!             if tls.write_all(&buf[..n]).await.is_err() {
-//!                 break;
-//!             }
-//!         }
-//!         let _ = tls.shutdown().await; // close_notify, then FIN
-//!     });
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let config = ServerConfig::builder()
+//!         .certificate_files("server.pem", "server.key")
+//!         .client_auth_required(RootStore::load("ca.pem")?)
+//!         .build()?;
+//!     let acceptor = TlsAcceptor::from(Arc::new(config));
+//!     let listener = TcpListener::bind("127.0.0.1:8443").await?;
+//!     loop {
+//!         let (tcp, _) = listener.accept().await?;
+//!         let acceptor = acceptor.clone();
+//!         tokio::spawn(async move {
+//!             let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+//!             let who = tls.peer_identity().map(|id| id.subject().to_owned());
+//!             let _ = tls.write_all(format!("hello {who:?}\n").as_bytes()).await;
+//!             let _ = tls.shutdown().await; // close_notify, then FIN
+//!         });
+//!     }
 //! }
-//! # }
 //! ```
+//!
+//! To choose the configuration per client (per-SNI certificates, client CA roots and
+//! client-auth policy in a multi-tenant server), read the ClientHello first with
+//! [`LazyConfigAcceptor`].
 #![forbid(unsafe_code)]
 
 pub mod client;
 mod common;
+mod lazy;
 pub mod server;
 mod stream;
 
+pub use lazy::{LazyConfigAcceptor, StartHandshake};
 pub use stream::Stream;
 
-use std::future::poll_fn;
 use std::io;
 use std::sync::Arc;
 
@@ -97,11 +89,8 @@ impl TlsAcceptor {
     where
         IO: AsyncRead + AsyncWrite + Unpin,
     {
-        let mut session = ServerConnection::new(&self.config).map_err(common::to_io)?;
-        let mut io = io;
-        let mut failed = None;
-        poll_fn(|cx| common::poll_handshake(&mut io, &mut session, &mut failed, cx)).await?;
-        Ok(server::TlsStream { io, session })
+        let session = ServerConnection::new(&self.config).map_err(common::to_io)?;
+        common::handshake(io, session).await
     }
 
     /// The configuration this acceptor uses.
@@ -136,11 +125,8 @@ impl TlsConnector {
         IO: AsyncRead + AsyncWrite + Unpin,
     {
         let name = server_name_str(&domain)?;
-        let mut session = ClientConnection::new(&self.config, &name).map_err(common::to_io)?;
-        let mut io = io;
-        let mut failed = None;
-        poll_fn(|cx| common::poll_handshake(&mut io, &mut session, &mut failed, cx)).await?;
-        Ok(client::TlsStream { io, session })
+        let session = ClientConnection::new(&self.config, &name).map_err(common::to_io)?;
+        common::handshake(io, session).await
     }
 
     /// The configuration this connector uses.

@@ -2,11 +2,11 @@
 //! [`crate::client::TlsStream`] and [`crate::server::TlsStream`] name its two instances.
 
 use std::io;
-use std::ops::DerefMut;
+use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use mtls::ConnectionCommon;
+use mtls::{ConnectionCommon, PeerIdentity};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::common;
@@ -35,6 +35,16 @@ impl<IO, C> Stream<IO, C> {
     /// The transport and the connection, taken apart.
     pub fn into_inner(self) -> (IO, C) {
         (self.io, self.session)
+    }
+}
+
+impl<IO, C: Deref<Target = ConnectionCommon>> Stream<IO, C> {
+    /// Who the peer is, from its verified certificate (subject, SAN DNS names, IPs, URIs
+    /// such as a SPIFFE ID, notAfter): the connection's
+    /// [`peer_identity`](ConnectionCommon::peer_identity). `None` when the peer sent no
+    /// certificate or its chain was not verified.
+    pub fn peer_identity(&self) -> Option<&PeerIdentity> {
+        self.session.peer_identity()
     }
 }
 

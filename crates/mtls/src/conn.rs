@@ -88,20 +88,18 @@ impl ConnectionCommon {
         let reader = RecordReader::with_max_handshake_message_len(
             mtls_record::DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN,
         );
-        Self::new(handshake, first_actions, reader)
+        let mut c = Self::new(handshake, reader);
+        c.apply(first_actions)?;
+        Ok(c)
     }
 
     /// A server connection's common part, waiting for a ClientHello.
-    pub(crate) fn for_server(handshake: Box<dyn Handshake>) -> Result<Self, Error> {
-        Self::new(handshake, Vec::new(), RecordReader::new())
+    pub(crate) fn for_server(handshake: Box<dyn Handshake>) -> Self {
+        Self::new(handshake, RecordReader::new())
     }
 
-    fn new(
-        handshake: Box<dyn Handshake>,
-        first_actions: Vec<Action>,
-        reader: RecordReader,
-    ) -> Result<Self, Error> {
-        let mut c = Self {
+    fn new(handshake: Box<dyn Handshake>, reader: RecordReader) -> Self {
+        Self {
             handshake,
             reader,
             writer: RecordWriter::new(),
@@ -116,9 +114,7 @@ impl ConnectionCommon {
             sent_close: false,
             error: None,
             warnings_in_a_row: 0,
-        };
-        c.apply(first_actions)?;
-        Ok(c)
+        }
     }
 
     /// Reads TLS bytes from the peer (a socket) once. `Ok(0)` is the end of the stream.
@@ -164,20 +160,51 @@ impl ConnectionCommon {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        match self.process() {
-            Ok(()) => Ok(self.io_state()),
-            Err(e) => {
-                if let Some(alert) = e.alert_sent() {
-                    self.queue_alert(Alert::fatal(alert));
-                }
-                // RFC 5246 7.2.2: a session ended by a fatal alert, either way, is not resumed.
-                if e.alert().is_some() {
-                    self.handshake.forget_session();
-                }
-                self.error = Some(e.clone());
-                Err(e)
-            }
+        let processed = self.process();
+        self.settle(processed)
+    }
+
+    /// Replaces the handshake (the [`crate::server::Acceptor`]'s ClientHello reader) with
+    /// the real one, gives it the ClientHello already received, and processes what else
+    /// arrived: as [`process_new_packets`](Self::process_new_packets), the connection is dead
+    /// after an error and the fatal alert is queued.
+    pub(crate) fn hand_over(
+        &mut self,
+        handshake: Box<dyn Handshake>,
+        client_hello: &[u8],
+    ) -> Result<IoState, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
         }
+        self.handshake = handshake;
+        let processed = self
+            .handshake
+            .handle(Input::Handshake(client_hello))
+            .map_err(Error::from)
+            .and_then(|actions| self.apply(actions))
+            .and_then(|()| self.process());
+        self.settle(processed)
+    }
+
+    /// After processing: the state, or the error, kept, with its fatal alert queued.
+    fn settle(&mut self, processed: Result<(), Error>) -> Result<IoState, Error> {
+        match processed {
+            Ok(()) => Ok(self.io_state()),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Ends the connection with `e`: its fatal alert is queued, and `e` is kept.
+    pub(crate) fn fail(&mut self, e: Error) -> Error {
+        if let Some(alert) = e.alert_sent() {
+            self.queue_alert(Alert::fatal(alert));
+        }
+        // RFC 5246 7.2.2: a session ended by a fatal alert, either way, is not resumed.
+        if e.alert().is_some() {
+            self.handshake.forget_session();
+        }
+        self.error = Some(e.clone());
+        e
     }
 
     fn io_state(&self) -> IoState {

@@ -63,9 +63,15 @@ impl ServerConnection {
     /// A connection waiting for a ClientHello.
     pub fn new(config: &ServerConfig) -> Result<Self, Error> {
         let hs = ServerHandshake::new(config.inner.clone());
-        Ok(Self {
-            common: ConnectionCommon::for_server(Box::new(hs))?,
-        })
+        Ok(Self::from_common(ConnectionCommon::for_server(Box::new(
+            hs,
+        ))))
+    }
+
+    /// A connection around a common part whose handshake is already under way (the
+    /// [`crate::server::Acceptor`]'s).
+    pub(crate) fn from_common(common: ConnectionCommon) -> Self {
+        Self { common }
     }
 
     /// As [`ServerConnection::new`] with an injected random source (reproducible tests).
@@ -74,9 +80,9 @@ impl ServerConnection {
         rng: Box<dyn SecureRandom + Send>,
     ) -> Result<Self, Error> {
         let hs = ServerHandshake::with_rng(config.inner.clone(), rng);
-        Ok(Self {
-            common: ConnectionCommon::for_server(Box::new(hs))?,
-        })
+        Ok(Self::from_common(ConnectionCommon::for_server(Box::new(
+            hs,
+        ))))
     }
 }
 

@@ -50,6 +50,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod acceptor;
 mod config;
 mod conn;
 mod connection;
@@ -65,6 +66,14 @@ pub use keylog::KeyLogFile;
 pub use stream::{
     HalfClose, LINGER_BYTES, LINGER_TIME, Stream, StreamOwned, complete_io, linger_close,
 };
+
+/// The server side: connections, configurations, and choosing a configuration after the
+/// ClientHello ([`server::Acceptor`]).
+pub mod server {
+    pub use crate::acceptor::{AcceptError, Accepted, Acceptor, ClientHello};
+    pub use crate::config::{ServerConfig, ServerConfigBuilder};
+    pub use crate::connection::ServerConnection;
+}
 
 /// Certificate and key loading, root stores, CRLs and the webpki verifiers.
 pub use mtls_pki as pki;
@@ -91,4 +100,4 @@ pub use mtls_handshake::{
     InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ServerSessionCache, StoredSession,
     SystemClock, TimeProvider,
 };
-pub use mtls_wire::{AlertDescription, ProtocolVersion};
+pub use mtls_wire::{AlertDescription, CipherSuite, ProtocolVersion, SignatureScheme};

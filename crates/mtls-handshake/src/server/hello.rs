@@ -188,25 +188,7 @@ impl ServerState {
             ));
         }
 
-        // SNI (RFC 6066 3): a DNS host name, never an IP literal or anything else.
-        let server_name = match ch.extensions.server_name() {
-            None => None,
-            Some(name) => {
-                let name = std::str::from_utf8(name)
-                    .ok()
-                    .filter(|n| is_dns_host_name(n))
-                    .ok_or_else(|| {
-                        HandshakeError::new(
-                            AlertDescription::IllegalParameter,
-                            format!(
-                                "the SNI name {:?} is not an ASCII DNS host name (RFC 6066 3, RFC 1123 2.1)",
-                                String::from_utf8_lossy(name)
-                            ),
-                        )
-                    })?;
-                Some(name.to_ascii_lowercase())
-            }
-        };
+        let server_name = sni_host_name(ch)?;
 
         // ALPN (RFC 7301 3.2): our preference among theirs; no overlap is fatal.
         let mut alpn = None;
@@ -393,6 +375,27 @@ impl ServerState {
             "no cipher suite in common that fits this server's certificates, groups and signature schemes",
         ))
     }
+}
+
+/// The SNI name of a ClientHello (RFC 6066 3), lowercased: a DNS host name, never an IP
+/// literal or anything else (`illegal_parameter`).
+pub(crate) fn sni_host_name(ch: &ClientHello) -> Result<Option<String>, HandshakeError> {
+    let Some(name) = ch.extensions.server_name() else {
+        return Ok(None);
+    };
+    let name = std::str::from_utf8(name)
+        .ok()
+        .filter(|n| is_dns_host_name(n))
+        .ok_or_else(|| {
+            HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "the SNI name {:?} is not an ASCII DNS host name (RFC 6066 3, RFC 1123 2.1)",
+                    String::from_utf8_lossy(name)
+                ),
+            )
+        })?;
+    Ok(Some(name.to_ascii_lowercase()))
 }
 
 /// A DNS host name as SNI carries it (RFC 6066 3: ASCII, no trailing dot, no IP literal):

@@ -3,7 +3,10 @@
 //! (`hello.rs`). Each phase of the handshake is a type that owns exactly the data the
 //! phase has, so a handler is given what it needs and can never find it missing.
 
+mod first_hello;
 mod hello;
+
+pub use first_hello::FirstClientHello;
 
 use std::sync::Arc;
 

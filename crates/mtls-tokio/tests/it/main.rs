@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod lazy;
 mod ours;
 mod pending;
 mod refused;

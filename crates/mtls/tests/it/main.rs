@@ -11,6 +11,7 @@
     clippy::indexing_slicing
 )]
 
+mod acceptor;
 mod config_errors;
 mod connections;
 mod fuzz_corpus_replay;
