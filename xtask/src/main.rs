@@ -121,7 +121,39 @@ fn ci(root: &Path) -> Result<(), String> {
             "warnings",
         ],
     )?;
+    // The `tracing` feature (mtls, and mtls-handshake through it) is off in the workspace
+    // build: its code is linted and its secrets test run here.
+    run(
+        root,
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "mtls",
+            "-p",
+            "mtls-handshake",
+            "--all-targets",
+            "--features",
+            "mtls/tracing",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     run(root, "cargo", &["test", "--workspace"])?;
+    run(
+        root,
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "mtls",
+            "--features",
+            "tracing",
+            "--test",
+            "tracing",
+        ],
+    )?;
     // Each crate is meant to be read and picked alone: its documentation must build without
     // a broken link.
     run_env(

@@ -49,6 +49,7 @@ pub mod sequence;
 mod server;
 pub mod session;
 pub mod suites;
+mod trace;
 mod transcript;
 
 pub use action::{Action, Input, KeyChange};

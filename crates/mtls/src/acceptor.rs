@@ -110,7 +110,7 @@ impl Default for Acceptor {
         let seen = Seen::default();
         let reader = HelloReader { seen: seen.clone() };
         Self {
-            conn: Some(ConnectionCommon::for_server(Box::new(reader))),
+            conn: Some(ConnectionCommon::for_server(Box::new(reader), None)),
             seen,
         }
     }
@@ -168,7 +168,7 @@ impl Accepted {
             mut conn, bytes, ..
         } = self;
         let handshake = ServerHandshake::new(config.inner.clone());
-        match conn.hand_over(Box::new(handshake), &bytes) {
+        match conn.hand_over(Box::new(handshake), &bytes, config.observer.clone()) {
             Ok(_) => Ok(ServerConnection::from_common(conn)),
             Err(error) => Err(AcceptError::new(error, Some(conn))),
         }

@@ -19,6 +19,7 @@ use mtls_pki::{RootStore, WebPkiClientVerifier, WebPkiServerVerifier};
 
 use crate::error::{ConfigCause, ConfigError, Error};
 use crate::keylog::KeyLogFile;
+use crate::observe::ConnectionObserver;
 
 /// Default server session cache: 1024 sessions of two hours.
 const SERVER_CACHE: (usize, u64) = (1024, 2 * 3600);
@@ -35,6 +36,7 @@ struct Options {
     static_rsa: bool,
     key_log: Option<Arc<dyn KeyLog>>,
     time: Option<Arc<dyn TimeProvider>>,
+    observer: Option<Arc<dyn ConnectionObserver>>,
     /// The first step that failed, reported by `build`.
     error: Option<ConfigError>,
 }
@@ -50,6 +52,7 @@ impl Default for Options {
             static_rsa: false,
             key_log: None,
             time: None,
+            observer: None,
             error: None,
         }
     }
@@ -183,6 +186,14 @@ macro_rules! shared_setters {
             self
         }
 
+        /// Metrics hooks: `observer` hears about every connection made with this
+        /// configuration (handshakes completed, connections failed, peer certificates
+        /// refused). See [`ConnectionObserver`].
+        pub fn observer(mut self, observer: Arc<dyn ConnectionObserver>) -> Self {
+            self.options.observer = Some(observer);
+            self
+        }
+
         /// The clock for validity checks and session expiry (default: the system clock).
         pub fn clock(mut self, time: Arc<dyn TimeProvider>) -> Self {
             self.options.time = Some(time);
@@ -195,6 +206,7 @@ macro_rules! shared_setters {
 #[derive(Clone)]
 pub struct ServerConfig {
     pub(crate) inner: Arc<mtls_handshake::ServerConfig>,
+    pub(crate) observer: Option<Arc<dyn ConnectionObserver>>,
 }
 
 impl ServerConfig {
@@ -411,7 +423,10 @@ impl ServerConfigBuilder {
         if let Some(t) = o.time.take() {
             c.time = t;
         }
-        Ok(ServerConfig { inner: Arc::new(c) })
+        Ok(ServerConfig {
+            inner: Arc::new(c),
+            observer: o.observer.take(),
+        })
     }
 }
 
@@ -419,6 +434,7 @@ impl ServerConfigBuilder {
 #[derive(Clone)]
 pub struct ClientConfig {
     pub(crate) inner: Arc<mtls_handshake::ClientConfig>,
+    pub(crate) observer: Option<Arc<dyn ConnectionObserver>>,
 }
 
 impl ClientConfig {
@@ -547,6 +563,9 @@ impl ClientConfigBuilder {
         if let Some(t) = o.time.take() {
             c.time = t;
         }
-        Ok(ClientConfig { inner: Arc::new(c) })
+        Ok(ClientConfig {
+            inner: Arc::new(c),
+            observer: o.observer.take(),
+        })
     }
 }

@@ -3,15 +3,20 @@
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read, Write};
+use std::sync::Arc;
 
 use mtls_cert::PeerIdentity;
 use mtls_handshake::sequence::Kind;
 use mtls_handshake::{Action, CertificateDer, Handshake, HandshakeSummary, Input, SupportedSuite};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
+#[cfg(feature = "tracing")]
+use mtls_wire::HandshakeType;
 use mtls_wire::alert::Alert;
 use mtls_wire::{AlertDescription, AlertLevel, ContentType, ProtocolVersion};
 
 use crate::error::Error;
+use crate::observe::ConnectionObserver;
+use crate::trace::conn_event;
 
 /// Received application data we buffer before the application reads it; beyond this the
 /// connection stops decrypting (and stops reading from the socket) until it does.
@@ -74,6 +79,11 @@ pub struct ConnectionCommon {
     error: Option<Error>,
     /// Warning alerts received since the last handshake message or application data record.
     warnings_in_a_row: u32,
+    /// The configuration's metrics hooks.
+    observer: Option<Arc<dyn ConnectionObserver>>,
+    /// The connection's span: every event of the connection is inside it.
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
 }
 
 impl ConnectionCommon {
@@ -84,21 +94,30 @@ impl ConnectionCommon {
     pub(crate) fn for_client(
         handshake: Box<dyn Handshake>,
         first_actions: Vec<Action>,
+        observer: Option<Arc<dyn ConnectionObserver>>,
     ) -> Result<Self, Error> {
         let reader = RecordReader::with_max_handshake_message_len(
             mtls_record::DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN,
         );
-        let mut c = Self::new(handshake, reader);
+        let mut c = Self::new(handshake, reader, observer, "client");
         c.apply(first_actions)?;
         Ok(c)
     }
 
     /// A server connection's common part, waiting for a ClientHello.
-    pub(crate) fn for_server(handshake: Box<dyn Handshake>) -> Self {
-        Self::new(handshake, RecordReader::new())
+    pub(crate) fn for_server(
+        handshake: Box<dyn Handshake>,
+        observer: Option<Arc<dyn ConnectionObserver>>,
+    ) -> Self {
+        Self::new(handshake, RecordReader::new(), observer, "server")
     }
 
-    fn new(handshake: Box<dyn Handshake>, reader: RecordReader) -> Self {
+    fn new(
+        handshake: Box<dyn Handshake>,
+        reader: RecordReader,
+        observer: Option<Arc<dyn ConnectionObserver>>,
+        _role: &'static str,
+    ) -> Self {
         Self {
             handshake,
             reader,
@@ -114,6 +133,9 @@ impl ConnectionCommon {
             sent_close: false,
             error: None,
             warnings_in_a_row: 0,
+            observer,
+            #[cfg(feature = "tracing")]
+            span: tracing::info_span!("mtls", role = _role),
         }
     }
 
@@ -160,6 +182,8 @@ impl ConnectionCommon {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
+        #[cfg(feature = "tracing")]
+        let _entered = self.span.clone().entered();
         let processed = self.process();
         self.settle(processed)
     }
@@ -172,11 +196,16 @@ impl ConnectionCommon {
         &mut self,
         handshake: Box<dyn Handshake>,
         client_hello: &[u8],
+        observer: Option<Arc<dyn ConnectionObserver>>,
     ) -> Result<IoState, Error> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
+        #[cfg(feature = "tracing")]
+        let _entered = self.span.clone().entered();
+        conn_event!(self, debug, "configuration chosen after the ClientHello");
         self.handshake = handshake;
+        self.observer = observer;
         let processed = self
             .handshake
             .handle(Input::Handshake(client_hello))
@@ -196,6 +225,20 @@ impl ConnectionCommon {
 
     /// Ends the connection with `e`: its fatal alert is queued, and `e` is kept.
     pub(crate) fn fail(&mut self, e: Error) -> Error {
+        conn_event!(
+            self,
+            warn,
+            error = %e,
+            alert_sent = ?e.alert_sent(),
+            during_handshake = !self.handshake_done,
+            "connection failed"
+        );
+        if let Some(observer) = &self.observer {
+            if let Some(refused) = e.certificate_error() {
+                observer.peer_certificate_refused(refused);
+            }
+            observer.connection_failed(&e, !self.handshake_done);
+        }
         if let Some(alert) = e.alert_sent() {
             self.queue_alert(Alert::fatal(alert));
         }
@@ -263,10 +306,18 @@ impl ConnectionCommon {
             let actions = match self.reader.next_event()? {
                 None => break,
                 Some(Inbound::Handshake(m)) => {
+                    conn_event!(
+                        self,
+                        debug,
+                        typ = ?m.first().copied().map(HandshakeType::from),
+                        len = m.len(),
+                        "received handshake message"
+                    );
                     self.warnings_in_a_row = 0;
                     self.handshake.handle(Input::Handshake(m))?
                 }
                 Some(Inbound::ChangeCipherSpec) => {
+                    conn_event!(self, debug, "received ChangeCipherSpec");
                     self.handshake.handle(Input::ChangeCipherSpec)?
                 }
                 Some(Inbound::ApplicationData(_)) => {
@@ -295,6 +346,13 @@ impl ConnectionCommon {
     /// ([`AlertDescription::is_always_fatal`]); other warnings (no_renegotiation,
     /// user_canceled, ...) are noted and ignored, up to [`MAX_WARNING_ALERTS_IN_A_ROW`].
     fn receive_alert(&mut self, alert: Alert) -> Result<(), Error> {
+        conn_event!(
+            self,
+            debug,
+            level = ?alert.level,
+            description = ?alert.description,
+            "received alert"
+        );
         if alert.description == AlertDescription::CloseNotify {
             self.peer_closed = true;
             return Ok(());
@@ -319,8 +377,18 @@ impl ConnectionCommon {
     fn apply(&mut self, actions: Vec<Action>) -> Result<(), Error> {
         for action in actions {
             match action {
-                Action::SendHandshake(m) => self.write_record(ContentType::Handshake, &m)?,
+                Action::SendHandshake(m) => {
+                    conn_event!(
+                        self,
+                        debug,
+                        typ = ?m.first().copied().map(HandshakeType::from),
+                        len = m.len(),
+                        "sent handshake message"
+                    );
+                    self.write_record(ContentType::Handshake, &m)?
+                }
                 Action::SendChangeCipherSpec => {
+                    conn_event!(self, debug, "sent ChangeCipherSpec");
                     self.write_record(ContentType::ChangeCipherSpec, &[1])?
                 }
                 Action::InstallWriteKeys(k) => self.writer.install_encrypter(
@@ -337,6 +405,7 @@ impl ConnectionCommon {
                 Action::SendAlert(alert) => self.queue_alert(alert),
                 Action::Complete => {
                     self.handshake_done = true;
+                    self.completed();
                     // The handshake's receive buffers are not needed by an idle connection.
                     self.spill_held();
                     self.reader.release_idle_buffers();
@@ -348,6 +417,29 @@ impl ConnectionCommon {
         Ok(())
     }
 
+    /// Tells the span and the observer what the handshake settled.
+    fn completed(&self) {
+        let Some(summary) = self.handshake.summary() else {
+            return;
+        };
+        conn_event!(
+            self,
+            info,
+            suite = ?summary.suite.suite,
+            kind = ?summary.kind,
+            resumed = summary.resumed,
+            ems = summary.extended_master_secret,
+            sni = ?summary.server_name,
+            alpn = ?summary.alpn.as_deref().map(String::from_utf8_lossy),
+            peer = ?summary.peer_identity.as_ref().map(|p| p.subject()),
+            peer_verified = summary.peer_verified,
+            "handshake complete"
+        );
+        if let Some(observer) = &self.observer {
+            observer.handshake_completed(summary);
+        }
+    }
+
     fn write_record(&mut self, typ: ContentType, payload: &[u8]) -> Result<(), Error> {
         // Records are sealed straight into the send buffer: no intermediate copy.
         self.writer.write(typ, payload, &mut self.tls_out)?;
@@ -355,6 +447,13 @@ impl ConnectionCommon {
     }
 
     fn queue_alert(&mut self, alert: Alert) {
+        conn_event!(
+            self,
+            debug,
+            level = ?alert.level,
+            description = ?alert.description,
+            "sent alert"
+        );
         let mut body = Vec::with_capacity(2);
         alert.encode(&mut body);
         // A failure here means the connection is already broken; the alert is best effort.

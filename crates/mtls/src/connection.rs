@@ -23,7 +23,7 @@ impl ClientConnection {
     pub fn new(config: &ClientConfig, server_name: &str) -> Result<Self, Error> {
         let (hs, actions) = ClientHandshake::new(config.inner.clone(), Some(server_name))?;
         Ok(Self {
-            common: ConnectionCommon::for_client(Box::new(hs), actions)?,
+            common: ConnectionCommon::for_client(Box::new(hs), actions, config.observer.clone())?,
         })
     }
 
@@ -36,7 +36,7 @@ impl ClientConnection {
         let (hs, actions) =
             ClientHandshake::with_rng(config.inner.clone(), Some(server_name), rng)?;
         Ok(Self {
-            common: ConnectionCommon::for_client(Box::new(hs), actions)?,
+            common: ConnectionCommon::for_client(Box::new(hs), actions, config.observer.clone())?,
         })
     }
 }
@@ -63,9 +63,10 @@ impl ServerConnection {
     /// A connection waiting for a ClientHello.
     pub fn new(config: &ServerConfig) -> Result<Self, Error> {
         let hs = ServerHandshake::new(config.inner.clone());
-        Ok(Self::from_common(ConnectionCommon::for_server(Box::new(
-            hs,
-        ))))
+        Ok(Self::from_common(ConnectionCommon::for_server(
+            Box::new(hs),
+            config.observer.clone(),
+        )))
     }
 
     /// A connection around a common part whose handshake is already under way (the
@@ -80,9 +81,10 @@ impl ServerConnection {
         rng: Box<dyn SecureRandom + Send>,
     ) -> Result<Self, Error> {
         let hs = ServerHandshake::with_rng(config.inner.clone(), rng);
-        Ok(Self::from_common(ConnectionCommon::for_server(Box::new(
-            hs,
-        ))))
+        Ok(Self::from_common(ConnectionCommon::for_server(
+            Box::new(hs),
+            config.observer.clone(),
+        )))
     }
 }
 

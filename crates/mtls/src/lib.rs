@@ -56,13 +56,16 @@ mod conn;
 mod connection;
 mod error;
 mod keylog;
+mod observe;
 mod stream;
+mod trace;
 
 pub use config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
 pub use conn::{ConnectionCommon, IoState, Reader, UnverifiedIdentity, Writer};
 pub use connection::{ClientConnection, ServerConnection};
 pub use error::{ConfigCause, ConfigError, Error};
 pub use keylog::KeyLogFile;
+pub use observe::ConnectionObserver;
 pub use stream::{
     HalfClose, LINGER_BYTES, LINGER_TIME, Stream, StreamOwned, complete_io, linger_close,
 };

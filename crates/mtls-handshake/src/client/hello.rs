@@ -19,6 +19,7 @@ use crate::error::{HandshakeError, crypto};
 use crate::keys::KeySchedule;
 use crate::sequence::Fact;
 use crate::suites::SupportedSuite;
+use crate::trace::debug_event;
 
 impl ClientState {
     // ---- ClientHello (RFC 5246 7.4.1.2) ----
@@ -199,6 +200,13 @@ impl ClientState {
             .as_ref()
             .filter(|s| !s.session_id.is_empty() && s.session_id == self.session_id)
             .cloned();
+        debug_event!(
+            suite = ?suite.suite,
+            resumed = resumed.is_some(),
+            ems,
+            alpn = ?hello.alpn.as_deref().map(String::from_utf8_lossy),
+            "client: ServerHello accepted"
+        );
         let Some(session) = resumed else {
             common.learn(Fact::Resumption(false))?;
             common.learn(Fact::KeyExchange(suite.kx))?;

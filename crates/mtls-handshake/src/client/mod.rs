@@ -32,6 +32,7 @@ use crate::keys::KeySchedule;
 use crate::sequence::{Fact, Kind, Msg, Side};
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
+use crate::trace::debug_event;
 
 /// A TLS 1.2 client handshake, sans IO: feed it what the server sent ([`Input`]), perform
 /// the [`Action`]s it returns, in order.
@@ -210,6 +211,11 @@ impl ClientState {
             .verify_server_cert(chain, self.server_name.as_deref(), now)
             .map_err(|e| HandshakeError::certificate_refused("server", e))?;
         let (key, identity) = read_leaf(leaf)?;
+        debug_event!(
+            subject = identity.subject(),
+            chain_len = chain.len(),
+            "client: server certificate verified"
+        );
         let suite = hello.suite;
         let unusable = || {
             HandshakeError::new(
@@ -287,28 +293,51 @@ impl ClientState {
 
     // ---- client Certificate (RFC 5246 7.4.6) ----
 
+    /// The certificate and signature scheme to answer `request` with, or why there is none.
+    fn choose_certificate(
+        &self,
+        request: &CertificateRequest,
+    ) -> Result<(Arc<CertifiedKey>, SignatureAlgorithm), &'static str> {
+        let info = CertificateRequestInfo {
+            ca_names: &request.certificate_authorities,
+            signature_schemes: &request.supported_signature_algorithms,
+            certificate_types: &request.certificate_types,
+        };
+        let resolver =
+            (self.config.cert_resolver.as_ref()).ok_or("no client certificate is configured")?;
+        let ck = resolver
+            .resolve(&info)
+            .filter(|ck| !ck.chain.is_empty())
+            .ok_or("no configured certificate fits the server's CA names and certificate types")?;
+        // Among what the server accepts and the key can do.
+        let scheme = choose_scheme(
+            &ck.key,
+            &self.config.signature_schemes,
+            &request.supported_signature_algorithms,
+        )
+        .ok_or("the server accepts no signature scheme our certificate's key can make")?;
+        Ok((ck, scheme))
+    }
+
     fn send_certificate(
         &self,
         common: &mut Common,
         certified: &mut Certified,
         actions: &mut Vec<Action>,
     ) -> Result<(), HandshakeError> {
-        let chosen = certified.request.as_ref().and_then(|request| {
-            let info = CertificateRequestInfo {
-                ca_names: &request.certificate_authorities,
-                signature_schemes: &request.supported_signature_algorithms,
-                certificate_types: &request.certificate_types,
-            };
-            let ck = self.config.cert_resolver.as_ref()?.resolve(&info)?;
-            // Among what the server accepts and the key can do.
-            let scheme = choose_scheme(
-                &ck.key,
-                &self.config.signature_schemes,
-                &request.supported_signature_algorithms,
-            )?;
-            Some((ck, scheme))
-        });
-        let chosen = chosen.filter(|(ck, _)| !ck.chain.is_empty());
+        let chosen = match &certified.request {
+            Some(request) => self.choose_certificate(request),
+            None => Err("no certificate was requested"),
+        };
+        match &chosen {
+            Ok((_ck, _scheme)) => debug_event!(
+                chain_len = _ck.chain.len(),
+                scheme = ?_scheme,
+                "client: sending a certificate"
+            ),
+            Err(_why) => debug_event!(why = *_why, "client: sending no certificate"),
+        }
+        let chosen = chosen.ok();
         common.learn(Fact::ClientCertificate(chosen.is_some()))?;
         let chain = match &chosen {
             Some((ck, scheme)) => {

@@ -16,6 +16,7 @@ use crate::keys::KeySchedule;
 use crate::sequence::Fact;
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
+use crate::trace::debug_event;
 
 /// What the extensions of a ClientHello settle before the suite is chosen.
 struct Offer {
@@ -88,6 +89,13 @@ impl ServerState {
                     offer.server_name.as_deref(),
                 )?;
             }
+            debug_event!(
+                suite = ?suite.suite,
+                sni = ?offer.server_name,
+                ems = offer.ems,
+                client_certificate = client_identity.is_some(),
+                "server: resuming a session"
+            );
             return Ok(Phase::Keyed(Box::new(Keyed {
                 hello: offer.into_hello(suite),
                 keys,
@@ -128,6 +136,15 @@ impl ServerState {
             },
             None => ServerKx::Rsa,
         };
+        debug_event!(
+            suite = ?choice.suite.suite,
+            ecdhe = ?choice.ecdhe,
+            sni = ?offer.server_name,
+            alpn = ?offer.alpn.as_deref().map(String::from_utf8_lossy),
+            ems = offer.ems,
+            client_auth = ?config.client_auth,
+            "server: full handshake negotiated"
+        );
         Ok(Phase::Full(Box::new(Full {
             hello: offer.into_hello(choice.suite),
             certified: choice.certified,

@@ -37,6 +37,7 @@ use crate::keys::KeySchedule;
 use crate::sequence::{Fact, Kind, Msg, Side};
 use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
+use crate::trace::debug_event;
 
 /// A TLS 1.2 server handshake, sans IO: feed it what the client sent ([`Input`]), perform the
 /// [`Action`]s it returns, in order.
@@ -303,6 +304,12 @@ impl ServerState {
                 .map_err(|e| HandshakeError::certificate_refused("client", e))?;
         }
         let (key, identity) = read_leaf(leaf)?;
+        debug_event!(
+            subject = identity.subject(),
+            chain_len = chain.len(),
+            verified = self.config.client_auth.verifies(),
+            "server: client certificate accepted"
+        );
         full.client = Some(Box::new(ClientCertificate {
             key,
             identity,

@@ -17,6 +17,7 @@ mod connections;
 mod fuzz_corpus_replay;
 mod gnutls_facade;
 mod identity;
+mod observer;
 mod openssl_facade;
 mod openssl_p384;
 mod p384;
