@@ -179,8 +179,8 @@ pub fn require(binary: &str) {
     assert!(
         found,
         "interop test: the `{binary}` binary is missing from PATH. Install it (openssl, \
-         gnutls-bin for gnutls-cli/gnutls-serv, python3; .ci/run installs them); these tests \
-         fail rather than skip without their peer."
+         gnutls-bin for gnutls-cli/gnutls-serv, python3, curl; .ci/run installs them); these \
+         tests fail rather than skip without their peer."
     );
 }
 

@@ -1,6 +1,8 @@
 //! mtls-tokio over TCP on 127.0.0.1: both ends ours, interop with tokio-rustls both ways, a
 //! refused client certificate (the alert reaches the peer), close_notify on shutdown, a
-//! transport that is often Pending, a dropped pending accept.
+//! transport that is often Pending, a dropped pending accept; 200 concurrent clients of two
+//! identities; the axum and hyper examples (compiled in from `examples/`) against each other
+//! and against curl; our client against `openssl s_server -Verify`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,12 +10,25 @@
     clippy::indexing_slicing
 )]
 
+mod curl;
+mod examples;
+mod identities;
 mod lazy;
+mod openssl_server;
 mod ours;
 mod pending;
 mod refused;
 mod rustls_interop;
 mod shutdown;
+
+// The examples themselves, so that the tests run the code a user reads. Their `main`s and
+// some helpers are not used here.
+#[allow(dead_code)]
+#[path = "../../examples/axum_server.rs"]
+mod axum_server;
+#[allow(dead_code)]
+#[path = "../../examples/hyper_client.rs"]
+mod hyper_client;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,8 +37,10 @@ use mtls::pki::RootStore;
 use mtls::pki_types::ServerName;
 use mtls::{ClientConfig, ServerConfig};
 use mtls_testkit::fixtures::CA;
+use mtls_testkit::pki;
 use mtls_testkit::{chain, key};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
 
 /// The bound on every test's waiting.
 pub const LIMIT: Duration = Duration::from_secs(30);
@@ -71,4 +88,34 @@ pub async fn listen() -> (TcpListener, std::net::SocketAddr) {
 /// A TCP connection to `addr`.
 pub async fn dial(addr: std::net::SocketAddr) -> TcpStream {
     TcpStream::connect(addr).await.unwrap()
+}
+
+/// The axum example's `serve` on 127.0.0.1 with the test PKI's PEM files (`server-ecdsa`,
+/// client certificates of the test CA required), read by the example's own `server_config`.
+/// Aborted on drop.
+pub struct AxumServer {
+    /// Where it listens.
+    pub addr: std::net::SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl AxumServer {
+    /// Binds a port and spawns the example's accept loop.
+    pub async fn start() -> Self {
+        let config = axum_server::server_config(
+            pki("server-ecdsa.pem"),
+            pki("server-ecdsa.key"),
+            pki("ca.pem"),
+        )
+        .unwrap();
+        let (listener, addr) = listen().await;
+        let task = tokio::spawn(axum_server::serve(listener, config));
+        Self { addr, task }
+    }
+}
+
+impl Drop for AxumServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
