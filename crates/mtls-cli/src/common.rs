@@ -185,12 +185,10 @@ impl Info {
     /// Whether a client certificate was requested and sent (as the handshake kind says).
     pub fn client_cert_status(&self) -> &'static str {
         match self.kind {
-            Some(HandshakeKind::FullEcdheClientCert | HandshakeKind::FullRsaClientCert) => "sent",
-            Some(HandshakeKind::FullEcdheNoClientCert | HandshakeKind::FullRsaNoClientCert) => {
-                "requested, none sent"
-            }
-            Some(HandshakeKind::FullEcdhe | HandshakeKind::FullRsa) => "not requested",
-            Some(HandshakeKind::Resumed) => "as in the resumed session",
+            Some(k) if k.is_resumption() => "as in the resumed session",
+            Some(k) if k.has_client_cert() => "sent",
+            Some(k) if k.requests_client_cert() => "requested, none sent",
+            Some(_) => "not requested",
             None => "unknown",
         }
     }

@@ -227,6 +227,7 @@ fn msg_of(typ: HandshakeType) -> Option<Msg> {
         HandshakeType::CertificateVerify => Msg::CertificateVerify,
         HandshakeType::ClientKeyExchange => Msg::ClientKeyExchange,
         HandshakeType::Finished => Msg::Finished,
+        HandshakeType::NewSessionTicket => Msg::NewSessionTicket,
         _ => return None,
     })
 }

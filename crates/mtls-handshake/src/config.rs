@@ -145,6 +145,10 @@ pub struct ServerConfig {
     /// Decides whether a client whose chain verified may use this server (authorization
     /// after authentication); `None` lets every verified client in.
     pub authorizer: Option<Arc<dyn AuthorizeClient>>,
+    /// Seals session tickets (RFC 5077) for clients that ask for them, and opens the
+    /// tickets they bring back; `None` (the default): no tickets, resumption by session id
+    /// only.
+    pub ticketer: Option<Arc<dyn crate::ticket::Ticketer>>,
 }
 
 /// What an [`AuthorizeClient`] decides on: the client's verified chain, the identity read
@@ -199,6 +203,7 @@ impl ServerConfig {
             time: Arc::new(SystemClock),
             max_ca_names_len: DEFAULT_MAX_CA_NAMES_LEN,
             authorizer: None,
+            ticketer: None,
         }
     }
 
@@ -258,6 +263,9 @@ pub struct ClientConfig {
     pub enable_static_rsa: bool,
     /// Where sessions are kept for resumption; `None` disables resumption.
     pub session_store: Option<Arc<dyn ClientSessionStore>>,
+    /// Ask servers for session tickets (RFC 5077) and resume with them (default: true;
+    /// needs a session store).
+    pub enable_tickets: bool,
     /// NSS key log sink.
     pub key_log: Option<Arc<dyn KeyLog>>,
     /// The clock for certificate validity and session expiry.
@@ -278,6 +286,7 @@ impl ClientConfig {
             require_ems: true,
             enable_static_rsa: false,
             session_store: None,
+            enable_tickets: true,
             key_log: None,
             time: Arc::new(SystemClock),
         }

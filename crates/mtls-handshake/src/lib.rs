@@ -49,6 +49,7 @@ pub mod sequence;
 mod server;
 pub mod session;
 pub mod suites;
+pub mod ticket;
 mod trace;
 mod transcript;
 
@@ -73,6 +74,7 @@ pub use session::{
     InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache, StoredSession,
 };
 pub use suites::{AuthKeyType, SupportedSuite};
+pub use ticket::{TicketKey, TicketKeys, Ticketer};
 pub use transcript::Transcript;
 
 /// Alert descriptions (RFC 5246 7.2), for verifiers that build a [`CertificateError::Other`].

@@ -78,6 +78,9 @@ pub enum Msg {
     ChangeCipherSpec,
     /// Finished (RFC 5246 7.4.9).
     Finished,
+    /// NewSessionTicket (RFC 5077 3.3): the server's session state, sealed for the client to
+    /// keep, right before the server's ChangeCipherSpec.
+    NewSessionTicket,
 }
 
 /// One step of a sequence: who sends what.
@@ -114,13 +117,29 @@ pub enum Kind {
     FullRsaClientCert,
     /// Static RSA, client certificate requested, empty Certificate in reply.
     FullRsaNoClientCert,
-    /// Abbreviated handshake resuming a session by id.
+    /// Abbreviated handshake resuming a session (by id, or by a ticket the server does not
+    /// renew).
     Resumed,
+    /// [`Kind::FullEcdhe`] with a NewSessionTicket (RFC 5077 3.1).
+    FullEcdheTicket,
+    /// [`Kind::FullEcdheClientCert`] with a NewSessionTicket.
+    FullEcdheClientCertTicket,
+    /// [`Kind::FullEcdheNoClientCert`] with a NewSessionTicket.
+    FullEcdheNoClientCertTicket,
+    /// [`Kind::FullRsa`] with a NewSessionTicket.
+    FullRsaTicket,
+    /// [`Kind::FullRsaClientCert`] with a NewSessionTicket.
+    FullRsaClientCertTicket,
+    /// [`Kind::FullRsaNoClientCert`] with a NewSessionTicket.
+    FullRsaNoClientCertTicket,
+    /// Abbreviated handshake resuming a session by ticket, with a renewed ticket (RFC 5077
+    /// 3.1, figure 2).
+    ResumedTicket,
 }
 
 impl Kind {
     /// Every kind, in table order.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 14] = [
         Kind::FullEcdhe,
         Kind::FullEcdheClientCert,
         Kind::FullEcdheNoClientCert,
@@ -128,10 +147,17 @@ impl Kind {
         Kind::FullRsaClientCert,
         Kind::FullRsaNoClientCert,
         Kind::Resumed,
+        Kind::FullEcdheTicket,
+        Kind::FullEcdheClientCertTicket,
+        Kind::FullEcdheNoClientCertTicket,
+        Kind::FullRsaTicket,
+        Kind::FullRsaClientCertTicket,
+        Kind::FullRsaNoClientCertTicket,
+        Kind::ResumedTicket,
     ];
 
-    const fn bit(self) -> u8 {
-        1 << (self as u8)
+    const fn bit(self) -> u16 {
+        1 << (self as u16)
     }
 
     /// This kind's message sequence.
@@ -144,14 +170,45 @@ impl Kind {
             Kind::FullRsaClientCert => FULL_RSA_CLIENT_CERT,
             Kind::FullRsaNoClientCert => FULL_RSA_NO_CLIENT_CERT,
             Kind::Resumed => RESUMED,
+            Kind::FullEcdheTicket => FULL_ECDHE_TICKET,
+            Kind::FullEcdheClientCertTicket => FULL_ECDHE_CLIENT_CERT_TICKET,
+            Kind::FullEcdheNoClientCertTicket => FULL_ECDHE_NO_CLIENT_CERT_TICKET,
+            Kind::FullRsaTicket => FULL_RSA_TICKET,
+            Kind::FullRsaClientCertTicket => FULL_RSA_CLIENT_CERT_TICKET,
+            Kind::FullRsaNoClientCertTicket => FULL_RSA_NO_CLIENT_CERT_TICKET,
+            Kind::ResumedTicket => RESUMED_TICKET,
         }
+    }
+
+    /// True for the abbreviated handshakes (a session resumed, by id or by ticket).
+    pub const fn is_resumption(self) -> bool {
+        matches!(self, Kind::Resumed | Kind::ResumedTicket)
+    }
+
+    /// True when the server sends a NewSessionTicket (RFC 5077 3.3).
+    pub const fn issues_ticket(self) -> bool {
+        matches!(
+            self,
+            Kind::FullEcdheTicket
+                | Kind::FullEcdheClientCertTicket
+                | Kind::FullEcdheNoClientCertTicket
+                | Kind::FullRsaTicket
+                | Kind::FullRsaClientCertTicket
+                | Kind::FullRsaNoClientCertTicket
+                | Kind::ResumedTicket
+        )
     }
 
     /// True for the full handshakes with static RSA key exchange.
     pub const fn is_rsa_kx(self) -> bool {
         matches!(
             self,
-            Kind::FullRsa | Kind::FullRsaClientCert | Kind::FullRsaNoClientCert
+            Kind::FullRsa
+                | Kind::FullRsaClientCert
+                | Kind::FullRsaNoClientCert
+                | Kind::FullRsaTicket
+                | Kind::FullRsaClientCertTicket
+                | Kind::FullRsaNoClientCertTicket
         )
     }
 
@@ -159,7 +216,12 @@ impl Kind {
     pub const fn is_ecdhe(self) -> bool {
         matches!(
             self,
-            Kind::FullEcdhe | Kind::FullEcdheClientCert | Kind::FullEcdheNoClientCert
+            Kind::FullEcdhe
+                | Kind::FullEcdheClientCert
+                | Kind::FullEcdheNoClientCert
+                | Kind::FullEcdheTicket
+                | Kind::FullEcdheClientCertTicket
+                | Kind::FullEcdheNoClientCertTicket
         )
     }
 
@@ -171,12 +233,22 @@ impl Kind {
                 | Kind::FullEcdheNoClientCert
                 | Kind::FullRsaClientCert
                 | Kind::FullRsaNoClientCert
+                | Kind::FullEcdheClientCertTicket
+                | Kind::FullEcdheNoClientCertTicket
+                | Kind::FullRsaClientCertTicket
+                | Kind::FullRsaNoClientCertTicket
         )
     }
 
     /// True when the client sends a non-empty Certificate and a CertificateVerify.
     pub const fn has_client_cert(self) -> bool {
-        matches!(self, Kind::FullEcdheClientCert | Kind::FullRsaClientCert)
+        matches!(
+            self,
+            Kind::FullEcdheClientCert
+                | Kind::FullRsaClientCert
+                | Kind::FullEcdheClientCertTicket
+                | Kind::FullRsaClientCertTicket
+        )
     }
 }
 
@@ -299,8 +371,118 @@ pub const RESUMED: &[Step] = &[
     c(Finished),
 ];
 
+/// [`FULL_ECDHE`] with a NewSessionTicket (RFC 5077 3.1, figure 1): the server announced it
+/// with an empty SessionTicket extension in its ServerHello.
+pub const FULL_ECDHE_TICKET: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(Certificate),
+    s(ServerKeyExchange),
+    s(ServerHelloDone),
+    c(ClientKeyExchange),
+    c(ChangeCipherSpec),
+    c(Finished),
+    s(NewSessionTicket),
+    s(ChangeCipherSpec),
+    s(Finished),
+];
+
+/// [`FULL_ECDHE_CLIENT_CERT`] with a NewSessionTicket.
+pub const FULL_ECDHE_CLIENT_CERT_TICKET: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(Certificate),
+    s(ServerKeyExchange),
+    s(CertificateRequest),
+    s(ServerHelloDone),
+    c(Certificate),
+    c(ClientKeyExchange),
+    c(CertificateVerify),
+    c(ChangeCipherSpec),
+    c(Finished),
+    s(NewSessionTicket),
+    s(ChangeCipherSpec),
+    s(Finished),
+];
+
+/// [`FULL_ECDHE_NO_CLIENT_CERT`] with a NewSessionTicket.
+pub const FULL_ECDHE_NO_CLIENT_CERT_TICKET: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(Certificate),
+    s(ServerKeyExchange),
+    s(CertificateRequest),
+    s(ServerHelloDone),
+    c(Certificate),
+    c(ClientKeyExchange),
+    c(ChangeCipherSpec),
+    c(Finished),
+    s(NewSessionTicket),
+    s(ChangeCipherSpec),
+    s(Finished),
+];
+
+/// [`FULL_RSA`] with a NewSessionTicket.
+pub const FULL_RSA_TICKET: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(Certificate),
+    s(ServerHelloDone),
+    c(ClientKeyExchange),
+    c(ChangeCipherSpec),
+    c(Finished),
+    s(NewSessionTicket),
+    s(ChangeCipherSpec),
+    s(Finished),
+];
+
+/// [`FULL_RSA_CLIENT_CERT`] with a NewSessionTicket.
+pub const FULL_RSA_CLIENT_CERT_TICKET: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(Certificate),
+    s(CertificateRequest),
+    s(ServerHelloDone),
+    c(Certificate),
+    c(ClientKeyExchange),
+    c(CertificateVerify),
+    c(ChangeCipherSpec),
+    c(Finished),
+    s(NewSessionTicket),
+    s(ChangeCipherSpec),
+    s(Finished),
+];
+
+/// [`FULL_RSA_NO_CLIENT_CERT`] with a NewSessionTicket.
+pub const FULL_RSA_NO_CLIENT_CERT_TICKET: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(Certificate),
+    s(CertificateRequest),
+    s(ServerHelloDone),
+    c(Certificate),
+    c(ClientKeyExchange),
+    c(ChangeCipherSpec),
+    c(Finished),
+    s(NewSessionTicket),
+    s(ChangeCipherSpec),
+    s(Finished),
+];
+
+/// [`RESUMED`] with a renewed ticket (RFC 5077 3.1, figure 2): the client's ticket was good
+/// and the server issues a fresh one (e.g. the old one was sealed with the previous key).
+pub const RESUMED_TICKET: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(NewSessionTicket),
+    s(ChangeCipherSpec),
+    s(Finished),
+    c(ChangeCipherSpec),
+    c(Finished),
+];
+
 /// The table: every handshake kind with its exact message sequence.
-pub const SEQUENCES: [(Kind, &[Step]); 7] = [
+pub const SEQUENCES: [(Kind, &[Step]); 14] = [
     (Kind::FullEcdhe, FULL_ECDHE),
     (Kind::FullEcdheClientCert, FULL_ECDHE_CLIENT_CERT),
     (Kind::FullEcdheNoClientCert, FULL_ECDHE_NO_CLIENT_CERT),
@@ -308,6 +490,22 @@ pub const SEQUENCES: [(Kind, &[Step]); 7] = [
     (Kind::FullRsaClientCert, FULL_RSA_CLIENT_CERT),
     (Kind::FullRsaNoClientCert, FULL_RSA_NO_CLIENT_CERT),
     (Kind::Resumed, RESUMED),
+    (Kind::FullEcdheTicket, FULL_ECDHE_TICKET),
+    (
+        Kind::FullEcdheClientCertTicket,
+        FULL_ECDHE_CLIENT_CERT_TICKET,
+    ),
+    (
+        Kind::FullEcdheNoClientCertTicket,
+        FULL_ECDHE_NO_CLIENT_CERT_TICKET,
+    ),
+    (Kind::FullRsaTicket, FULL_RSA_TICKET),
+    (Kind::FullRsaClientCertTicket, FULL_RSA_CLIENT_CERT_TICKET),
+    (
+        Kind::FullRsaNoClientCertTicket,
+        FULL_RSA_NO_CLIENT_CERT_TICKET,
+    ),
+    (Kind::ResumedTicket, RESUMED_TICKET),
 ];
 
 /// What a handler learned that decides between kinds of handshake.
@@ -323,17 +521,21 @@ pub enum Fact {
     ClientAuth(bool),
     /// The client's Certificate carries a chain (`true`) or is empty (RFC 5246 7.4.6).
     ClientCertificate(bool),
+    /// The server sends a NewSessionTicket (`true`): it decides at the ClientHello and says
+    /// so with an empty SessionTicket extension in its ServerHello (RFC 5077 3.2).
+    Ticket(bool),
 }
 
 impl Fact {
     /// True when a handshake of `kind` is consistent with this fact.
     pub const fn admits(self, kind: Kind) -> bool {
         match self {
-            Fact::Resumption(resumed) => matches!(kind, Kind::Resumed) == resumed,
+            Fact::Resumption(resumed) => kind.is_resumption() == resumed,
             Fact::KeyExchange(KeyExchangeAlgorithm::Ecdhe) => kind.is_ecdhe(),
             Fact::KeyExchange(KeyExchangeAlgorithm::Rsa) => kind.is_rsa_kx(),
             Fact::ClientAuth(asked) => kind.requests_client_cert() == asked,
             Fact::ClientCertificate(given) => kind.has_client_cert() == given,
+            Fact::Ticket(issued) => kind.issues_ticket() == issued,
         }
     }
 }
@@ -342,7 +544,7 @@ impl Fact {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Flow {
     pos: usize,
-    candidates: u8,
+    candidates: u16,
 }
 
 impl Default for Flow {
@@ -371,7 +573,7 @@ impl Flow {
         // One bit per kind (`Kind as u8` is its index in `Kind::ALL`).
         Self {
             pos: 0,
-            candidates: (1u8 << Kind::ALL.len()) - 1,
+            candidates: (1u16 << Kind::ALL.len()) - 1,
         }
     }
 
@@ -427,7 +629,7 @@ impl Flow {
         let narrowed = Kind::ALL
             .into_iter()
             .filter(|k| self.candidates & k.bit() != 0 && keep(*k))
-            .fold(0u8, |acc, k| acc | k.bit());
+            .fold(0u16, |acc, k| acc | k.bit());
         if narrowed == 0 {
             return false;
         }
@@ -507,6 +709,30 @@ mod tests {
     }
 
     #[test]
+    fn rfc5077_3_1_new_session_ticket_right_before_the_servers_change_cipher_spec() {
+        for (kind, seq) in SEQUENCES {
+            let at: Vec<usize> = (0..seq.len())
+                .filter(|i| seq[*i] == s(NewSessionTicket))
+                .collect();
+            if !kind.issues_ticket() {
+                assert!(at.is_empty(), "{kind:?}");
+                continue;
+            }
+            assert_eq!(at.len(), 1, "{kind:?}");
+            assert_eq!(seq[at[0] + 1], s(ChangeCipherSpec), "{kind:?}");
+            // The same handshake without the ticket is a row of the table too.
+            let mut without = seq.to_vec();
+            without.remove(at[0]);
+            assert!(
+                SEQUENCES
+                    .iter()
+                    .any(|(_, other)| *other == without.as_slice()),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
     fn rfc5246_7_4_3_server_key_exchange_only_for_ecdhe() {
         for (kind, seq) in SEQUENCES {
             assert_eq!(
@@ -557,6 +783,7 @@ mod tests {
         } else {
             KeyExchangeAlgorithm::Rsa
         };
+        let ticket = Fact::Ticket(kind.issues_ticket());
         let full = || {
             vec![
                 Fact::Resumption(false),
@@ -566,17 +793,22 @@ mod tests {
         };
         match (me, step.msg, step.from) {
             // The server negotiates everything at the ClientHello.
-            (Side::Server, ClientHello, Side::Client) if kind == Kind::Resumed => {
-                vec![Fact::Resumption(true)]
+            (Side::Server, ClientHello, Side::Client) if kind.is_resumption() => {
+                vec![Fact::Resumption(true), ticket]
             }
-            (Side::Server, ClientHello, Side::Client) => full(),
-            // The client learns resumption and key exchange from the ServerHello; client
-            // authentication from the CertificateRequest (or its absence) itself.
-            (Side::Client, ServerHello, Side::Server) if kind == Kind::Resumed => {
-                vec![Fact::Resumption(true)]
+            (Side::Server, ClientHello, Side::Client) => {
+                let mut facts = full();
+                facts.push(ticket);
+                facts
+            }
+            // The client learns resumption, key exchange and whether a ticket comes from the
+            // ServerHello; client authentication from the CertificateRequest (or its
+            // absence) itself.
+            (Side::Client, ServerHello, Side::Server) if kind.is_resumption() => {
+                vec![Fact::Resumption(true), ticket]
             }
             (Side::Client, ServerHello, Side::Server) => {
-                vec![Fact::Resumption(false), Fact::KeyExchange(kx)]
+                vec![Fact::Resumption(false), Fact::KeyExchange(kx), ticket]
             }
             (_, Certificate, Side::Client) => vec![Fact::ClientCertificate(kind.has_client_cert())],
             _ => Vec::new(),
@@ -641,8 +873,12 @@ mod tests {
         assert!(!flow.advance(s(Certificate)));
         assert!(!flow.advance(c(Finished)));
         assert!(flow.advance(s(ServerHello)));
-        // Now either a server Certificate (full) or a server CCS (resumed).
-        assert_eq!(flow.expected(), vec![s(Certificate), s(ChangeCipherSpec)]);
+        // Now a server Certificate (full), a server CCS (resumed), or a NewSessionTicket
+        // (resumed by ticket, renewed).
+        assert_eq!(
+            flow.expected(),
+            vec![s(Certificate), s(ChangeCipherSpec), s(NewSessionTicket)]
+        );
         assert!(!flow.advance(s(ServerHelloDone)));
     }
 }

@@ -32,6 +32,8 @@ pub struct StoredSession {
     /// Which verifier vouched for the client chain, and until when; `None`: re-verify on
     /// resumption.
     client_verified: Option<Vouch>,
+    /// At a client: the server's ticket for this session (RFC 5077), offered on resumption.
+    ticket: Option<Vec<u8>>,
 }
 
 /// A verifier's word on a client chain: true until `until`, from the verifier `by`.
@@ -65,7 +67,19 @@ impl StoredSession {
             server_name,
             created,
             client_verified: None,
+            ticket: None,
         }
+    }
+
+    /// The same session with the server's `ticket` to offer (at a client).
+    pub fn with_ticket(mut self, ticket: Vec<u8>) -> Self {
+        self.ticket = Some(ticket);
+        self
+    }
+
+    /// The server's ticket for this session, if it gave one (at a client).
+    pub fn ticket(&self) -> Option<&[u8]> {
+        self.ticket.as_deref()
     }
 
     /// A copy of the master secret, to resume with.
@@ -102,9 +116,10 @@ impl StoredSession {
             + self.peer_chain_len()
             + self.peer_certificates.len() * std::mem::size_of::<CertificateDer<'static>>()
             + self.server_name.as_ref().map_or(0, String::len)
+            + self.ticket.as_ref().map_or(0, Vec::len)
     }
 
-    fn expired_at(&self, now: u64, lifetime_secs: u64) -> bool {
+    pub(crate) fn expired_at(&self, now: u64, lifetime_secs: u64) -> bool {
         now < self.created || now - self.created >= lifetime_secs
     }
 }

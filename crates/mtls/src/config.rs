@@ -12,7 +12,7 @@ use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 use mtls_handshake::suites::{ALL_SUITES, SupportedSuite};
 use mtls_handshake::{
     AuthorizeClient, ClientAuthPolicy, ClientSessionStore, InMemoryClientSessionStore,
-    InMemorySessionCache, KeyLog, ServerSessionCache, SuitePreference, TimeProvider,
+    InMemorySessionCache, KeyLog, ServerSessionCache, SuitePreference, Ticketer, TimeProvider,
 };
 
 use mtls_pki::{RootStore, WebPkiClientVerifier, WebPkiServerVerifier};
@@ -230,6 +230,7 @@ pub struct ServerConfigBuilder {
     preference: SuitePreference,
     cache: Option<Arc<dyn ServerSessionCache>>,
     authorizer: Option<Arc<dyn AuthorizeClient>>,
+    ticketer: Option<Arc<dyn Ticketer>>,
     options: Options,
 }
 
@@ -246,6 +247,7 @@ impl Default for ServerConfigBuilder {
                 SERVER_CACHE.1,
             ))),
             authorizer: None,
+            ticketer: None,
             options: Options::default(),
         }
     }
@@ -356,9 +358,18 @@ impl ServerConfigBuilder {
         self
     }
 
-    /// Use this session cache (`None`: no resumption).
+    /// Use this session cache (`None`: no resumption by session id).
     pub fn session_cache(mut self, cache: Option<Arc<dyn ServerSessionCache>>) -> Self {
         self.cache = cache;
+        self
+    }
+
+    /// Issue session tickets (RFC 5077) sealed by `ticketer` to clients that ask, and resume
+    /// the tickets they bring back: a [`TicketKeys`](crate::TicketKeys) for one process, a
+    /// [`TicketKeyFile`](crate::TicketKeyFile) shared by a fleet. A ticket carries the
+    /// client's chain, which is verified again (and authorized again) on every resumption.
+    pub fn ticketer(mut self, ticketer: Arc<dyn Ticketer>) -> Self {
+        self.ticketer = Some(ticketer);
         self
     }
 
@@ -412,6 +423,7 @@ impl ServerConfigBuilder {
         c.preference = self.preference;
         c.session_cache = self.cache;
         c.authorizer = self.authorizer;
+        c.ticketer = self.ticketer;
         let o = &mut self.options;
         c.suites = o.suites(c.suites.clone());
         c.groups = o.groups.take().unwrap_or(c.groups);
@@ -469,6 +481,7 @@ impl ClientConfig {
                 CLIENT_STORE.0,
                 CLIENT_STORE.1,
             ))),
+            tickets: true,
             options: Options::default(),
         }
     }
@@ -485,6 +498,7 @@ pub struct ClientConfigBuilder {
     cert: Option<Arc<CertifiedKey>>,
     resolver: Option<Arc<dyn ResolvesClientCert>>,
     store: Option<Arc<dyn ClientSessionStore>>,
+    tickets: bool,
     options: Options,
 }
 
@@ -538,6 +552,12 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Ask servers for session tickets (RFC 5077) and resume with them (default: on).
+    pub fn enable_tickets(mut self, enabled: bool) -> Self {
+        self.tickets = enabled;
+        self
+    }
+
     /// Checks and builds the configuration. The first step that failed, if any, is the
     /// [`Error::Config`] returned: its [`ConfigError`] names the step and keeps the typed
     /// cause.
@@ -552,6 +572,7 @@ impl ClientConfigBuilder {
             (None, None) => None,
         };
         c.session_store = self.store;
+        c.enable_tickets = self.tickets;
         let o = &mut self.options;
         c.suites = o.suites(c.suites.clone());
         c.groups = o.groups.take().unwrap_or(c.groups);

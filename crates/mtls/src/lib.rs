@@ -58,6 +58,7 @@ mod error;
 mod keylog;
 mod observe;
 mod stream;
+mod ticket_file;
 mod trace;
 
 pub use config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
@@ -69,6 +70,7 @@ pub use observe::ConnectionObserver;
 pub use stream::{
     HalfClose, LINGER_BYTES, LINGER_TIME, Stream, StreamOwned, complete_io, linger_close,
 };
+pub use ticket_file::TicketKeyFile;
 
 /// The server side: connections, configurations, and choosing a configuration after the
 /// ClientHello ([`server::Acceptor`]).
@@ -101,6 +103,6 @@ pub use mtls_handshake::{
     AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientSessionStore,
     DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES, FixedClock, HandshakeSummary,
     InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ServerSessionCache, StoredSession,
-    SystemClock, TimeProvider,
+    SystemClock, TicketKey, TicketKeys, Ticketer, TimeProvider,
 };
 pub use mtls_wire::{AlertDescription, CipherSuite, ProtocolVersion, SignatureScheme};

@@ -88,6 +88,14 @@ impl ClientState {
         }
         // RFC 7627 5.1: always offer the extended master secret.
         ext.push(Extension::ExtendedMasterSecret);
+        // RFC 5077 3.2: the ticket of the session we resume, or an empty extension to ask
+        // for one.
+        if config.enable_tickets && config.session_store.is_some() {
+            let ticket = self.offered_session.as_ref().and_then(|s| s.ticket());
+            ext.push(Extension::SessionTicket(
+                ticket.unwrap_or_default().to_vec(),
+            ));
+        }
         let mut offered_extensions: Vec<ExtensionType> = ext.iter().map(Extension::typ).collect();
         // The server answers the SCSV with renegotiation_info (RFC 5746 3.6).
         offered_extensions.push(ExtensionType::RenegotiationInfo);
@@ -193,6 +201,10 @@ impl ClientState {
         common.server_random = sh.random;
         common.suite_chosen(&suite);
         self.session_id = sh.session_id.as_slice().to_vec();
+        // RFC 5077 3.2: an empty SessionTicket extension announces a NewSessionTicket (an
+        // unsolicited one was refused above).
+        let ticket = sh.extensions.session_ticket().is_some();
+        common.learn(Fact::Ticket(ticket))?;
         let hello = Hello { suite, ems, alpn };
 
         let resumed = self

@@ -50,6 +50,8 @@ pub struct ClientState {
     offered_session: Option<Arc<StoredSession>>,
     /// The session id the server gave (empty: none), for storing or forgetting it.
     session_id: Vec<u8>,
+    /// The ticket of the server's NewSessionTicket (RFC 5077 3.3), for storing.
+    new_ticket: Option<Vec<u8>>,
     phase: Phase,
 }
 
@@ -165,6 +167,7 @@ impl ClientHandshake {
                 rng,
                 server_name: server_name.map(str::to_string),
                 offered_session: None,
+                new_ticket: None,
                 session_id: Vec::new(),
                 phase: Phase::Start,
             },
@@ -475,7 +478,7 @@ impl ClientState {
 
     // ---- done ----
 
-    fn finish(&self, kind: Kind, common: &Common, keyed: Keyed) -> HandshakeSummary {
+    fn finish(&mut self, kind: Kind, common: &Common, keyed: Keyed) -> HandshakeSummary {
         let Keyed {
             hello,
             keys,
@@ -484,22 +487,43 @@ impl ClientState {
             ecdhe,
             client_signature,
         } = keyed;
-        if kind != Kind::Resumed
-            && !self.session_id.is_empty()
+        // A full handshake's session is kept if the server named it or gave a ticket; a
+        // resumed one again if the server renewed its ticket.
+        let ticket = self.new_ticket.take();
+        let id = match (self.session_id.is_empty(), &ticket) {
+            (false, _) => Some(self.session_id.clone()),
+            // RFC 5077 3.4: a ticket is offered with a session id of our choosing, which the
+            // server echoes when it resumes: that is how we recognise the resumption.
+            (true, Some(_)) => {
+                let mut id = vec![0u8; 32];
+                self.rng.fill(&mut id).is_ok().then_some(id)
+            }
+            (true, None) => None,
+        };
+        let created = match (&self.offered_session, kind.is_resumption()) {
+            (Some(offered), true) => offered.created,
+            _ => self.config.time.now(),
+        };
+        if (!kind.is_resumption() || ticket.is_some())
+            && let Some(id) = id
             && let (Some(store), Some(name)) =
                 (&self.config.session_store, self.server_name.as_deref())
         {
+            let session = StoredSession::new(
+                id,
+                hello.suite.suite,
+                keys.master(),
+                hello.ems,
+                server_chain.clone(),
+                self.sni().map(str::to_string),
+                created,
+            );
             store.put(
                 name,
-                Arc::new(StoredSession::new(
-                    self.session_id.clone(),
-                    hello.suite.suite,
-                    keys.master(),
-                    hello.ems,
-                    server_chain.clone(),
-                    self.sni().map(str::to_string),
-                    self.config.time.now(),
-                )),
+                Arc::new(match ticket {
+                    Some(t) => session.with_ticket(t),
+                    None => session,
+                }),
             );
         }
         HandshakeSummary {
@@ -510,7 +534,7 @@ impl ClientState {
             server_signature: ecdhe.map(|(_, s)| s),
             client_signature,
             extended_master_secret: hello.ems,
-            resumed: kind == Kind::Resumed,
+            resumed: kind.is_resumption(),
             session_id: self.session_id.clone(),
             // A client always verifies the server's chain (its verifier is not optional).
             peer_verified: server_identity.is_some(),
@@ -588,6 +612,16 @@ impl Role for ClientState {
                 Phase::Certified(certified)
             }
             (Msg::ServerHelloDone, HandshakePayload::ServerHelloDone, p @ Phase::Certified(_)) => p,
+            // ---- NewSessionTicket (RFC 5077 3.3) ----
+            (
+                Msg::NewSessionTicket,
+                HandshakePayload::NewSessionTicket(nst),
+                p @ Phase::Keyed(_),
+            ) => {
+                // An empty ticket: the server changed its mind (RFC 5077 3.3).
+                self.new_ticket = Some(nst.ticket.clone()).filter(|t| !t.is_empty());
+                p
+            }
             (msg, _, phase) => return Err(out_of_phase(msg, &phase)),
         };
         Ok(())

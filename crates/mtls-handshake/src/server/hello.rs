@@ -26,11 +26,26 @@ struct Offer {
     server_name: Option<String>,
     alpn: Option<Vec<u8>>,
     ems: bool,
+    /// The client sent a SessionTicket extension: it takes tickets (RFC 5077 3.2).
+    takes_tickets: bool,
+}
+
+/// A session the ClientHello may resume, and where it came from.
+struct Resumable {
+    session: Arc<StoredSession>,
+    suite: SupportedSuite,
+    /// From a ticket (whose session id the client chose), not from the cache.
+    by_ticket: bool,
+    /// A ticket sealed with a key that is no longer current: issue a fresh one.
+    renew: bool,
 }
 
 impl Offer {
-    fn into_hello(self, suite: SupportedSuite) -> Hello {
+    /// `ticket`: a NewSessionTicket will follow; `created`: when the session began.
+    fn into_hello(self, suite: SupportedSuite, ticket: bool, created: u64) -> Hello {
         Hello {
+            ticket,
+            created,
             suite,
             client_version: self.client_version,
             secure_renegotiation: self.secure_renegotiation,
@@ -64,10 +79,24 @@ impl ServerState {
             .fill(&mut common.server_random)
             .map_err(|e| crypto("server random", e))?;
 
-        if let Some((session, suite)) = self.resumable_session(ch, &offer)? {
+        if let Some(Resumable {
+            session,
+            suite,
+            by_ticket,
+            renew,
+        }) = self.resumable_session(ch, &offer)?
+        {
             common.suite_chosen(&suite);
             common.learn(Fact::Resumption(true))?;
-            self.session_id = session.session_id.clone();
+            // A ticket sealed with the previous key is renewed (RFC 5077 3.1, figure 2).
+            let ticket = renew && offer.takes_tickets;
+            common.learn(Fact::Ticket(ticket))?;
+            // RFC 5077 3.4: a server that accepts a ticket echoes the client's session id.
+            self.session_id = if by_ticket {
+                ch.session_id.as_slice().to_vec()
+            } else {
+                session.session_id.clone()
+            };
             let keys = KeySchedule::new(
                 suite,
                 session.master_secret(),
@@ -97,7 +126,7 @@ impl ServerState {
                 "server: resuming a session"
             );
             return Ok(Phase::Keyed(Box::new(Keyed {
-                hello: offer.into_hello(suite),
+                hello: offer.into_hello(suite, ticket, session.created),
                 keys,
                 ecdhe: None,
                 client_chain: session.peer_certificates.clone(),
@@ -119,6 +148,9 @@ impl ServerState {
         common.learn(Fact::Resumption(false))?;
         common.learn(Fact::KeyExchange(choice.suite.kx))?;
         common.learn(Fact::ClientAuth(request))?;
+        // RFC 5077 3.2: a ticket for a client that asked, when we have a ticketer.
+        let ticket = offer.takes_tickets && config.ticketer.is_some();
+        common.learn(Fact::Ticket(ticket))?;
         if config.session_cache.is_some() {
             let mut id = vec![0u8; 32];
             self.rng
@@ -145,8 +177,9 @@ impl ServerState {
             client_auth = ?config.client_auth,
             "server: full handshake negotiated"
         );
+        let created = config.time.now();
         Ok(Phase::Full(Box::new(Full {
-            hello: offer.into_hello(choice.suite),
+            hello: offer.into_hello(choice.suite, ticket, created),
             certified: choice.certified,
             kx,
             client: None,
@@ -241,26 +274,46 @@ impl ServerState {
             server_name,
             alpn,
             ems,
+            takes_tickets: ch.extensions.session_ticket().is_some(),
         })
     }
 
-    /// The cached session this ClientHello may resume. A full handshake follows when a rule
-    /// says the session may not be resumed; a ClientHello that breaks a rule for resuming
-    /// the session it names is an error.
+    /// The session this ClientHello may resume: its ticket's (RFC 5077 3.4), else the cached
+    /// one its session id names. A full handshake follows when a rule says the session may
+    /// not be resumed; a ClientHello that breaks a rule for resuming the session it names is
+    /// an error. A ticket that does not open, is malformed or too old is never an error: the
+    /// handshake is simply full.
     fn resumable_session(
         &self,
         ch: &ClientHello,
         offer: &Offer,
-    ) -> Result<Option<(Arc<StoredSession>, SupportedSuite)>, HandshakeError> {
-        if ch.session_id.is_empty() {
-            return Ok(None);
-        }
-        let Some(cache) = self.config.session_cache.as_ref() else {
-            return Ok(None);
-        };
+    ) -> Result<Option<Resumable>, HandshakeError> {
         let now = self.config.time.now();
-        let Some(session) = cache.get(ch.session_id.as_slice(), now) else {
-            return Ok(None);
+        let from_ticket = ch
+            .extensions
+            .session_ticket()
+            .filter(|t| !t.is_empty())
+            .zip(self.config.ticketer.as_deref())
+            .and_then(|(ticket, ticketer)| {
+                let opened = ticketer.open(ticket)?;
+                let session = crate::ticket::decode(&opened.plaintext)?;
+                let lifetime = u64::from(ticketer.lifetime_secs());
+                (!session.expired_at(now, lifetime)).then(|| (Arc::new(session), opened.renew))
+            });
+        let (session, by_ticket, renew) = match from_ticket {
+            Some((session, renew)) => (session, true, renew),
+            None => {
+                let cached = self
+                    .config
+                    .session_cache
+                    .as_ref()
+                    .filter(|_| !ch.session_id.is_empty())
+                    .and_then(|cache| cache.get(ch.session_id.as_slice(), now));
+                match cached {
+                    Some(session) => (session, false, false),
+                    None => return Ok(None),
+                }
+            }
         };
         // RFC 7627 5.3: a session made with EMS is never resumed without it (abort); one made
         // without it is not resumed by a ClientHello that offers it (full handshake).
@@ -316,7 +369,12 @@ impl ServerState {
             }
             _ => true,
         };
-        Ok(client_ok.then_some((session, suite)))
+        Ok(client_ok.then_some(Resumable {
+            session,
+            suite,
+            by_ticket,
+            renew,
+        }))
     }
 
     /// Picks the suite, certificate, group and signature scheme (RFC 5246 7.4.1.2, RFC 8422

@@ -19,7 +19,7 @@ use mtls_wire::extensions::{Extension, Extensions, ProtocolName};
 use mtls_wire::handshake::{
     CertificateMsg, CertificateRequest, ClientKeyExchange, DigitallySigned, DistinguishedName,
     EcdheServerKeyExchange, HandshakeMessage, HandshakePayload, KeyExchangeAlgorithm,
-    ServerEcdhParams, ServerHello, ServerKeyExchange, SessionId,
+    NewSessionTicket, ServerEcdhParams, ServerHello, ServerKeyExchange, SessionId,
 };
 use mtls_wire::{
     AlertDescription, ClientCertificateType, CompressionMethod, ECPointFormat, HandshakeType,
@@ -85,6 +85,11 @@ impl Phase {
 
 /// What the ClientHello settled, for either kind of handshake.
 struct Hello {
+    /// A NewSessionTicket follows (RFC 5077 3.2).
+    ticket: bool,
+    /// When the session began: now for a full handshake, the session's start on resumption
+    /// (a renewed ticket does not extend its session's life).
+    created: u64,
     suite: SupportedSuite,
     client_version: [u8; 2],
     /// RFC 5746: the client signalled secure renegotiation (SCSV or empty extension).
@@ -192,6 +197,10 @@ impl ServerState {
             && hello.client_sent_point_formats
         {
             ext.push(Extension::EcPointFormats(vec![ECPointFormat::Uncompressed]));
+        }
+        // RFC 5077 3.2: an empty SessionTicket extension announces a NewSessionTicket.
+        if hello.ticket {
+            ext.push(Extension::SessionTicket(Vec::new()));
         }
         // RFC 6066 3: acknowledge a used server_name with an empty extension, never on resumption.
         if !resumed && hello.server_name.is_some() {
@@ -440,6 +449,42 @@ impl ServerState {
         Ok(keyed)
     }
 
+    // ---- NewSessionTicket (RFC 5077 3.3) ----
+
+    /// The session sealed for the client: its master secret, suite, EMS status, SNI name,
+    /// start time and the client's verified chain (see [`crate::ticket`]). A session that
+    /// cannot be sealed (a chain over the cap) gets the empty ticket RFC 5077 3.3 provides
+    /// for a server that changed its mind after announcing one.
+    fn send_new_session_ticket(
+        &self,
+        common: &mut Common,
+        keyed: &Keyed,
+        actions: &mut Vec<Action>,
+    ) {
+        let session = StoredSession::new(
+            Vec::new(),
+            keyed.hello.suite.suite,
+            keyed.keys.master(),
+            keyed.hello.ems,
+            keyed.client_chain.clone(),
+            keyed.hello.server_name.clone(),
+            keyed.hello.created,
+        );
+        let ticketer = self.config.ticketer.as_deref();
+        let ticket = crate::ticket::encode(&session)
+            .zip(ticketer)
+            .and_then(|(plaintext, t)| t.seal(&plaintext))
+            .unwrap_or_default();
+        debug_event!(len = ticket.len(), "server: issuing a session ticket");
+        common.emit(
+            HandshakePayload::NewSessionTicket(NewSessionTicket {
+                lifetime_hint: ticketer.map_or(0, |t| t.lifetime_secs()),
+                ticket,
+            }),
+            actions,
+        );
+    }
+
     // ---- done ----
 
     fn finish(&self, kind: Kind, common: &Common, keyed: Keyed) -> HandshakeSummary {
@@ -451,7 +496,7 @@ impl ServerState {
             client_signature,
             client_identity,
         } = keyed;
-        if kind != Kind::Resumed
+        if !kind.is_resumption()
             && !self.session_id.is_empty()
             && let Some(cache) = &self.config.session_cache
         {
@@ -482,7 +527,7 @@ impl ServerState {
             server_signature: ecdhe.map(|(_, s)| s),
             client_signature,
             extended_master_secret: hello.ems,
-            resumed: kind == Kind::Resumed,
+            resumed: kind.is_resumption(),
             session_id: self.session_id.clone(),
             peer_verified: self.config.client_auth.verifies() && client_identity.is_some(),
             peer_identity: client_identity,
@@ -590,6 +635,10 @@ impl Role for ServerState {
             (Msg::ServerHelloDone, Phase::Full(full)) => {
                 common.emit(HandshakePayload::ServerHelloDone, actions);
                 Phase::Full(full)
+            }
+            (Msg::NewSessionTicket, Phase::Keyed(keyed)) => {
+                self.send_new_session_ticket(common, &keyed, actions);
+                Phase::Keyed(keyed)
             }
             (msg, phase) => return Err(out_of_phase(msg, &phase)),
         };

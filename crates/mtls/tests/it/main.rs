@@ -26,3 +26,4 @@ mod pki_handshake;
 mod python_interop;
 mod refusals;
 mod rustls_interop;
+mod tickets;

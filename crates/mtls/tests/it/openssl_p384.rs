@@ -141,7 +141,7 @@ fn p384_ca_chains_both_ways_against_s_server() {
         b"hello p384\n",
         b"483p olleh\n",
     );
-    assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCert);
+    assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCertTicket);
     let server_leaf: CertificateDer<'static> = leaf_of(&files.server_chain);
     assert_eq!(summary.peer_certificates.first(), Some(&server_leaf));
     assert_eq!(summary.peer_certificates.len(), 2, "leaf and P-384 CA");
@@ -321,7 +321,7 @@ fn rfc8422_5_1_s_server_accepts_p384_leaves_from_a_client_offering_secp384r1() {
         let dir = TempDir::new("p384-leaves");
         let files = write_pki(&dir, server_alg, client_alg);
         let summary = handshake_with_s_server(&files, &[], deadline);
-        assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCert);
+        assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCertTicket);
         assert_eq!(
             summary.peer_certificates.first(),
             Some(&leaf_of(&files.server_chain))
@@ -356,7 +356,8 @@ fn rfc8422_5_4_secp384r1_ecdhe_with_s_server_groups_p384() {
     let files = write_pki(&dir, p384, p384);
     let summary = handshake_with_s_server(&files, &["-groups", "P-384"], deadline);
     assert_eq!(summary.group, Some(NamedGroup::Secp384r1));
-    assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCert);
+    // s_server issues a session ticket to a client that asks (RFC 5077), and ours asks.
+    assert_eq!(summary.kind, HandshakeKind::FullEcdheClientCertTicket);
 }
 
 /// RFC 8422 5.1.1, 5.4: `s_client -groups P-384` offers only secp384r1; our server (default

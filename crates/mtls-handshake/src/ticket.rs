@@ -1,0 +1,362 @@
+//! Session tickets (RFC 5077): the server's session state sealed for the client to keep, so
+//! that any server holding the ticket keys resumes it, and no server keeps a cache.
+//!
+//! [`Ticketer`] is what a server configuration holds; [`TicketKeys`] is the implementation:
+//! AES-256-GCM under a named key, with a current key that seals and a previous key that
+//! still opens, so that keys rotate without breaking tickets issued just before.
+//!
+//! A ticket is `key_name (16) || nonce (12) || AEAD(plaintext) || tag (16)`, the key name as
+//! additional data. The plaintext (format version 1, documented in docs/SECURITY.md):
+//!
+//! ```text
+//! u8      version = 1
+//! u16     cipher suite
+//! u8      flags: bit 0 = extended master secret
+//! [48]    master secret
+//! u64     created (seconds since the Unix epoch)
+//! u8      SNI length, then the SNI name (0: none)
+//! u16     number of certificates in the client chain, then each as u24 length + DER
+//! ```
+//!
+//! The client's chain rides in the ticket (capped at [`DEFAULT_MAX_PEER_CHAIN_BYTES`]: a
+//! larger one gets no ticket) so that the server that resumes it, whichever replica it is,
+//! verifies it again against its own policy and runs the authorization hook on it.
+
+use std::sync::{Arc, RwLock};
+
+use mtls_crypto::aead::{AeadAlgorithm, AeadKey};
+use mtls_crypto::{OsRng, SecureRandom};
+use mtls_prf::{MASTER_SECRET_LEN, MasterSecret};
+use mtls_wire::CipherSuite;
+use zeroize::Zeroizing;
+
+use crate::certs::CertificateDer;
+use crate::config::TimeProvider;
+use crate::session::{DEFAULT_MAX_PEER_CHAIN_BYTES, StoredSession};
+
+/// Length of a ticket key's name.
+pub const TICKET_KEY_NAME_LEN: usize = 16;
+/// Length of a ticket key (AES-256-GCM).
+pub const TICKET_KEY_LEN: usize = 32;
+const NONCE_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+/// The plaintext format this code writes and reads.
+const FORMAT_VERSION: u8 = 1;
+
+/// Seals and opens session tickets for a server. Implementations must be thread-safe: one
+/// serves every connection.
+pub trait Ticketer: Send + Sync {
+    /// The ticket for `plaintext`, or `None` (no ticket is issued then).
+    fn seal(&self, plaintext: &[u8]) -> Option<Vec<u8>>;
+
+    /// The plaintext of a ticket this ticketer (or its previous key) sealed, and whether the
+    /// client should get a fresh one (it was sealed with a key that is no longer current).
+    /// `None` for anything else: unknown key, tampered, truncated.
+    fn open(&self, ticket: &[u8]) -> Option<Opened>;
+
+    /// How long a ticket is good for, in seconds: the lifetime hint sent with it, and the
+    /// age past which the server no longer resumes it.
+    fn lifetime_secs(&self) -> u32;
+}
+
+/// An opened ticket.
+pub struct Opened {
+    /// The sealed session state.
+    pub plaintext: Zeroizing<Vec<u8>>,
+    /// Sealed with a key that is no longer current: issue a fresh ticket.
+    pub renew: bool,
+}
+
+/// One ticket key: a name (which key sealed a ticket) and the AES-256-GCM key.
+#[derive(Clone)]
+pub struct TicketKey {
+    name: [u8; TICKET_KEY_NAME_LEN],
+    key: Zeroizing<[u8; TICKET_KEY_LEN]>,
+}
+
+impl TicketKey {
+    /// A key from its name and bytes (e.g. read from a file the servers share).
+    pub fn new(name: [u8; TICKET_KEY_NAME_LEN], key: [u8; TICKET_KEY_LEN]) -> Self {
+        Self {
+            name,
+            key: Zeroizing::new(key),
+        }
+    }
+
+    /// A fresh random key with a random name.
+    pub fn generate(rng: &mut dyn SecureRandom) -> Result<Self, mtls_crypto::Error> {
+        let mut name = [0u8; TICKET_KEY_NAME_LEN];
+        let mut key = Zeroizing::new([0u8; TICKET_KEY_LEN]);
+        rng.fill(&mut name)?;
+        rng.fill(key.as_mut())?;
+        Ok(Self { name, key })
+    }
+
+    /// The key's name.
+    pub fn name(&self) -> &[u8; TICKET_KEY_NAME_LEN] {
+        &self.name
+    }
+
+    /// The key's bytes (to write them to the file the servers share).
+    pub fn secret(&self) -> &[u8; TICKET_KEY_LEN] {
+        &self.key
+    }
+}
+
+impl std::fmt::Debug for TicketKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TicketKey").finish_non_exhaustive()
+    }
+}
+
+struct Keys {
+    current: TicketKey,
+    previous: Option<TicketKey>,
+    /// When `current` became current, for scheduled rotation.
+    since: u64,
+}
+
+/// Ticket keys: the current one seals, the current and the previous one open. With
+/// [`rotating`](Self::rotating), a new key becomes current every period, so a ticket
+/// resumes for between one and two periods and a key never seals for longer than one.
+pub struct TicketKeys {
+    keys: RwLock<Keys>,
+    lifetime_secs: u32,
+    /// Rotate every this many seconds, by this clock; `None`: only when told.
+    schedule: Option<(u64, Arc<dyn TimeProvider>)>,
+}
+
+impl TicketKeys {
+    /// Keys that rotate only when [`rotate`](Self::rotate) or [`set`](Self::set) is called
+    /// (e.g. when the file the servers share changes); tickets live `lifetime_secs`.
+    pub fn new(current: TicketKey, previous: Option<TicketKey>, lifetime_secs: u32) -> Self {
+        Self {
+            keys: RwLock::new(Keys {
+                current,
+                previous,
+                since: 0,
+            }),
+            lifetime_secs,
+            schedule: None,
+        }
+    }
+
+    /// Fresh keys that rotate by themselves every `period_secs` by `clock`; tickets live one
+    /// period (and open for up to two, under the previous key).
+    pub fn rotating(
+        period_secs: u32,
+        clock: Arc<dyn TimeProvider>,
+    ) -> Result<Self, mtls_crypto::Error> {
+        let current = TicketKey::generate(&mut OsRng)?;
+        let since = clock.now();
+        Ok(Self {
+            keys: RwLock::new(Keys {
+                current,
+                previous: None,
+                since,
+            }),
+            lifetime_secs: period_secs,
+            schedule: Some((u64::from(period_secs.max(1)), clock)),
+        })
+    }
+
+    /// Makes `new` the current key; the current one becomes the previous one, and the
+    /// previous one is forgotten (its tickets make full handshakes).
+    pub fn rotate(&self, new: TicketKey) {
+        if let Ok(mut k) = self.keys.write() {
+            let old = std::mem::replace(&mut k.current, new);
+            k.previous = Some(old);
+            if let Some((_, clock)) = &self.schedule {
+                k.since = clock.now();
+            }
+        }
+    }
+
+    /// Replaces both keys (e.g. re-read from the file the servers share).
+    pub fn set(&self, current: TicketKey, previous: Option<TicketKey>) {
+        if let Ok(mut k) = self.keys.write() {
+            k.current = current;
+            k.previous = previous;
+        }
+    }
+
+    /// The name of the key that seals now.
+    pub fn current_name(&self) -> Option<[u8; TICKET_KEY_NAME_LEN]> {
+        self.keys.read().ok().map(|k| k.current.name)
+    }
+
+    /// A scheduled rotation, if one is due.
+    fn rotate_if_due(&self) {
+        let Some((period, clock)) = &self.schedule else {
+            return;
+        };
+        let now = clock.now();
+        let Some(elapsed) = self.keys.read().ok().map(|k| now.saturating_sub(k.since)) else {
+            return;
+        };
+        if elapsed < *period {
+            return;
+        }
+        let Ok(new) = TicketKey::generate(&mut OsRng) else {
+            return;
+        };
+        if let Ok(mut k) = self.keys.write() {
+            // Rotated lazily, at the first use after the period: a current key idle for two
+            // periods or more is not kept as the previous one, so that no key opens tickets
+            // for longer than two periods after it became current.
+            let old = std::mem::replace(&mut k.current, new);
+            k.previous = (elapsed < 2 * *period).then_some(old);
+            k.since = now;
+        }
+    }
+}
+
+impl Ticketer for TicketKeys {
+    fn seal(&self, plaintext: &[u8]) -> Option<Vec<u8>> {
+        self.rotate_if_due();
+        let keys = self.keys.read().ok()?;
+        let aead = AeadKey::new(AeadAlgorithm::Aes256Gcm, keys.current.key.as_ref()).ok()?;
+        let mut nonce = [0u8; NONCE_LEN];
+        OsRng.fill(&mut nonce).ok()?;
+        let mut body = plaintext.to_vec();
+        let tag = aead
+            .seal_in_place_detached(&nonce, &keys.current.name, &mut body)
+            .ok()?;
+        let mut ticket = Vec::with_capacity(TICKET_KEY_NAME_LEN + NONCE_LEN + body.len() + TAG_LEN);
+        ticket.extend_from_slice(&keys.current.name);
+        ticket.extend_from_slice(&nonce);
+        ticket.extend_from_slice(&body);
+        ticket.extend_from_slice(&tag);
+        Some(ticket)
+    }
+
+    fn open(&self, ticket: &[u8]) -> Option<Opened> {
+        self.rotate_if_due();
+        let (name, rest) = ticket.split_first_chunk::<TICKET_KEY_NAME_LEN>()?;
+        let (nonce, sealed) = rest.split_first_chunk::<NONCE_LEN>()?;
+        if sealed.len() < TAG_LEN {
+            return None;
+        }
+        let keys = self.keys.read().ok()?;
+        let (key, renew) = if keys.current.name == *name {
+            (&keys.current, false)
+        } else {
+            (keys.previous.as_ref().filter(|p| p.name == *name)?, true)
+        };
+        let aead = AeadKey::new(AeadAlgorithm::Aes256Gcm, key.key.as_ref()).ok()?;
+        let mut body = Zeroizing::new(sealed.to_vec());
+        let len = aead
+            .open_in_place(nonce, name, body.as_mut_slice())
+            .ok()?
+            .len();
+        body.truncate(len);
+        Some(Opened {
+            plaintext: body,
+            renew,
+        })
+    }
+
+    fn lifetime_secs(&self) -> u32 {
+        self.lifetime_secs
+    }
+}
+
+/// The ticket plaintext of a server session (see the module documentation), or `None` when
+/// the client chain is too large to ride in a ticket.
+pub(crate) fn encode(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
+    if session.peer_chain_len() > DEFAULT_MAX_PEER_CHAIN_BYTES {
+        return None;
+    }
+    let name = session
+        .server_name
+        .as_deref()
+        .unwrap_or_default()
+        .as_bytes();
+    let name_len = u8::try_from(name.len()).ok()?;
+    let count = u16::try_from(session.peer_certificates.len()).ok()?;
+    let mut out = Zeroizing::new(Vec::with_capacity(
+        80 + name.len() + session.peer_chain_len(),
+    ));
+    out.push(FORMAT_VERSION);
+    out.extend_from_slice(&session.suite.to_u16().to_be_bytes());
+    out.push(u8::from(session.extended_master_secret));
+    out.extend_from_slice(session.master_secret().as_bytes());
+    out.extend_from_slice(&session.created.to_be_bytes());
+    out.push(name_len);
+    out.extend_from_slice(name);
+    out.extend_from_slice(&count.to_be_bytes());
+    for cert in &session.peer_certificates {
+        let len = u32::try_from(cert.len()).ok().filter(|l| *l < 1 << 24)?;
+        out.extend_from_slice(&len.to_be_bytes()[1..]);
+        out.extend_from_slice(cert);
+    }
+    Some(out)
+}
+
+/// The session in a ticket plaintext; `None` for anything malformed (a ticket is only ever
+/// a reason for a full handshake, never an error).
+pub(crate) fn decode(plaintext: &[u8]) -> Option<StoredSession> {
+    let mut r = Cursor(plaintext);
+    if r.u8()? != FORMAT_VERSION {
+        return None;
+    }
+    let suite = CipherSuite::from(r.u16()?);
+    let ems = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
+    let master: [u8; MASTER_SECRET_LEN] = r.take(MASTER_SECRET_LEN)?.try_into().ok()?;
+    let master = MasterSecret::from_bytes(master);
+    let created = u64::from_be_bytes(r.take(8)?.try_into().ok()?);
+    let name_len = usize::from(r.u8()?);
+    let server_name = match name_len {
+        0 => None,
+        n => Some(String::from_utf8(r.take(n)?.to_vec()).ok()?),
+    };
+    let count = r.u16()?;
+    let mut chain = Vec::new();
+    for _ in 0..count {
+        let len = r.u24()?;
+        chain.push(CertificateDer::from(r.take(len)?.to_vec()));
+    }
+    if !r.0.is_empty() {
+        return None;
+    }
+    Some(StoredSession::new(
+        Vec::new(),
+        suite,
+        &master,
+        ems,
+        chain,
+        server_name,
+        created,
+    ))
+}
+
+/// Reads a ticket plaintext front to back; every read is checked.
+struct Cursor<'a>(&'a [u8]);
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, tail) = self.0.split_at(n);
+        self.0 = tail;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1)?.first().copied()
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_be_bytes(self.take(2)?.try_into().ok()?))
+    }
+
+    fn u24(&mut self) -> Option<usize> {
+        let [a, b, c]: [u8; 3] = self.take(3)?.try_into().ok()?;
+        Some(usize::from(a) << 16 | usize::from(b) << 8 | usize::from(c))
+    }
+}
