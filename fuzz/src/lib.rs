@@ -10,6 +10,7 @@
 //! - [`connections`]: facade connections fed a peer's flights (`server`, `client`);
 //! - [`certificates`]: chains judged by the webpki verifiers (`certificate_chain`);
 //! - [`structured`]: the structure-aware `client_hello_structured`;
+//! - [`tickets`]: session tickets as a server opens and decodes them (`ticket`);
 //! - [`seeds`]: the recorder of the connection targets' seed corpora.
 //!
 //! Everything is re-exported at the root: a target calls `mtls_fuzz::fuzz_<target>`.
@@ -24,12 +25,14 @@ pub mod parsers;
 pub mod record;
 pub mod seeds;
 pub mod structured;
+pub mod tickets;
 
 pub use certificates::*;
 pub use connections::*;
 pub use parsers::*;
 pub use record::*;
 pub use structured::*;
+pub use tickets::*;
 
 /// This crate's folder (`fuzz/`): the committed seeds are under `corpus/<target>/`, crash
 /// inputs under `artifacts/<target>/`, the targets in `fuzz_targets/<target>.rs`.

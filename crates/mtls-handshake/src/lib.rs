@@ -8,7 +8,8 @@
 //! The message flow of every handshake kind is one table, [`sequence::SEQUENCES`]: full
 //! handshakes with ECDHE or static RSA key exchange, each without client authentication,
 //! with a client certificate, or with an empty client Certificate; and the abbreviated
-//! handshake that resumes a session by id. Both state machines follow the table and refuse
+//! handshake that resumes a session, by id or by session ticket ([`ticket`], RFC 5077); each
+//! also with a NewSessionTicket when the server issues one. Both state machines follow the table and refuse
 //! anything else with `unexpected_message` before a handler sees it; each message then has
 //! one straight-line handler that checks it and chooses its alert.
 //!

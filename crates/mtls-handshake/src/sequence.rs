@@ -28,8 +28,10 @@
 //! CertificateVerify+ (non-empty Certificate)   + client authentication
 //! [ChangeCipherSpec]
 //! Finished             -->
+//!                             NewSessionTicket#
 //!                             [ChangeCipherSpec]
-//!                      <--    Finished
+//!                      <--    Finished         # when the ServerHello announced a ticket
+//!                                                (RFC 5077 3.1), in the resumed rows too
 //! ```
 
 use core::fmt;

@@ -263,7 +263,7 @@ impl Ticketer for TicketKeys {
 
 /// The ticket plaintext of a server session (see the module documentation), or `None` when
 /// the client chain is too large to ride in a ticket.
-pub(crate) fn encode(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
+pub fn encode(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
     if session.peer_chain_len() > DEFAULT_MAX_PEER_CHAIN_BYTES {
         return None;
     }
@@ -293,9 +293,10 @@ pub(crate) fn encode(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
     Some(out)
 }
 
-/// The session in a ticket plaintext; `None` for anything malformed (a ticket is only ever
-/// a reason for a full handshake, never an error).
-pub(crate) fn decode(plaintext: &[u8]) -> Option<StoredSession> {
+/// The session in a ticket plaintext; `None` for anything malformed or over the chain cap
+/// (a ticket is only ever a reason for a full handshake, never an error). What `decode`
+/// accepts, [`encode`] writes back byte for byte.
+pub fn decode(plaintext: &[u8]) -> Option<StoredSession> {
     let mut r = Cursor(plaintext);
     if r.u8()? != FORMAT_VERSION {
         return None;
@@ -320,7 +321,9 @@ pub(crate) fn decode(plaintext: &[u8]) -> Option<StoredSession> {
         let len = r.u24()?;
         chain.push(CertificateDer::from(r.take(len)?.to_vec()));
     }
-    if !r.0.is_empty() {
+    if !r.0.is_empty()
+        || chain.iter().map(|c| c.len()).sum::<usize>() > DEFAULT_MAX_PEER_CHAIN_BYTES
+    {
         return None;
     }
     Some(StoredSession::new(

@@ -97,6 +97,18 @@ impl TicketKeyFile {
             .unwrap_or_default()
     }
 
+    /// Re-reads the file now (a seal or open does it by itself within a second of a
+    /// change). An unreadable file is an error, and the keys in force stay.
+    pub fn reload(&self) -> io::Result<()> {
+        let stamp = stamp(&self.path)?;
+        let (current, previous) = parse(&fs::read_to_string(&self.path)?)?;
+        self.keys.set(current, previous);
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = (Instant::now(), Some(stamp));
+        }
+        Ok(())
+    }
+
     /// Re-reads the file if its modification time or size changed since it was last read,
     /// at most once per [`RECHECK`].
     fn reload_if_changed(&self) {

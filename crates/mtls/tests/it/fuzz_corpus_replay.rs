@@ -36,6 +36,7 @@ const TARGETS: &[Target] = &[
         targets::fuzz_client_hello_structured,
     ),
     ("roundtrip", targets::fuzz_roundtrip),
+    ("ticket", targets::fuzz_ticket),
 ];
 
 #[test]

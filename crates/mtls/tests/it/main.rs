@@ -26,4 +26,6 @@ mod pki_handshake;
 mod python_interop;
 mod refusals;
 mod rustls_interop;
+mod rustls_tickets;
+mod ticket_file;
 mod tickets;

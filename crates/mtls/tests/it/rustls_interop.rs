@@ -18,20 +18,20 @@ use mtls::{
 use mtls_testkit::{Side, TrustAll, chain as our_chain, fixture, key as our_key, pump_ok};
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 
-fn rustls_chain(name: &str) -> Vec<rustls::pki_types::CertificateDer<'static>> {
+pub(super) fn rustls_chain(name: &str) -> Vec<rustls::pki_types::CertificateDer<'static>> {
     vec![
         fixture(&format!("{name}.cert.der")).into(),
         fixture("ca.cert.der").into(),
     ]
 }
 
-fn rustls_key(name: &str) -> PrivateKeyDer<'static> {
+pub(super) fn rustls_key(name: &str) -> PrivateKeyDer<'static> {
     PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(fixture(&format!(
         "{name}.key.der"
     ))))
 }
 
-fn roots() -> Arc<rustls::RootCertStore> {
+pub(super) fn roots() -> Arc<rustls::RootCertStore> {
     let mut r = rustls::RootCertStore::empty();
     r.add(fixture("ca.cert.der").into()).unwrap();
     Arc::new(r)
@@ -82,7 +82,7 @@ fn suite_pairs() -> Vec<(SupportedSuite, rustls::SupportedCipherSuite, &'static 
 
 /// A rustls connection as one end of the testkit's pump: rustls takes a bounded number of
 /// bytes per `read_tls`, so it reads until every byte is taken.
-struct Theirs<'a, D>(&'a mut rustls::ConnectionCommon<D>);
+pub(super) struct Theirs<'a, D>(pub(super) &'a mut rustls::ConnectionCommon<D>);
 
 impl<D> Side for Theirs<'_, D> {
     type Error = rustls::Error;
@@ -104,7 +104,7 @@ impl<D> Side for Theirs<'_, D> {
 }
 
 /// Moves bytes between a rustls connection and ours until both are quiet; both must be fine.
-fn pump<C, D>(theirs: &mut rustls::ConnectionCommon<D>, ours: &mut C)
+pub(super) fn pump<C, D>(theirs: &mut rustls::ConnectionCommon<D>, ours: &mut C)
 where
     C: std::ops::DerefMut<Target = ConnectionCommon>,
 {
