@@ -1,4 +1,5 @@
-//! Renegotiation refused, against real GnuTLS, through the facade over TCP on 127.0.0.1.
+//! Renegotiation refused, and session tickets, against real GnuTLS, through the facade over
+//! TCP on 127.0.0.1.
 //!
 //! - `gnutls-cli --rehandshake` asks our server to renegotiate right after the handshake:
 //!   our server answers each renegotiation ClientHello with a warning `no_renegotiation`
@@ -196,4 +197,63 @@ fn our_client_refuses_gnutls_serv_rehandshake() {
     assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err}");
     assert!(err.to_string().contains("without close_notify"), "{err}");
     let _ = tls.close();
+}
+
+/// `gnutls-cli --resume` resumes by session ticket (RFC 5077) against our server, which keeps
+/// no session cache: two connections, the second resumed, the client's certificate verified
+/// again from the ticket.
+#[test]
+fn rfc5077_gnutls_cli_resumes_by_ticket_against_our_stateless_server() {
+    require("gnutls-cli");
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let keys = std::sync::Arc::new(mtls::TicketKeys::new(
+        mtls::TicketKey::generate(&mut mtls::OsRng).unwrap(),
+        None,
+        3600,
+    ));
+    let config = server_builder()
+        .session_cache(None)
+        .ticketer(keys)
+        .build()
+        .unwrap();
+    let server = facade_server(config, 2, deadline);
+    let mut cmd = std::process::Command::new("gnutls-cli");
+    cmd.arg("127.0.0.1")
+        .args(["--port", &server.port.to_string()])
+        .args(["--x509cafile", pki("ca.pem").as_str()])
+        .args(["--verify-hostname", "localhost"])
+        .args(["--x509certfile", pki("client-ecdsa.pem").as_str()])
+        .args(["--x509keyfile", pki("client-ecdsa.key").as_str()])
+        .args(["--priority", TLS12, "--resume"]);
+    // Standard input closed at once: after the resumed handshake gnutls-cli reads its end
+    // and closes the connection.
+    let mut peer = Peer::spawn(cmd, true);
+    peer.close_stdin();
+    assert!(peer.wait_exit(deadline).is_some(), "{}", peer.describe());
+    let served = server.finish();
+    assert_eq!(served.len(), 2, "{served:?}\n{}", peer.describe());
+    let kinds: Vec<_> = served
+        .iter()
+        .map(|s| s.summary.as_ref().map(|x| x.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            Some(mtls::HandshakeKind::FullEcdheClientCertTicket),
+            Some(mtls::HandshakeKind::Resumed)
+        ],
+        "{}",
+        peer.describe()
+    );
+    let resumed = served[1].summary.as_ref().unwrap();
+    assert!(resumed.peer_verified);
+    assert_eq!(
+        resumed.peer_certificates.first(),
+        Some(&leaf_of(&pki("client-ecdsa.pem")))
+    );
+    assert!(
+        peer.output().contains("This is a resumed session"),
+        "{}",
+        peer.describe()
+    );
 }

@@ -180,6 +180,42 @@ fn client_resumes_against_s_server_by_session_id() {
     assert!(out.contains("1 session cache hits"), "{}", peer.describe());
 }
 
+/// Our client resumes by session ticket (RFC 5077) against `s_server -no_cache`, which keeps
+/// no session state: the ticket it issued on the first connection is the only way back.
+#[test]
+fn rfc5077_client_resumes_against_s_server_by_ticket() {
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let (mut peer, port) = start_s_server(&s_server_args(&["-naccept", "2", "-no_cache"]));
+    let config = client_builder("client-ecdsa").build().unwrap();
+
+    let (_, first_resumed, first) = one_exchange(&config, port, &mut peer);
+    assert_eq!(first_resumed, Some(false), "{}", peer.describe());
+    assert_eq!(first.kind, HandshakeKind::FullEcdheClientCertTicket);
+
+    let (_, second_resumed, second) = one_exchange(&config, port, &mut peer);
+    assert_eq!(
+        second_resumed,
+        Some(true),
+        "the second connection was not resumed\n{}",
+        peer.describe()
+    );
+    assert!(second.kind.is_resumption(), "{:?}", second.kind);
+    assert_eq!(second.suite, first.suite);
+    // RFC 5077 3.4: the server echoed the session id we chose to go with the ticket.
+    assert_eq!(second.session_id.len(), 32);
+    assert!(
+        peer.wait_exit(deadline).is_some(),
+        "s_server did not exit after two connections\n{}",
+        peer.describe()
+    );
+    assert_eq!(
+        peer.output().matches("CONNECTION ESTABLISHED").count(),
+        2,
+        "{}",
+        peer.describe()
+    );
+}
+
 /// The master secret our client logs (`ClientConfig::key_log`) is the one OpenSSL logs
 /// (`-keylogfile`): same client random, same (extended) master secret.
 #[test]
