@@ -40,4 +40,15 @@ pub trait ClientCertVerifier: Send + Sync {
         let _ = chain;
         None
     }
+
+    /// A digest of everything this verifier's verdict depends on besides the chain and the
+    /// clock (its roots, its settings, the rules of its code), equal in every process
+    /// configured alike; `None` (the default) when it cannot name one. A session ticket
+    /// records the digest of the verifier that judged the client chain and
+    /// [`verified_until`](Self::verified_until): a server whose verifier has the same digest
+    /// may skip re-verifying that chain before then, on any replica. Return a digest only if
+    /// two verifiers with equal digests always judge a chain alike.
+    fn policy_digest(&self) -> Option<[u8; 32]> {
+        None
+    }
 }

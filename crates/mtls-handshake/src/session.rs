@@ -44,7 +44,16 @@ pub struct StoredSession {
 /// verifier of a reloaded configuration, which would then vouch for a chain it never saw.
 struct Vouch {
     until: u64,
-    by: Weak<dyn ClientCertVerifier>,
+    by: Voucher,
+}
+
+/// Who vouched.
+enum Voucher {
+    /// That verifier object, in this process (a cached session).
+    Object(Weak<dyn ClientCertVerifier>),
+    /// Any verifier whose [`ClientCertVerifier::policy_digest`] is this (a session from a
+    /// ticket, which may be resumed by another process).
+    Policy([u8; 32]),
 }
 
 impl StoredSession {
@@ -92,15 +101,42 @@ impl StoredSession {
     pub fn set_verified_by(&mut self, verifier: &Arc<dyn ClientCertVerifier>, until: u64) {
         self.client_verified = Some(Vouch {
             until,
-            by: Arc::downgrade(verifier),
+            by: Voucher::Object(Arc::downgrade(verifier)),
         });
     }
 
-    /// True when `verifier` itself (the same object, not an equal one) vouched for the peer
-    /// chain until a time after `now`: its verdict cannot have changed.
+    /// Records that a verifier with policy digest `digest` judged the peer chain valid until
+    /// `until` (what a session ticket carries).
+    pub fn set_verified_by_policy(&mut self, digest: [u8; 32], until: u64) {
+        self.client_verified = Some(Vouch {
+            until,
+            by: Voucher::Policy(digest),
+        });
+    }
+
+    /// The policy digest and time of [`set_verified_by_policy`](Self::set_verified_by_policy).
+    pub fn verified_by_policy(&self) -> Option<([u8; 32], u64)> {
+        match &self.client_verified {
+            Some(Vouch {
+                until,
+                by: Voucher::Policy(d),
+            }) => Some((*d, *until)),
+            _ => None,
+        }
+    }
+
+    /// True when `verifier` itself (the same object, not an equal one), or for a ticket's
+    /// session a verifier with the same policy digest, vouched for the peer chain until a
+    /// time after `now`: its verdict cannot have changed.
     pub fn is_vouched_for_by(&self, verifier: &Arc<dyn ClientCertVerifier>, now: u64) -> bool {
         self.client_verified.as_ref().is_some_and(|v| {
-            now < v.until && v.by.as_ptr().cast::<()>() == Arc::as_ptr(verifier).cast::<()>()
+            now < v.until
+                && match &v.by {
+                    Voucher::Object(w) => {
+                        w.as_ptr().cast::<()>() == Arc::as_ptr(verifier).cast::<()>()
+                    }
+                    Voucher::Policy(d) => verifier.policy_digest() == Some(*d),
+                }
         })
     }
 

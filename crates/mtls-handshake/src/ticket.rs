@@ -14,13 +14,18 @@
 //! u8      flags: bit 0 = extended master secret
 //! [48]    master secret
 //! u64     created (seconds since the Unix epoch)
+//! u64     verified until (0: the chain is verified again on resumption)
+//! [32]    policy digest of the verifier that judged the chain (with "verified until")
 //! u8      SNI length, then the SNI name (0: none)
 //! u16     number of certificates in the client chain, then each as u24 length + DER
 //! ```
 //!
 //! The client's chain rides in the ticket (capped at [`DEFAULT_MAX_PEER_CHAIN_BYTES`]: a
 //! larger one gets no ticket) so that the server that resumes it, whichever replica it is,
-//! verifies it again against its own policy and runs the authorization hook on it.
+//! judges it against its own policy and runs the authorization hook on it. The chain is
+//! verified again unless the ticket says a verifier with the same policy digest (the same
+//! roots, no CRLs: [`ClientCertVerifier::policy_digest`](crate::certs::ClientCertVerifier::policy_digest))
+//! found it valid until a time still ahead.
 
 use std::sync::{Arc, RwLock};
 
@@ -282,6 +287,9 @@ pub fn encode(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
     out.push(u8::from(session.extended_master_secret));
     out.extend_from_slice(session.master_secret().as_bytes());
     out.extend_from_slice(&session.created.to_be_bytes());
+    let (digest, until) = session.verified_by_policy().unwrap_or(([0; 32], 0));
+    out.extend_from_slice(&until.to_be_bytes());
+    out.extend_from_slice(&digest);
     out.push(name_len);
     out.extend_from_slice(name);
     out.extend_from_slice(&count.to_be_bytes());
@@ -310,6 +318,8 @@ pub fn decode(plaintext: &[u8]) -> Option<StoredSession> {
     let master: [u8; MASTER_SECRET_LEN] = r.take(MASTER_SECRET_LEN)?.try_into().ok()?;
     let master = MasterSecret::from_bytes(master);
     let created = u64::from_be_bytes(r.take(8)?.try_into().ok()?);
+    let until = u64::from_be_bytes(r.take(8)?.try_into().ok()?);
+    let digest: [u8; 32] = r.take(32)?.try_into().ok()?;
     let name_len = usize::from(r.u8()?);
     let server_name = match name_len {
         0 => None,
@@ -326,15 +336,15 @@ pub fn decode(plaintext: &[u8]) -> Option<StoredSession> {
     {
         return None;
     }
-    Some(StoredSession::new(
-        Vec::new(),
-        suite,
-        &master,
-        ems,
-        chain,
-        server_name,
-        created,
-    ))
+    let mut session =
+        StoredSession::new(Vec::new(), suite, &master, ems, chain, server_name, created);
+    match (until == 0, digest == [0; 32]) {
+        (true, true) => {}
+        (false, false) => session.set_verified_by_policy(digest, until),
+        // One without the other is not something `encode` writes.
+        _ => return None,
+    }
+    Some(session)
 }
 
 /// Reads a ticket plaintext front to back; every read is checked.

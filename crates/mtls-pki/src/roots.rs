@@ -4,6 +4,7 @@ use core::fmt;
 use std::path::Path;
 
 use mtls_cert::DistinguishedName;
+use mtls_crypto::{Hash, HashAlgorithm};
 use rustls_pki_types::{CertificateDer, TrustAnchor};
 
 use crate::der;
@@ -104,6 +105,30 @@ impl RootStore {
             }
         }
         names
+    }
+
+    /// SHA-256 over every root (subject, public key, name constraints), in the order
+    /// added: equal for stores that trust the same roots the same way.
+    pub fn digest(&self) -> [u8; 32] {
+        let mut h = Hash::new(HashAlgorithm::Sha256);
+        h.update(b"mtls root store v1");
+        for anchor in &self.anchors {
+            let constraints = anchor.name_constraints.as_ref().map(|c| c.as_ref());
+            for part in [
+                Some(anchor.subject.as_ref()),
+                Some(anchor.subject_public_key_info.as_ref()),
+                constraints,
+            ] {
+                // Present or not, then length-prefixed: no two stores hash alike by accident.
+                h.update(&[u8::from(part.is_some())]);
+                let part = part.unwrap_or_default();
+                h.update(&(part.len() as u64).to_be_bytes());
+                h.update(part);
+            }
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(h.finish().as_slice());
+        out
     }
 
     pub(crate) fn anchors(&self) -> &[TrustAnchor<'static>] {

@@ -243,6 +243,20 @@ impl ClientCertVerifier for WebPkiClientVerifier {
             .map(|c| mtls_cert::x509::not_after(c).ok())
             .try_fold(u64::MAX, |earliest, t| t.map(|t| earliest.min(t)))
     }
+
+    /// Without CRLs the verdict depends on the roots alone (and on this code's rules, named
+    /// by the label's version): the roots' digest. With CRLs none, as for `verified_until`.
+    fn policy_digest(&self) -> Option<[u8; 32]> {
+        if !self.inner.crls.is_empty() {
+            return None;
+        }
+        let mut h = mtls_crypto::Hash::new(mtls_crypto::HashAlgorithm::Sha256);
+        h.update(b"mtls webpki client verifier v1");
+        h.update(&self.inner.roots.digest());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(h.finish().as_slice());
+        Some(out)
+    }
 }
 
 /// Maps a webpki refusal onto the handshake's [`CertificateError`] (and so onto its alert,

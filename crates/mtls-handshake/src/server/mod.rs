@@ -461,7 +461,7 @@ impl ServerState {
         keyed: &Keyed,
         actions: &mut Vec<Action>,
     ) {
-        let session = StoredSession::new(
+        let mut session = StoredSession::new(
             Vec::new(),
             keyed.hello.suite.suite,
             keyed.keys.master(),
@@ -470,6 +470,15 @@ impl ServerState {
             keyed.hello.server_name.clone(),
             keyed.hello.created,
         );
+        // The verifier's word on the chain, for whichever replica resumes the ticket.
+        if self.config.client_auth.verifies()
+            && !keyed.client_chain.is_empty()
+            && let Some(v) = &self.config.client_verifier
+            && let (Some(digest), Some(until)) =
+                (v.policy_digest(), v.verified_until(&keyed.client_chain))
+        {
+            session.set_verified_by_policy(digest, until);
+        }
         let ticketer = self.config.ticketer.as_deref();
         let ticket = crate::ticket::encode(&session)
             .zip(ticketer)

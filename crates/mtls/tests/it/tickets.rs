@@ -334,3 +334,88 @@ fn no_ticket_without_a_ticketer_or_when_the_client_does_not_ask() {
         HandshakeKind::FullEcdheClientCert
     );
 }
+
+/// The webpki client verifier, counting the chains it verifies.
+struct Counting {
+    inner: mtls::pki::WebPkiClientVerifier,
+    verified: AtomicU64,
+    /// Whether to name a policy digest (the webpki verifier does, without CRLs).
+    digest: bool,
+}
+
+impl mtls::ClientCertVerifier for Counting {
+    fn root_hint_subjects(&self) -> Vec<mtls::DistinguishedName> {
+        self.inner.root_hint_subjects()
+    }
+    fn verify_client_cert(
+        &self,
+        chain: &[mtls::CertificateDer<'_>],
+        now: u64,
+    ) -> Result<(), mtls::CertificateError> {
+        self.verified.fetch_add(1, Ordering::Relaxed);
+        self.inner.verify_client_cert(chain, now)
+    }
+    fn verified_until(&self, chain: &[mtls::CertificateDer<'_>]) -> Option<u64> {
+        self.inner.verified_until(chain)
+    }
+    fn policy_digest(&self) -> Option<[u8; 32]> {
+        self.digest.then(|| self.inner.policy_digest()).flatten()
+    }
+}
+
+fn counting(digest: bool) -> Arc<Counting> {
+    Arc::new(Counting {
+        inner: mtls::pki::WebPkiClientVerifier::new(roots(CA)),
+        verified: AtomicU64::new(0),
+        digest,
+    })
+}
+
+fn counted_server(keys: &Arc<TicketKeys>, v: &Arc<Counting>) -> ServerConfig {
+    ServerConfig::builder()
+        .certificate(chain("server-ecdsa"), key("server-ecdsa"))
+        .client_auth(mtls::ClientAuthPolicy::Required, v.clone())
+        .session_cache(None)
+        .ticketer(keys.clone())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_verifier_with_the_same_policy_digest_trusts_the_tickets_verdict_until_it_expires() {
+    let keys = keys();
+    let (va, vb) = (counting(true), counting(true));
+    let (a, b) = (counted_server(&keys, &va), counted_server(&keys, &vb));
+    use mtls::ClientCertVerifier as _;
+    assert_eq!(
+        va.policy_digest(),
+        vb.policy_digest(),
+        "same roots, same digest"
+    );
+    let client = client();
+    connect(&client, &a, "localhost").1.unwrap();
+    assert_eq!(va.verified.load(Ordering::Relaxed), 1);
+    // Another replica, another verifier object with the same roots: no re-verification.
+    let (s, r, _) = connect(&client, &b, "localhost");
+    r.unwrap();
+    assert_eq!(kind(&s), HandshakeKind::Resumed);
+    assert_eq!(vb.verified.load(Ordering::Relaxed), 0);
+    assert!(s.peer_identity().is_some());
+
+    // A verifier that names no digest (one with CRLs, say) verifies the ticket's chain.
+    let vc = counting(false);
+    let (s, r, _) = connect(&client, &counted_server(&keys, &vc), "localhost");
+    r.unwrap();
+    assert_eq!(kind(&s), HandshakeKind::Resumed);
+    assert_eq!(vc.verified.load(Ordering::Relaxed), 1);
+}
+
+#[test]
+fn root_stores_with_other_roots_have_other_digests() {
+    let (one, other) = (roots(CA), roots(CA_P384));
+    assert_eq!(one.digest(), roots(CA).digest());
+    assert_ne!(one.digest(), other.digest());
+    let mut both = roots(CA);
+    both.add(&CA_P384.to_vec().into()).unwrap();
+    assert_ne!(both.digest(), one.digest());
+}
