@@ -41,6 +41,7 @@
 mod action;
 pub mod certs;
 mod client;
+mod codec;
 mod common;
 mod config;
 mod endpoint;

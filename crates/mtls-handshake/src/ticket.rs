@@ -31,11 +31,10 @@ use std::sync::{Arc, RwLock};
 
 use mtls_crypto::aead::{AeadAlgorithm, AeadKey};
 use mtls_crypto::{OsRng, SecureRandom};
-use mtls_prf::{MASTER_SECRET_LEN, MasterSecret};
 use mtls_wire::CipherSuite;
 use zeroize::Zeroizing;
 
-use crate::certs::CertificateDer;
+use crate::codec::{self, Cursor};
 use crate::config::TimeProvider;
 use crate::session::{DEFAULT_MAX_PEER_CHAIN_BYTES, StoredSession};
 
@@ -272,16 +271,7 @@ pub fn encode(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
     if session.peer_chain_len() > DEFAULT_MAX_PEER_CHAIN_BYTES {
         return None;
     }
-    let name = session
-        .server_name
-        .as_deref()
-        .unwrap_or_default()
-        .as_bytes();
-    let name_len = u8::try_from(name.len()).ok()?;
-    let count = u16::try_from(session.peer_certificates.len()).ok()?;
-    let mut out = Zeroizing::new(Vec::with_capacity(
-        80 + name.len() + session.peer_chain_len(),
-    ));
+    let mut out = Zeroizing::new(Vec::with_capacity(120 + session.peer_chain_len()));
     out.push(FORMAT_VERSION);
     out.extend_from_slice(&session.suite.to_u16().to_be_bytes());
     out.push(u8::from(session.extended_master_secret));
@@ -290,14 +280,8 @@ pub fn encode(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
     let (digest, until) = session.verified_by_policy().unwrap_or(([0; 32], 0));
     out.extend_from_slice(&until.to_be_bytes());
     out.extend_from_slice(&digest);
-    out.push(name_len);
-    out.extend_from_slice(name);
-    out.extend_from_slice(&count.to_be_bytes());
-    for cert in &session.peer_certificates {
-        let len = u32::try_from(cert.len()).ok().filter(|l| *l < 1 << 24)?;
-        out.extend_from_slice(&len.to_be_bytes()[1..]);
-        out.extend_from_slice(cert);
-    }
+    codec::put_name(&mut out, session.server_name.as_deref())?;
+    codec::put_chain(&mut out, &session.peer_certificates)?;
     Some(out)
 }
 
@@ -305,34 +289,19 @@ pub fn encode(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
 /// (a ticket is only ever a reason for a full handshake, never an error). What `decode`
 /// accepts, [`encode`] writes back byte for byte.
 pub fn decode(plaintext: &[u8]) -> Option<StoredSession> {
-    let mut r = Cursor(plaintext);
+    let mut r = Cursor::new(plaintext);
     if r.u8()? != FORMAT_VERSION {
         return None;
     }
     let suite = CipherSuite::from(r.u16()?);
-    let ems = match r.u8()? {
-        0 => false,
-        1 => true,
-        _ => return None,
-    };
-    let master: [u8; MASTER_SECRET_LEN] = r.take(MASTER_SECRET_LEN)?.try_into().ok()?;
-    let master = MasterSecret::from_bytes(master);
-    let created = u64::from_be_bytes(r.take(8)?.try_into().ok()?);
-    let until = u64::from_be_bytes(r.take(8)?.try_into().ok()?);
+    let ems = r.flag()?;
+    let master = r.master_secret()?;
+    let created = r.u64()?;
+    let until = r.u64()?;
     let digest: [u8; 32] = r.take(32)?.try_into().ok()?;
-    let name_len = usize::from(r.u8()?);
-    let server_name = match name_len {
-        0 => None,
-        n => Some(String::from_utf8(r.take(n)?.to_vec()).ok()?),
-    };
-    let count = r.u16()?;
-    let mut chain = Vec::new();
-    for _ in 0..count {
-        let len = r.u24()?;
-        chain.push(CertificateDer::from(r.take(len)?.to_vec()));
-    }
-    if !r.0.is_empty()
-        || chain.iter().map(|c| c.len()).sum::<usize>() > DEFAULT_MAX_PEER_CHAIN_BYTES
+    let server_name = r.name()?;
+    let chain = r.chain()?;
+    if !r.is_empty() || chain.iter().map(|c| c.len()).sum::<usize>() > DEFAULT_MAX_PEER_CHAIN_BYTES
     {
         return None;
     }
@@ -345,31 +314,4 @@ pub fn decode(plaintext: &[u8]) -> Option<StoredSession> {
         _ => return None,
     }
     Some(session)
-}
-
-/// Reads a ticket plaintext front to back; every read is checked.
-struct Cursor<'a>(&'a [u8]);
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, tail) = self.0.split_at(n);
-        self.0 = tail;
-        Some(head)
-    }
-
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1)?.first().copied()
-    }
-
-    fn u16(&mut self) -> Option<u16> {
-        Some(u16::from_be_bytes(self.take(2)?.try_into().ok()?))
-    }
-
-    fn u24(&mut self) -> Option<usize> {
-        let [a, b, c]: [u8; 3] = self.take(3)?.try_into().ok()?;
-        Some(usize::from(a) << 16 | usize::from(b) << 8 | usize::from(c))
-    }
 }

@@ -419,3 +419,27 @@ fn root_stores_with_other_roots_have_other_digests() {
     both.add(&CA_P384.to_vec().into()).unwrap();
     assert_ne!(both.digest(), one.digest());
 }
+
+#[test]
+fn a_client_session_saved_as_bytes_resumes_after_a_restart() {
+    let keys = keys();
+    let server = server(&keys);
+    let store = Arc::new(OneSession::default());
+    connect(&client_with(&store), &server, "localhost")
+        .1
+        .unwrap();
+    let saved = store
+        .session
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    // A new process: a fresh store, filled from the saved bytes.
+    let restarted = Arc::new(OneSession::default());
+    *restarted.session.lock().unwrap() = Some(Arc::new(StoredSession::from_bytes(&saved).unwrap()));
+    let (s, r, _) = connect(&client_with(&restarted), &server, "localhost");
+    r.unwrap();
+    assert_eq!(kind(&s), HandshakeKind::Resumed);
+}
