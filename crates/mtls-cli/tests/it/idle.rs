@@ -4,7 +4,8 @@
 //! trip, and none of the crowd may have been refused (each is still open when the client is
 //! done). No wall-clock limit is asserted: the legitimate client's handshake latency and the
 //! server's resident memory per idle connection (VmRSS from `/proc/PID/status`, before and
-//! after the 2,000 are accepted) are printed.
+//! after the 2,000 are accepted) are printed. And `--max-connections`: one over the limit is
+//! closed at once, with the reason in the log.
 //!
 //! Everything runs on 127.0.0.1; the server is the only process started, killed through its
 //! `Child` handle; every wait and loop is bounded. The file-descriptor soft limit is checked
@@ -302,4 +303,57 @@ fn server_serves_a_client_among_2000_idle_and_100_trickling_connections() {
     assert!(!log.contains("closed at once"), "{log}");
     assert!(!log.contains("handshake failed"), "{log}");
     assert!(log.contains("full handshake"), "{log}");
+}
+
+/// `--max-connections 1`: with one connection open, the next is closed as soon as it is
+/// accepted, and the log says why; once the first is gone, a client is served again.
+#[test]
+fn server_closes_a_connection_over_max_connections_at_once() {
+    let pki = certs("max-conn", "ecdsa");
+    let (server, addr) = mtls_server(&[
+        "--cert",
+        &pki.file("server.pem"),
+        "--key",
+        &pki.file("server.key"),
+        "--client-ca",
+        &pki.file("ca.pem"),
+        "--max-connections",
+        "1",
+    ]);
+    assert!(server.stderr().contains("at most 1 connections"));
+    let addr: SocketAddr = addr.parse().unwrap();
+    let first = connect(addr);
+    let mut second = connect(addr);
+    second.set_read_timeout(Some(WAIT)).unwrap();
+    let mut byte = [0u8; 1];
+    match second.read(&mut byte) {
+        Ok(0) => {}
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+        other => panic!("the second connection was not closed: {other:?}"),
+    }
+    wait_for(
+        || server.stderr(),
+        "closed at once: 1 connections already open (--max-connections)",
+        WAIT,
+        "mtls server",
+    );
+    assert!(still_open(&first).is_ok());
+    drop(first);
+
+    // The slot is free again once the server has seen the first one go.
+    let config = ClientConfig::with_roots(RootStore::load(pki.file("ca.pem")).unwrap())
+        .client_certificate_files(pki.file("client.pem"), pki.file("client.key"))
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let sock = connect(addr);
+        sock.set_read_timeout(Some(WAIT)).unwrap();
+        let mut tls = StreamOwned::new(ClientConnection::new(&config, "localhost").unwrap(), sock);
+        if tls.handshake().is_ok() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{}", server.stderr());
+        thread::sleep(Duration::from_millis(50));
+    }
 }
