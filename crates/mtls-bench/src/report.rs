@@ -162,10 +162,7 @@ pub fn sections(r: &Results) -> Vec<Section> {
     let rows = CLIENTS
         .iter()
         .map(|&n| Row {
-            label: format!(
-                "{n} client{} at once, full handshakes",
-                if n == 1 { "" } else { "s" }
-            ),
+            label: format!("{n} concurrent client{}", if n == 1 { "" } else { "s" }),
             unit: "handshakes/s",
             better: Better::Higher,
             mtls: r.net_rate(n, StackId::Mtls),
