@@ -100,7 +100,8 @@ pub struct Args {
     /// Serve one connection, then exit (non-zero if it failed).
     #[arg(long)]
     pub once: bool,
-    /// Close a connection after this many seconds without data.
+    /// After the handshake, close a connection after this many seconds without data from
+    /// the client (or with a write it does not take).
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub idle_timeout: u64,
     /// Close a connection whose handshake has not completed this many seconds after it was
