@@ -29,6 +29,9 @@ pub enum Metric {
     LiveAfterRecords,
     /// The most bytes live at any moment of the handshake.
     PeakDuringHandshake,
+    /// Bytes per idle established connection on tokio over loopback TCP: the TLS stream and
+    /// its socket (see [`tokio_idle`]); not in [`Metric::ALL`], a section of its own.
+    IdleOnTokio,
 }
 
 impl Metric {
@@ -39,12 +42,21 @@ impl Metric {
         Metric::PeakDuringHandshake,
     ];
 
+    /// Every metric the heap binary prints.
+    pub const PRINTED: [Metric; 4] = [
+        Metric::LiveAfterHandshake,
+        Metric::LiveAfterRecords,
+        Metric::PeakDuringHandshake,
+        Metric::IdleOnTokio,
+    ];
+
     /// A short identifier.
     pub fn id(self) -> &'static str {
         match self {
             Self::LiveAfterHandshake => "live-after-handshake",
             Self::LiveAfterRecords => "live-after-16k-each-way",
             Self::PeakDuringHandshake => "peak-during-handshake",
+            Self::IdleOnTokio => "idle-on-tokio",
         }
     }
 
@@ -54,6 +66,7 @@ impl Metric {
             Self::LiveAfterHandshake => "live after the handshake",
             Self::LiveAfterRecords => "live after 16 KiB each way",
             Self::PeakDuringHandshake => "peak during the handshake",
+            Self::IdleOnTokio => "idle established connection on tokio",
         }
     }
 }
@@ -109,7 +122,7 @@ impl HeapLine {
             _ => return None,
         };
         let metric = w.next()?;
-        let metric = *Metric::ALL.iter().find(|m| m.id() == metric)?;
+        let metric = *Metric::PRINTED.iter().find(|m| m.id() == metric)?;
         let bytes = w.next()?.parse().ok()?;
         Some(Self {
             stack,
@@ -320,6 +333,58 @@ pub fn print_call_traces() -> Result<()> {
     Ok(())
 }
 
+/// Connections kept open at once by [`tokio_idle`].
+pub const IDLE_CONNECTIONS: usize = 256;
+
+/// The kind of handshake behind [`tokio_idle`]'s connections.
+pub const IDLE_KIND: Kind = crate::run::NET_KIND;
+
+/// Lets the runtime's IO driver turn (it frees the registrations of dropped sockets then).
+async fn settle() {
+    for _ in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+/// Heap bytes per idle established connection on tokio over loopback TCP, (server, client):
+/// [`IDLE_CONNECTIONS`] pairs are established one after the other on a current-thread
+/// runtime and kept open with nothing pending; what the heap grew by, over the count, is
+/// both sides', and dropping the client streams first leaves the server's. A pass with the
+/// same number of connections first (dropped) grows the runtime's own tables, which are
+/// not per connection.
+pub fn tokio_idle(stack: &crate::net::NetStack) -> Result<(i64, i64)> {
+    check_allocator()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()?;
+    runtime.block_on(async {
+        let listener = crate::net::listener()?;
+        let live = || METER.current_usage() as i64;
+        let k = IDLE_CONNECTIONS;
+        let (mut servers, mut clients) = (Vec::with_capacity(k), Vec::with_capacity(k));
+        stack
+            .establish(&listener, k, &mut servers, &mut clients)
+            .await?;
+        servers.clear();
+        clients.clear();
+        settle().await;
+        // The vectors' own room is allocated already: from here on only connections count.
+        let base = live();
+        stack
+            .establish(&listener, k, &mut servers, &mut clients)
+            .await?;
+        settle().await;
+        let both = live() - base;
+        drop(clients);
+        settle().await;
+        let server = live() - base;
+        drop(servers);
+        let k = k as i64;
+        Ok((server / k, (both - server) / k))
+    })
+}
+
 /// Every heap figure: each stack, each kind in [`KINDS`], after one unmetered warm-up.
 pub fn measure_all() -> Result<Vec<HeapLine>> {
     let mut out = Vec::new();
@@ -344,6 +409,29 @@ pub fn measure_all() -> Result<Vec<HeapLine>> {
                     bytes,
                 });
             }
+        }
+    }
+    let spec = IDLE_KIND.spec().without_caches();
+    let stacks = [
+        (
+            StackId::Mtls,
+            crate::net::NetStack::mtls(&mtls_configs(&spec)?)?,
+        ),
+        (
+            StackId::Rustls,
+            crate::net::NetStack::rustls(&rustls_configs(&spec)?),
+        ),
+    ];
+    for (stack, net) in &stacks {
+        let (server, client) = tokio_idle(net)?;
+        for (role, bytes) in [(Role::Server, server), (Role::Client, client)] {
+            out.push(HeapLine {
+                stack: *stack,
+                kind: IDLE_KIND,
+                role,
+                metric: Metric::IdleOnTokio,
+                bytes,
+            });
         }
     }
     Ok(out)

@@ -1,6 +1,7 @@
 //! The benchmark harness behind `cargo xtask bench`: mtls beside rustls (0.23, ring provider)
 //! and beside the raw RustCrypto primitives, on one thread, client and server in the same
-//! process with the bytes passed in memory.
+//! process with the bytes passed in memory; and mtls-tokio beside tokio-rustls over loopback
+//! TCP, both sides in the same process on one tokio runtime.
 //!
 //! - [`setup`]: the certificates (the test fixtures of mtls-testkit, the same for both stacks) and
 //!   the configurations of each stack for each handshake kind and cipher.
@@ -8,6 +9,8 @@
 //! - [`work`]: the timed workloads: full and resumed handshakes, bulk transfer.
 //! - [`floor`]: the public-key operations each handshake must do, and raw AEAD, timed alone.
 //! - [`heap`]: heap per side through the counting allocator (the `mtls-bench-heap` binary).
+//! - [`net`]: loopback TCP on tokio, mtls-tokio beside tokio-rustls: handshakes per second with
+//!   N clients at once, and the connections kept open for the heap per idle connection.
 //! - [`run`]: the driver that interleaves the trials; [`stats`] and [`report`]: medians,
 //!   the table and the document.
 //!
@@ -25,6 +28,7 @@
 
 pub mod floor;
 pub mod heap;
+pub mod net;
 pub mod pump;
 pub mod report;
 pub mod run;

@@ -42,7 +42,7 @@ fn args() -> Result<Args> {
             "-h" | "--help" => {
                 println!(
                     "usage: mtls-bench [--quick] [--no-doc | --doc]\n       \
-                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|bulk-aes128|bulk-aes256|bulk-chacha[-in-place] mtls|rustls|raw (bulk only)\n  \
+                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|bulk-aes128|bulk-aes256|bulk-chacha[-in-place]|tcp-N mtls|rustls|raw (bulk only)\n  \
                      --quick   a smoke run (under a minute); does not write the document\n  \
                      --no-doc  do not write docs/BENCHMARKS.md\n  \
                      --doc     write docs/BENCHMARKS.md even with --quick"
@@ -99,6 +99,27 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
         Full(Kind),
         Resumed,
         Bulk(Cipher),
+    }
+    // `tcp-N`: full handshakes over loopback TCP on tokio, N clients at once.
+    if let Some(n) = workload.strip_prefix("tcp-") {
+        use mtls_bench::net::{NetStack, handshake_rate};
+        let clients: usize = n
+            .parse()
+            .map_err(|_| format!("tcp-N: {n} is not a number"))?;
+        let spec = mtls_bench::run::NET_KIND.spec();
+        let net = match stack {
+            "mtls" => NetStack::mtls(&mtls_configs(&spec)?)?,
+            "rustls" => NetStack::rustls(&rustls_configs(&spec)?),
+            other => return Err(format!("unknown stack {other}").into()),
+        };
+        let t = handshake_rate(std::sync::Arc::new(net), clients, budget)?;
+        println!(
+            "{:.0} handshakes/s ({} in {:.2} s)",
+            t.per_sec(),
+            t.count,
+            t.elapsed.as_secs_f64()
+        );
+        return Ok(());
     }
     // `bulk-...-in-place`: the server reads with `BufRead` instead of `Read`.
     let (workload, receive) = match workload.strip_suffix("-in-place") {

@@ -7,8 +7,9 @@ use std::process::Command;
 use crate::Result;
 use crate::floor::{Op, recipe, recipe_secs, server_recipe};
 use crate::heap::{self, Metric};
+use crate::net::CLIENTS;
 use crate::pump::Role;
-use crate::run::Results;
+use crate::run::{NET_KIND, Results};
 use crate::setup::{Cipher, Kind, StackId};
 use crate::stats::Summary;
 
@@ -158,6 +159,26 @@ pub fn sections(r: &Results) -> Vec<Section> {
         }],
     });
 
+    let rows = CLIENTS
+        .iter()
+        .map(|&n| Row {
+            label: format!("{n} concurrent client{}", if n == 1 { "" } else { "s" }),
+            unit: "handshakes/s",
+            better: Better::Higher,
+            mtls: r.net_rate(n, StackId::Mtls),
+            rustls: r.net_rate(n, StackId::Rustls),
+            floor: None,
+        })
+        .collect();
+    out.push(Section {
+        title: format!(
+            "Handshakes per second over loopback TCP on tokio: mtls-tokio beside tokio-rustls \
+             ({}, AES-128-GCM; server and clients on one runtime, a worker per core)",
+            NET_KIND.label()
+        ),
+        rows,
+    });
+
     let copy = Cipher::ALL.iter().map(|&c| Row {
         label: format!("{}, read with `Read`", c.label()),
         unit: "MB/s",
@@ -212,6 +233,40 @@ pub fn sections(r: &Results) -> Vec<Section> {
             rows,
         });
     }
+
+    let rows = [Role::Server, Role::Client]
+        .iter()
+        .map(|&role| {
+            let get = |s| {
+                r.heap(s, heap::IDLE_KIND, role, Metric::IdleOnTokio)
+                    .map(|b| Summary::exact(b as f64 / 1024.0))
+            };
+            Row {
+                label: format!(
+                    "{}: TLS stream and its TCP socket",
+                    if role == Role::Client {
+                        "client"
+                    } else {
+                        "server"
+                    }
+                ),
+                unit: "KiB",
+                better: Better::Lower,
+                mtls: get(StackId::Mtls),
+                rustls: get(StackId::Rustls),
+                floor: None,
+            }
+        })
+        .collect();
+    out.push(Section {
+        title: format!(
+            "Heap per idle established connection on tokio, {} (loopback TCP, no session \
+             caches, {} connections)",
+            heap::IDLE_KIND.label(),
+            heap::IDLE_CONNECTIONS
+        ),
+        rows,
+    });
     out
 }
 
@@ -354,7 +409,9 @@ pub fn targets(r: &Results) -> Vec<Target> {
                 out.push(Target {
                     what: format!(
                         "memory ≤ rustls: {} — {}{ours}",
-                        s.title.trim_start_matches("Heap per side, "),
+                        s.title
+                            .trim_start_matches("Heap per side, ")
+                            .trim_start_matches("Heap "),
                         row.label
                     ),
                     met: x <= 1.0,

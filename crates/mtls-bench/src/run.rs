@@ -3,11 +3,13 @@
 //! stacks instead of landing on one.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Result;
 use crate::floor::{Op, Primitives, raw_aead};
 use crate::heap::HeapLine;
+use crate::net::{CLIENTS, NetStack, handshake_rate};
 use crate::pump::{Receive, Stack};
 use crate::setup::{
     Cipher, Kind, MtlsConfigs, RustlsConfigs, StackId, mtls_configs, rustls_configs,
@@ -30,6 +32,12 @@ pub struct Settings {
     pub bulk_bytes: usize,
     /// Bytes per write.
     pub chunk: usize,
+    /// One trial of handshakes over loopback TCP on tokio.
+    pub net: Budget,
+    /// With N clients, a trial also runs at least `net_waves` × N handshakes.
+    pub net_waves: u64,
+    /// The numbers of concurrent clients of the loopback-TCP rows.
+    pub net_clients: &'static [usize],
 }
 
 impl Settings {
@@ -51,6 +59,12 @@ impl Settings {
             },
             bulk_bytes: 64 << 20,
             chunk: 16 << 10,
+            net: Budget {
+                min_time: Duration::from_millis(500),
+                min_count: 5,
+            },
+            net_waves: 2,
+            net_clients: &CLIENTS,
         }
     }
 
@@ -72,6 +86,12 @@ impl Settings {
             },
             bulk_bytes: 16 << 20,
             chunk: 16 << 10,
+            net: Budget {
+                min_time: Duration::from_millis(150),
+                min_count: 3,
+            },
+            net_waves: 1,
+            net_clients: &CLIENTS,
         }
     }
 
@@ -88,6 +108,10 @@ impl Settings {
             primitive: once,
             bulk_bytes: 64 << 10,
             chunk: 16 << 10,
+            net: once,
+            net_waves: 0,
+            // A debug build is slow: N = 256 would be 256 handshakes per stack at least.
+            net_clients: &[1, 16],
         }
     }
 }
@@ -109,6 +133,9 @@ pub enum Figure {
     RawAead(CipherKey),
     /// Seconds per primitive operation.
     Primitive(OpKey),
+    /// Full handshakes per second over loopback TCP on tokio, N clients at once (ECDHE-ECDSA
+    /// P-256).
+    NetRate(ClientsKey, StackKey),
 }
 
 /// [`Kind`] as a map key.
@@ -119,6 +146,8 @@ pub type StackKey = usize;
 pub type CipherKey = usize;
 /// [`Op`] as a map key.
 pub type OpKey = usize;
+/// A number of clients of [`CLIENTS`] as a map key.
+pub type ClientsKey = usize;
 
 /// The position of `x` in `all`, as a key.
 pub fn key<T: PartialEq>(all: &[T], x: T) -> usize {
@@ -186,6 +215,14 @@ impl Results {
         self.get(Figure::RawAead(key(&Cipher::ALL, cipher)))
     }
 
+    /// Full handshakes/s over loopback TCP on tokio with `clients` clients, on `stack`.
+    pub fn net_rate(&self, clients: usize, stack: StackId) -> Option<Summary> {
+        self.get(Figure::NetRate(
+            key(&CLIENTS, clients),
+            key(&StackId::ALL, stack),
+        ))
+    }
+
     /// Median seconds per `op`.
     pub fn op_secs(&self, op: Op) -> Option<f64> {
         self.get(Figure::Primitive(key(&Op::ALL, op)))
@@ -207,11 +244,16 @@ impl Results {
     }
 }
 
+/// The handshake of the loopback-TCP rows (and of the heap per idle connection on tokio).
+pub const NET_KIND: Kind = Kind::EcdheEcdsaP256;
+
 /// The configurations, built once (untimed).
 struct Configs {
     full: Vec<(Kind, MtlsConfigs, Option<RustlsConfigs>)>,
     resumed: (MtlsConfigs, RustlsConfigs),
     bulk: Vec<(Cipher, MtlsConfigs, RustlsConfigs)>,
+    /// The loopback-TCP rows' stacks: mtls, rustls.
+    net: [Arc<NetStack>; 2],
 }
 
 fn configs() -> Result<Configs> {
@@ -231,10 +273,16 @@ fn configs() -> Result<Configs> {
         let spec = cipher.spec();
         bulk.push((cipher, mtls_configs(&spec)?, rustls_configs(&spec)?));
     }
+    let spec = NET_KIND.spec();
+    let net = [
+        Arc::new(NetStack::mtls(&mtls_configs(&spec)?)?),
+        Arc::new(NetStack::rustls(&rustls_configs(&spec)?)),
+    ];
     Ok(Configs {
         full,
         resumed,
         bulk,
+        net,
     })
 }
 
@@ -319,6 +367,18 @@ pub fn run(set: &Settings, mut progress: impl FnMut(&str)) -> Result<Results> {
                 Figure::RawAead(key(&Cipher::ALL, *cipher)),
                 mb_per_s(bulk_bytes, d),
             );
+        }
+        for &clients in set.net_clients {
+            let budget = Budget {
+                min_time: set.net.min_time,
+                min_count: set.net.min_count.max(set.net_waves * clients as u64),
+            };
+            for stack in order {
+                let i = key(&StackId::ALL, stack);
+                let net = c.net.get(i).ok_or("no such stack")?;
+                let t = handshake_rate(net.clone(), clients, budget)?;
+                r.push(Figure::NetRate(key(&CLIENTS, clients), i), t.per_sec());
+            }
         }
     }
     Ok(r)

@@ -5,7 +5,6 @@
 mod certs;
 mod client;
 mod common;
-mod deadline;
 mod decode;
 mod demo;
 mod names;

@@ -1,26 +1,54 @@
 //! `mtls server`: an echo service (or, with `--http`, a status page as `openssl s_server -www`
-//! gives) that can require client certificates. One thread per connection, so one slow
-//! client blocks no other; every read and write has a timeout, and the whole handshake a
-//! deadline. A refused client gets its alert through a lingering close (see
-//! [`mtls::linger_close`]), not a reset.
+//! gives) that can require client certificates.
+//!
+//! It runs on a multi-threaded tokio runtime (one worker per core) with
+//! [`mtls_tokio::TlsAcceptor`]: the accept loop, itself a task, spawns one task per connection,
+//! so an idle or slow client costs a socket and a small task, not a thread, and holds no other
+//! client back. No TLS state is allocated before a client's first byte (the task waits on a
+//! one-byte peek), so a connection that sends nothing holds its socket and a few hundred bytes;
+//! the handshake's state and the established stream are boxed as they come. The listen backlog
+//! is [`BACKLOG`], not tokio's 128, so a burst of connections is queued rather than dropped.
+//!
+//! - **Handshake deadline** (`--handshake-timeout`): the whole `accept` runs under one
+//!   `tokio::time::timeout` counted from the TCP accept, so a client that trickles its bytes
+//!   cannot stretch it; past it the socket is closed at once (no alert is pending: the client
+//!   is the slow party).
+//! - **Idle timeout** (`--idle-timeout`): after the handshake, every read and write of the
+//!   echo or the HTTP exchange is bounded by it.
+//! - **Connection limit** (`--max-connections`, default 10,000): connections open at once,
+//!   handshaking or established. One over it is closed at once, and the log says so; the
+//!   default is high enough that idle sockets run into the deadline, not the limit.
+//! - **Lingering close** ([`linger`]): after a refused handshake (the fatal alert is already
+//!   written when `accept` returns) and after every session, the server shuts its write side
+//!   and reads what the client still sends for at most [`mtls::LINGER_TIME`] and
+//!   [`mtls::LINGER_BYTES`], so that the client reads the alert or the last response rather
+//!   than a reset (RFC 5246 7.2.2).
+//!
+//! The connection's work is in [`connection`], the status page in [`http`].
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+mod connection;
+mod http;
+mod linger;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mtls::pki::{RootStore, WebPkiClientVerifier};
-use mtls::{ClientAuthPolicy, ServerConfig, ServerConnection, StreamOwned};
+use mtls::{ClientAuthPolicy, ServerConfig};
+use mtls_tokio::TlsAcceptor;
+use tokio::net::{TcpListener, TcpSocket};
 
-use crate::common::{Ems, Info, apply_options, io_text, is_timeout};
-use crate::deadline::Deadlined;
+use crate::common::{Ems, apply_options};
+use connection::{Options, serve};
 
-/// Connections served at once; more are refused until one ends.
-const MAX_CONNECTIONS: usize = 256;
-/// Largest HTTP request head read with `--http`.
-const MAX_REQUEST_HEAD: usize = 16 * 1024;
+/// Connections open at once by default (`--max-connections`).
+const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+/// Connections the kernel completes and queues before we accept them (capped by
+/// `net.core.somaxconn`); tokio's default of 128 drops SYNs (a 1 s retransmission for the
+/// client) under a burst of connections.
+const BACKLOG: u32 = 4096;
 
 /// Whether and how the server asks for client certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,7 +100,8 @@ pub struct Args {
     /// Serve one connection, then exit (non-zero if it failed).
     #[arg(long)]
     pub once: bool,
-    /// Close a connection after this many seconds without data.
+    /// After the handshake, close a connection after this many seconds without data from
+    /// the client (or with a write it does not take).
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub idle_timeout: u64,
     /// Close a connection whose handshake has not completed this many seconds after it was
@@ -83,6 +112,10 @@ pub struct Args {
     /// handshake_failure; `optional` also serves legacy clients, with the older master secret.
     #[arg(long, value_enum, default_value_t = Ems::Required)]
     pub ems: Ems,
+    /// Connections open at once (handshaking or established, at least 1); one more is closed
+    /// as soon as it is accepted.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
@@ -128,18 +161,19 @@ fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
     Ok((config, policy))
 }
 
-/// What each connection needs besides the TLS configuration.
-struct Options {
-    http: bool,
-    idle: Duration,
-    /// The deadline of a handshake, from accept.
-    handshake: Duration,
-    /// `--client-auth request`: certificates are accepted unverified.
-    unverified: bool,
-}
-
 /// Counts a connection as open until dropped.
 struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    /// A slot among `max`, or `None` when `max` connections are open already.
+    fn take(open: &Arc<AtomicUsize>, max: usize) -> Option<Self> {
+        if open.fetch_add(1, Ordering::SeqCst) >= max {
+            open.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Self(open.clone()))
+    }
+}
 
 impl Drop for Slot {
     fn drop(&mut self) {
@@ -147,21 +181,60 @@ impl Drop for Slot {
     }
 }
 
-/// Runs `mtls server`.
+/// Runs `mtls server`: builds the configuration, then serves on a multi-threaded tokio
+/// runtime until killed (or, with `--once`, until its one connection ends).
 pub fn run(args: Args) -> Result<(), String> {
     let (config, policy) = config(&args)?;
-    let listener = TcpListener::bind(&args.listen)
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| format!("cannot start the tokio runtime: {e}"))?;
+    // The accept loop runs as a task on the workers (which also poll the sockets), not on
+    // this thread: no hand-over between threads for each accepted connection.
+    runtime.block_on(async {
+        tokio::spawn(listen(args, config, policy))
+            .await
+            .map_err(|e| format!("the accept loop failed: {e}"))?
+    })
+}
+
+/// A listener on `addr` with a backlog of [`BACKLOG`].
+async fn bind(addr: &str) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for addr in tokio::net::lookup_host(addr).await? {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(addr).and_then(|()| socket.listen(BACKLOG)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address to listen on")
+    }))
+}
+
+async fn listen(args: Args, config: ServerConfig, policy: ClientAuth) -> Result<(), String> {
+    let listener = bind(&args.listen)
+        .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let max = args.max_connections.max(1);
     let options = Arc::new(Options {
         http: args.http,
         idle: Duration::from_secs(args.idle_timeout.max(1)),
         handshake: Duration::from_secs(args.handshake_timeout.max(1)),
         unverified: policy == ClientAuth::Request,
     });
+    let acceptor = TlsAcceptor::from(Arc::new(config));
     eprintln!(
         "mtls server: listening on {local} ({}, client certificates: {}, extended master \
-         secret: {})",
+         secret: {}, at most {max} connections)",
         if args.http {
             "HTTP status page"
         } else {
@@ -172,188 +245,38 @@ pub fn run(args: Args) -> Result<(), String> {
     );
 
     if args.once {
-        let (sock, peer) = listener.accept().map_err(|e| format!("accept: {e}"))?;
-        return serve(sock, peer, &config, &options).map_err(|e| format!("{peer}: {e}"));
+        let (sock, peer) = listener
+            .accept()
+            .await
+            .map_err(|e| format!("accept: {e}"))?;
+        return serve(sock, peer, &acceptor, &options)
+            .await
+            .map_err(|e| format!("{peer}: {e}"));
     }
 
     let open = Arc::new(AtomicUsize::new(0));
     loop {
-        let (sock, peer) = match listener.accept() {
+        let (sock, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(e) => {
-                // Out of descriptors, say: report, breathe, keep serving.
+                // Out of descriptors, say: report, breathe, keep serving (the connections
+                // waiting in the backlog are accepted once descriptors are free again).
                 eprintln!("mtls server: accept: {e}");
-                std::thread::sleep(Duration::from_millis(100));
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
         };
-        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            open.fetch_sub(1, Ordering::SeqCst);
-            eprintln!("{peer}: refused: {MAX_CONNECTIONS} connections already open");
+        let Some(slot) = Slot::take(&open, max) else {
+            drop(sock);
+            eprintln!("{peer}: closed at once: {max} connections already open (--max-connections)");
             continue;
-        }
-        let slot = Slot(open.clone());
-        let (config, options) = (config.clone(), options.clone());
-        let spawned = std::thread::Builder::new()
-            .name(format!("conn {peer}"))
-            .spawn(move || {
-                let _slot = slot;
-                if let Err(e) = serve(sock, peer, &config, &options) {
-                    eprintln!("{peer}: {e}");
-                }
-            });
-        if let Err(e) = spawned {
-            eprintln!("{peer}: cannot start a thread for it: {e}");
-        }
-    }
-}
-
-type Tls = StreamOwned<ServerConnection, Deadlined>;
-
-/// One connection: handshake, the one-line report, then echo or the HTTP page.
-fn serve(
-    sock: TcpStream,
-    peer: SocketAddr,
-    config: &ServerConfig,
-    options: &Options,
-) -> Result<(), String> {
-    let deadline = Instant::now() + options.handshake;
-    let _ = sock.set_nodelay(true);
-    let conn = ServerConnection::new(config).map_err(|e| e.to_string())?;
-    let mut tls = StreamOwned::new(conn, Deadlined::new(sock, options.idle, deadline));
-    if let Err(e) = tls.handshake() {
-        if tls.sock.passed() {
-            // The client is the slow one and no alert is pending: close at once.
-            return Err(format!(
-                "handshake failed: deadline of {} s passed",
-                options.handshake.as_secs()
-            ));
-        }
-        if is_timeout(&e) {
-            return Err(format!(
-                "handshake failed: no data for {} s",
-                options.idle.as_secs()
-            ));
-        }
-        // Send the alert, half-close and drain, so that the client reads the alert rather
-        // than a reset (RFC 5246 7.2.2).
-        tls.close_after_error();
-        return Err(format!("handshake failed: {}", io_text(&e)));
-    }
-    tls.sock.lift().map_err(|e| e.to_string())?;
-    let mut info = Info::of(&tls.conn);
-    if options.unverified
-        && let Some(peer) = &mut info.peer
-    {
-        peer.push_str(" (not verified)");
-    }
-    let mut line = format!(
-        "{peer}: {} handshake, {}, client {}",
-        info.full_or_resumed(),
-        info.suite,
-        info.peer_or("sent no certificate"),
-    );
-    if let Some(p) = &info.alpn {
-        line.push_str(&format!(", alpn {p}"));
-    }
-    if !info.ems {
-        line.push_str(", without extended master secret");
-    }
-    eprintln!("{line}");
-
-    let result = if options.http {
-        http(&mut tls, peer, &info)
-    } else {
-        echo(&mut tls, options.idle)
-    };
-    // A fatal alert may be queued after an error, close_notify after a clean end: send it,
-    // then give the client a moment to close, so that unread bytes of its do not turn our
-    // close into a reset that loses the last response or the alert.
-    tls.close_after_error();
-    result
-}
-
-/// Echoes everything back until the client's close_notify, then answers with ours.
-fn echo(tls: &mut Tls, idle: Duration) -> Result<(), String> {
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        match tls.read(&mut buf) {
-            Ok(0) => return tls.close().map_err(|e| io_text(&e)),
-            Ok(n) => {
-                let data = buf.get(..n).unwrap_or_default();
-                tls.write_all(data)
-                    .map_err(|e| format!("write failed: {}", io_text(&e)))?;
+        };
+        let (acceptor, options) = (acceptor.clone(), options.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            if let Err(e) = serve(sock, peer, &acceptor, &options).await {
+                eprintln!("{peer}: {e}");
             }
-            Err(e) if is_timeout(&e) => {
-                let _ = tls.close();
-                return Err(format!(
-                    "no data for {} s: closed the connection",
-                    idle.as_secs()
-                ));
-            }
-            Err(e) => return Err(format!("connection failed: {}", io_text(&e))),
-        }
+        });
     }
-}
-
-/// Reads one HTTP request head and answers with a page describing the connection.
-fn http(tls: &mut Tls, peer: SocketAddr, info: &Info) -> Result<(), String> {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !ends_head(&head) {
-        if head.len() > MAX_REQUEST_HEAD {
-            return Err("HTTP request head too long".into());
-        }
-        match tls.read(&mut buf) {
-            // Closed before asking anything: nothing to answer.
-            Ok(0) => return tls.close().map_err(|e| io_text(&e)),
-            Ok(n) => head.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(e) if is_timeout(&e) => {
-                let _ = tls.close();
-                return Err("no complete HTTP request arrived".into());
-            }
-            Err(e) => return Err(format!("connection failed: {}", io_text(&e))),
-        }
-    }
-    let text = String::from_utf8_lossy(&head);
-    let request = text.lines().next().unwrap_or_default().trim().to_string();
-    let body = page(peer, info, &request);
-    let mut response = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    if !request.starts_with("HEAD ") {
-        response.push_str(&body);
-    }
-    tls.write_all(response.as_bytes())
-        .map_err(|e| format!("write failed: {}", io_text(&e)))?;
-    tls.close().map_err(|e| io_text(&e))
-}
-
-fn ends_head(head: &[u8]) -> bool {
-    head.windows(4).any(|w| w == b"\r\n\r\n") || head.windows(2).any(|w| w == b"\n\n")
-}
-
-fn page(peer: SocketAddr, info: &Info, request: &str) -> String {
-    let none = "none";
-    format!(
-        "mtls server: your connection\n\
-         \n\
-         client address          {peer}\n\
-         protocol                TLS 1.2\n\
-         cipher suite            {}\n\
-         handshake               {}\n\
-         client certificate      {}\n\
-         ALPN protocol           {}\n\
-         server name (SNI)       {}\n\
-         extended master secret  {}\n\
-         request                 {request}\n",
-        info.suite,
-        info.full_or_resumed(),
-        info.peer_or(none),
-        info.alpn.as_deref().unwrap_or(none),
-        info.sni.as_deref().unwrap_or(none),
-        if info.ems { "yes" } else { "no" },
-    )
 }

@@ -40,6 +40,14 @@ fn every_workload_runs_once_with_tiny_sizes() {
     for op in Op::ALL {
         assert!(r.op_secs(op).is_some_and(|s| s > 0.0), "{op:?}");
     }
+    for &n in Settings::tiny().net_clients {
+        for stack in StackId::ALL {
+            assert!(
+                r.net_rate(n, stack).is_some_and(|s| s.median > 0.0),
+                "{n} clients, {stack:?}"
+            );
+        }
+    }
     let table = report::table(&r);
     for kind in Kind::ALL {
         assert!(table.contains(kind.label()));
@@ -80,10 +88,16 @@ fn heap_binary_reports_every_figure() {
         .lines()
         .map(|l| HeapLine::parse(l).expect(l))
         .collect();
+    // Each kind, stack, side and metric; and the idle connection on tokio per stack and side.
     assert_eq!(
         lines.len(),
-        heap::KINDS.len() * StackId::ALL.len() * 2 * Metric::ALL.len()
+        heap::KINDS.len() * StackId::ALL.len() * 2 * Metric::ALL.len() + StackId::ALL.len() * 2
     );
+    let idle = lines
+        .iter()
+        .filter(|l| l.metric == Metric::IdleOnTokio && l.kind == heap::IDLE_KIND)
+        .count();
+    assert_eq!(idle, StackId::ALL.len() * 2);
     for l in &lines {
         assert!(l.bytes > 0, "{l:?}");
         assert_eq!(HeapLine::parse(&l.to_line()), Some(*l));

@@ -11,4 +11,5 @@
 
 mod cli;
 mod hostile;
+mod idle;
 mod support;

@@ -1,0 +1,152 @@
+//! One connection of `mtls server`, as one task: the handshake under its deadline, the
+//! one-line report, the echo (or the HTTP page), then the lingering close.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mtls_tokio::TlsAcceptor;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+use super::{http, linger};
+use crate::common::{Info, io_text};
+
+/// The TLS stream of an established connection; the socket stays the task's, for the
+/// lingering close after the stream is done with.
+pub(super) type Tls<'a> = mtls_tokio::server::TlsStream<&'a mut TcpStream>;
+
+/// Application data read at once by the echo: on the heap, and only once established, so an
+/// idle connection's task stays small; 4 KiB rather than a whole record, since every
+/// established connection holds it for as long as it is open.
+const ECHO_BUFFER: usize = 4 * 1024;
+
+/// What each connection needs besides the TLS configuration.
+pub(super) struct Options {
+    /// Answer with the status page instead of echoing.
+    pub http: bool,
+    /// The bound of each read and write after the handshake.
+    pub idle: Duration,
+    /// The deadline of a handshake, from accept.
+    pub handshake: Duration,
+    /// `--client-auth request`: certificates are accepted unverified.
+    pub unverified: bool,
+}
+
+/// One connection: handshake, the one-line report, then echo or the HTTP page.
+pub(super) async fn serve(
+    mut sock: TcpStream,
+    peer: SocketAddr,
+    acceptor: &TlsAcceptor,
+    options: &Options,
+) -> Result<(), String> {
+    let _ = sock.set_nodelay(true);
+    // Nothing is allocated for TLS until the client's first bytes arrive; then the
+    // handshake's state, and after it the established stream, go on the heap. The task of a
+    // connection that sends nothing holds a socket and a few hundred bytes.
+    let handshake = async {
+        // A peek, not `readable()`: tokio takes an accepted socket as readable at first.
+        sock.peek(&mut [0u8; 1]).await?;
+        Box::pin(acceptor.accept(&mut sock)).await.map(Box::new)
+    };
+    // One timeout over the whole of it: however the client paces its bytes, the handshake
+    // ends at the deadline.
+    let accepted = timeout(options.handshake, handshake).await;
+    let tls = match accepted {
+        Ok(Ok(tls)) => tls,
+        Err(_) => {
+            // The client is the slow one and no alert is pending: close at once.
+            return Err(format!(
+                "handshake failed: deadline of {} s passed",
+                options.handshake.as_secs()
+            ));
+        }
+        Ok(Err(e)) => {
+            // The fatal alert is written; half-close and drain, so that the client reads it
+            // rather than a reset (RFC 5246 7.2.2).
+            linger::close(&mut sock).await;
+            return Err(format!("handshake failed: {}", io_text(&e)));
+        }
+    };
+    // The session's state goes on the heap too, and only now.
+    let result = Box::pin(session(tls, peer, options)).await;
+    linger::close(&mut sock).await;
+    result
+}
+
+/// After the handshake: the one-line report, then echo or the HTTP page, then our
+/// close_notify or the fatal alert sent.
+async fn session(mut tls: Box<Tls<'_>>, peer: SocketAddr, options: &Options) -> Result<(), String> {
+    let mut info = Info::of(tls.get_ref().1);
+    if options.unverified
+        && let Some(peer) = &mut info.peer
+    {
+        peer.push_str(" (not verified)");
+    }
+    let mut line = format!(
+        "{peer}: {} handshake, {}, client {}",
+        info.full_or_resumed(),
+        info.suite,
+        info.peer_or("sent no certificate"),
+    );
+    if let Some(p) = &info.alpn {
+        line.push_str(&format!(", alpn {p}"));
+    }
+    if !info.ems {
+        line.push_str(", without extended master secret");
+    }
+    eprintln!("{line}");
+
+    let result = if options.http {
+        http::answer(&mut tls, peer, &info, options.idle).await
+    } else {
+        echo(&mut tls, options.idle).await
+    };
+    // A fatal alert may still be queued after an error: send it (bounded). The caller then
+    // gives the client a moment to close, so that unread bytes of its do not turn our close
+    // into a reset that loses the last response or the alert.
+    let _ = timeout(options.idle, tls.flush()).await;
+    result
+}
+
+/// Echoes everything back until the client's close_notify, then answers with ours.
+async fn echo(tls: &mut Tls<'_>, idle: Duration) -> Result<(), String> {
+    let mut buf = vec![0u8; ECHO_BUFFER];
+    loop {
+        match timeout(idle, tls.read(&mut buf)).await {
+            Ok(Ok(0)) => return close(tls, idle).await,
+            Ok(Ok(n)) => {
+                write(tls, buf.get(..n).unwrap_or_default(), idle).await?;
+            }
+            Err(_) => {
+                let _ = close(tls, idle).await;
+                return Err(format!(
+                    "no data for {} s: closed the connection",
+                    idle.as_secs()
+                ));
+            }
+            Ok(Err(e)) => return Err(format!("connection failed: {}", io_text(&e))),
+        }
+    }
+}
+
+/// Writes all of `data`, within `idle`.
+pub(super) async fn write(tls: &mut Tls<'_>, data: &[u8], idle: Duration) -> Result<(), String> {
+    match timeout(idle, tls.write_all(data)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("write failed: {}", io_text(&e))),
+        Err(_) => Err(format!(
+            "write failed: the client took nothing for {} s",
+            idle.as_secs()
+        )),
+    }
+}
+
+/// Sends close_notify and shuts the write side, within `idle`.
+pub(super) async fn close(tls: &mut Tls<'_>, idle: Duration) -> Result<(), String> {
+    match timeout(idle, tls.shutdown()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(io_text(&e)),
+        Err(_) => Err(format!("close_notify not sent within {} s", idle.as_secs())),
+    }
+}
