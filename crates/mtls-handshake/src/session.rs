@@ -9,7 +9,7 @@ use mtls_prf::{MASTER_SECRET_LEN, MasterSecret};
 use mtls_wire::CipherSuite;
 use zeroize::Zeroizing;
 
-use crate::certs::{CertificateDer, ClientCertVerifier};
+use crate::certs::{CertificateDer, ClientCertVerifier, PeerIdentity};
 
 /// What resumption needs of a finished handshake (RFC 5246 7.4.1.2, F.1.4; RFC 7627 5.3).
 /// ALPN is not kept: it is a property of the connection, negotiated afresh on every handshake
@@ -34,6 +34,9 @@ pub struct StoredSession {
     client_verified: Option<Vouch>,
     /// At a client: the server's ticket for this session (RFC 5077), offered on resumption.
     ticket: Option<Vec<u8>>,
+    /// The peer's identity as read from its leaf when the session was made, so that a
+    /// resumption does not parse the certificate again.
+    peer_identity: Option<PeerIdentity>,
 }
 
 /// A verifier's word on a client chain: true until `until`, from the verifier `by`.
@@ -77,7 +80,25 @@ impl StoredSession {
             created,
             client_verified: None,
             ticket: None,
+            peer_identity: None,
         }
+    }
+
+    /// The same session with the peer's identity, as read from the leaf of
+    /// `peer_certificates` when they were verified.
+    pub fn with_peer_identity(mut self, identity: Option<PeerIdentity>) -> Self {
+        self.peer_identity = identity;
+        self
+    }
+
+    /// The peer's identity: as kept with the session, else read from its leaf (a session
+    /// from a ticket or from bytes); `None` when there is no leaf or it does not parse.
+    pub fn peer_identity(&self) -> Option<PeerIdentity> {
+        self.peer_identity.clone().or_else(|| {
+            self.peer_certificates
+                .first()
+                .and_then(|leaf| PeerIdentity::from_leaf(leaf).ok())
+        })
     }
 
     /// The same session with the server's `ticket` to offer (at a client).
@@ -153,11 +174,21 @@ impl StoredSession {
             + self.peer_certificates.len() * std::mem::size_of::<CertificateDer<'static>>()
             + self.server_name.as_ref().map_or(0, String::len)
             + self.ticket.as_ref().map_or(0, Vec::len)
+            + self.peer_identity.as_ref().map_or(0, identity_size)
     }
 
     pub(crate) fn expired_at(&self, now: u64, lifetime_secs: u64) -> bool {
         now < self.created || now - self.created >= lifetime_secs
     }
+}
+
+/// Roughly what an identity holds on the heap.
+fn identity_size(id: &PeerIdentity) -> usize {
+    let strings = |v: &[String]| v.iter().map(|s| s.len() + 24).sum::<usize>();
+    id.subject().len()
+        + strings(id.dns_names())
+        + strings(id.uris())
+        + id.ip_addresses().len() * std::mem::size_of::<std::net::IpAddr>()
 }
 
 impl fmt::Debug for StoredSession {

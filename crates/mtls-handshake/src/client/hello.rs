@@ -13,7 +13,6 @@ use mtls_wire::{
 
 use super::{ClientState, Hello, Keyed, Phase};
 use crate::action::Action;
-use crate::certs::PeerIdentity;
 use crate::common::{Common, wire_group, wire_scheme};
 use crate::error::{HandshakeError, crypto};
 use crate::keys::KeySchedule;
@@ -248,10 +247,7 @@ impl ClientState {
         Ok(Phase::Keyed(Box::new(Keyed {
             hello,
             keys,
-            server_identity: session
-                .peer_certificates
-                .first()
-                .and_then(|leaf| PeerIdentity::from_leaf(leaf).ok()),
+            server_identity: session.peer_identity(),
             server_chain: session.peer_certificates.clone(),
             ecdhe: None,
             client_signature: None,

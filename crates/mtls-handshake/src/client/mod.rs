@@ -517,7 +517,8 @@ impl ClientState {
                 server_chain.clone(),
                 self.sni().map(str::to_string),
                 created,
-            );
+            )
+            .with_peer_identity(server_identity.clone());
             store.put(
                 name,
                 Arc::new(match ticket {

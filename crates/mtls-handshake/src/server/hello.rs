@@ -8,7 +8,7 @@ use mtls_wire::handshake::{ClientHello, KeyExchangeAlgorithm};
 use mtls_wire::{AlertDescription, CipherSuite, CompressionMethod, ECPointFormat, ProtocolVersion};
 
 use super::{Full, Hello, Keyed, Phase, ServerKx, ServerState};
-use crate::certs::{ClientHelloInfo, PeerIdentity, choose_scheme};
+use crate::certs::{ClientHelloInfo, choose_scheme};
 use crate::common::{Common, wire_group};
 use crate::config::{ClientAuthPolicy, SuitePreference};
 use crate::error::{HandshakeError, crypto};
@@ -103,12 +103,9 @@ impl ServerState {
                 common,
                 config.key_log.as_deref(),
             );
-            // The identity is read again from the chain the session keeps (it parsed when
-            // the session was made), and today's authorizer judges it again.
-            let client_identity = session
-                .peer_certificates
-                .first()
-                .and_then(|leaf| PeerIdentity::from_leaf(leaf).ok());
+            // The identity kept with the session (read from a ticket's chain), and today's
+            // authorizer judges it again.
+            let client_identity = session.peer_identity();
             if config.client_auth.verifies()
                 && let Some(identity) = &client_identity
             {

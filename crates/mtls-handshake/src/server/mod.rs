@@ -517,7 +517,8 @@ impl ServerState {
                 client_chain.clone(),
                 hello.server_name.clone(),
                 self.config.time.now(),
-            );
+            )
+            .with_peer_identity(client_identity.clone());
             let verified_by_verifier =
                 self.config.client_auth.verifies() && !client_chain.is_empty();
             if verified_by_verifier
