@@ -188,7 +188,7 @@ fn identity_size(id: &PeerIdentity) -> usize {
     id.subject().len()
         + strings(id.dns_names())
         + strings(id.uris())
-        + id.ip_addresses().len() * std::mem::size_of::<std::net::IpAddr>()
+        + std::mem::size_of_val(id.ip_addresses())
 }
 
 impl fmt::Debug for StoredSession {
