@@ -42,7 +42,7 @@ fn args() -> Result<Args> {
             "-h" | "--help" => {
                 println!(
                     "usage: mtls-bench [--quick] [--no-doc | --doc]\n       \
-                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|bulk-aes128|bulk-aes256|bulk-chacha[-in-place]|tcp-N mtls|rustls|raw (bulk only)\n  \
+                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|resumed-ticket|bulk-aes128|bulk-aes256|bulk-chacha[-in-place]|tcp-N mtls|rustls|raw (bulk only)\n  \
                      --quick   a smoke run (under a minute); does not write the document\n  \
                      --no-doc  do not write docs/BENCHMARKS.md\n  \
                      --doc     write docs/BENCHMARKS.md even with --quick"
@@ -98,6 +98,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
     enum W {
         Full(Kind),
         Resumed,
+        Ticket,
         Bulk(Cipher),
     }
     // `tcp-N`: full handshakes over loopback TCP on tokio, N clients at once.
@@ -132,6 +133,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
         "full-x25519" => W::Full(Kind::EcdheEcdsaX25519),
         "full-static-rsa" => W::Full(Kind::StaticRsa),
         "resumed" => W::Resumed,
+        "resumed-ticket" => W::Ticket,
         "bulk-aes128" => W::Bulk(Cipher::Aes128Gcm),
         "bulk-aes256" => W::Bulk(Cipher::Aes256Gcm),
         "bulk-chacha" => W::Bulk(Cipher::ChaCha20Poly1305),
@@ -140,6 +142,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
     let spec = match &w {
         W::Full(k) => k.spec(),
         W::Resumed => Kind::EcdheEcdsaP256.spec().resuming(),
+        W::Ticket => Kind::EcdheEcdsaP256.spec().ticketing(),
         W::Bulk(c) => c.spec(),
     };
     macro_rules! go {
@@ -150,7 +153,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
                     let t = full_handshakes(&cfg, budget)?;
                     println!("{:.0} handshakes/s", t.per_sec());
                 }
-                W::Resumed => {
+                W::Resumed | W::Ticket => {
                     let t = resumed_handshakes(&cfg, budget)?;
                     println!("{:.0} resumptions/s", t.per_sec());
                 }

@@ -125,6 +125,8 @@ pub enum Figure {
     ServerMs(KindKey, StackKey),
     /// Resumed handshakes per second (ECDHE-ECDSA P-256 sessions).
     ResumedRate(StackKey),
+    /// The same, by session ticket against a server without a session cache.
+    TicketRate(StackKey),
     /// Bulk MB/s (10^6 bytes per second), the server reading with `Read`.
     Bulk(CipherKey, StackKey),
     /// Bulk MB/s, the server reading in place with `BufRead`.
@@ -194,6 +196,11 @@ impl Results {
         self.get(Figure::ResumedRate(key(&StackId::ALL, stack)))
     }
 
+    /// Resumptions by ticket/s on `stack`.
+    pub fn ticket_rate(&self, stack: StackId) -> Option<Summary> {
+        self.get(Figure::TicketRate(key(&StackId::ALL, stack)))
+    }
+
     /// Bulk MB/s with `cipher` on `stack`.
     pub fn bulk(&self, cipher: Cipher, stack: StackId) -> Option<Summary> {
         self.get(Figure::Bulk(
@@ -251,6 +258,7 @@ pub const NET_KIND: Kind = Kind::EcdheEcdsaP256;
 struct Configs {
     full: Vec<(Kind, MtlsConfigs, Option<RustlsConfigs>)>,
     resumed: (MtlsConfigs, RustlsConfigs),
+    ticket: (MtlsConfigs, RustlsConfigs),
     bulk: Vec<(Cipher, MtlsConfigs, RustlsConfigs)>,
     /// The loopback-TCP rows' stacks: mtls, rustls.
     net: [Arc<NetStack>; 2],
@@ -268,6 +276,8 @@ fn configs() -> Result<Configs> {
     }
     let spec = Kind::EcdheEcdsaP256.spec().resuming();
     let resumed = (mtls_configs(&spec)?, rustls_configs(&spec)?);
+    let spec = Kind::EcdheEcdsaP256.spec().ticketing();
+    let ticket = (mtls_configs(&spec)?, rustls_configs(&spec)?);
     let mut bulk = Vec::new();
     for cipher in Cipher::ALL {
         let spec = cipher.spec();
@@ -281,6 +291,7 @@ fn configs() -> Result<Configs> {
     Ok(Configs {
         full,
         resumed,
+        ticket,
         bulk,
         net,
     })
@@ -350,6 +361,11 @@ pub fn run(set: &Settings, mut progress: impl FnMut(&str)) -> Result<Results> {
                 StackId::Rustls => resumed_handshakes(&c.resumed.1, set.resumed)?,
             };
             r.push(Figure::ResumedRate(key(&StackId::ALL, stack)), t.per_sec());
+            let t = match stack {
+                StackId::Mtls => resumed_handshakes(&c.ticket.0, set.resumed)?,
+                StackId::Rustls => resumed_handshakes(&c.ticket.1, set.resumed)?,
+            };
+            r.push(Figure::TicketRate(key(&StackId::ALL, stack)), t.per_sec());
         }
         for op in Op::ALL {
             let secs = prims.time(op, set.primitive)?;

@@ -119,6 +119,7 @@ impl Kind {
             static_rsa: self == Self::StaticRsa,
             client_resumption: false,
             server_cache: true,
+            server_tickets: false,
         }
     }
 }
@@ -175,6 +176,7 @@ impl Cipher {
             static_rsa: false,
             client_resumption: false,
             server_cache: true,
+            server_tickets: false,
         }
     }
 }
@@ -205,6 +207,8 @@ pub struct Spec {
     pub client_resumption: bool,
     /// The server keeps sessions (both stacks' default in-memory caches).
     pub server_cache: bool,
+    /// The server issues and resumes session tickets (RFC 5077).
+    pub server_tickets: bool,
 }
 
 impl Spec {
@@ -212,6 +216,15 @@ impl Spec {
     pub fn resuming(mut self) -> Self {
         self.client_resumption = true;
         self.server_cache = true;
+        self
+    }
+
+    /// Resumption by session ticket: the client keeps sessions, the server keeps none and
+    /// issues tickets (mtls `TicketKeys`, rustls's ring `Ticketer`).
+    pub fn ticketing(mut self) -> Self {
+        self.client_resumption = true;
+        self.server_cache = false;
+        self.server_tickets = true;
         self
     }
 
@@ -251,6 +264,10 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
         .enable_static_rsa(spec.static_rsa);
     if !spec.server_cache {
         server = server.session_cache(None);
+    }
+    if spec.server_tickets {
+        let key = mtls::TicketKey::generate(&mut mtls::OsRng)?;
+        server = server.ticketer(Arc::new(mtls::TicketKeys::new(key, None, 3600)));
     }
     let mut client = mtls::ClientConfig::with_roots(roots)
         .client_certificate(
@@ -309,6 +326,9 @@ pub fn rustls_configs(spec: &Spec) -> Result<RustlsConfigs> {
         .with_single_cert(vec![scert.to_vec().into()], key(skey))?;
     if !spec.server_cache {
         server.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+    }
+    if spec.server_tickets {
+        server.ticketer = rustls::crypto::ring::Ticketer::new()?;
     }
     let mut client = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS12])?

@@ -196,15 +196,23 @@ impl ServerCertVerifier for WebPkiServerVerifier {
 pub struct WebPkiClientVerifier {
     inner: ChainVerifier,
     subjects: Vec<DistinguishedName>,
+    /// The policy digest without CRLs, computed once (see `policy_digest`).
+    policy: [u8; 32],
 }
 
 impl WebPkiClientVerifier {
     /// Trusts the roots of `roots` and names them in CertificateRequest.
     pub fn new(roots: impl Into<Arc<RootStore>>) -> Self {
         let roots = roots.into();
+        let mut h = mtls_crypto::Hash::new(mtls_crypto::HashAlgorithm::Sha256);
+        h.update(b"mtls webpki client verifier v1");
+        h.update(&roots.digest());
+        let mut policy = [0u8; 32];
+        policy.copy_from_slice(h.finish().as_slice());
         Self {
             subjects: roots.subjects(),
             inner: ChainVerifier::new(roots),
+            policy,
         }
     }
 
@@ -247,15 +255,7 @@ impl ClientCertVerifier for WebPkiClientVerifier {
     /// Without CRLs the verdict depends on the roots alone (and on this code's rules, named
     /// by the label's version): the roots' digest. With CRLs none, as for `verified_until`.
     fn policy_digest(&self) -> Option<[u8; 32]> {
-        if !self.inner.crls.is_empty() {
-            return None;
-        }
-        let mut h = mtls_crypto::Hash::new(mtls_crypto::HashAlgorithm::Sha256);
-        h.update(b"mtls webpki client verifier v1");
-        h.update(&self.inner.roots.digest());
-        let mut out = [0u8; 32];
-        out.copy_from_slice(h.finish().as_slice());
-        Some(out)
+        self.inner.crls.is_empty().then_some(self.policy)
     }
 }
 
