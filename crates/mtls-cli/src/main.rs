@@ -10,6 +10,7 @@ mod demo;
 mod names;
 mod server;
 mod throwaway;
+mod ticket_keys;
 mod trace;
 
 use std::process::ExitCode;
@@ -39,6 +40,9 @@ enum Command {
     Certs(certs::Args),
     /// Print every record and plaintext handshake message of one direction of a connection.
     Decode(decode::Args),
+    /// Manage the session ticket key file that servers share (`mtls server --ticket-keys`).
+    #[command(subcommand)]
+    TicketKeys(ticket_keys::Command),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Command::Client(a) => client::run(a),
         Command::Certs(a) => certs::run(a),
         Command::Decode(a) => decode::run(a),
+        Command::TicketKeys(c) => ticket_keys::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -116,6 +116,16 @@ pub struct Args {
     /// as soon as it is accepted.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
+    /// Issue session tickets (RFC 5077) sealed with the keys in FILE, which several servers
+    /// may share: a ticket from one resumes on any other. FILE is created (mode 0600, one
+    /// fresh key) if missing, and re-read within a second when it changes (`mtls
+    /// ticket-keys rotate FILE`). Tickets live --ticket-lifetime seconds.
+    #[arg(long, value_name = "FILE")]
+    pub ticket_keys: Option<PathBuf>,
+    /// How long a session ticket resumes, in seconds from the session's full handshake
+    /// (rotate the --ticket-keys file at least this often).
+    #[arg(long, value_name = "SECONDS", default_value_t = 12 * 3600)]
+    pub ticket_lifetime: u32,
 }
 
 fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
@@ -156,6 +166,11 @@ fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
             Arc::new(WebPkiClientVerifier::new(roots.unwrap_or_default())),
         ),
     };
+    if let Some(path) = &args.ticket_keys {
+        let keys = mtls::TicketKeyFile::open(path, args.ticket_lifetime)
+            .map_err(|e| format!("--ticket-keys {}: {e}", path.display()))?;
+        b = b.ticketer(Arc::new(keys));
+    }
     b = apply_options!(b, args);
     let config = b.build().map_err(|e| e.to_string())?;
     Ok((config, policy))

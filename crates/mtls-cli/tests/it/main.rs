@@ -13,3 +13,4 @@ mod cli;
 mod hostile;
 mod idle;
 mod support;
+mod tickets;
