@@ -137,7 +137,7 @@ impl NetStack {
     }
 }
 
-/// A listener on 127.0.0.1 (a free port) with a backlog of [`BACKLOG`].
+/// A listener on 127.0.0.1 (a free port) with a backlog of 4,096 connections.
 pub fn listener() -> io::Result<TcpListener> {
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
