@@ -18,7 +18,7 @@
 //! - **Connection limit** (`--max-connections`, default 10,000): connections open at once,
 //!   handshaking or established. One over it is closed at once, and the log says so; the
 //!   default is high enough that idle sockets run into the deadline, not the limit.
-//! - **Lingering close** ([`linger`]): after a refused handshake (the fatal alert is already
+//! - **Lingering close** ([`mtls_tokio::linger_close`]): after a refused handshake (the fatal alert is already
 //!   written when `accept` returns) and after every session, the server shuts its write side
 //!   and reads what the client still sends for at most [`mtls::LINGER_TIME`] and
 //!   [`mtls::LINGER_BYTES`], so that the client reads the alert or the last response rather
@@ -28,7 +28,6 @@
 
 mod connection;
 mod http;
-mod linger;
 
 use std::path::PathBuf;
 use std::sync::Arc;

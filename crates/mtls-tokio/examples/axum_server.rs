@@ -40,9 +40,8 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use mtls::{LINGER_BYTES, LINGER_TIME, PeerIdentity, ServerConfig};
+use mtls::{PeerIdentity, ServerConfig};
 use mtls_tokio::TlsAcceptor;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tower::Service;
 
@@ -131,12 +130,12 @@ pub async fn serve(listener: TcpListener, config: Arc<ServerConfig>) {
 /// One client: the handshake, its identity, then requests until either side closes.
 async fn connection(acceptor: TlsAcceptor, app: Router, mut tcp: TcpStream, peer: SocketAddr) {
     // The handshake borrows the socket, so that after a failure we still hold it and can
-    // close it gently (see `linger`).
+    // close it gently (`linger_close`: the client reads our alert, not a reset).
     let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(&mut tcp)).await {
         Ok(Ok(tls)) => tls,
         Ok(Err(e)) => {
             eprintln!("{peer}: handshake failed: {e}");
-            linger(&mut tcp).await;
+            mtls_tokio::linger_close(&mut tcp).await;
             return;
         }
         Err(_) => {
@@ -162,26 +161,6 @@ async fn connection(acceptor: TlsAcceptor, app: Router, mut tcp: TcpStream, peer
     {
         eprintln!("{peer}: {e}");
     }
-}
-
-/// After a failed handshake (whose alert is already written): shut our side, then read and
-/// drop what the client still sends, for a bounded time and amount. Closing a socket with
-/// unread bytes sends a TCP reset, which can reach the client before our alert does.
-async fn linger(tcp: &mut TcpStream) {
-    if tcp.shutdown().await.is_err() {
-        return;
-    }
-    let mut buf = [0u8; 4096];
-    let mut left = LINGER_BYTES;
-    let _ = tokio::time::timeout(LINGER_TIME, async {
-        while left > 0 {
-            match tcp.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => left = left.saturating_sub(n),
-            }
-        }
-    })
-    .await;
 }
 
 /// Argument `n` (from 0) of the command line, else the environment variable `var`.

@@ -54,10 +54,12 @@
 pub mod client;
 mod common;
 mod lazy;
+mod linger;
 pub mod server;
 mod stream;
 
 pub use lazy::{LazyConfigAcceptor, StartHandshake};
+pub use linger::linger_close;
 pub use stream::Stream;
 
 use std::io;

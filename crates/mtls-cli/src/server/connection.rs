@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
-use super::{http, linger};
+use super::http;
 use crate::common::{Info, io_text};
 
 /// The TLS stream of an established connection; the socket stays the task's, for the
@@ -64,13 +64,13 @@ pub(super) async fn serve(
         Ok(Err(e)) => {
             // The fatal alert is written; half-close and drain, so that the client reads it
             // rather than a reset (RFC 5246 7.2.2).
-            linger::close(&mut sock).await;
+            mtls_tokio::linger_close(&mut sock).await;
             return Err(format!("handshake failed: {}", io_text(&e)));
         }
     };
     // The session's state goes on the heap too, and only now.
     let result = Box::pin(session(tls, peer, options)).await;
-    linger::close(&mut sock).await;
+    mtls_tokio::linger_close(&mut sock).await;
     result
 }
 
