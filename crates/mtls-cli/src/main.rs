@@ -26,6 +26,11 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print the library's events to stderr: -v each handshake's outcome and every refusal,
+    /// -vv also each message sent and received and each negotiation decision, -vvv all.
+    /// No secret is ever printed.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
 }
 
 #[derive(Subcommand)]
@@ -45,8 +50,26 @@ enum Command {
     TicketKeys(ticket_keys::Command),
 }
 
+/// Sends the library's tracing events to stderr at the level `-v`s ask for.
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => tracing_subscriber::filter::LevelFilter::INFO,
+        2 => tracing_subscriber::filter::LevelFilter::DEBUG,
+        _ => tracing_subscriber::filter::LevelFilter::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .init();
+}
+
 fn main() -> ExitCode {
-    let result = match Cli::parse().command {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    let result = match cli.command {
         Command::Demo(a) => demo::run(a),
         Command::Server(a) => server::run(a),
         Command::Client(a) => client::run(a),

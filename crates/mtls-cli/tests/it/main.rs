@@ -14,3 +14,4 @@ mod hostile;
 mod idle;
 mod support;
 mod tickets;
+mod verbose;
