@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::peers::*;
-use mtls::{ClientConfig, HandshakeKind};
+use mtls::{ClientConfig, HandshakeKind, HandshakeSummary};
 
 /// `s_server` arguments: the ECDSA server certificate, client certificates required from the
 /// test CA, then `extra`.
@@ -140,18 +140,17 @@ fn s_client_alpn_to_our_server() {
     );
 }
 
-/// Our client resumes against `s_server -no_ticket` (session-id resumption): two connections
-/// from one `ClientConfig`, whose session store keeps the first session.
-#[test]
-fn client_resumes_against_s_server_by_session_id() {
+/// Two connections of our client (one `ClientConfig`, whose session store keeps the first
+/// session) to an `s_server` started with `flags` and `-naccept 2`: the first full, the
+/// second resumed; s_server's output once it has exited.
+fn connect_twice(flags: &[&str]) -> (HandshakeSummary, HandshakeSummary, String) {
     let deadline = Instant::now() + TEST_TIMEOUT;
-    let (mut peer, port) = start_s_server(&s_server_args(&["-naccept", "2", "-no_ticket"]));
+    let mut args = vec!["-naccept", "2"];
+    args.extend_from_slice(flags);
+    let (mut peer, port) = start_s_server(&s_server_args(&args));
     let config = client_builder("client-ecdsa").build().unwrap();
-
     let (_, first_resumed, first) = one_exchange(&config, port, &mut peer);
     assert_eq!(first_resumed, Some(false), "{}", peer.describe());
-    assert_eq!(first.kind, HandshakeKind::FullEcdheClientCert);
-
     let (_, second_resumed, second) = one_exchange(&config, port, &mut peer);
     assert_eq!(
         second_resumed,
@@ -159,11 +158,7 @@ fn client_resumes_against_s_server_by_session_id() {
         "the second connection was not resumed\n{}",
         peer.describe()
     );
-    assert_eq!(second.kind, HandshakeKind::Resumed);
-    assert_eq!(second.session_id, first.session_id);
-    assert!(second.extended_master_secret);
     assert_eq!(second.suite, first.suite);
-
     assert!(
         peer.wait_exit(deadline).is_some(),
         "s_server did not exit after two connections\n{}",
@@ -176,44 +171,30 @@ fn client_resumes_against_s_server_by_session_id() {
         "{}",
         peer.describe()
     );
+    (first, second, out)
+}
+
+/// Our client resumes against `s_server -no_ticket` (session-id resumption).
+#[test]
+fn client_resumes_against_s_server_by_session_id() {
+    let (first, second, out) = connect_twice(&["-no_ticket"]);
+    assert_eq!(first.kind, HandshakeKind::FullEcdheClientCert);
+    assert_eq!(second.kind, HandshakeKind::Resumed);
+    assert_eq!(second.session_id, first.session_id);
+    assert!(second.extended_master_secret);
     // s_server's statistics at exit: the second connection hit its session cache.
-    assert!(out.contains("1 session cache hits"), "{}", peer.describe());
+    assert!(out.contains("1 session cache hits"), "{out}");
 }
 
 /// Our client resumes by session ticket (RFC 5077) against `s_server -no_cache`, which keeps
 /// no session state: the ticket it issued on the first connection is the only way back.
 #[test]
 fn rfc5077_client_resumes_against_s_server_by_ticket() {
-    let deadline = Instant::now() + TEST_TIMEOUT;
-    let (mut peer, port) = start_s_server(&s_server_args(&["-naccept", "2", "-no_cache"]));
-    let config = client_builder("client-ecdsa").build().unwrap();
-
-    let (_, first_resumed, first) = one_exchange(&config, port, &mut peer);
-    assert_eq!(first_resumed, Some(false), "{}", peer.describe());
+    let (first, second, _) = connect_twice(&["-no_cache"]);
     assert_eq!(first.kind, HandshakeKind::FullEcdheClientCertTicket);
-
-    let (_, second_resumed, second) = one_exchange(&config, port, &mut peer);
-    assert_eq!(
-        second_resumed,
-        Some(true),
-        "the second connection was not resumed\n{}",
-        peer.describe()
-    );
     assert!(second.kind.is_resumption(), "{:?}", second.kind);
-    assert_eq!(second.suite, first.suite);
     // RFC 5077 3.4: the server echoed the session id we chose to go with the ticket.
     assert_eq!(second.session_id.len(), 32);
-    assert!(
-        peer.wait_exit(deadline).is_some(),
-        "s_server did not exit after two connections\n{}",
-        peer.describe()
-    );
-    assert_eq!(
-        peer.output().matches("CONNECTION ESTABLISHED").count(),
-        2,
-        "{}",
-        peer.describe()
-    );
 }
 
 /// The master secret our client logs (`ClientConfig::key_log`) is the one OpenSSL logs

@@ -103,6 +103,24 @@ impl<D> Side for Theirs<'_, D> {
     }
 }
 
+/// A handshake of our client with a rustls server: our ClientHello, queued when the client
+/// was made, goes first, then bytes move both ways until both are quiet.
+pub(super) fn our_client_first(
+    server: &mut rustls::ServerConnection,
+    client: &mut ClientConnection,
+) {
+    let mut buf = Vec::new();
+    while client.wants_write() {
+        client.write_tls(&mut buf).unwrap();
+    }
+    let mut rd = &buf[..];
+    while !rd.is_empty() {
+        server.read_tls(&mut rd).unwrap();
+        server.process_new_packets().unwrap();
+    }
+    pump(server, client);
+}
+
 /// Moves bytes between a rustls connection and ours until both are quiet; both must be fine.
 pub(super) fn pump<C, D>(theirs: &mut rustls::ConnectionCommon<D>, ours: &mut C)
 where
@@ -178,17 +196,7 @@ fn mtls_client_against_rustls_server_every_suite_both_key_types() {
                 .unwrap();
             let mut server = rustls::ServerConnection::new(Arc::new(server_cfg)).unwrap();
             let mut client = ClientConnection::new(&client_cfg, "localhost").unwrap();
-            // Our ClientHello is queued at creation: start by sending it.
-            let mut buf = Vec::new();
-            while client.wants_write() {
-                client.write_tls(&mut buf).unwrap();
-            }
-            let mut rd = &buf[..];
-            while !rd.is_empty() {
-                server.read_tls(&mut rd).unwrap();
-                server.process_new_packets().unwrap();
-            }
-            pump(&mut server, &mut client);
+            our_client_first(&mut server, &mut client);
             assert!(!client.is_handshaking(), "{:?} {client_cert}", ours.suite);
             assert!(!server.is_handshaking());
             assert_eq!(client.negotiated_cipher_suite().unwrap(), ours);
