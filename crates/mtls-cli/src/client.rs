@@ -1,5 +1,8 @@
 //! `mtls client`: connects, sends stdin, writes what comes back to stdout and a summary to
 //! stderr; `--reconnect N` resumes the session N more times; `--trace` draws the handshake.
+//! Each connection also shows the server's chain, its CertificateRequest and what we sent
+//! (or why nothing), and a failed handshake ends with one line naming the probable cause
+//! ([`crate::diagnose`]); `--json` gives the same facts as one JSON object.
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
@@ -8,10 +11,11 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use mtls::pki::RootStore;
+use mtls::pki::{RootStore, WebPkiServerVerifier, load_certified_key};
 use mtls::{ClientConfig, ClientConnection, StreamOwned};
 
 use crate::common::{Ems, Info, apply_options, io_text, is_timeout};
+use crate::diagnose::{self, Ours, Probe, Seen};
 use crate::trace::{self, Tap};
 
 /// Connecting and handshaking may take this long.
@@ -63,16 +67,35 @@ pub struct Args {
     /// handshake_failure; `optional` also talks to legacy servers, with the older master secret.
     #[arg(long, value_enum, default_value_t = Ems::Required)]
     pub ems: Ems,
+    /// INSECURE, for debugging only: accept any server certificate, unverified. The chain is
+    /// still shown; every connection says it was not verified.
+    #[arg(long)]
+    pub insecure_skip_verify: bool,
+    /// Also print each connection's facts (server chain, CertificateRequest, what we sent,
+    /// the negotiated parameters or the diagnosis) as one JSON object on stdout, after any
+    /// data.
+    #[arg(long)]
+    pub json: bool,
 }
 
-fn config(args: &Args) -> Result<ClientConfig, String> {
+/// The configuration, with the probes that record what each handshake saw.
+fn config(args: &Args) -> Result<(ClientConfig, Probe, Ours, Vec<String>), String> {
     let roots = RootStore::load(&args.ca).map_err(|e| e.to_string())?;
-    let mut b = ClientConfig::with_roots(roots);
-    if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
-        b = b.client_certificate_files(cert, key);
-    }
+    let root_names = diagnose::root_names(&roots);
+    let ours = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => Some(load_certified_key(cert, key).map_err(|e| e.to_string())?),
+        _ => None,
+    };
+    let about_ours = Ours::of(ours.as_ref());
+    let probe = Probe::default();
+    let verifier = probe.verifier(
+        Arc::new(WebPkiServerVerifier::new(roots)),
+        args.insecure_skip_verify,
+    );
+    let mut b = ClientConfig::builder(verifier).cert_resolver(probe.resolver(ours.map(Arc::new)));
     b = apply_options!(b, args);
-    b.build().map_err(|e| e.to_string())
+    let config = b.build().map_err(|e| e.to_string())?;
+    Ok((config, probe, about_ours, root_names))
 }
 
 /// The host part of `HOST:PORT` or `[v6]:PORT`.
@@ -94,7 +117,13 @@ pub fn run(args: Args) -> Result<(), String> {
     if !(args.wait.is_finite() && args.wait >= 0.0 && args.wait <= 3600.0) {
         return Err("--wait takes 0 to 3600 seconds".into());
     }
-    let config = config(&args)?;
+    let (config, probe, ours, roots) = config(&args)?;
+    if args.insecure_skip_verify {
+        eprintln!(
+            "WARNING: --insecure-skip-verify: the server's certificate is NOT verified; \
+             anyone can impersonate this server"
+        );
+    }
     let name = match &args.servername {
         Some(n) => n.clone(),
         None => host_of(&args.addr)?,
@@ -107,6 +136,11 @@ pub fn run(args: Args) -> Result<(), String> {
         .ok_or_else(|| format!("{}: no address", args.addr))?;
     let plan = Plan {
         config,
+        probe,
+        ours,
+        roots,
+        insecure: args.insecure_skip_verify,
+        json: args.json,
         addr,
         name,
         trace: args.trace,
@@ -148,6 +182,11 @@ fn stdin_chunks() -> Receiver<Vec<u8>> {
 
 struct Plan {
     config: ClientConfig,
+    probe: Probe,
+    ours: Ours,
+    roots: Vec<String>,
+    insecure: bool,
+    json: bool,
     addr: SocketAddr,
     name: String,
     trace: bool,
@@ -190,16 +229,28 @@ fn converse<T: Read + Write>(
 ) -> Result<(), String> {
     let started = Instant::now();
     if let Err(e) = tls.handshake() {
+        let seen = plan.probe.take();
         let why = if is_timeout(&e) {
             format!("no answer for {} s", CONNECT_TIMEOUT.as_secs())
         } else {
             io_text(&e)
         };
-        return Err(format!(
-            "connection {n}: handshake with {} failed: {why}",
-            plan.addr
-        ));
+        show(plan, n, &seen);
+        let diagnosis = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<mtls::Error>())
+            .and_then(|err| diagnose::verdict(err, &seen, &plan.ours, &plan.roots, now()));
+        if plan.json {
+            print_json(n, &seen, None, Some(&why), diagnosis.as_deref());
+        }
+        let mut msg = format!("connection {n}: handshake with {} failed: {why}", plan.addr);
+        if let Some(d) = diagnosis {
+            msg.push_str(&format!("\nprobable cause: {d}"));
+        }
+        return Err(msg);
     }
+    let seen = plan.probe.take();
+    show(plan, n, &seen);
     let info = Info::of(&tls.conn);
     let mut line = format!(
         "connection {n}: {} handshake with {} ({:.1} ms), {}, server {}, client certificate {}",
@@ -216,7 +267,13 @@ fn converse<T: Read + Write>(
     if !info.ems {
         line.push_str(", without extended master secret");
     }
+    if plan.insecure {
+        line.push_str(", server certificate NOT VERIFIED (--insecure-skip-verify)");
+    }
     eprintln!("{line}");
+    if plan.json {
+        print_json(n, &seen, Some(&info), None, None);
+    }
 
     let Some(input) = input else {
         // A reconnection only shows the handshake.
@@ -239,6 +296,75 @@ fn converse<T: Read + Write>(
         )),
         _ => Ok(()),
     }
+}
+
+/// Seconds since the Unix epoch.
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// What the probes saw, for a person: the server's chain, its CertificateRequest, and the
+/// certificate we sent or why none.
+fn show(plan: &Plan, n: u32, seen: &Seen) {
+    for (i, cert) in seen.server_chain.iter().enumerate() {
+        eprintln!(
+            "connection {n}: server certificate {i}: {}",
+            diagnose::describe(cert)
+        );
+    }
+    let Some(request) = &seen.request else {
+        return;
+    };
+    let names = if request.ca_names.is_empty() {
+        "any".to_string()
+    } else {
+        request.ca_names.join("; ")
+    };
+    eprintln!(
+        "connection {n}: the server asks for a client certificate: types {}, schemes {}, \
+         issued by {names}",
+        request.types.join(", "),
+        request.schemes.join(", ")
+    );
+    match seen.sent.first() {
+        Some(leaf) => eprintln!("connection {n}: sent {}", diagnose::describe(leaf)),
+        None => eprintln!(
+            "connection {n}: sent no certificate: {}",
+            diagnose::why_none(&plan.ours, request)
+        ),
+    }
+}
+
+/// One JSON object with a connection's facts, on stdout.
+fn print_json(n: u32, seen: &Seen, info: Option<&Info>, error: Option<&str>, cause: Option<&str>) {
+    let chain: Vec<serde_json::Value> = seen
+        .server_chain
+        .iter()
+        .map(|c| serde_json::Value::String(diagnose::describe(c)))
+        .collect();
+    let request = seen.request.as_ref().map(|r| {
+        serde_json::json!({
+            "certificate_types": r.types,
+            "signature_schemes": r.schemes,
+            "ca_names": r.ca_names,
+        })
+    });
+    let value = serde_json::json!({
+        "connection": n,
+        "ok": info.is_some(),
+        "server_chain": chain,
+        "certificate_request": request,
+        "sent_certificate": seen.sent.first().map(|c| diagnose::describe(c)),
+        "suite": info.map(|i| i.suite.clone()),
+        "resumed": info.map(|i| i.resumed),
+        "alpn": info.and_then(|i| i.alpn.clone()),
+        "extended_master_secret": info.map(|i| i.ems),
+        "error": error,
+        "probable_cause": cause,
+    });
+    println!("{value}");
 }
 
 /// How the data phase ended.

@@ -120,7 +120,7 @@ fn group(g: NamedGroup) -> String {
     )
 }
 
-fn scheme(s: SignatureScheme) -> String {
+pub(crate) fn scheme(s: SignatureScheme) -> String {
     let name = known(&s).map_or_else(|| legacy_scheme(s), |n| n.to_lowercase());
     format!("{name} (0x{:04x})", s.to_u16())
 }

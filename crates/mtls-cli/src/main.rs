@@ -7,6 +7,7 @@ mod client;
 mod common;
 mod decode;
 mod demo;
+mod diagnose;
 mod names;
 mod server;
 mod throwaway;

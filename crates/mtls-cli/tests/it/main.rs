@@ -10,6 +10,7 @@
 )]
 
 mod cli;
+mod diagnose;
 mod hostile;
 mod idle;
 mod support;

@@ -1,0 +1,380 @@
+//! What `mtls client` shows a person debugging a refusal: the server's chain, the server's
+//! CertificateRequest, the certificate we sent (or why none), and, when the handshake fails,
+//! one line naming the probable cause and the fix.
+//!
+//! The facts come from two wrappers around the library's own verifier and certificate
+//! resolver ([`Probe`]): they record what passed through and change nothing, so the
+//! handshake is the one the library runs.
+
+use std::sync::{Arc, Mutex};
+
+use mtls::pki::RootStore;
+use mtls::{
+    AlertDescription, CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey,
+    Error, ResolvesClientCert, ServerCertVerifier,
+};
+
+use crate::common::{dn, issuer, key_type, not_after, subject, utc};
+
+/// What the server's CertificateRequest asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// Accepted CA names, as text.
+    pub ca_names: Vec<String>,
+    /// Accepted signature schemes.
+    pub schemes: Vec<String>,
+    /// Accepted certificate types.
+    pub types: Vec<String>,
+}
+
+/// What passed through the probes during one handshake.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    /// The server's chain, leaf first, as received (before our verdict on it).
+    pub server_chain: Vec<CertificateDer<'static>>,
+    /// The CertificateRequest, if the server sent one.
+    pub request: Option<Request>,
+    /// The chain we sent (empty: an empty Certificate, or none requested).
+    pub sent: Vec<CertificateDer<'static>>,
+}
+
+/// The recording side of a client configuration: its verifier and resolver write here.
+#[derive(Clone, Default)]
+pub struct Probe(Arc<Mutex<Seen>>);
+
+impl Probe {
+    /// What was seen so far (and clears it for the next connection).
+    pub fn take(&self) -> Seen {
+        self.0
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default()
+    }
+
+    fn with(&self, f: impl FnOnce(&mut Seen)) {
+        if let Ok(mut s) = self.0.lock() {
+            f(&mut s);
+        }
+    }
+
+    /// `inner` judging the server's chain, with the chain recorded; with `insecure`, every
+    /// chain is accepted (`--insecure-skip-verify`).
+    pub fn verifier(
+        &self,
+        inner: Arc<dyn ServerCertVerifier>,
+        insecure: bool,
+    ) -> Arc<dyn ServerCertVerifier> {
+        Arc::new(Verifier {
+            inner,
+            insecure,
+            probe: self.clone(),
+        })
+    }
+
+    /// `inner` (our certificate, if any) answering the CertificateRequest, with the request
+    /// and the answer recorded.
+    pub fn resolver(&self, inner: Option<Arc<CertifiedKey>>) -> Arc<dyn ResolvesClientCert> {
+        Arc::new(Resolver {
+            inner,
+            probe: self.clone(),
+        })
+    }
+}
+
+struct Verifier {
+    inner: Arc<dyn ServerCertVerifier>,
+    insecure: bool,
+    probe: Probe,
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        chain: &[CertificateDer<'_>],
+        server_name: Option<&str>,
+        now: u64,
+    ) -> Result<(), CertificateError> {
+        self.probe.with(|s| {
+            s.server_chain = chain.iter().map(|c| c.clone().into_owned()).collect();
+        });
+        if self.insecure {
+            return Ok(());
+        }
+        self.inner.verify_server_cert(chain, server_name, now)
+    }
+}
+
+struct Resolver {
+    inner: Option<Arc<CertifiedKey>>,
+    probe: Probe,
+}
+
+impl ResolvesClientCert for Resolver {
+    fn resolve(&self, request: &CertificateRequestInfo<'_>) -> Option<Arc<CertifiedKey>> {
+        let chosen = self.inner.as_ref().and_then(|ck| ck.resolve(request));
+        self.probe.with(|s| {
+            s.request = Some(Request {
+                ca_names: request
+                    .ca_names
+                    .iter()
+                    .map(|n| dn(&n.0).unwrap_or_else(|| format!("<{} bytes>", n.0.len())))
+                    .collect(),
+                schemes: request
+                    .signature_schemes
+                    .iter()
+                    .map(|s| crate::decode::scheme(*s))
+                    .collect(),
+                types: request
+                    .certificate_types
+                    .iter()
+                    .map(|t| crate::common::snake(&format!("{t:?}")))
+                    .collect(),
+            });
+            s.sent = chosen
+                .as_ref()
+                .map(|ck| ck.chain.clone())
+                .unwrap_or_default();
+        });
+        chosen
+    }
+}
+
+/// The facts of our own certificate that a diagnosis needs.
+pub struct Ours {
+    /// Our leaf's issuer, as text.
+    pub issuer: Option<String>,
+    /// Our leaf's notAfter, seconds since the Unix epoch.
+    pub not_after: Option<u64>,
+    /// Whether a certificate is configured at all.
+    pub configured: bool,
+}
+
+impl Ours {
+    /// Read from our certificate, if one is configured.
+    pub fn of(ck: Option<&CertifiedKey>) -> Self {
+        let leaf = ck.and_then(|c| c.chain.first());
+        Self {
+            issuer: leaf.and_then(|l| issuer(l)),
+            not_after: leaf.and_then(|l| not_after(l)),
+            configured: ck.is_some(),
+        }
+    }
+}
+
+/// Why we sent no certificate, when the server asked for one.
+pub fn why_none(ours: &Ours, request: &Request) -> String {
+    if !ours.configured {
+        return "no certificate is configured (--cert/--key)".into();
+    }
+    if !request.ca_names.is_empty()
+        && let Some(ours) = &ours.issuer
+        && !request.ca_names.iter().any(|n| n == ours)
+    {
+        return format!("none issued by a CA it accepts (ours was issued by {ours})");
+    }
+    "the server accepts no certificate type or signature scheme our key can make".into()
+}
+
+/// One line naming the probable cause of a failed handshake and the fix; `None` when the
+/// error says it all.
+pub fn verdict(
+    error: &Error,
+    seen: &Seen,
+    ours: &Ours,
+    roots: &[String],
+    now: u64,
+) -> Option<String> {
+    let server_leaf = seen.server_chain.first();
+    if let Some(refused) = error.certificate_error() {
+        let theirs = server_leaf
+            .and_then(|l| issuer(l))
+            .unwrap_or_else(|| "?".into());
+        return Some(match refused {
+            CertificateError::UnknownIssuer => format!(
+                "we refused the server's certificate (unknown_ca): it was issued by {theirs}, \
+                 and --ca trusts only {}; pass --ca with the CA that issued it",
+                list(roots)
+            ),
+            CertificateError::Expired => format!(
+                "the server's certificate is outside its validity period{}",
+                server_leaf
+                    .and_then(|l| not_after(l))
+                    .map(|t| format!(" ({})", when(t, now)))
+                    .unwrap_or_default()
+            ),
+            CertificateError::NotValidForName(name) => format!(
+                "the server's certificate is not valid for {name}: it names {}; connect by \
+                 one of those names or pass --servername",
+                server_leaf
+                    .and_then(|l| mtls::PeerIdentity::from_leaf(l).ok())
+                    .map(|id| list(id.dns_names()))
+                    .unwrap_or_else(|| "nothing".into())
+            ),
+            other => format!("we refused the server's certificate: {other}"),
+        });
+    }
+    // An alert the server sent (one we sent is explained by our own error above).
+    let alert = error.alert().filter(|_| error.alert_sent().is_none())?;
+    let name = crate::common::snake(&format!("{alert:?}"));
+    match (&seen.request, seen.sent.is_empty()) {
+        // We sent a certificate and the server refused it.
+        (Some(request), false) if refuses_certificate(alert) => {
+            if let Some(t) = ours.not_after.filter(|t| *t <= now) {
+                return Some(format!(
+                    "the server refused our certificate ({name}): ours {}",
+                    when(t, now)
+                ));
+            }
+            let ours_by = ours.issuer.clone().unwrap_or_else(|| "?".into());
+            if request.ca_names.is_empty() {
+                return Some(format!(
+                    "the server refused our certificate ({name}); ours was issued by {ours_by}, \
+                     and the server names no CA it accepts"
+                ));
+            }
+            Some(format!(
+                "the server refused our certificate ({name}): it accepts certificates issued by \
+                 {}; ours was issued by {ours_by}",
+                list(&request.ca_names)
+            ))
+        }
+        // The server asked, we had nothing to send, and it ended the handshake.
+        (Some(request), true) => Some(format!(
+            "the server requires a client certificate ({name}), and we sent none: {}",
+            why_none(ours, request)
+        )),
+        _ => None,
+    }
+}
+
+/// The alerts a server sends about a client certificate it does not accept.
+fn refuses_certificate(a: AlertDescription) -> bool {
+    matches!(
+        a,
+        AlertDescription::UnknownCa
+            | AlertDescription::BadCertificate
+            | AlertDescription::UnsupportedCertificate
+            | AlertDescription::CertificateRevoked
+            | AlertDescription::CertificateExpired
+            | AlertDescription::CertificateUnknown
+            | AlertDescription::AccessDenied
+            | AlertDescription::HandshakeFailure
+            | AlertDescription::DecryptError
+    )
+}
+
+/// `a, b and c`, or `nothing`.
+fn list(items: &[String]) -> String {
+    match items {
+        [] => "nothing".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join("; ")),
+    }
+}
+
+/// "expired 3 days ago (notAfter 2026-12-02 00:00:00 UTC)", or "is valid until ...".
+pub fn when(not_after: u64, now: u64) -> String {
+    let date = utc(not_after);
+    if not_after <= now {
+        let days = (now - not_after) / 86_400;
+        let ago = match days {
+            0 => "today".to_string(),
+            1 => "1 day ago".to_string(),
+            d => format!("{d} days ago"),
+        };
+        format!("expired {ago} (notAfter {date})")
+    } else {
+        format!("is valid until {date}")
+    }
+}
+
+/// The root store's subjects, as text.
+pub fn root_names(roots: &RootStore) -> Vec<String> {
+    roots.subjects().iter().filter_map(|n| dn(&n.0)).collect()
+}
+
+/// One certificate in a line: subject, issuer, SANs, validity, key type, SHA-256 fingerprint.
+pub fn describe(cert: &CertificateDer<'_>) -> String {
+    let subject = subject(cert).unwrap_or_else(|| "(unparsable)".into());
+    let issuer = issuer(cert).unwrap_or_default();
+    let id = mtls::PeerIdentity::from_leaf(cert).ok();
+    let sans = id
+        .as_ref()
+        .map(|id| {
+            let mut v: Vec<String> = id.dns_names().iter().map(|d| format!("DNS:{d}")).collect();
+            v.extend(id.ip_addresses().iter().map(|ip| format!("IP:{ip}")));
+            v.extend(id.uris().iter().map(|u| format!("URI:{u}")));
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
+        })
+        .unwrap_or_else(|| "?".into());
+    let until = id
+        .as_ref()
+        .map(|id| utc(id.not_after()))
+        .unwrap_or_default();
+    let key = key_type(cert).unwrap_or_else(|| "?".into());
+    let fp =
+        hex::encode(mtls_crypto::Hash::digest(mtls_crypto::HashAlgorithm::Sha256, cert).as_slice());
+    format!("{subject}; issuer {issuer}; SAN {sans}; notAfter {until}; key {key}; SHA-256 {fp}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: u64 = 86_400;
+
+    fn refused_ours(alert: AlertDescription, ours: &Ours) -> Option<String> {
+        let seen = Seen {
+            server_chain: Vec::new(),
+            request: Some(Request {
+                ca_names: vec!["CN=Corp Issuing CA 2".into()],
+                ..Request::default()
+            }),
+            sent: vec![CertificateDer::from(vec![0u8; 4])],
+        };
+        verdict(
+            &Error::AlertReceived(alert),
+            &seen,
+            ours,
+            &[],
+            1_764_633_600 + 3 * DAY,
+        )
+    }
+
+    #[test]
+    fn an_expired_certificate_of_ours_is_named_with_its_date() {
+        // notAfter 2025-12-02 00:00:00 UTC, three days before "now".
+        let ours = Ours {
+            issuer: Some("CN=Dev CA".into()),
+            not_after: Some(1_764_633_600),
+            configured: true,
+        };
+        assert_eq!(
+            refused_ours(AlertDescription::CertificateExpired, &ours).as_deref(),
+            Some(
+                "the server refused our certificate (certificate_expired): ours expired 3 days \
+                 ago (notAfter 2025-12-02 00:00:00 UTC)"
+            )
+        );
+    }
+
+    #[test]
+    fn a_certificate_of_another_ca_names_both_cas() {
+        let ours = Ours {
+            issuer: Some("CN=Dev CA".into()),
+            not_after: Some(u64::MAX),
+            configured: true,
+        };
+        assert_eq!(
+            refused_ours(AlertDescription::UnknownCa, &ours).as_deref(),
+            Some(
+                "the server refused our certificate (unknown_ca): it accepts certificates \
+                 issued by CN=Corp Issuing CA 2; ours was issued by CN=Dev CA"
+            )
+        );
+    }
+}
