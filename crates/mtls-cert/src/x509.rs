@@ -108,6 +108,12 @@ pub fn dns_names(cert: &CertificateDer<'_>) -> Result<Vec<String>, KeyError> {
     Ok(Parsed::new(cert)?.dns_names())
 }
 
+/// The issuer's distinguished name as an RFC 4514 string (`CN=Issuing CA,O=Example`), as
+/// [`PeerIdentity::subject`](crate::PeerIdentity::subject) writes the subject.
+pub fn issuer(cert: &CertificateDer<'_>) -> Result<String, KeyError> {
+    Ok(Parsed::new(cert)?.0.tbs_certificate().issuer().to_string())
+}
+
 /// The end of a certificate's validity period (notAfter, RFC 5280 4.1.2.5), in seconds
 /// since the Unix epoch.
 pub fn not_after(cert: &CertificateDer<'_>) -> Result<u64, KeyError> {

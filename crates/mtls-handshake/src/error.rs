@@ -5,7 +5,7 @@ use std::fmt;
 
 use mtls_wire::{AlertDescription, WireError};
 
-use crate::certs::{CertificateError, KeyError};
+use crate::certs::{CertificateDer, CertificateError, KeyError};
 
 /// A failed handshake. The connection is dead: send [`HandshakeError::alert`] as a fatal
 /// alert and close. (A fatal alert from the peer never reaches the handshake: the record
@@ -37,6 +37,29 @@ impl HandshakeError {
             reason: format!("{whose} certificate refused: {error}").into(),
             certificate: Some(error),
         }
+    }
+
+    /// [`certificate_refused`](Self::certificate_refused), with the refused chain's leaf
+    /// named in the reason (its subject and issuer), so that a log says whose certificate it
+    /// was and which CA issued it.
+    pub fn certificate_refused_chain(
+        whose: &str,
+        error: CertificateError,
+        chain: &[CertificateDer<'_>],
+    ) -> Self {
+        let mut e = Self::certificate_refused(whose, error);
+        if let Some(leaf) = chain.first() {
+            let subject = crate::certs::PeerIdentity::from_leaf(leaf)
+                .map(|id| id.subject().to_string())
+                .unwrap_or_else(|_| "?".into());
+            let issuer = mtls_cert::x509::issuer(leaf).unwrap_or_else(|_| "?".into());
+            e.reason = format!(
+                "{} (the certificate of {subject}, issued by {issuer})",
+                e.reason
+            )
+            .into();
+        }
+        e
     }
 
     /// Appends `detail` to the reason (after a colon), keeping the alert and the typed error.

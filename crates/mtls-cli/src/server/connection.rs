@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mtls_tokio::TlsAcceptor;
+use mtls::server::{Acceptor, ClientHello};
+use mtls_tokio::{LazyConfigAcceptor, TlsAcceptor};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
@@ -46,8 +47,16 @@ pub(super) async fn serve(
     // connection that sends nothing holds a socket and a few hundred bytes.
     let handshake = async {
         // A peek, not `readable()`: tokio takes an accepted socket as readable at first.
-        sock.peek(&mut [0u8; 1]).await?;
-        Box::pin(acceptor.accept(&mut sock)).await.map(Box::new)
+        sock.peek(&mut [0u8; 1]).await.map_err(|e| (e, None))?;
+        // The ClientHello first, to say what the client offered if it is refused.
+        let start = Box::pin(LazyConfigAcceptor::new(Acceptor::default(), &mut sock))
+            .await
+            .map_err(|e| (e, None))?;
+        let offered = offered(&start.client_hello());
+        Box::pin(start.into_stream(acceptor.config().clone()))
+            .await
+            .map(Box::new)
+            .map_err(|e| (e, Some(offered)))
     };
     // One timeout over the whole of it: however the client paces its bytes, the handshake
     // ends at the deadline.
@@ -61,11 +70,15 @@ pub(super) async fn serve(
                 options.handshake.as_secs()
             ));
         }
-        Ok(Err(e)) => {
+        Ok(Err((e, offered))) => {
             // The fatal alert is written; half-close and drain, so that the client reads it
             // rather than a reset (RFC 5246 7.2.2).
             mtls_tokio::linger_close(&mut sock).await;
-            return Err(format!("handshake failed: {}", io_text(&e)));
+            let mut line = format!("handshake failed: {}", io_text(&e));
+            if let Some(o) = offered {
+                line.push_str(&format!("; the client offered {o}"));
+            }
+            return Err(line);
         }
     };
     // The session's state goes on the heap too, and only now.
@@ -96,6 +109,17 @@ async fn session(mut tls: Box<Tls<'_>>, peer: SocketAddr, options: &Options) -> 
         line.push_str(", without extended master secret");
     }
     eprintln!("{line}");
+    // The client's chain, as `mtls client` shows the server's.
+    if !info.resumed
+        && let Some(chain) = tls.get_ref().1.peer_certificates()
+    {
+        for (i, cert) in chain.iter().enumerate() {
+            eprintln!(
+                "{peer}: client certificate {i}: {}",
+                crate::diagnose::describe(cert)
+            );
+        }
+    }
 
     let result = if options.http {
         http::answer(&mut tls, peer, &info, options.idle).await
@@ -149,4 +173,44 @@ pub(super) async fn close(tls: &mut Tls<'_>, idle: Duration) -> Result<(), Strin
         Ok(Err(e)) => Err(io_text(&e)),
         Err(_) => Err(format!("close_notify not sent within {} s", idle.as_secs())),
     }
+}
+
+/// What a ClientHello offered, in one phrase: SNI, ALPN, versions, suites and signature
+/// schemes (how many, and the first few).
+fn offered(hello: &ClientHello<'_>) -> String {
+    let few = |names: Vec<String>| {
+        let n = names.len();
+        let head: Vec<String> = names.into_iter().take(4).collect();
+        if n > head.len() {
+            format!("{n} ({}, ...)", head.join(", "))
+        } else {
+            format!("{n} ({})", head.join(", "))
+        }
+    };
+    let alpn: Vec<String> = hello
+        .alpn()
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    let mut versions = vec![format!("{:?}", hello.client_version())];
+    versions.extend(hello.supported_versions().iter().map(|v| format!("{v:?}")));
+    format!(
+        "SNI {}, ALPN {}, versions {}, suites {}, signature schemes {}",
+        hello.server_name().unwrap_or("(none)"),
+        if alpn.is_empty() {
+            "(none)".into()
+        } else {
+            alpn.join(",")
+        },
+        versions.join("/"),
+        few(hello
+            .cipher_suites()
+            .iter()
+            .map(|c| format!("{c:?}"))
+            .collect()),
+        few(hello
+            .signature_schemes()
+            .iter()
+            .map(|s| crate::decode::scheme(*s))
+            .collect()),
+    )
 }

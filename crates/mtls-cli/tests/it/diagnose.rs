@@ -1,7 +1,9 @@
 //! `mtls client` explains a refused handshake in one line, against a real `mtls server` and
 //! a real `openssl s_server`: our certificate from another CA, no certificate, the server's
 //! certificate from a CA we do not trust, the wrong name. It also shows the server's chain,
-//! its CertificateRequest and what it sent, and `--json` gives the same facts.
+//! its CertificateRequest and what it sent, and `--json` gives the same facts. `mtls server`
+//! shows the client's chain, and for a refusal whose certificate it was and what the client
+//! offered.
 
 use crate::support::*;
 
@@ -39,7 +41,7 @@ fn client(
 #[test]
 fn mtls_client_names_the_cause_of_each_refusal() {
     let (a, b) = (certs("diag-a", "ecdsa"), certs("diag-b", "ecdsa"));
-    let (_server, addr) = mtls_server(&[
+    let (server, addr) = mtls_server(&[
         "--cert",
         &a.file("server.pem"),
         "--key",
@@ -109,6 +111,24 @@ fn mtls_client_names_the_cause_of_each_refusal() {
             .contains("unknown_ca")
     );
     assert_eq!(v["certificate_request"]["ca_names"][0], ca_a.as_str());
+
+    // The server's side: the client's chain when accepted; when refused, whose certificate,
+    // its issuer, and what the client offered.
+    let log = wait_for(
+        || server.stderr(),
+        "the client offered SNI localhost",
+        std::time::Duration::from_secs(20),
+        "mtls server",
+    );
+    assert!(
+        log.contains("client certificate 0: CN=mtls demo client"),
+        "{log}"
+    );
+    assert!(log.contains("client certificate refused"), "{log}");
+    assert!(
+        log.contains("issued by O=mtls throwaway PKI,CN=mtls throwaway CA"),
+        "{log}"
+    );
 }
 
 #[test]

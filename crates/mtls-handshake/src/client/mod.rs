@@ -212,7 +212,7 @@ impl ClientState {
         self.config
             .verifier
             .verify_server_cert(chain, self.server_name.as_deref(), now)
-            .map_err(|e| HandshakeError::certificate_refused("server", e))?;
+            .map_err(|e| HandshakeError::certificate_refused_chain("server", e, chain))?;
         let (key, identity) = read_leaf(leaf)?;
         debug_event!(
             subject = identity.subject(),

@@ -310,7 +310,7 @@ impl ServerState {
             })?;
             verifier
                 .verify_client_cert(chain, self.config.time.now())
-                .map_err(|e| HandshakeError::certificate_refused("client", e))?;
+                .map_err(|e| HandshakeError::certificate_refused_chain("client", e, chain))?;
         }
         let (key, identity) = read_leaf(leaf)?;
         debug_event!(
