@@ -2,16 +2,26 @@
 //! testing real peers, a throwaway PKI generator, and a decoder of raw TLS bytes.
 #![forbid(unsafe_code)]
 
+mod certinfo;
 mod certs;
+mod chain;
 mod client;
 mod common;
+mod crlinfo;
 mod decode;
 mod demo;
+mod diagnosis;
+mod inspect;
+mod issue;
 mod names;
+mod oids;
+mod pemfile;
 mod server;
 mod throwaway;
 mod ticket_keys;
 mod trace;
+mod verify;
+mod when;
 
 use std::process::ExitCode;
 
@@ -43,6 +53,10 @@ enum Command {
     /// Manage the session ticket key file that servers share (`mtls server --ticket-keys`).
     #[command(subcommand)]
     TicketKeys(ticket_keys::Command),
+    /// Validate a chain with the library's verifier and explain the verdict step by step.
+    Verify(verify::Args),
+    /// Show the certificates, keys (type and size only), CSRs and CRLs in PEM or DER files.
+    Inspect(inspect::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +67,8 @@ fn main() -> ExitCode {
         Command::Certs(a) => certs::run(a),
         Command::Decode(a) => decode::run(a),
         Command::TicketKeys(c) => ticket_keys::run(c),
+        Command::Verify(a) => return verify::run(a),
+        Command::Inspect(a) => return inspect::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
