@@ -207,13 +207,23 @@ fn from_ca(args: &Args, ca_cert: &Path, ca_key: &Path) -> Result<(), String> {
     println!(
         "issued by {} ({ca_file}){}:",
         ca.info.subject,
-        validity.map_or_else(String::new, |v| format!(
+        validity.as_ref().map_or_else(String::new, |v| format!(
             ", valid {} .. {}",
             when::utc(v.not_before),
             when::utc(v.not_after)
         ))
     );
     list(&written);
+    if let Some(v) = &validity
+        && v.not_after > ca.info.not_after
+    {
+        println!(
+            "  note: they outlive the CA itself (its notAfter is {}): OpenSSL refuses them after \
+             that date; give --days {} or less",
+            when::utc(ca.info.not_after),
+            ca.info.not_after.saturating_sub(when::now()) / 86_400
+        );
+    }
     if !ca.chain_pem.is_empty() {
         println!("  (the certificate files also hold the issuing CA, an intermediate)");
     }

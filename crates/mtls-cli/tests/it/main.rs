@@ -9,8 +9,12 @@
     clippy::indexing_slicing
 )]
 
+mod certs_from_ca;
 mod cli;
 mod hostile;
 mod idle;
+mod inspect;
 mod support;
+mod testpki;
 mod tickets;
+mod verify;
