@@ -139,25 +139,36 @@ fn throwaway_pki(args: &Args) -> Result<(), String> {
     fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let keys = args.key_type.describe();
     let mut written = Vec::new();
-    for (name, issued, what) in [
-        ("ca", &pki.ca, "throwaway CA"),
-        ("server", &pki.server, "server certificate (serverAuth)"),
-        ("client", &pki.client, "client certificate (clientAuth)"),
-    ] {
+    let what = [
+        format!("throwaway CA {}", pki.ca.subject),
+        format!(
+            "server certificate (serverAuth) {} ({})",
+            pki.server.subject,
+            sans_or_none(&server)
+        ),
+        format!(
+            "client certificate (clientAuth) {} ({})",
+            pki.client.subject,
+            sans_or_none(&client)
+        ),
+    ];
+    for ((name, issued), what) in [
+        ("ca", &pki.ca),
+        ("server", &pki.server),
+        ("client", &pki.client),
+    ]
+    .into_iter()
+    .zip(&what)
+    {
         written.extend(write_pair(&args.out, name, issued, "", what, keys)?);
     }
     let d = args.out.display();
-    println!(
-        "wrote {d}/{{ca,server,client}}.{{pem,key}} ({keys} keys; private keys PKCS#8, mode 0600)"
-    );
+    let validity = match args.days {
+        Some(n) => format!("valid {n} days from today"),
+        None => "never expire".to_string(),
+    };
+    println!("wrote a throwaway PKI to {d} ({keys} keys; the certificates {validity}):");
     list(&written);
-    println!("  CA      {}", pki.ca.subject);
-    println!(
-        "  server  {} ({})",
-        pki.server.subject,
-        server.sans().join(", ")
-    );
-    println!("  client  {}", pki.client.subject);
     println!();
     println!("try:");
     let ca = format!("{d}/ca.pem");

@@ -127,6 +127,39 @@ pub enum Usage {
     KeyUsageWarning(String),
 }
 
+impl Usage {
+    /// A short key, for `--json`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::MissingEku(_) => "missing_eku",
+            Self::CaAsLeaf => "ca_as_leaf",
+            Self::NotACa => "issuer_not_ca",
+            Self::PathLen(..) => "path_length",
+            Self::KeyUsageWarning(_) => "key_usage_warning",
+        }
+    }
+
+    /// True for what the verifier refuses (not a warning).
+    pub fn refuses(&self) -> bool {
+        !matches!(self, Self::KeyUsageWarning(_))
+    }
+
+    /// In words.
+    pub fn describe(&self, purpose: Purpose) -> String {
+        match self {
+            Self::MissingEku(has) => format!(
+                "no {} in extendedKeyUsage (it has: {})",
+                purpose.eku_name(),
+                has.join(", ")
+            ),
+            Self::CaAsLeaf => "a CA certificate used as the leaf".into(),
+            Self::NotACa => "used as an issuer but not a CA".into(),
+            Self::PathLen(len, below) => format!("pathlen:{len} but {below} CA(s) below it"),
+            Self::KeyUsageWarning(w) => format!("warning: {w}"),
+        }
+    }
+}
+
 /// The name check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameCheck {
@@ -151,6 +184,43 @@ pub enum Revocation {
     BadCrlSignature,
     /// The issuer's keyUsage lacks cRLSign, so its CRL cannot be used.
     IssuerNotCrlSigner,
+}
+
+impl Revocation {
+    /// A short key, for `--json`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::Good => "not_revoked",
+            Self::Revoked(..) => "revoked",
+            Self::NoCrl => "no_crl",
+            Self::Stale(_) => "crl_stale",
+            Self::BadCrlSignature => "crl_bad_signature",
+            Self::IssuerNotCrlSigner => "crl_issuer_not_crl_signer",
+        }
+    }
+
+    /// In words.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Good => "not revoked".into(),
+            Self::Revoked(date, reason) => format!(
+                "revoked on {}{}",
+                crate::when::utc(*date),
+                reason
+                    .as_ref()
+                    .map_or_else(String::new, |r| format!(" ({r})"))
+            ),
+            Self::NoCrl => "no CRL from its issuer".into(),
+            Self::Stale(ago) => format!(
+                "its issuer's CRL is past nextUpdate by {}",
+                crate::when::span(*ago)
+            ),
+            Self::BadCrlSignature => {
+                "its issuer's CRL does not verify with the issuer's key".into()
+            }
+            Self::IssuerNotCrlSigner => "its issuer's keyUsage lacks cRLSign".into(),
+        }
+    }
 }
 
 /// Everything found.

@@ -354,9 +354,13 @@ fn bad_certificate(cx: &Context<'_>) -> Option<Verdict> {
             Usage::CaAsLeaf => refused(
                 "ca_as_leaf",
                 format!(
-                    "{} is a CA certificate (basicConstraints CA:TRUE), not an end-entity one; \
-                     use a certificate issued by it",
-                    c.subject
+                    "{} is a CA certificate (basicConstraints CA:TRUE), not an end-entity one; {}",
+                    c.subject,
+                    if cx.input.chain.iter().skip(1).any(|o| !o.is_ca()) {
+                        format!("the leaf must come first in {}", cx.chain_file)
+                    } else {
+                        "use a certificate issued by it".to_string()
+                    }
                 ),
             ),
             Usage::NotACa => refused(

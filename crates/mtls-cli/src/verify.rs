@@ -274,7 +274,12 @@ impl Report<'_> {
         );
         let _ = writeln!(o, "\nchain as given ({}):", self.chain_file);
         for (n, c) in i.chain.iter().enumerate() {
-            let _ = writeln!(o, "  [{}]", n + 1);
+            let role = match n {
+                0 => "leaf",
+                _ if a.path.contains(&n) => "intermediate",
+                _ => "not on the path",
+            };
+            let _ = writeln!(o, "  [{}] {role}", n + 1);
             o.push_str(&c.lines("      "));
         }
         let _ = writeln!(o, "\ntrusted roots ({}):", self.ca_file);
@@ -282,12 +287,18 @@ impl Report<'_> {
             let _ = writeln!(o, "  {} ({}, SHA-256 {})", r.subject, r.key, r.fingerprint);
         }
         let _ = writeln!(o, "\npath:\n    {}", self.path_line());
-        for u in &a.unused {
-            let _ = writeln!(
-                o,
-                "  note: {} is not on the path (unused)",
-                self.subject(*u)
-            );
+        for &u in &a.unused {
+            let trusted = i.chain.get(u).is_some_and(|c| {
+                i.roots
+                    .iter()
+                    .any(|r| r.subject_der == c.subject_der && r.public_key == c.public_key)
+            });
+            let why = if trusted {
+                "a trusted root itself: peers need not send it"
+            } else {
+                "unused: it issued nothing on the path"
+            };
+            let _ = writeln!(o, "  note: {} is not on the path ({why})", self.subject(u));
         }
         let _ = writeln!(o, "\nsignatures:");
         for s in &a.signatures {
@@ -364,33 +375,16 @@ impl Report<'_> {
             let eku = c
                 .eku_names()
                 .map_or_else(|| "absent (any purpose)".into(), |e| e.join(", "));
-            let fails = problems
-                .iter()
-                .any(|u| !matches!(u, chain::Usage::KeyUsageWarning(_)));
+            let fails = problems.iter().any(|u| u.refuses());
             let _ = writeln!(
                 o,
                 "  {} {}: extendedKeyUsage {eku}; {}",
                 if fails { "FAIL" } else { "ok  " },
                 self.subject(n),
-                if n == 0 {
-                    if c.is_ca() { "CA:TRUE" } else { "not a CA" }
-                } else if c.is_ca() {
-                    "CA:TRUE"
-                } else {
-                    "not a CA"
-                }
+                if c.is_ca() { "CA:TRUE" } else { "not a CA" }
             );
             for p in problems {
-                let text = match p {
-                    chain::Usage::MissingEku(_) => format!("no {}", self.input.purpose.eku_name()),
-                    chain::Usage::CaAsLeaf => "a CA certificate used as the leaf".into(),
-                    chain::Usage::NotACa => "used as an issuer but not a CA".into(),
-                    chain::Usage::PathLen(len, below) => {
-                        format!("pathlen:{len} but {below} CA(s) below it")
-                    }
-                    chain::Usage::KeyUsageWarning(w) => format!("warning: {w}"),
-                };
-                let _ = writeln!(o, "         {text}");
+                let _ = writeln!(o, "         {}", p.describe(self.input.purpose));
             }
         }
         o
@@ -442,34 +436,12 @@ impl Report<'_> {
             );
         }
         for (n, status, _) in &self.analysis.revocation {
-            let (mark, what) = match status {
-                Revocation::Good => ("ok  ", "not revoked".to_string()),
-                Revocation::Revoked(date, reason) => (
-                    "FAIL",
-                    format!(
-                        "revoked on {}{}",
-                        when::utc(*date),
-                        reason
-                            .as_ref()
-                            .map_or_else(String::new, |r| format!(" ({r})"))
-                    ),
-                ),
-                Revocation::NoCrl => ("FAIL", "no CRL from its issuer".to_string()),
-                Revocation::Stale(ago) => (
-                    "FAIL",
-                    format!(
-                        "its issuer's CRL is past nextUpdate by {}",
-                        when::span(*ago)
-                    ),
-                ),
-                Revocation::BadCrlSignature => (
-                    "FAIL",
-                    "its issuer's CRL does not verify with the issuer's key".to_string(),
-                ),
-                Revocation::IssuerNotCrlSigner => {
-                    ("FAIL", "its issuer's keyUsage lacks cRLSign".to_string())
-                }
+            let mark = if *status == Revocation::Good {
+                "ok  "
+            } else {
+                "FAIL"
             };
+            let what = status.describe();
             let _ = writeln!(o, "  {mark} {}: {what}", self.subject(*n));
         }
         o
@@ -535,7 +507,9 @@ impl Report<'_> {
             })).collect::<Vec<_>>(),
             "usage": a.usage.iter().map(|(n, u)| json!({
                 "certificate": n + 1,
-                "problem": format!("{u:?}"),
+                "problem": u.key(),
+                "refuses": u.refuses(),
+                "detail": u.describe(i.purpose),
             })).collect::<Vec<_>>(),
             "name_check": a.name.as_ref().map(|n| json!({
                 "name": n.name,
@@ -544,7 +518,8 @@ impl Report<'_> {
             "crls": i.crls.iter().map(CrlInfo::json).collect::<Vec<_>>(),
             "revocation": a.revocation.iter().map(|(n, s, _)| json!({
                 "certificate": n + 1,
-                "status": format!("{s:?}"),
+                "status": s.key(),
+                "detail": s.describe(),
             })).collect::<Vec<_>>(),
         })
     }

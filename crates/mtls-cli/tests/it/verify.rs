@@ -484,3 +484,32 @@ fn a_leaf_without_extended_key_usage_serves_either_purpose() {
         "{last}"
     );
 }
+
+#[test]
+fn a_chain_in_the_wrong_order() {
+    let corp = Corp::new("v-order");
+    let leaf = testpki::leaf("mallory", &[], Eku::Client, &corp.inter, (FROM, UNTIL), 5);
+    let chain = testpki::write(&corp.dir, "backwards.pem", &[&corp.inter.pem, &leaf]);
+    refused(
+        &["--ca", &corp.ca(), "--at", AT, &chain],
+        &[
+            "refused: CN=Corp Issuing CA is a CA certificate (basicConstraints CA:TRUE), not an end-entity one",
+            "the leaf must come first in",
+        ],
+    );
+    let (_, out, _) = verify(&["--ca", &corp.ca(), "--at", AT, &chain]);
+    assert!(out.contains("[2] not on the path"), "{out}");
+    assert!(out.contains("a CA certificate used as the leaf"), "{out}");
+    // The root sent along is no harm, and said to be unnecessary.
+    let with_root = testpki::write(
+        &corp.dir,
+        "with-root.pem",
+        &[&leaf, &corp.inter.pem, &corp.root.pem],
+    );
+    let (code, out, _) = verify(&["--ca", &corp.ca(), "--at", AT, &with_root]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("[3] CN=Corp Root is not on the path (a trusted root itself"),
+        "{out}"
+    );
+}
