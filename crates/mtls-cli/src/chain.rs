@@ -245,7 +245,7 @@ pub struct Analysis {
     pub revocation: Vec<(usize, Revocation, Option<usize>)>,
 }
 
-/// webpki's longest path: a leaf, up to 5 intermediates... (its depth limit is 6 issuers).
+/// The longest path webpki builds: a leaf and at most 6 intermediates.
 const MAX_PATH: usize = 7;
 
 /// Works out the facts.

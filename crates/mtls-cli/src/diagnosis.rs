@@ -119,12 +119,10 @@ fn accepted(cx: &Context<'_>) -> Verdict {
                 when::span(t.saturating_sub(cx.input.at))
             )
         });
-    let name = match &a.name {
-        Some(n) => format!(" for {}", n.name),
-        None if cx.input.purpose == crate::chain::Purpose::Server => {
-            " (name not checked: give --name)".to_string()
-        }
-        None => String::new(),
+    let name = match (&a.name, cx.input.purpose) {
+        (Some(n), crate::chain::Purpose::Server) => format!(" for {}", n.name),
+        (None, crate::chain::Purpose::Server) => " (name not checked: give --name)".to_string(),
+        (_, crate::chain::Purpose::Client) => String::new(),
     };
     let crl = if cx.input.crls.is_empty() {
         ""

@@ -18,6 +18,10 @@ const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
 const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
 /// `id-RSASSA-PSS` (RFC 4055).
 const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+/// `ecdsa-with-SHA1` (RFC 3279).
+const ECDSA_SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
+/// `md5WithRSAEncryption` (RFC 3279).
+const MD5_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4");
 /// `id-dsa` (RFC 3279).
 const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
 
@@ -40,6 +44,8 @@ pub fn signature_algorithm(oid: &ObjectIdentifier) -> String {
             "sha512WithRSAEncryption",
         ),
         (rfc5912::SHA_1_WITH_RSA_ENCRYPTION, "sha1WithRSAEncryption"),
+        (ECDSA_SHA1, "ecdsa-with-SHA1"),
+        (MD5_RSA, "md5WithRSAEncryption"),
         (RSASSA_PSS, "RSASSA-PSS"),
         (ED25519, "Ed25519"),
         (ED448, "Ed448"),
