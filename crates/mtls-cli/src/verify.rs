@@ -250,7 +250,11 @@ impl Report<'_> {
                 self.ca_file
             )),
             PathEnd::UntrustedRoot(_) => {
-                hops.push(format!("END: a root that {} does not hold", self.ca_file));
+                return format!(
+                    "{}\n    (self-issued: the path ends here, at a root that {} does not hold)",
+                    hops.join("\n    <- issued by "),
+                    self.ca_file
+                );
             }
             PathEnd::TooLong => hops.push("TOO LONG".into()),
         }

@@ -163,6 +163,13 @@ fn unknown_ca() {
         &["the chain is not issued by the given CA (it ends at CN=Dev CA, a root that"],
     );
     assert!(last.contains("trusted roots: CN=Corp Root)"), "{last}");
+    let (_, out, _) = verify(&["--ca", &corp.ca(), "--at", AT, &rooted]);
+    assert!(
+        out.contains(
+            "<- issued by [2] CN=Dev CA\n    (self-issued: the path ends here, at a root that"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
