@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use mtls::pki::{RootStore, WebPkiServerVerifier, load_certified_key};
 use mtls::{ClientConfig, ClientConnection, StreamOwned};
 
+use crate::client_probe::{self as diagnose, Ours, Probe, Seen};
 use crate::common::{Ems, Info, apply_options, io_text, is_timeout};
-use crate::diagnose::{self, Ours, Probe, Seen};
 use crate::trace::{self, Tap};
 
 /// Connecting and handshaking may take this long.

@@ -15,65 +15,6 @@ pub fn subject(der: &[u8]) -> Option<String> {
         .map(|c| name_text(c.tbs_certificate().subject()))
 }
 
-/// The issuer of a DER certificate, as [`subject`] writes names.
-pub fn issuer(der: &[u8]) -> Option<String> {
-    x509_cert::Certificate::from_der(der)
-        .ok()
-        .map(|c| name_text(c.tbs_certificate().issuer()))
-}
-
-/// A certificate's notAfter, in seconds since the Unix epoch.
-pub fn not_after(der: &[u8]) -> Option<u64> {
-    x509_cert::Certificate::from_der(der).ok().map(|c| {
-        c.tbs_certificate()
-            .validity()
-            .not_after
-            .to_unix_duration()
-            .as_secs()
-    })
-}
-
-/// A certificate's key: `RSA-2048`, `ECDSA P-256`, `ECDSA P-384`, or the algorithm's OID.
-pub fn key_type(der: &[u8]) -> Option<String> {
-    use x509_cert::der::Encode;
-    let cert = x509_cert::Certificate::from_der(der).ok()?;
-    let spki = cert.tbs_certificate().subject_public_key_info();
-    let alg = spki.algorithm.oid.to_string();
-    let curve = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.decode_as::<x509_cert::der::asn1::ObjectIdentifier>().ok())
-        .map(|o| o.to_string());
-    Some(match (alg.as_str(), curve.as_deref()) {
-        ("1.2.840.113549.1.1.1", _) => {
-            let key =
-                mtls_crypto::signature::VerifyingKey::from_spki_der(&spki.to_der().ok()?).ok()?;
-            format!("RSA-{}", key.as_rsa()?.modulus_len() * 8)
-        }
-        ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => "ECDSA P-256".into(),
-        ("1.2.840.10045.2.1", Some("1.3.132.0.34")) => "ECDSA P-384".into(),
-        (other, _) => other.to_string(),
-    })
-}
-
-/// Seconds since the Unix epoch as `2026-12-02 00:00:00 UTC`.
-pub fn utc(secs: u64) -> String {
-    x509_cert::der::DateTime::from_unix_duration(std::time::Duration::from_secs(secs))
-        .map(|t| {
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-                t.year(),
-                t.month(),
-                t.day(),
-                t.hour(),
-                t.minutes(),
-                t.seconds()
-            )
-        })
-        .unwrap_or_else(|_| format!("{secs} (Unix time)"))
-}
-
 /// A DER distinguished name (as a CertificateRequest carries them), as `CN=...`.
 pub fn dn(der: &[u8]) -> Option<String> {
     x509_cert::name::Name::from_der(der)

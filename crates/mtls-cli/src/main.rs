@@ -2,17 +2,27 @@
 //! testing real peers, a throwaway PKI generator, and a decoder of raw TLS bytes.
 #![forbid(unsafe_code)]
 
+mod certinfo;
 mod certs;
+mod chain;
 mod client;
+mod client_probe;
 mod common;
+mod crlinfo;
 mod decode;
 mod demo;
-mod diagnose;
+mod diagnosis;
+mod inspect;
+mod issue;
 mod names;
+mod oids;
+mod pemfile;
 mod server;
 mod throwaway;
 mod ticket_keys;
 mod trace;
+mod verify;
+mod when;
 
 use std::process::ExitCode;
 
@@ -22,7 +32,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "mtls",
     version,
-    about = "Mutual TLS 1.2: demo, server, client, certs, decode"
+    about = "Mutual TLS 1.2: demo, server, client, certs, verify, inspect, decode, ticket-keys"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -49,6 +59,10 @@ enum Command {
     /// Manage the session ticket key file that servers share (`mtls server --ticket-keys`).
     #[command(subcommand)]
     TicketKeys(ticket_keys::Command),
+    /// Validate a chain with the library's verifier and explain the verdict step by step.
+    Verify(verify::Args),
+    /// Show the certificates, keys (type and size only), CSRs and CRLs in PEM or DER files.
+    Inspect(inspect::Args),
 }
 
 /// Sends the library's tracing events to stderr at the level `-v`s ask for.
@@ -77,6 +91,8 @@ fn main() -> ExitCode {
         Command::Certs(a) => certs::run(a),
         Command::Decode(a) => decode::run(a),
         Command::TicketKeys(c) => ticket_keys::run(c),
+        Command::Verify(a) => return verify::run(a),
+        Command::Inspect(a) => return inspect::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

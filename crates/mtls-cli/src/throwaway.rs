@@ -1,5 +1,9 @@
-//! Throwaway PKIs: a CA, a server and a client certificate, made in memory with rcgen (used by
-//! `mtls demo` and `mtls certs`).
+//! Certificates made in memory with rcgen: a throwaway PKI (a CA, a server and a client
+//! certificate, used by `mtls demo` and `mtls certs`), and leaf certificates for a server or
+//! a client issued by any rcgen issuer (a throwaway CA, or an existing one: `issue.rs`).
+
+use std::net::IpAddr;
+use std::time::Duration;
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
@@ -13,6 +17,16 @@ pub enum KeyType {
     Rsa,
     /// ECDSA P-256 keys, signed with SHA-256.
     Ecdsa,
+}
+
+impl KeyType {
+    /// `RSA-2048` / `ECDSA P-256`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Rsa => "RSA-2048",
+            Self::Ecdsa => "ECDSA P-256",
+        }
+    }
 }
 
 /// One certificate with its key, as PEM and DER.
@@ -39,7 +53,45 @@ pub struct Pki {
     pub client: Issued,
 }
 
-fn key_pair(key_type: KeyType) -> Result<KeyPair, String> {
+/// What a leaf certificate is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// serverAuth; keyUsage digitalSignature and keyEncipherment (static RSA).
+    Server,
+    /// clientAuth; keyUsage digitalSignature.
+    Client,
+}
+
+/// A leaf certificate to issue.
+#[derive(Debug, Clone)]
+pub struct LeafSpec {
+    /// Server or client.
+    pub role: Role,
+    /// The subject common name.
+    pub cn: String,
+    /// subjectAltName DNS names.
+    pub dns: Vec<String>,
+    /// subjectAltName IP addresses.
+    pub ips: Vec<IpAddr>,
+    /// subjectAltName URIs (a SPIFFE ID, say).
+    pub uris: Vec<String>,
+    /// Validity from today 00:00 UTC for this many days; `None`: rcgen's default (1975 to
+    /// 4096, for throwaway PKIs that must never expire in a test).
+    pub days: Option<u32>,
+}
+
+impl LeafSpec {
+    /// The subjectAltName entries, as `DNS:...`, `IP:...`, `URI:...`.
+    pub fn sans(&self) -> Vec<String> {
+        let dns = self.dns.iter().map(|d| format!("DNS:{d}"));
+        let ips = self.ips.iter().map(|i| format!("IP:{i}"));
+        let uris = self.uris.iter().map(|u| format!("URI:{u}"));
+        dns.chain(ips).chain(uris).collect()
+    }
+}
+
+/// A fresh key pair of `key_type`.
+pub fn key_pair(key_type: KeyType) -> Result<KeyPair, String> {
     match key_type {
         KeyType::Ecdsa => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
             .map_err(|e| format!("ECDSA key generation: {e}")),
@@ -76,20 +128,78 @@ fn params(names: &[String], cn: &str) -> Result<CertificateParams, String> {
     Ok(p)
 }
 
-/// Makes a fresh CA, a server certificate for `names` (plus 127.0.0.1) and a client
-/// certificate, all of `key_type`.
-pub fn make_pki(key_type: KeyType, names: &[String]) -> Result<Pki, String> {
+/// Sets notBefore to today 00:00 UTC and notAfter `days` later.
+fn set_validity(p: &mut CertificateParams, days: u32) -> Result<(), String> {
+    let now = crate::when::now();
+    let day = |secs: u64| {
+        x509_cert::der::DateTime::from_unix_duration(Duration::from_secs(secs))
+            .map(|d| rcgen::date_time_ymd(i32::from(d.year()), d.month(), d.day()))
+            .map_err(|e| format!("validity of {days} days: {e}"))
+    };
+    p.not_before = day(now)?;
+    p.not_after = day(now + u64::from(days) * 86_400)?;
+    Ok(())
+}
+
+/// Issues a leaf certificate for `spec` with a fresh `key_type` key, signed by `issuer`;
+/// with `aki`, an authorityKeyIdentifier from the issuer's key identifier method.
+pub fn issue_leaf<S: rcgen::SigningKey>(
+    spec: &LeafSpec,
+    key_type: KeyType,
+    issuer: &Issuer<'_, S>,
+    organization: Option<&str>,
+    aki: bool,
+) -> Result<Issued, String> {
     let e = |e: rcgen::Error| e.to_string();
+    let mut p = CertificateParams::new(spec.dns.clone())
+        .map_err(|err| format!("DNS name {:?}: {err}", spec.dns))?;
+    p.distinguished_name
+        .push(DnType::CommonName, spec.cn.as_str());
+    if let Some(o) = organization {
+        p.distinguished_name.push(DnType::OrganizationName, o);
+    }
+    for ip in &spec.ips {
+        p.subject_alt_names.push(SanType::IpAddress(*ip));
+    }
+    for uri in &spec.uris {
+        let ia5 = rcgen::string::Ia5String::try_from(uri.as_str())
+            .map_err(|err| format!("URI {uri:?}: {err}"))?;
+        p.subject_alt_names.push(SanType::URI(ia5));
+    }
+    match spec.role {
+        Role::Server => {
+            p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+            p.key_usages = vec![
+                KeyUsagePurpose::DigitalSignature,
+                KeyUsagePurpose::KeyEncipherment,
+            ];
+        }
+        Role::Client => {
+            p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+            p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        }
+    }
+    if let Some(days) = spec.days {
+        set_validity(&mut p, days)?;
+    }
+    p.use_authority_key_identifier_extension = aki;
+    let key = key_pair(key_type)?;
+    let cert = p.signed_by(&key, issuer).map_err(e)?;
+    Ok(issued(&cert, &key, &format!("CN={}", spec.cn)))
+}
+
+/// A fresh throwaway CA of `key_type`, valid for `days` (default: never expires).
+pub fn make_ca(
+    key_type: KeyType,
+    days: Option<u32>,
+) -> Result<(Issued, Issuer<'static, KeyPair>), String> {
     let ca_key = key_pair(key_type)?;
     // A distinct CA name per run: two throwaway CAs with one name would make a verifier try the
     // wrong CA's key and report a signature problem instead of an unknown issuer.
     let mut tag = [0u8; 4];
     mtls_crypto::SecureRandom::fill(&mut mtls_crypto::OsRng, &mut tag)
         .map_err(|e| format!("randomness: {e}"))?;
-    let ca_name = format!(
-        "mtls throwaway CA {}",
-        tag.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    );
+    let ca_name = format!("mtls throwaway CA {}", hex::encode(tag));
     let mut ca_params = params(&[], &ca_name)?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params.key_usages = vec![
@@ -97,29 +207,58 @@ pub fn make_pki(key_type: KeyType, names: &[String]) -> Result<Pki, String> {
         KeyUsagePurpose::CrlSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    let ca_cert = ca_params.self_signed(&ca_key).map_err(e)?;
+    if let Some(days) = days {
+        set_validity(&mut ca_params, days)?;
+    }
+    let ca_cert = ca_params.self_signed(&ca_key).map_err(|e| e.to_string())?;
     let ca = issued(&ca_cert, &ca_key, &format!("CN={ca_name}"));
-    let issuer = Issuer::new(ca_params, ca_key);
+    Ok((ca, Issuer::new(ca_params, ca_key)))
+}
 
-    let server_cn = names.first().cloned().unwrap_or_else(|| "localhost".into());
-    let server_key = key_pair(key_type)?;
-    let mut sp = params(names, &server_cn)?;
-    sp.subject_alt_names
-        .push(SanType::IpAddress(std::net::Ipv4Addr::LOCALHOST.into()));
-    sp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    sp.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-    ];
-    let server_cert = sp.signed_by(&server_key, &issuer).map_err(e)?;
-    let server = issued(&server_cert, &server_key, &format!("CN={server_cn}"));
+/// The server certificate of a throwaway PKI: CN the first name (default localhost), the
+/// names as DNS names, and 127.0.0.1.
+pub fn server_spec(names: &[String]) -> LeafSpec {
+    LeafSpec {
+        role: Role::Server,
+        cn: names.first().cloned().unwrap_or_else(|| "localhost".into()),
+        dns: names.to_vec(),
+        ips: vec![std::net::Ipv4Addr::LOCALHOST.into()],
+        uris: Vec::new(),
+        days: None,
+    }
+}
 
-    let client_key = key_pair(key_type)?;
-    let mut cp = params(&[], "mtls demo client")?;
-    cp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    cp.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    let client_cert = cp.signed_by(&client_key, &issuer).map_err(e)?;
-    let client = issued(&client_cert, &client_key, "CN=mtls demo client");
+/// The client certificate of a throwaway PKI.
+pub fn client_spec() -> LeafSpec {
+    LeafSpec {
+        role: Role::Client,
+        cn: "mtls demo client".into(),
+        dns: Vec::new(),
+        ips: Vec::new(),
+        uris: Vec::new(),
+        days: None,
+    }
+}
 
-    Ok(Pki { ca, server, client })
+/// Makes a fresh CA, a server certificate for `names` (plus 127.0.0.1) and a client
+/// certificate, all of `key_type`.
+pub fn make_pki(key_type: KeyType, names: &[String]) -> Result<Pki, String> {
+    make_pki_for(key_type, &server_spec(names), &client_spec(), None)
+}
+
+/// Makes a fresh CA (valid `ca_days`, default forever) with a server and a client
+/// certificate as specified.
+pub fn make_pki_for(
+    key_type: KeyType,
+    server: &LeafSpec,
+    client: &LeafSpec,
+    ca_days: Option<u32>,
+) -> Result<Pki, String> {
+    let (ca, issuer) = make_ca(key_type, ca_days)?;
+    let o = Some("mtls throwaway PKI");
+    Ok(Pki {
+        server: issue_leaf(server, key_type, &issuer, o, false)?,
+        client: issue_leaf(client, key_type, &issuer, o, false)?,
+        ca,
+    })
 }

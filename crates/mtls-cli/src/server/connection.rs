@@ -116,7 +116,7 @@ async fn session(mut tls: Box<Tls<'_>>, peer: SocketAddr, options: &Options) -> 
         for (i, cert) in chain.iter().enumerate() {
             eprintln!(
                 "{peer}: client certificate {i}: {}",
-                crate::diagnose::describe(cert)
+                crate::client_probe::describe(cert)
             );
         }
     }

@@ -9,10 +9,14 @@
     clippy::indexing_slicing
 )]
 
+mod certs_from_ca;
 mod cli;
 mod diagnose;
 mod hostile;
 mod idle;
+mod inspect;
 mod support;
+mod testpki;
 mod tickets;
 mod verbose;
+mod verify;

@@ -14,7 +14,9 @@ use mtls::{
     Error, ResolvesClientCert, ServerCertVerifier,
 };
 
-use crate::common::{dn, issuer, key_type, not_after, subject, utc};
+use crate::certinfo::CertInfo;
+use crate::common::dn;
+use crate::when::{span, utc};
 
 /// What the server's CertificateRequest asked for.
 #[derive(Debug, Clone, Default)]
@@ -152,10 +154,12 @@ pub struct Ours {
 impl Ours {
     /// Read from our certificate, if one is configured.
     pub fn of(ck: Option<&CertifiedKey>) -> Self {
-        let leaf = ck.and_then(|c| c.chain.first());
+        let leaf = ck
+            .and_then(|c| c.chain.first())
+            .and_then(|l| CertInfo::parse(l).ok());
         Self {
-            issuer: leaf.and_then(|l| issuer(l)),
-            not_after: leaf.and_then(|l| not_after(l)),
+            issuer: leaf.as_ref().map(|l| l.issuer.clone()),
+            not_after: leaf.as_ref().map(|l| l.not_after),
             configured: ck.is_some(),
         }
     }
@@ -184,11 +188,14 @@ pub fn verdict(
     roots: &[String],
     now: u64,
 ) -> Option<String> {
-    let server_leaf = seen.server_chain.first();
+    let server_leaf = seen
+        .server_chain
+        .first()
+        .and_then(|l| CertInfo::parse(l).ok());
     if let Some(refused) = error.certificate_error() {
         let theirs = server_leaf
-            .and_then(|l| issuer(l))
-            .unwrap_or_else(|| "?".into());
+            .as_ref()
+            .map_or_else(|| "?".into(), |l| l.issuer.clone());
         return Some(match refused {
             CertificateError::UnknownIssuer => format!(
                 "we refused the server's certificate (unknown_ca): it was issued by {theirs}, \
@@ -198,17 +205,16 @@ pub fn verdict(
             CertificateError::Expired => format!(
                 "the server's certificate is outside its validity period{}",
                 server_leaf
-                    .and_then(|l| not_after(l))
-                    .map(|t| format!(" ({})", when(t, now)))
+                    .as_ref()
+                    .map(|l| format!(" ({})", when(l.not_after, now)))
                     .unwrap_or_default()
             ),
             CertificateError::NotValidForName(name) => format!(
                 "the server's certificate is not valid for {name}: it names {}; connect by \
                  one of those names or pass --servername",
                 server_leaf
-                    .and_then(|l| mtls::PeerIdentity::from_leaf(l).ok())
-                    .map(|id| list(id.dns_names()))
-                    .unwrap_or_else(|| "nothing".into())
+                    .as_ref()
+                    .map_or_else(|| "nothing".into(), |l| l.sans_text())
             ),
             other => format!("we refused the server's certificate: {other}"),
         });
@@ -275,16 +281,10 @@ fn list(items: &[String]) -> String {
 /// "expired 3 days ago (notAfter 2026-12-02 00:00:00 UTC)", or "is valid until ...".
 pub fn when(not_after: u64, now: u64) -> String {
     let date = utc(not_after);
-    if not_after <= now {
-        let days = (now - not_after) / 86_400;
-        let ago = match days {
-            0 => "today".to_string(),
-            1 => "1 day ago".to_string(),
-            d => format!("{d} days ago"),
-        };
-        format!("expired {ago} (notAfter {date})")
-    } else {
-        format!("is valid until {date}")
+    match now.checked_sub(not_after) {
+        Some(0..86_400) => format!("expired today (notAfter {date})"),
+        Some(ago) => format!("expired {} ago (notAfter {date})", span(ago)),
+        None => format!("is valid until {date}"),
     }
 }
 
@@ -295,30 +295,18 @@ pub fn root_names(roots: &RootStore) -> Vec<String> {
 
 /// One certificate in a line: subject, issuer, SANs, validity, key type, SHA-256 fingerprint.
 pub fn describe(cert: &CertificateDer<'_>) -> String {
-    let subject = subject(cert).unwrap_or_else(|| "(unparsable)".into());
-    let issuer = issuer(cert).unwrap_or_default();
-    let id = mtls::PeerIdentity::from_leaf(cert).ok();
-    let sans = id
-        .as_ref()
-        .map(|id| {
-            let mut v: Vec<String> = id.dns_names().iter().map(|d| format!("DNS:{d}")).collect();
-            v.extend(id.ip_addresses().iter().map(|ip| format!("IP:{ip}")));
-            v.extend(id.uris().iter().map(|u| format!("URI:{u}")));
-            if v.is_empty() {
-                "none".to_string()
-            } else {
-                v.join(", ")
-            }
-        })
-        .unwrap_or_else(|| "?".into());
-    let until = id
-        .as_ref()
-        .map(|id| utc(id.not_after()))
-        .unwrap_or_default();
-    let key = key_type(cert).unwrap_or_else(|| "?".into());
-    let fp =
-        hex::encode(mtls_crypto::Hash::digest(mtls_crypto::HashAlgorithm::Sha256, cert).as_slice());
-    format!("{subject}; issuer {issuer}; SAN {sans}; notAfter {until}; key {key}; SHA-256 {fp}")
+    match CertInfo::parse(cert) {
+        Ok(c) => format!(
+            "{}; issuer {}; SAN {}; notAfter {}; key {}; SHA-256 {}",
+            c.subject,
+            c.issuer,
+            c.sans_text(),
+            utc(c.not_after),
+            c.key,
+            c.fingerprint
+        ),
+        Err(e) => format!("({e})"),
+    }
 }
 
 #[cfg(test)]
