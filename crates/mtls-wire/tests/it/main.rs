@@ -14,4 +14,5 @@ mod common;
 mod fixtures;
 mod no_panic_props;
 mod roundtrip_props;
+mod tls13_rules;
 mod vectors;

@@ -8,3 +8,4 @@ pub fn hx(s: &str) -> Vec<u8> {
 }
 
 pub mod strategies;
+pub mod strategies_tls13;
