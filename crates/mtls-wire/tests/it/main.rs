@@ -16,3 +16,4 @@ mod no_panic_props;
 mod roundtrip_props;
 mod tls13_rules;
 mod vectors;
+mod vectors_tls13;
