@@ -93,7 +93,7 @@ for ctx, entries in ext.items():
 # Hand-made: a HelloRetryRequest block with a cookie, a CertificateEntry block with
 # status_request and signed_certificate_timestamp.
 put("extensions_tls13", "hrr-cookie",
-    bytes([CTX["hrr"]]) + bytes.fromhex("0012 002b00020304 00330002001d 002c0004 0002abcd".replace(" ", "")))
+    bytes([CTX["hrr"]]) + bytes.fromhex("0014 002b00020304 00330002001d 002c0004 0002abcd".replace(" ", "")))
 put("extensions_tls13", "ct-ocsp-sct",
     bytes([CTX["ct"]]) + bytes.fromhex("000d 0005 0005 0100000001 0012 0000".replace(" ", "")))
 
