@@ -65,11 +65,13 @@ pub enum HandshakePayload {
     CertificateRequest(CertificateRequest),
     /// ServerHelloDone, empty body (RFC 5246 7.4.5).
     ServerHelloDone,
-    /// CertificateVerify: one `DigitallySigned` (RFC 5246 7.4.8).
+    /// CertificateVerify: one `DigitallySigned` (RFC 5246 7.4.8; the same in
+    /// TLS 1.3, RFC 8446 4.4.3).
     CertificateVerify(DigitallySigned),
     /// ClientKeyExchange (RFC 5246 7.4.7).
     ClientKeyExchange(ClientKeyExchange),
-    /// Finished: the verify_data, any length (RFC 5246 7.4.9).
+    /// Finished: the verify_data, any length (RFC 5246 7.4.9, RFC 8446 4.4.4;
+    /// [`check_finished_len`](super::check_finished_len) checks it).
     Finished(Vec<u8>),
     /// NewSessionTicket (RFC 5077 3.3).
     NewSessionTicket(NewSessionTicket),
