@@ -20,8 +20,11 @@ const GROUPS: [u16; 5] = [29, 23, 24, 25, 30];
 const SCHEMES: [u16; 9] = [
     0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0201,
 ];
-/// Extension types [`Extension::parse_data`] decodes: an `Unknown` must avoid them.
-const MODELED_EXTENSIONS: [u16; 9] = [0, 10, 11, 13, 16, 23, 35, 43, 0xff01];
+/// Extension types [`Extension::parse_data`] decodes, or refuses in a ClientHello
+/// (oid_filters, RFC 8446 4.2): an `Unknown` must avoid them.
+const MODELED_EXTENSIONS: [u16; 18] = [
+    0, 10, 11, 13, 16, 23, 35, 41, 42, 43, 44, 45, 47, 48, 49, 50, 51, 0xff01,
+];
 
 fn pick_u16(u: &mut Unstructured<'_>, known: &[u16]) -> ArbResult<u16> {
     if u.ratio(7u8, 8u8)? {

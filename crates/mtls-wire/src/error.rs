@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::enums::AlertDescription;
+use crate::enums::{AlertDescription, ExtensionType};
 
 /// Why a parser refused its input.
 ///
@@ -74,6 +74,20 @@ pub enum ErrorKind {
     /// BoringSSL does (`ssl_parse_extensions`), because the bytes themselves
     /// are well formed.
     DuplicateExtension,
+    /// An extension this crate recognizes, in a message that RFC 8446 4.2's
+    /// table does not list it for (e.g. key_share in EncryptedExtensions, or
+    /// extended_master_secret in a TLS 1.3 ServerHello). RFC 8446 4.2: the
+    /// receiver "MUST abort the handshake with an "illegal_parameter" alert".
+    /// Alert: `illegal_parameter`.
+    ExtensionNotAllowed {
+        /// The extension_type found.
+        extension_type: ExtensionType,
+    },
+    /// A ClientHello whose pre_shared_key extension is not the last one
+    /// (RFC 8446 4.2.11: "Servers MUST check that it is the last extension
+    /// and otherwise fail the handshake with an "illegal_parameter" alert").
+    /// Alert: `illegal_parameter`.
+    PreSharedKeyNotLast,
     /// A ServerKeyExchange or ClientKeyExchange body was given to a parser
     /// that was not told the negotiated key exchange
     /// ([`ParseContext::kx`](crate::handshake::ParseContext::kx) is `None`),
@@ -83,7 +97,9 @@ pub enum ErrorKind {
     UnexpectedForKeyExchange,
     /// A record's content is not a message its content type allows: a
     /// ChangeCipherSpec that is not exactly one byte of value 1 (RFC 5246 7.1;
-    /// RFC 8446 5 says the same, naming the alert). Alert: `unexpected_message`.
+    /// RFC 8446 5 says the same, naming the alert), or a TLS 1.3
+    /// `TLSInnerPlaintext` without a non-zero byte, so without a content type
+    /// (RFC 8446 5.4). Alert: `unexpected_message`.
     UnexpectedContent,
 }
 
@@ -120,7 +136,9 @@ impl WireError {
     /// The fatal alert that reports this error to the peer (RFC 5246 7.2.2):
     /// `decode_error` for anything that cannot be decoded (bad lengths,
     /// truncation, trailing bytes), `illegal_parameter` for decodable but
-    /// forbidden values and duplicate extensions, `unexpected_message` for a
+    /// forbidden values, duplicate extensions, extensions in a message RFC 8446
+    /// 4.2 does not allow them in and a pre_shared_key that is not last,
+    /// `unexpected_message` for a
     /// key-exchange message the context does not allow and a ChangeCipherSpec
     /// that is not the byte 1.
     pub const fn alert(&self) -> AlertDescription {
@@ -131,9 +149,10 @@ impl WireError {
             | ErrorKind::LengthOutOfRange { .. }
             | ErrorKind::LengthNotMultiple { .. }
             | ErrorKind::ItemCountOutOfRange { .. } => AlertDescription::DecodeError,
-            ErrorKind::IllegalValue | ErrorKind::DuplicateExtension => {
-                AlertDescription::IllegalParameter
-            }
+            ErrorKind::IllegalValue
+            | ErrorKind::DuplicateExtension
+            | ErrorKind::ExtensionNotAllowed { .. }
+            | ErrorKind::PreSharedKeyNotLast => AlertDescription::IllegalParameter,
             ErrorKind::UnexpectedForKeyExchange | ErrorKind::UnexpectedContent => {
                 AlertDescription::UnexpectedMessage
             }
@@ -160,6 +179,12 @@ impl fmt::Display for ErrorKind {
             }
             Self::IllegalValue => f.write_str("illegal value"),
             Self::DuplicateExtension => f.write_str("extension appears twice"),
+            Self::ExtensionNotAllowed { extension_type } => write!(
+                f,
+                "extension {} not allowed in this message",
+                extension_type.to_u16()
+            ),
+            Self::PreSharedKeyNotLast => f.write_str("pre_shared_key is not the last extension"),
             Self::UnexpectedForKeyExchange => {
                 f.write_str("message not valid for the (unknown or negotiated) key exchange")
             }
@@ -202,5 +227,22 @@ mod tests {
         let e = WireError::new("extensions", ErrorKind::DuplicateExtension);
         assert_eq!(e.alert(), AlertDescription::IllegalParameter);
         assert!(!e.is_truncated());
+    }
+
+    #[test]
+    fn rfc8446_4_2_misplaced_extensions_are_illegal_parameter() {
+        let e = WireError::new(
+            "EncryptedExtensions.extensions",
+            ErrorKind::ExtensionNotAllowed {
+                extension_type: ExtensionType::KeyShare,
+            },
+        );
+        assert_eq!(e.alert(), AlertDescription::IllegalParameter);
+        assert_eq!(
+            e.to_string(),
+            "EncryptedExtensions.extensions: extension 51 not allowed in this message"
+        );
+        let e = WireError::new("ClientHello.extensions", ErrorKind::PreSharedKeyNotLast);
+        assert_eq!(e.alert(), AlertDescription::IllegalParameter);
     }
 }

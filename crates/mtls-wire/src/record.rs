@@ -1,8 +1,14 @@
-//! The record header (RFC 5246 6.2.1) and a splitter for a stream of records.
+//! The record header (RFC 5246 6.2.1, RFC 8446 5.1), a splitter for a
+//! stream of records, and the TLS 1.3 inner plaintext (RFC 8446 5.2).
 //!
 //! The codec only frames: the 2^14 / 2^14+2048 length limits of RFC 5246
-//! 6.2.1-6.2.3 depend on whether the record is protected, which is the
-//! record layer's knowledge, so they are enforced there.
+//! 6.2.1-6.2.3 (2^14+256 for a TLS 1.3 ciphertext, RFC 8446 5.2) depend on
+//! whether the record is protected, which is the record layer's knowledge,
+//! so they are enforced there.
+
+mod inner_plaintext;
+
+pub use inner_plaintext::InnerPlaintext;
 
 use bytes::BufMut;
 

@@ -83,6 +83,16 @@ codepoint_enum! {
 }
 
 codepoint_enum! {
+    /// `PskKeyExchangeMode` of psk_key_exchange_modes (RFC 8446 4.2.9).
+    pub enum PskKeyExchangeMode: u8, to_u8 {
+        /// psk_ke(0): PSK-only key establishment.
+        PskKe = 0,
+        /// psk_dhe_ke(1): PSK with (EC)DHE key establishment.
+        PskDheKe = 1,
+    }
+}
+
+codepoint_enum! {
     /// `SignatureScheme` (RFC 8446 4.2.3). In TLS 1.2 the same two bytes are the
     /// `SignatureAndHashAlgorithm { HashAlgorithm hash; SignatureAlgorithm
     /// signature; }` pair of RFC 5246 7.4.1.4.1; RFC 8446 chose its values to

@@ -1,4 +1,4 @@
-//! Code points: every one-, two-byte identifier the TLS 1.2 wire carries, as
+//! Code points: every one-, two-byte identifier the TLS 1.2 and 1.3 wire carries, as
 //! an enum with an `Unknown` variant so that any value parses and re-encodes.
 //!
 //! Equality, ordering and hashing go by the numeric value, so
@@ -126,7 +126,9 @@ mod handshake;
 mod record;
 
 pub use alert::{AlertDescription, AlertLevel};
-pub use extension::{ECPointFormat, ExtensionType, NamedGroup, SignatureScheme};
+pub use extension::{
+    ECPointFormat, ExtensionType, NamedGroup, PskKeyExchangeMode, SignatureScheme,
+};
 pub use handshake::{CipherSuite, ClientCertificateType, CompressionMethod, HandshakeType};
 pub use record::{ContentType, ProtocolVersion};
 
@@ -160,6 +162,7 @@ mod tests {
             assert_eq!(u8::from(CompressionMethod::from(v)), v);
             assert_eq!(u8::from(ECPointFormat::from(v)), v);
             assert_eq!(u8::from(ClientCertificateType::from(v)), v);
+            assert_eq!(u8::from(PskKeyExchangeMode::from(v)), v);
         }
         for v in 0..=u16::MAX {
             assert_eq!(u16::from(ProtocolVersion::from(v)), v);

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! In a ServerHello "the "ProtocolNameList" MUST contain exactly one
-//! "ProtocolName"" (RFC 7301 3.1).
+//! "ProtocolName"" (RFC 7301 3.1); in TLS 1.3 the server's answer moves to
+//! EncryptedExtensions (RFC 8446 4.3.1), with the same rule.
 
 use bytes::BufMut;
 
@@ -51,7 +52,11 @@ pub(crate) fn parse(data: &[u8], ctx: ExtensionContext) -> Result<Vec<ProtocolNa
         r.vector(Prefix::U8, 1, 0xff, "ProtocolName")
             .map(ProtocolName::from)
     })?;
-    if ctx == ExtensionContext::ServerHello && names.len() != 1 {
+    let server = matches!(
+        ctx,
+        ExtensionContext::ServerHello | ExtensionContext::EncryptedExtensions
+    );
+    if server && names.len() != 1 {
         return Err(WireError::new(
             LIST,
             ErrorKind::ItemCountOutOfRange {

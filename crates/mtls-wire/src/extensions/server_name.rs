@@ -18,7 +18,9 @@
 //! ```
 //!
 //! In a ServerHello the extension_data is empty (RFC 6066 3: "the
-//! "extension_data" field of this extension SHALL be empty").
+//! "extension_data" field of this extension SHALL be empty"), and so in the
+//! EncryptedExtensions that carries the server's answer in TLS 1.3 (RFC 8446
+//! 4.3.1).
 
 use bytes::BufMut;
 
@@ -72,7 +74,10 @@ impl ServerName {
 
 /// Parses the extension_data of server_name.
 pub(crate) fn parse(data: &[u8], ctx: ExtensionContext) -> Result<Vec<ServerName>> {
-    if ctx == ExtensionContext::ServerHello {
+    if matches!(
+        ctx,
+        ExtensionContext::ServerHello | ExtensionContext::EncryptedExtensions
+    ) {
         check_len(data.len(), 0, 0, "server_name")?;
         return Ok(Vec::new());
     }

@@ -1,15 +1,22 @@
-//! CertificateVerify (RFC 5246 7.4.8).
+//! CertificateVerify (RFC 5246 7.4.8, RFC 8446 4.4.3).
 //!
 //! ```text
 //! struct {
 //!      digitally-signed struct {
 //!          opaque handshake_messages[handshake_messages_length];
 //!      }
-//! } CertificateVerify;
+//! } CertificateVerify;                       /* TLS 1.2 */
+//!
+//! struct {
+//!     SignatureScheme algorithm;
+//!     opaque signature<0..2^16-1>;
+//! } CertificateVerify;                       /* TLS 1.3 */
 //! ```
 //!
-//! On the wire this is exactly one [`DigitallySigned`]; the signed content
-//! (the transcript so far) is the handshake layer's business.
+//! In both versions this is exactly one [`DigitallySigned`] on the wire; the
+//! signed content (the transcript so far, and in TLS 1.3 the context string
+//! and padding of RFC 8446 4.4.3) and which schemes are acceptable are the
+//! handshake layer's business.
 //! [`HandshakePayload::CertificateVerify`](super::HandshakePayload::CertificateVerify)
 //! therefore holds a `DigitallySigned` directly.
 

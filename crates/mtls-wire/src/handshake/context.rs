@@ -30,12 +30,18 @@ impl KeyExchangeAlgorithm {
     }
 }
 
-/// Connection state a handshake parser needs: today only the negotiated key
+/// Connection state a TLS 1.2 handshake parser needs: the negotiated key
 /// exchange, known after ServerHello (RFC 5246 7.4.3, 7.4.7).
 ///
 /// With `kx: None`, ServerKeyExchange and ClientKeyExchange bodies are
 /// refused with [`ErrorKind::UnexpectedForKeyExchange`](crate::ErrorKind::UnexpectedForKeyExchange);
 /// every other message parses.
+///
+/// TLS 1.3 bodies need no such state: once TLS 1.3 is negotiated, parse with
+/// [`HandshakeMessage::parse_tls13`](super::HandshakeMessage::parse_tls13)
+/// (or [`HandshakePayload::parse_tls13`](super::HandshakePayload::parse_tls13)),
+/// which reads the TLS 1.3 Certificate, CertificateRequest and
+/// NewSessionTicket and the messages only TLS 1.3 has.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ParseContext {
     /// The negotiated key exchange, once known.

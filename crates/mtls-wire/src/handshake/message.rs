@@ -1,20 +1,21 @@
-//! The handshake message envelope (RFC 5246 7.4): typed body plus the exact
-//! bytes it came from.
+//! The handshake message envelope (RFC 5246 7.4, RFC 8446 4): typed body
+//! plus the exact bytes it came from.
 
 use bytes::BufMut;
 
 use super::{
-    CertificateMsg, CertificateRequest, ClientHello, ClientKeyExchange, DigitallySigned,
-    HandshakeHeader, NewSessionTicket, ParseContext, ServerHello, ServerKeyExchange,
+    CertificateMsg, CertificateRequest, CertificateRequestTls13, CertificateTls13, ClientHello,
+    ClientKeyExchange, DigitallySigned, EncryptedExtensions, HandshakeHeader, KeyUpdateRequest,
+    NewSessionTicket, NewSessionTicketTls13, ParseContext, ServerHello, ServerKeyExchange,
     certificate_verify, finished,
 };
 use crate::codec::{Reader, Result};
 use crate::enums::HandshakeType;
 
-/// The body of a handshake message, by `msg_type` (RFC 5246 7.4).
+/// The body of a handshake message, by `msg_type` (RFC 5246 7.4, RFC 8446 4).
 ///
 /// ```text
-/// select (HandshakeType) {
+/// select (HandshakeType) {                 /* TLS 1.2, RFC 5246 7.4 */
 ///     case hello_request:       HelloRequest;
 ///     case client_hello:        ClientHello;
 ///     case server_hello:        ServerHello;
@@ -26,7 +27,28 @@ use crate::enums::HandshakeType;
 ///     case client_key_exchange: ClientKeyExchange;
 ///     case finished:            Finished;
 /// } body;
+///
+/// select (Handshake.msg_type) {            /* TLS 1.3, RFC 8446 4 */
+///     case client_hello:          ClientHello;
+///     case server_hello:          ServerHello;
+///     case end_of_early_data:     EndOfEarlyData;
+///     case encrypted_extensions:  EncryptedExtensions;
+///     case certificate_request:   CertificateRequest;
+///     case certificate:           Certificate;
+///     case certificate_verify:    CertificateVerify;
+///     case finished:              Finished;
+///     case new_session_ticket:    NewSessionTicket;
+///     case key_update:            KeyUpdate;
+/// };
 /// ```
+///
+/// The two versions share ClientHello, ServerHello (and HelloRetryRequest),
+/// CertificateVerify and Finished. Certificate, CertificateRequest and
+/// NewSessionTicket have another body in TLS 1.3, and some messages exist in
+/// one version only, so a body is parsed for one version:
+/// [`HandshakePayload::parse`] for TLS 1.2, [`HandshakePayload::parse_tls13`]
+/// for TLS 1.3. A type the version does not define parses as
+/// [`HandshakePayload::Unknown`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum HandshakePayload {
     /// HelloRequest, empty body (RFC 5246 7.4.1.1).
@@ -43,17 +65,37 @@ pub enum HandshakePayload {
     CertificateRequest(CertificateRequest),
     /// ServerHelloDone, empty body (RFC 5246 7.4.5).
     ServerHelloDone,
-    /// CertificateVerify: one `DigitallySigned` (RFC 5246 7.4.8).
+    /// CertificateVerify: one `DigitallySigned` (RFC 5246 7.4.8; the same in
+    /// TLS 1.3, RFC 8446 4.4.3).
     CertificateVerify(DigitallySigned),
     /// ClientKeyExchange (RFC 5246 7.4.7).
     ClientKeyExchange(ClientKeyExchange),
-    /// Finished: the verify_data, any length (RFC 5246 7.4.9).
+    /// Finished: the verify_data, any length (RFC 5246 7.4.9, RFC 8446 4.4.4;
+    /// [`check_finished_len`](super::check_finished_len) checks it).
     Finished(Vec<u8>),
     /// NewSessionTicket (RFC 5077 3.3).
     NewSessionTicket(NewSessionTicket),
+    /// TLS 1.3 EncryptedExtensions (RFC 8446 4.3.1).
+    EncryptedExtensions(EncryptedExtensions),
+    /// TLS 1.3 Certificate (RFC 8446 4.4.2).
+    CertificateTls13(CertificateTls13),
+    /// TLS 1.3 CertificateRequest (RFC 8446 4.3.2).
+    CertificateRequestTls13(CertificateRequestTls13),
+    /// TLS 1.3 NewSessionTicket (RFC 8446 4.6.1).
+    NewSessionTicketTls13(NewSessionTicketTls13),
+    /// TLS 1.3 KeyUpdate (RFC 8446 4.6.3).
+    KeyUpdate(KeyUpdateRequest),
+    /// TLS 1.3 EndOfEarlyData, empty body (RFC 8446 4.5).
+    EndOfEarlyData,
+    /// The synthetic message_hash of a HelloRetryRequest transcript (RFC 8446
+    /// 4.4.1): the hash of the first ClientHello. Built by
+    /// [`HandshakeMessage::message_hash`]; never sent, but parsed as such by
+    /// [`HandshakePayload::parse_tls13`].
+    MessageHash(Vec<u8>),
     /// Any other `msg_type`, with its raw body (e.g. certificate_status, or
-    /// TLS 1.3 messages). Using a type modelled above encodes fine but parses
-    /// back as that variant.
+    /// a message of the other version). Using a type modelled above encodes
+    /// fine but parses back as that variant (when the version parsed for
+    /// defines it).
     Unknown(u8, Vec<u8>),
 }
 
@@ -71,13 +113,23 @@ impl HandshakePayload {
             Self::CertificateVerify(_) => HandshakeType::CertificateVerify,
             Self::ClientKeyExchange(_) => HandshakeType::ClientKeyExchange,
             Self::Finished(_) => HandshakeType::Finished,
-            Self::NewSessionTicket(_) => HandshakeType::NewSessionTicket,
+            Self::NewSessionTicket(_) | Self::NewSessionTicketTls13(_) => {
+                HandshakeType::NewSessionTicket
+            }
+            Self::EncryptedExtensions(_) => HandshakeType::EncryptedExtensions,
+            Self::CertificateTls13(_) => HandshakeType::Certificate,
+            Self::CertificateRequestTls13(_) => HandshakeType::CertificateRequest,
+            Self::KeyUpdate(_) => HandshakeType::KeyUpdate,
+            Self::EndOfEarlyData => HandshakeType::EndOfEarlyData,
+            Self::MessageHash(_) => HandshakeType::MessageHash,
             Self::Unknown(t, _) => HandshakeType::from(*t),
         }
     }
 
-    /// Parses the body of a message of type `typ`. `body` must be exactly the
-    /// body (the `length` bytes after the header).
+    /// Parses the TLS 1.2 body of a message of type `typ`. `body` must be
+    /// exactly the body (the `length` bytes after the header). Types TLS 1.2
+    /// does not define (end_of_early_data, encrypted_extensions, key_update,
+    /// message_hash) parse as [`HandshakePayload::Unknown`].
     pub fn parse(typ: HandshakeType, body: &[u8], ctx: &ParseContext) -> Result<Self> {
         Ok(match typ {
             HandshakeType::HelloRequest => {
@@ -111,10 +163,43 @@ impl HandshakePayload {
         })
     }
 
+    /// Parses the TLS 1.3 body of a message of type `typ` (RFC 8446 4).
+    /// `body` must be exactly the body. Types TLS 1.3 does not define
+    /// (hello_request, server_key_exchange, server_hello_done,
+    /// client_key_exchange, ...) parse as [`HandshakePayload::Unknown`]; the
+    /// handshake refuses them by type.
+    pub fn parse_tls13(typ: HandshakeType, body: &[u8]) -> Result<Self> {
+        Ok(match typ {
+            HandshakeType::ClientHello => Self::ClientHello(ClientHello::parse(body)?),
+            HandshakeType::ServerHello => Self::ServerHello(ServerHello::parse(body)?),
+            HandshakeType::NewSessionTicket => {
+                Self::NewSessionTicketTls13(NewSessionTicketTls13::parse(body)?)
+            }
+            HandshakeType::EndOfEarlyData => {
+                Reader::delimited(body).finish("EndOfEarlyData")?;
+                Self::EndOfEarlyData
+            }
+            HandshakeType::EncryptedExtensions => {
+                Self::EncryptedExtensions(EncryptedExtensions::parse(body)?)
+            }
+            HandshakeType::Certificate => Self::CertificateTls13(CertificateTls13::parse(body)?),
+            HandshakeType::CertificateRequest => {
+                Self::CertificateRequestTls13(CertificateRequestTls13::parse(body)?)
+            }
+            HandshakeType::CertificateVerify => {
+                Self::CertificateVerify(certificate_verify::parse(body)?)
+            }
+            HandshakeType::Finished => Self::Finished(finished::parse(body)?),
+            HandshakeType::KeyUpdate => Self::KeyUpdate(KeyUpdateRequest::parse(body)?),
+            HandshakeType::MessageHash => Self::MessageHash(body.to_vec()),
+            other => Self::Unknown(other.to_u8(), body.to_vec()),
+        })
+    }
+
     /// Writes the body only (no header).
     pub fn encode(&self, out: &mut impl BufMut) {
         match self {
-            Self::HelloRequest | Self::ServerHelloDone => {}
+            Self::HelloRequest | Self::ServerHelloDone | Self::EndOfEarlyData => {}
             Self::ClientHello(m) => m.encode(out),
             Self::ServerHello(m) => m.encode(out),
             Self::Certificate(m) => m.encode(out),
@@ -122,16 +207,21 @@ impl HandshakePayload {
             Self::CertificateRequest(m) => m.encode(out),
             Self::CertificateVerify(m) => m.encode(out),
             Self::ClientKeyExchange(m) => m.encode(out),
-            Self::Finished(v) | Self::Unknown(_, v) => out.put_slice(v),
+            Self::Finished(v) | Self::MessageHash(v) | Self::Unknown(_, v) => out.put_slice(v),
             Self::NewSessionTicket(m) => m.encode(out),
+            Self::EncryptedExtensions(m) => m.encode(out),
+            Self::CertificateTls13(m) => m.encode(out),
+            Self::CertificateRequestTls13(m) => m.encode(out),
+            Self::NewSessionTicketTls13(m) => m.encode(out),
+            Self::KeyUpdate(m) => m.encode(out),
         }
     }
 }
 
-/// One handshake message (RFC 5246 7.4) with the exact bytes, header
-/// included, that it was parsed from or encoded to.
+/// One handshake message (RFC 5246 7.4, RFC 8446 4) with the exact bytes,
+/// header included, that it was parsed from or encoded to.
 ///
-/// The transcript hash (RFC 5246 7.4.9) covers the bytes as received, so
+/// The transcript hash (RFC 5246 7.4.9, RFC 8446 4.4.1) covers the bytes as received, so
 /// [`HandshakeMessage::raw`] is what the handshake layer hashes; it never
 /// re-encodes a peer's message.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -160,7 +250,8 @@ impl HandshakeMessage {
         Self { payload, raw }
     }
 
-    /// Parses one message from the front of `input` and returns the rest.
+    /// Parses one TLS 1.2 message from the front of `input` and returns the
+    /// rest (the body as [`HandshakePayload::parse`] does).
     ///
     /// If `input` holds less than the 4-byte header plus `length` body bytes
     /// the error is [`ErrorKind::Truncated`](crate::ErrorKind::Truncated):
@@ -170,12 +261,26 @@ impl HandshakeMessage {
     /// The message size limit is the caller's policy; this only copies bytes
     /// that are present.
     pub fn parse<'a>(input: &'a [u8], ctx: &ParseContext) -> Result<(Self, &'a [u8])> {
+        Self::parse_with(input, |typ, body| HandshakePayload::parse(typ, body, ctx))
+    }
+
+    /// Parses one TLS 1.3 message from the front of `input` and returns the
+    /// rest (the body as [`HandshakePayload::parse_tls13`] does). Framing and
+    /// errors as [`HandshakeMessage::parse`].
+    pub fn parse_tls13(input: &[u8]) -> Result<(Self, &[u8])> {
+        Self::parse_with(input, HandshakePayload::parse_tls13)
+    }
+
+    fn parse_with(
+        input: &[u8],
+        body_parser: impl FnOnce(HandshakeType, &[u8]) -> Result<HandshakePayload>,
+    ) -> Result<(Self, &[u8])> {
         let (header, after_header) = HandshakeHeader::parse(input)?;
         let body_len = usize::try_from(header.length).unwrap_or(usize::MAX);
         let mut r = Reader::framing(after_header);
         let body = r.take(body_len, "Handshake.body")?;
         let rest = r.rest();
-        let payload = HandshakePayload::parse(header.typ, body, ctx)?;
+        let payload = body_parser(header.typ, body)?;
         let raw_len = HandshakeHeader::LEN + body.len();
         let raw = input.get(..raw_len).unwrap_or(input).to_vec();
         Ok((Self { payload, raw }, rest))

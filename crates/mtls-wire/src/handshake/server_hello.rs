@@ -1,8 +1,9 @@
-//! ServerHello (RFC 5246 7.4.1.3).
+//! ServerHello (RFC 5246 7.4.1.3, RFC 8446 4.1.3) and HelloRetryRequest
+//! (RFC 8446 4.1.4).
 
 use bytes::BufMut;
 
-use super::SessionId;
+use super::{DowngradeSentinel, HELLO_RETRY_REQUEST_RANDOM, SessionId};
 use crate::codec::{Reader, Result};
 use crate::enums::{CipherSuite, CompressionMethod, ProtocolVersion};
 use crate::extensions::{ExtensionContext, Extensions};
@@ -24,6 +25,26 @@ use crate::extensions::{ExtensionContext, Extensions};
 ///     };
 /// } ServerHello;
 /// ```
+///
+/// TLS 1.3 keeps the layout under new names (RFC 8446 4.1.3):
+///
+/// ```text
+/// struct {
+///     ProtocolVersion legacy_version = 0x0303;    /* TLS v1.2 */
+///     Random random;
+///     opaque legacy_session_id_echo<0..32>;
+///     CipherSuite cipher_suite;
+///     uint8 legacy_compression_method = 0;
+///     Extension extensions<6..2^16-1>;
+/// } ServerHello;
+/// ```
+///
+/// A HelloRetryRequest is a ServerHello whose `random` is
+/// [`HELLO_RETRY_REQUEST_RANDOM`] (RFC 8446 4.1.3); its extensions are parsed
+/// in the [`ExtensionContext::HelloRetryRequest`] context (key_share is then
+/// `selected_group`), see [`ServerHello::is_hello_retry_request`]. A
+/// ServerHello whose supported_versions selects TLS 1.3 is held to the SH
+/// column of RFC 8446 4.2 (see [`Extensions`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ServerHello {
     /// The version chosen for the connection.
@@ -49,7 +70,12 @@ impl ServerHello {
         let session_id = SessionId::read(&mut r, "ServerHello.session_id")?;
         let cipher_suite = CipherSuite::read(&mut r, "ServerHello.cipher_suite")?;
         let compression_method = CompressionMethod::read(&mut r, "ServerHello.compression_method")?;
-        let extensions = Extensions::read(&mut r, ExtensionContext::ServerHello)?;
+        let ctx = if random == HELLO_RETRY_REQUEST_RANDOM {
+            ExtensionContext::HelloRetryRequest
+        } else {
+            ExtensionContext::ServerHello
+        };
+        let extensions = Extensions::read(&mut r, ctx)?;
         r.finish("ServerHello")?;
         Ok(Self {
             server_version,
@@ -59,6 +85,17 @@ impl ServerHello {
             compression_method,
             extensions,
         })
+    }
+
+    /// True when this is a HelloRetryRequest: its `random` is the special
+    /// value of RFC 8446 4.1.3.
+    pub fn is_hello_retry_request(&self) -> bool {
+        self.random == HELLO_RETRY_REQUEST_RANDOM
+    }
+
+    /// The downgrade sentinel the `random` ends with, if any (RFC 8446 4.1.3).
+    pub fn downgrade_sentinel(&self) -> Option<DowngradeSentinel> {
+        DowngradeSentinel::find(&self.random)
     }
 
     /// Writes the body.

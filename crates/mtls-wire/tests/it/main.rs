@@ -14,4 +14,6 @@ mod common;
 mod fixtures;
 mod no_panic_props;
 mod roundtrip_props;
+mod tls13_rules;
 mod vectors;
+mod vectors_tls13;

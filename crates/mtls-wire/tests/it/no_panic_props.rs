@@ -9,15 +9,17 @@
 )]
 
 use crate::common::strategies::{any_context, bytes, payload};
+use crate::common::strategies_tls13::payload_tls13;
 use mtls_wire::ChangeCipherSpec;
 use mtls_wire::alert::Alert;
 use mtls_wire::extensions::{ExtensionContext, Extensions};
 use mtls_wire::handshake::{
-    CertificateMsg, CertificateRequest, ClientHello, ClientKeyExchange, DigitallySigned,
-    DistinguishedName, HandshakeMessage, KeyExchangeAlgorithm, NewSessionTicket, ParseContext,
+    CertificateMsg, CertificateRequest, CertificateRequestTls13, CertificateTls13, ClientHello,
+    ClientKeyExchange, DigitallySigned, DistinguishedName, EncryptedExtensions, HandshakeMessage,
+    KeyExchangeAlgorithm, KeyUpdateRequest, NewSessionTicket, NewSessionTicketTls13, ParseContext,
     ServerHello, ServerKeyExchange,
 };
-use mtls_wire::record::{RecordHeader, parse_records};
+use mtls_wire::record::{InnerPlaintext, RecordHeader, parse_records};
 use proptest::prelude::*;
 
 const CONTEXTS: [ParseContext; 3] = [
@@ -28,6 +30,16 @@ const CONTEXTS: [ParseContext; 3] = [
     ParseContext {
         kx: Some(KeyExchangeAlgorithm::Rsa),
     },
+];
+
+const EXTENSION_CONTEXTS: [ExtensionContext; 7] = [
+    ExtensionContext::ClientHello,
+    ExtensionContext::ServerHello,
+    ExtensionContext::HelloRetryRequest,
+    ExtensionContext::EncryptedExtensions,
+    ExtensionContext::CertificateRequest,
+    ExtensionContext::Certificate,
+    ExtensionContext::NewSessionTicket,
 ];
 
 /// Parses with `parse`; on success checks encode -> parse -> encode is
@@ -64,6 +76,15 @@ fn handshake(input: &[u8]) {
             assert_eq!(again.payload(), msg.payload());
         }
     }
+    if let Ok((msg, rest)) = HandshakeMessage::parse_tls13(input) {
+        assert_eq!(msg.raw().len() + rest.len(), input.len());
+        assert_eq!(msg.raw(), &input[..msg.raw().len()]);
+        let rebuilt = HandshakeMessage::new(msg.payload().clone());
+        assert_eq!(rebuilt.raw(), msg.raw(), "encode(parse_tls13(x)) != x");
+        let (again, r) = HandshakeMessage::parse_tls13(rebuilt.raw()).unwrap();
+        assert!(r.is_empty());
+        assert_eq!(again.payload(), msg.payload());
+    }
 }
 
 fn bodies(b: &[u8]) {
@@ -80,8 +101,19 @@ fn bodies(b: &[u8]) {
         stable(b, |i| ServerKeyExchange::parse(i, ctx), |v, o| v.encode(o));
         stable(b, |i| ClientKeyExchange::parse(i, ctx), |v, o| v.encode(o));
     }
-    for ctx in [ExtensionContext::ClientHello, ExtensionContext::ServerHello] {
+    for ctx in EXTENSION_CONTEXTS {
         stable(b, |i| Extensions::parse(i, ctx), |v, o| v.encode(o));
+    }
+    stable(b, EncryptedExtensions::parse, |v, o| v.encode(o));
+    stable(b, CertificateTls13::parse, |v, o| v.encode(o));
+    stable(b, CertificateRequestTls13::parse, |v, o| v.encode(o));
+    stable(b, NewSessionTicketTls13::parse, |v, o| v.encode(o));
+    stable(b, KeyUpdateRequest::parse, |v, o| v.encode(o));
+    if let Ok(inner) = InnerPlaintext::parse(b) {
+        let mut out = Vec::new();
+        inner.encode(&mut out);
+        assert_eq!(out, b, "encode(parse(x)) != x");
+        assert_eq!(InnerPlaintext::parse(&out).unwrap(), inner);
     }
     stable(b, Alert::parse, |v, o| v.encode(o));
     stable(b, ChangeCipherSpec::parse, |v, o| v.encode(o));
@@ -102,8 +134,9 @@ proptest! {
     /// through HandshakeMessage::parse.
     #[test]
     fn arbitrary_body_behind_valid_header(
-        typ in prop_oneof![Just(1u8), Just(2), Just(4), Just(11), Just(12), Just(13),
-                           Just(15), Just(16), Just(20), any::<u8>()],
+        typ in prop_oneof![Just(1u8), Just(2), Just(4), Just(5), Just(8), Just(11), Just(12),
+                           Just(13), Just(15), Just(16), Just(20), Just(24), Just(254),
+                           any::<u8>()],
         body in bytes(0, 400),
         extra in 0usize..3,
     ) {
@@ -136,6 +169,25 @@ proptest! {
         let c = cut.index(b.len());
         let e = HandshakeMessage::parse(&msg.raw()[..c], &ctx).unwrap_err();
         // A strict prefix of a valid message always asks for more input.
+        prop_assert!(e.is_truncated(), "{}", e);
+    }
+
+    /// The same for TLS 1.3 messages.
+    #[test]
+    fn mutated_valid_tls13_messages(
+        p in payload_tls13(),
+        pos in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let msg = HandshakeMessage::new(p);
+        let mut b = msg.raw().to_vec();
+        let i = pos.index(b.len());
+        b[i] = byte;
+        handshake(&b);
+        bodies(&b[4..]);
+        let c = cut.index(b.len());
+        let e = HandshakeMessage::parse_tls13(&msg.raw()[..c]).unwrap_err();
         prop_assert!(e.is_truncated(), "{}", e);
     }
 }

@@ -8,6 +8,7 @@
 )]
 
 use crate::common::strategies::*;
+use crate::common::strategies_tls13::*;
 use mtls_wire::alert::Alert;
 use mtls_wire::extensions::{Extension, ExtensionContext, Extensions};
 use mtls_wire::handshake::{
@@ -15,7 +16,7 @@ use mtls_wire::handshake::{
     DistinguishedName, HandshakeHeader, HandshakeMessage, HandshakePayload, NewSessionTicket,
     ServerHello, ServerKeyExchange,
 };
-use mtls_wire::record::{RecordHeader, parse_records};
+use mtls_wire::record::{InnerPlaintext, RecordHeader, parse_records};
 use mtls_wire::*;
 use proptest::prelude::*;
 
@@ -23,6 +24,19 @@ fn enc(f: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
     let mut out = Vec::new();
     f(&mut out);
     out
+}
+
+fn any_extension_context() -> impl Strategy<Value = ExtensionContext> {
+    use ExtensionContext as C;
+    prop_oneof![
+        Just(C::ClientHello),
+        Just(C::ServerHello),
+        Just(C::HelloRetryRequest),
+        Just(C::EncryptedExtensions),
+        Just(C::CertificateRequest),
+        Just(C::Certificate),
+        Just(C::NewSessionTicket),
+    ]
 }
 
 proptest! {
@@ -112,11 +126,44 @@ proptest! {
 
     #[test]
     fn single_extension_data_round_trips(
-        (ctx, e) in prop_oneof![Just(ExtensionContext::ClientHello), Just(ExtensionContext::ServerHello)]
-            .prop_flat_map(|ctx| (Just(ctx), extension(ctx)))
+        (ctx, e) in any_extension_context().prop_flat_map(|ctx| (Just(ctx), extension(ctx)))
     ) {
         let data = enc(|o| e.encode_data(o));
         prop_assert_eq!(Extension::parse_data(e.typ(), &data, ctx).unwrap(), e);
+    }
+
+    #[test]
+    fn every_context_extensions_round_trip(
+        (ctx, v) in any_extension_context().prop_flat_map(|ctx| (Just(ctx), extensions(ctx)))
+    ) {
+        let b = enc(|o| v.encode(o));
+        prop_assert_eq!(Extensions::parse(&b, ctx).unwrap(), v);
+    }
+
+    #[test]
+    fn tls13_handshake_message_round_trips(p in payload_tls13()) {
+        let msg = HandshakeMessage::new(p.clone());
+        let (parsed, rest) = HandshakeMessage::parse_tls13(msg.raw()).unwrap();
+        prop_assert!(rest.is_empty());
+        prop_assert_eq!(parsed.payload(), &p);
+        prop_assert_eq!(parsed.raw(), msg.raw());
+        prop_assert_eq!(parsed.typ(), p.typ());
+    }
+
+    #[test]
+    fn hello_retry_request_round_trips(v in hello_retry_request()) {
+        let b = enc(|o| v.encode(o));
+        let parsed = ServerHello::parse(&b).unwrap();
+        prop_assert!(parsed.is_hello_retry_request());
+        prop_assert_eq!(parsed, v);
+    }
+
+    #[test]
+    fn inner_plaintext_round_trips(content in bytes(0, 64), typ in 1u8..=255, padding in 0usize..40) {
+        let v = InnerPlaintext { content: &content, content_type: ContentType::from(typ), padding };
+        let b = enc(|o| v.encode(o));
+        prop_assert_eq!(b.len(), v.len());
+        prop_assert_eq!(InnerPlaintext::parse(&b).unwrap(), v);
     }
 
     #[test]

@@ -37,6 +37,13 @@ const TARGETS: &[Target] = &[
     ),
     ("roundtrip", targets::fuzz_roundtrip),
     ("ticket", targets::fuzz_ticket),
+    (
+        "handshake_message_tls13",
+        targets::fuzz_handshake_message_tls13,
+    ),
+    ("message_body_tls13", targets::fuzz_message_body_tls13),
+    ("extensions_tls13", targets::fuzz_extensions_tls13),
+    ("inner_plaintext", targets::fuzz_inner_plaintext),
 ];
 
 #[test]

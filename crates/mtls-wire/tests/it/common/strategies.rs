@@ -4,11 +4,15 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-use mtls_wire::extensions::{Extension, ExtensionContext, Extensions, ProtocolName, ServerName};
+use mtls_wire::extensions::{
+    Extension, ExtensionContext, Extensions, KeyShareEntry, OfferedPsks, ProtocolName, PskIdentity,
+    ServerName,
+};
 use mtls_wire::handshake::{
     CertificateMsg, CertificateRequest, ClientHello, ClientKeyExchange, DigitallySigned,
-    DistinguishedName, EcdheServerKeyExchange, HandshakePayload, KeyExchangeAlgorithm,
-    NewSessionTicket, ParseContext, ServerEcdhParams, ServerHello, ServerKeyExchange, SessionId,
+    DistinguishedName, EcdheServerKeyExchange, HELLO_RETRY_REQUEST_RANDOM, HandshakePayload,
+    KeyExchangeAlgorithm, NewSessionTicket, ParseContext, ServerEcdhParams, ServerHello,
+    ServerKeyExchange, SessionId,
 };
 use mtls_wire::*;
 use rustls_pki_types::CertificateDer;
@@ -46,11 +50,16 @@ pub fn random() -> impl Strategy<Value = [u8; 32]> {
 }
 
 /// Extension types with a typed variant; `Unknown` must avoid them.
-const MODELLED_EXTENSIONS: [u16; 9] = [0, 10, 11, 13, 16, 23, 35, 43, 0xff01];
+const MODELLED_EXTENSIONS: [u16; 17] = [
+    0, 10, 11, 13, 16, 23, 35, 41, 42, 43, 44, 45, 47, 49, 50, 51, 0xff01,
+];
 
-fn unknown_extension() -> impl Strategy<Value = Extension> {
+/// An extension this crate keeps raw, of a type `ctx` allows.
+fn unknown_extension(ctx: ExtensionContext) -> impl Strategy<Value = Extension> {
     (
-        any::<u16>().prop_filter("modelled type", |t| !MODELLED_EXTENSIONS.contains(t)),
+        any::<u16>().prop_filter("modelled or not allowed type", move |t| {
+            !MODELLED_EXTENSIONS.contains(t) && ctx.tls13_allows(ExtensionType::from(*t))
+        }),
         bytes(0, 40),
     )
         .prop_map(|(t, d)| Extension::Unknown(t, d))
@@ -80,48 +89,168 @@ fn protocol_name() -> impl Strategy<Value = ProtocolName> {
     bytes(1, 20).prop_map(ProtocolName)
 }
 
-/// Extensions valid in a hello of `ctx`.
-pub fn extension(ctx: ExtensionContext) -> BoxedStrategy<Extension> {
-    let common = prop_oneof![
+fn key_share_entry() -> impl Strategy<Value = KeyShareEntry> {
+    (group(), bytes(1, 97)).prop_map(|(group, key_exchange)| KeyShareEntry {
+        group,
+        key_exchange,
+    })
+}
+
+fn offered_psks() -> impl Strategy<Value = OfferedPsks> {
+    vec(
+        (bytes(1, 40), any::<u32>(), bytes(32, 64)).prop_map(|(identity, age, binder)| {
+            (
+                PskIdentity {
+                    identity,
+                    obfuscated_ticket_age: age,
+                },
+                binder,
+            )
+        }),
+        1..4,
+    )
+    .prop_map(|pairs| {
+        let (identities, binders) = pairs.into_iter().unzip();
+        OfferedPsks {
+            identities,
+            binders,
+        }
+    })
+}
+
+fn dn_names() -> impl Strategy<Value = Vec<DistinguishedName>> {
+    vec(bytes(1, 40).prop_map(DistinguishedName), 1..4)
+}
+
+/// The TLS 1.2 extensions every hello strategy draws from.
+fn tls12_common(ctx: ExtensionContext) -> BoxedStrategy<Extension> {
+    prop_oneof![
         vec(group(), 1..10).prop_map(Extension::SupportedGroups),
         vec(any::<u8>().prop_map(ECPointFormat::from), 1..5).prop_map(Extension::EcPointFormats),
         vec(scheme(), 1..10).prop_map(Extension::SignatureAlgorithms),
         Just(Extension::ExtendedMasterSecret),
         prop_oneof![bytes(0, 40), bytes(255, 255)].prop_map(Extension::RenegotiationInfo),
         bytes(0, 60).prop_map(Extension::SessionTicket),
-        unknown_extension(),
-    ];
+        unknown_extension(ctx),
+    ]
+    .boxed()
+}
+
+/// A version for a TLS 1.2 ServerHello's supported_versions: anything but
+/// TLS 1.3, which would hold the block to RFC 8446's SH column.
+fn not_tls13() -> impl Strategy<Value = ProtocolVersion> {
+    version().prop_filter("TLS 1.3", |v| *v != ProtocolVersion::TLSv1_3)
+}
+
+/// Extensions valid in a message of `ctx`. For a ServerHello, those of a
+/// TLS 1.2 ServerHello (see `tls13_server_hello_extension` for TLS 1.3).
+pub fn extension(ctx: ExtensionContext) -> BoxedStrategy<Extension> {
+    use ExtensionContext as C;
     match ctx {
-        ExtensionContext::ClientHello => prop_oneof![
+        C::ClientHello => prop_oneof![
             server_names().prop_map(Extension::ServerName),
             vec(protocol_name(), 1..5).prop_map(Extension::Alpn),
             vec(version(), 1..10).prop_map(Extension::SupportedVersions),
-            common,
+            tls12_common(ctx),
+            vec(key_share_entry(), 0..4).prop_map(Extension::KeyShare),
+            offered_psks().prop_map(Extension::PreSharedKey),
+            vec(any::<u8>().prop_map(PskKeyExchangeMode::from), 1..4)
+                .prop_map(Extension::PskKeyExchangeModes),
+            Just(Extension::EarlyData),
+            bytes(1, 60).prop_map(Extension::Cookie),
+            dn_names().prop_map(Extension::CertificateAuthorities),
+            Just(Extension::PostHandshakeAuth),
+            vec(scheme(), 1..10).prop_map(Extension::SignatureAlgorithmsCert),
         ]
         .boxed(),
-        ExtensionContext::ServerHello => prop_oneof![
+        C::ServerHello => prop_oneof![
             Just(Extension::ServerName(vec![])),
             protocol_name().prop_map(|n| Extension::Alpn(vec![n])),
+            not_tls13().prop_map(Extension::SelectedVersion),
+            tls12_common(ctx),
+        ]
+        .boxed(),
+        C::HelloRetryRequest => prop_oneof![
             version().prop_map(Extension::SelectedVersion),
-            common,
+            group().prop_map(Extension::SelectedGroup),
+            bytes(1, 60).prop_map(Extension::Cookie),
+            unknown_extension(ctx),
+        ]
+        .boxed(),
+        C::EncryptedExtensions => prop_oneof![
+            Just(Extension::ServerName(vec![])),
+            protocol_name().prop_map(|n| Extension::Alpn(vec![n])),
+            vec(group(), 1..10).prop_map(Extension::SupportedGroups),
+            Just(Extension::EarlyData),
+            unknown_extension(ctx),
+        ]
+        .boxed(),
+        C::CertificateRequest => prop_oneof![
+            vec(scheme(), 1..10).prop_map(Extension::SignatureAlgorithms),
+            vec(scheme(), 1..10).prop_map(Extension::SignatureAlgorithmsCert),
+            dn_names().prop_map(Extension::CertificateAuthorities),
+            unknown_extension(ctx),
+        ]
+        .boxed(),
+        C::Certificate => unknown_extension(ctx).boxed(),
+        C::NewSessionTicket => prop_oneof![
+            any::<u32>().prop_map(Extension::MaxEarlyDataSize),
+            unknown_extension(ctx),
         ]
         .boxed(),
     }
 }
 
-/// A valid extensions block for `ctx`: unique types, `omitted` only if empty.
-pub fn extensions(ctx: ExtensionContext) -> impl Strategy<Value = Extensions> {
-    (vec(extension(ctx), 0..8), any::<bool>()).prop_map(|(mut list, omit)| {
-        let mut seen = Vec::new();
-        list.retain(|e| {
-            let t = e.typ();
-            let fresh = !seen.contains(&t);
-            seen.push(t);
-            fresh
-        });
-        let omitted = omit && list.is_empty();
-        Extensions { list, omitted }
-    })
+/// The extensions of a TLS 1.3 ServerHello: supported_versions selecting
+/// TLS 1.3 is added by `extensions`.
+fn tls13_server_hello_extension() -> BoxedStrategy<Extension> {
+    prop_oneof![
+        key_share_entry().prop_map(Extension::ServerKeyShare),
+        any::<u16>().prop_map(Extension::SelectedIdentity),
+        unknown_extension(ExtensionContext::ServerHello),
+    ]
+    .boxed()
+}
+
+/// Unique types, pre_shared_key last in a ClientHello, `omitted` only for an
+/// empty hello block, at least one extension in a CertificateRequest.
+fn tidy(ctx: ExtensionContext, mut list: Vec<Extension>, omit: bool) -> Extensions {
+    let mut seen = Vec::new();
+    list.retain(|e| {
+        let t = e.typ();
+        let fresh = !seen.contains(&t);
+        seen.push(t);
+        fresh
+    });
+    if let Some(i) = list
+        .iter()
+        .position(|e| e.typ() == ExtensionType::PreSharedKey)
+    {
+        let psk = list.remove(i);
+        list.push(psk);
+    }
+    if ctx == ExtensionContext::CertificateRequest && list.is_empty() {
+        list.push(Extension::SignatureAlgorithms(vec![
+            SignatureScheme::ECDSA_SECP256R1_SHA256,
+        ]));
+    }
+    let omitted = omit && list.is_empty() && ctx.is_hello();
+    Extensions { list, omitted }
+}
+
+/// A valid extensions block for `ctx` (for a ServerHello: of TLS 1.2 or of
+/// TLS 1.3).
+pub fn extensions(ctx: ExtensionContext) -> BoxedStrategy<Extensions> {
+    let any_block = (vec(extension(ctx), 0..8), any::<bool>())
+        .prop_map(move |(list, omit)| tidy(ctx, list, omit));
+    if ctx != ExtensionContext::ServerHello {
+        return any_block.boxed();
+    }
+    let tls13 = vec(tls13_server_hello_extension(), 0..4).prop_map(|mut list| {
+        list.insert(0, Extension::SelectedVersion(ProtocolVersion::TLSv1_3));
+        tidy(ExtensionContext::ServerHello, list, false)
+    });
+    prop_oneof![any_block, tls13].boxed()
 }
 
 pub fn client_hello() -> impl Strategy<Value = ClientHello> {
@@ -157,7 +286,7 @@ pub fn client_hello() -> impl Strategy<Value = ClientHello> {
 pub fn server_hello() -> impl Strategy<Value = ServerHello> {
     (
         version(),
-        random(),
+        random().prop_filter("HelloRetryRequest", |r| *r != HELLO_RETRY_REQUEST_RANDOM),
         session_id(),
         suite(),
         any::<u8>().prop_map(CompressionMethod::from),
