@@ -407,6 +407,8 @@ impl Decoder {
             HandshakePayload::Unknown(_, body) => {
                 field(out, "body", &format!("{} bytes, not decoded", body.len()));
             }
+            // TLS 1.3 bodies (mtls-wire's `parse_tls13`): named, not decoded here yet.
+            other => field(out, "body", &format!("{:?}, not decoded", other.typ())),
         }
     }
 }
@@ -540,6 +542,16 @@ fn extensions(out: &mut String, exts: &Extensions) {
             Extension::SelectedVersion(v) => version(*v),
             Extension::Unknown(_, d) if d.is_empty() => "(empty)".into(),
             Extension::Unknown(_, d) => format!("{} bytes: {}", d.len(), hex_cut(d, 32)),
+            // TLS 1.3 extensions: their bytes, not decoded here yet.
+            other => {
+                let mut d = Vec::new();
+                other.encode_data(&mut d);
+                if d.is_empty() {
+                    "(empty)".into()
+                } else {
+                    format!("{} bytes: {}", d.len(), hex_cut(&d, 32))
+                }
+            }
         };
         let _ = writeln!(out, "      {label:<32} {value}");
     }
