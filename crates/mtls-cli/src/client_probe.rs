@@ -221,7 +221,7 @@ pub fn verdict(
     }
     // An alert the server sent (one we sent is explained by our own error above).
     let alert = error.alert().filter(|_| error.alert_sent().is_none())?;
-    let name = crate::common::snake(&format!("{alert:?}"));
+    let name = alert.rfc_name().unwrap_or("unknown");
     match (&seen.request, seen.sent.is_empty()) {
         // We sent a certificate and the server refused it.
         (Some(request), false) if refuses_certificate(alert) => {

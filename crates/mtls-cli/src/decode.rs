@@ -159,11 +159,7 @@ fn extension_name(code: u16) -> &'static str {
 }
 
 fn alert_name(a: AlertDescription) -> String {
-    format!(
-        "{} ({})",
-        known(&a).map_or_else(|| "unknown".into(), |n| snake(&n)),
-        a.to_u8()
-    )
+    format!("{} ({})", a.rfc_name().unwrap_or("unknown"), a.to_u8())
 }
 
 fn list<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
@@ -185,7 +181,7 @@ struct Decoder {
 
 /// Where the decoding stopped, for the error message.
 fn failed(record: usize, offset: usize, e: WireError, detail: &str) -> String {
-    let alert = snake(&format!("{:?}", e.alert()));
+    let alert = e.alert().rfc_name().unwrap_or("unknown");
     format!(
         "malformed input in record {record} (offset {offset}): {e}{detail} (field {}; a peer \
          would answer with alert {alert})",

@@ -10,7 +10,7 @@ use mtls::CertificateError;
 
 use crate::certinfo::CertInfo;
 use crate::chain::{Analysis, Input, PathEnd, Revocation, SigOutcome, Signer, Usage, Window};
-use crate::{common, when};
+use crate::when;
 
 /// Accepted or refused, the cause as a short key (for `--json`), and the line.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub struct Context<'a> {
 
 /// The snake-case name of a refusal's alert (`unknown_ca`).
 pub fn alert_name(e: &CertificateError) -> String {
-    common::snake(&format!("{:?}", e.alert()))
+    e.alert().rfc_name().unwrap_or("unknown").to_string()
 }
 
 /// The verdict on `result`, the verifier's answer.

@@ -190,20 +190,8 @@ impl PartialEq for ConfigError {
 impl Eq for ConfigError {}
 
 fn alert_name(a: AlertDescription) -> String {
-    // `HandshakeFailure` -> `handshake_failure`, the RFC's spelling.
-    let debug = format!("{a:?}");
-    let mut out = String::new();
-    for (i, ch) in debug.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
+    a.rfc_name()
+        .map_or_else(|| format!("unknown({})", a.to_u8()), str::to_string)
 }
 
 fn hint(a: AlertDescription) -> &'static str {

@@ -86,6 +86,48 @@ codepoint_enum! {
 }
 
 impl AlertDescription {
+    /// The alert's name as the RFCs spell it (`handshake_failure`, `unknown_ca`,
+    /// `decryption_failed_RESERVED`); `None` for a code no RFC defines.
+    pub const fn rfc_name(self) -> Option<&'static str> {
+        Some(match self {
+            Self::CloseNotify => "close_notify",
+            Self::UnexpectedMessage => "unexpected_message",
+            Self::BadRecordMac => "bad_record_mac",
+            Self::DecryptionFailed => "decryption_failed_RESERVED",
+            Self::RecordOverflow => "record_overflow",
+            Self::DecompressionFailure => "decompression_failure",
+            Self::HandshakeFailure => "handshake_failure",
+            Self::NoCertificate => "no_certificate_RESERVED",
+            Self::BadCertificate => "bad_certificate",
+            Self::UnsupportedCertificate => "unsupported_certificate",
+            Self::CertificateRevoked => "certificate_revoked",
+            Self::CertificateExpired => "certificate_expired",
+            Self::CertificateUnknown => "certificate_unknown",
+            Self::IllegalParameter => "illegal_parameter",
+            Self::UnknownCa => "unknown_ca",
+            Self::AccessDenied => "access_denied",
+            Self::DecodeError => "decode_error",
+            Self::DecryptError => "decrypt_error",
+            Self::ExportRestriction => "export_restriction_RESERVED",
+            Self::ProtocolVersion => "protocol_version",
+            Self::InsufficientSecurity => "insufficient_security",
+            Self::InternalError => "internal_error",
+            Self::InappropriateFallback => "inappropriate_fallback",
+            Self::UserCanceled => "user_canceled",
+            Self::NoRenegotiation => "no_renegotiation",
+            Self::MissingExtension => "missing_extension",
+            Self::UnsupportedExtension => "unsupported_extension",
+            Self::CertificateUnobtainable => "certificate_unobtainable",
+            Self::UnrecognizedName => "unrecognized_name",
+            Self::BadCertificateStatusResponse => "bad_certificate_status_response",
+            Self::BadCertificateHashValue => "bad_certificate_hash_value",
+            Self::UnknownPskIdentity => "unknown_psk_identity",
+            Self::CertificateRequired => "certificate_required",
+            Self::NoApplicationProtocol => "no_application_protocol",
+            Self::Unknown(_) => return None,
+        })
+    }
+
     /// True for the alerts that are fatal whatever level they are sent at: those RFC 5246
     /// 7.2.2 says are "always fatal" (or "a fatal error", handshake_failure), the two
     /// reserved codes that earlier versions called always fatal (decryption_failed,
@@ -118,6 +160,28 @@ impl AlertDescription {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc_names_are_the_rfcs_spelling() {
+        assert_eq!(
+            AlertDescription::HandshakeFailure.rfc_name(),
+            Some("handshake_failure")
+        );
+        assert_eq!(AlertDescription::UnknownCa.rfc_name(), Some("unknown_ca"));
+        assert_eq!(
+            AlertDescription::CloseNotify.rfc_name(),
+            Some("close_notify")
+        );
+        assert_eq!(AlertDescription::from(255).rfc_name(), None);
+        // Every named code has a name.
+        for code in 0..=255u8 {
+            let a = AlertDescription::from(code);
+            assert_eq!(
+                a.rfc_name().is_some(),
+                !matches!(a, AlertDescription::Unknown(_))
+            );
+        }
+    }
 
     #[test]
     fn rfc5246_7_2_2_always_fatal_alerts() {
