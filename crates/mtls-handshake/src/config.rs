@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::SignatureAlgorithm;
 
@@ -145,6 +146,9 @@ pub struct ServerConfig {
     /// Decides whether a client whose chain verified may use this server (authorization
     /// after authentication); `None` lets every verified client in.
     pub authorizer: Option<Arc<dyn AuthorizeClient>>,
+    /// The cryptography: key exchange, signatures, the PRF, the transcript hashes, the
+    /// record keys handed out, and the default random source. Default: RustCrypto.
+    pub provider: &'static CryptoProvider,
 }
 
 /// What an [`AuthorizeClient`] decides on: the client's verified chain, the identity read
@@ -199,6 +203,7 @@ impl ServerConfig {
             time: Arc::new(SystemClock),
             max_ca_names_len: DEFAULT_MAX_CA_NAMES_LEN,
             authorizer: None,
+            provider: mtls_crypto::default_provider(),
         }
     }
 
@@ -262,6 +267,8 @@ pub struct ClientConfig {
     pub key_log: Option<Arc<dyn KeyLog>>,
     /// The clock for certificate validity and session expiry.
     pub time: Arc<dyn TimeProvider>,
+    /// The cryptography (as [`ServerConfig::provider`]). Default: RustCrypto.
+    pub provider: &'static CryptoProvider,
 }
 
 impl ClientConfig {
@@ -280,6 +287,7 @@ impl ClientConfig {
             session_store: None,
             key_log: None,
             time: Arc::new(SystemClock),
+            provider: mtls_crypto::default_provider(),
         }
     }
 

@@ -92,7 +92,12 @@ pub use mtls_cert::{
     ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, PeerIdentity,
     ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
 };
+pub use mtls_crypto::CryptoProvider;
 pub use mtls_crypto::kx::NamedGroup;
+/// Crypto providers: RustCrypto ([`provider::default_provider`]) and, with this crate's
+/// `aws-lc` feature, AWS-LC (`provider::aws_lc::PROVIDER`); a configuration takes one with
+/// `crypto_provider` on its builder.
+pub use mtls_crypto::provider;
 pub use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 pub use mtls_crypto::{DeterministicRng, OsRng, SecureRandom};
 pub use mtls_handshake::sequence::Kind as HandshakeKind;
