@@ -2,9 +2,11 @@
 //!
 //! - `cargo xtask ci`: what `.ci/run` runs after installing system packages: the layering
 //!   check, formatting, clippy with warnings as errors, the whole test suite (unit,
-//!   integration, doc tests), and the documentation of every crate with warnings as errors.
+//!   integration, doc tests), the `tracing` and `aws-lc` features' lints and tests, and the
+//!   documentation of every crate with warnings as errors.
 //! - `cargo xtask layers`: every dependency edge between workspace crates must be listed in
-//!   docs/ARCHITECTURE.md's allowed-edges table, and the table must point only downward.
+//!   docs/ARCHITECTURE.md's allowed-edges table, and the table must point only downward; and
+//!   the crates above mtls-crypto must not pick the default crypto provider themselves.
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets under `fuzz/`
 //!   for N seconds each on the nightly toolchain and prints one table of the results.
 //! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
@@ -18,6 +20,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod layers;
+mod providers;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "mtls project automation")]
@@ -61,7 +64,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let result = match cli.command {
         Task::Ci => ci(&root),
-        Task::Layers => layers::check(&root),
+        Task::Layers => layers::check(&root).and_then(|()| providers::check(&root)),
         Task::Fuzz {
             seconds,
             jobs,
@@ -108,6 +111,7 @@ fn run_env(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Re
 fn ci(root: &Path) -> Result<(), String> {
     let started = Instant::now();
     layers::check(root)?;
+    providers::check(root)?;
     run(root, "cargo", &["fmt", "--all", "--", "--check"])?;
     run(
         root,
@@ -152,6 +156,54 @@ fn ci(root: &Path) -> Result<(), String> {
             "tracing",
             "--test",
             "tracing",
+        ],
+    )?;
+    // The AWS-LC provider (feature `aws-lc`, off in the workspace build): its code linted,
+    // the Wycheproof sets, the differential tests and the webpki algorithms run through it,
+    // and the facade's handshakes, resumption and OpenSSL interop on it. One feature set for
+    // the three commands, so that they share one build of the stack with AWS-LC.
+    run(
+        root,
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "mtls-crypto",
+            "-p",
+            "mtls",
+            "--all-targets",
+            "--features",
+            "mtls/aws-lc",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    run(
+        root,
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "mtls-crypto",
+            "-p",
+            "mtls-pki",
+            "--features",
+            "mtls-crypto/aws-lc",
+        ],
+    )?;
+    run(
+        root,
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "mtls",
+            "--features",
+            "aws-lc",
+            "--test",
+            "it",
+            "providers",
         ],
     )?;
     // Each crate is meant to be read and picked alone: its documentation must build without

@@ -248,7 +248,7 @@ pub(crate) fn for_provider(provider: &'static CryptoProvider) -> [MtlsAlgorithm;
 }
 
 /// Every algorithm above: what the verifiers in this crate accept in certificates and CRLs
-/// (on the RustCrypto provider; [`for_provider`] builds them on another).
+/// (on the RustCrypto provider; the verifiers build the same list on their configured one).
 pub static ALL: &[&dyn SignatureVerificationAlgorithm] = &[
     ECDSA_P256_SHA256,
     ECDSA_P384_SHA384,

@@ -92,6 +92,8 @@ pub use mtls_cert::{
     ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, PeerIdentity,
     ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
 };
+/// The primitives and the provider traits of mtls-crypto, for writing a provider of your own.
+pub use mtls_crypto as crypto;
 pub use mtls_crypto::CryptoProvider;
 pub use mtls_crypto::kx::NamedGroup;
 /// Crypto providers: RustCrypto ([`provider::default_provider`]) and, with this crate's

@@ -121,6 +121,13 @@ pub fn run(r: &mut Results) {
 
     let data = vec![0x17u8; RECORD];
     r.time(Op::Sha256, || digest::digest(&digest::SHA256, &data));
+    r.time(Op::Sha384, || digest::digest(&digest::SHA384, &data));
+    let keyed = hmac::Context::with_key(&hmac::Key::new(hmac::HMAC_SHA256, &[3; 48]));
+    r.time(Op::HmacSha256Fork, || {
+        let mut m = keyed.clone();
+        m.update(&[9; 64]);
+        m.sign()
+    });
     r.time(Op::HmacSha256, || {
         let k = hmac::Key::new(hmac::HMAC_SHA256, &[3; 48]);
         hmac::sign(&k, &[9; 64])

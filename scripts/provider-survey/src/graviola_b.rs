@@ -126,6 +126,13 @@ pub fn run(r: &mut Results) {
 
     let data = vec![0x17u8; RECORD];
     r.time(Op::Sha256, || Sha256::hash(&data));
+    r.time(Op::Sha384, || Sha384::hash(&data));
+    let keyed = Hmac::<Sha256>::new([3u8; 48]);
+    r.time(Op::HmacSha256Fork, || {
+        let mut m = keyed.clone();
+        m.update([9u8; 64]);
+        m.finish()
+    });
     r.time(Op::HmacSha256, || {
         let mut m = Hmac::<Sha256>::new([3u8; 48]);
         m.update([9u8; 64]);

@@ -56,11 +56,13 @@ pub enum Op {
     ChaChaSeal,
     ChaChaOpen,
     Sha256,
+    Sha384,
     HmacSha256,
+    HmacSha256Fork,
 }
 
 impl Op {
-    const ALL: [Op; 19] = [
+    const ALL: [Op; 21] = [
         Op::RsaPkcs1Sign,
         Op::RsaPkcs1Verify,
         Op::RsaPssSign,
@@ -79,7 +81,9 @@ impl Op {
         Op::ChaChaSeal,
         Op::ChaChaOpen,
         Op::Sha256,
+        Op::Sha384,
         Op::HmacSha256,
+        Op::HmacSha256Fork,
     ];
 
     fn label(self) -> &'static str {
@@ -102,7 +106,9 @@ impl Op {
             Op::ChaChaSeal => "ChaCha20-Poly1305 seal 16 KiB",
             Op::ChaChaOpen => "ChaCha20-Poly1305 open 16 KiB",
             Op::Sha256 => "SHA-256 16 KiB",
+            Op::Sha384 => "SHA-384 16 KiB",
             Op::HmacSha256 => "HMAC-SHA256 key + 64 B",
+            Op::HmacSha256Fork => "HMAC-SHA256 keyed state copy + 64 B",
         }
     }
 
@@ -115,7 +121,8 @@ impl Op {
             | Op::Aes256GcmOpen
             | Op::ChaChaSeal
             | Op::ChaChaOpen
-            | Op::Sha256 => Some(RECORD),
+            | Op::Sha256
+            | Op::Sha384 => Some(RECORD),
             _ => None,
         }
     }

@@ -180,6 +180,13 @@ pub fn run(r: &mut Results) {
 
     let data = vec![0x17u8; RECORD];
     r.time(Op::Sha256, || sha2::Sha256::digest(&data));
+    r.time(Op::Sha384, || sha2::Sha384::digest(&data));
+    let keyed = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(&[3; 48]).unwrap();
+    r.time(Op::HmacSha256Fork, || {
+        let mut m = keyed.clone();
+        m.update(&[9; 64]);
+        m.finalize().into_bytes()
+    });
     r.time(Op::HmacSha256, || {
         let mut m = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(&[3; 48]).unwrap();
         m.update(&[9; 64]);

@@ -9,7 +9,7 @@
 //! | [`rustcrypto::PROVIDER`] | always; [`default_provider`] | the RustCrypto crates |
 //! | `aws_lc::PROVIDER` | feature `aws-lc` | AWS-LC (aws-lc-rs), RustCrypto where it measured faster or where AWS-LC lacks the operation |
 //!
-//! The types that callers hold ([`Hash`], [`Hmac`], [`AeadKey`], [`KeyExchange`],
+//! The types that callers hold ([`Hash`](struct@Hash), [`Hmac`], [`AeadKey`], [`KeyExchange`],
 //! [`SigningKey`], [`VerifyingKey`], [`SignatureHasher`]) are the same whatever the provider;
 //! a provider only supplies what runs inside them. Their provider-less constructors
 //! (`Hash::new`, `AeadKey::new`, ...) use [`default_provider`].
