@@ -174,6 +174,9 @@ fn ci(root: &Path) -> Result<(), String> {
             "--all-targets",
             "--features",
             "mtls/aws-lc",
+            // The test profile, as the tests below: one build of AWS-LC serves the three.
+            "--profile",
+            "test",
             "--",
             "-D",
             "warnings",

@@ -4,7 +4,9 @@
 
 use core::fmt;
 
-use crate::provider::{HashContext, default_provider};
+use crate::provider::rustcrypto::hash::{HashState, is_hash};
+use crate::provider::{HashContext, HashProvider, default_provider};
+use crate::signature::SignatureHash;
 
 /// Largest output of any supported hash (SHA-512, which only signatures use), in bytes.
 pub const MAX_OUTPUT_LEN: usize = 64;
@@ -91,13 +93,53 @@ impl fmt::Debug for Digest {
     }
 }
 
+/// A running hash state from a provider's table: RustCrypto's inline (the transcript and
+/// the signature hashes fork it several times per handshake, and a fork is then a copy),
+/// any other provider's boxed.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum HashInner {
+    RustCrypto(HashState),
+    Boxed(Box<dyn HashContext>),
+}
+
+impl HashInner {
+    pub(crate) fn start(table: &dyn HashProvider, hash: SignatureHash) -> Self {
+        if is_hash(table) {
+            Self::RustCrypto(HashState::new(hash))
+        } else {
+            Self::Boxed(table.start(hash))
+        }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        match self {
+            Self::RustCrypto(h) => h.update(data),
+            Self::Boxed(h) => h.update(data),
+        }
+    }
+
+    pub(crate) fn fork(&self) -> Self {
+        match self {
+            Self::RustCrypto(h) => Self::RustCrypto(h.clone()),
+            Self::Boxed(h) => Self::Boxed(h.fork()),
+        }
+    }
+
+    pub(crate) fn finish(self) -> Digest {
+        match self {
+            Self::RustCrypto(h) => h.finish(),
+            Self::Boxed(h) => h.finish(),
+        }
+    }
+}
+
 /// A running hash, e.g. the handshake transcript hash (RFC 5246 7.4.9),
 /// which must be read mid-handshake (CertificateVerify, Finished) and still
 /// continue: see [`Hash::fork`]. The state is the provider's
 /// ([`CryptoProvider::hash`](crate::provider::CryptoProvider::hash)).
 pub struct Hash {
     alg: HashAlgorithm,
-    ctx: Box<dyn HashContext>,
+    ctx: HashInner,
 }
 
 impl Hash {
@@ -106,7 +148,7 @@ impl Hash {
         default_provider().hash(alg)
     }
 
-    pub(crate) fn from_context(alg: HashAlgorithm, ctx: Box<dyn HashContext>) -> Self {
+    pub(crate) fn from_inner(alg: HashAlgorithm, ctx: HashInner) -> Self {
         Self { alg, ctx }
     }
 
@@ -120,8 +162,9 @@ impl Hash {
         self.ctx.update(data);
     }
 
-    /// A copy of the running state, so the transcript hash can be finished for Finished /
-    /// CertificateVerify while the original keeps absorbing messages.
+    /// A copy of the running state (no allocation on the RustCrypto hashes), so the
+    /// transcript hash can be finished for Finished / CertificateVerify while the original
+    /// keeps absorbing messages.
     pub fn fork(&self) -> Hash {
         Hash {
             alg: self.alg,

@@ -4,7 +4,16 @@
 use core::fmt;
 
 use crate::hash::{Digest, HashAlgorithm};
-use crate::provider::{HmacContext, default_provider};
+use crate::provider::rustcrypto::hash::{HmacState, is_hmac};
+use crate::provider::{HmacContext, HmacProvider, default_provider};
+
+/// A keyed HMAC state from a provider's table: RustCrypto's inline (the PRF forks it twice
+/// per output block, and a fork is then a copy), any other provider's boxed.
+#[allow(clippy::large_enum_variant)]
+enum HmacInner {
+    RustCrypto(HmacState),
+    Boxed(Box<dyn HmacContext>),
+}
 
 /// A keyed HMAC computation (RFC 2104) over SHA-256 or SHA-384, on a provider's
 /// implementation ([`CryptoProvider::hmac`](crate::provider::CryptoProvider::hmac)).
@@ -15,7 +24,7 @@ use crate::provider::{HmacContext, default_provider};
 /// provider wipes on drop.
 pub struct Hmac {
     alg: HashAlgorithm,
-    ctx: Box<dyn HmacContext>,
+    ctx: HmacInner,
 }
 
 impl Hmac {
@@ -25,7 +34,12 @@ impl Hmac {
         default_provider().hmac(alg, key)
     }
 
-    pub(crate) fn from_context(alg: HashAlgorithm, ctx: Box<dyn HmacContext>) -> Self {
+    pub(crate) fn keyed(table: &dyn HmacProvider, alg: HashAlgorithm, key: &[u8]) -> Self {
+        let ctx = if is_hmac(table) {
+            HmacInner::RustCrypto(HmacState::new(alg, key))
+        } else {
+            HmacInner::Boxed(table.key(alg, key))
+        };
         Self { alg, ctx }
     }
 
@@ -36,20 +50,28 @@ impl Hmac {
 
     /// Absorbs `data`.
     pub fn update(&mut self, data: &[u8]) {
-        self.ctx.update(data);
+        match &mut self.ctx {
+            HmacInner::RustCrypto(m) => m.update(data),
+            HmacInner::Boxed(m) => m.update(data),
+        }
     }
 
-    /// A copy of the keyed (and possibly partly fed) state, without re-keying.
+    /// A copy of the keyed (and possibly partly fed) state, without re-keying (and without
+    /// an allocation on the RustCrypto HMAC).
     pub fn fork(&self) -> Hmac {
-        Hmac {
-            alg: self.alg,
-            ctx: self.ctx.fork(),
-        }
+        let ctx = match &self.ctx {
+            HmacInner::RustCrypto(m) => HmacInner::RustCrypto(m.clone()),
+            HmacInner::Boxed(m) => HmacInner::Boxed(m.fork()),
+        };
+        Hmac { alg: self.alg, ctx }
     }
 
     /// Finishes the MAC.
     pub fn finish(self) -> Digest {
-        self.ctx.finish()
+        match self.ctx {
+            HmacInner::RustCrypto(m) => m.finish(),
+            HmacInner::Boxed(m) => m.finish(),
+        }
     }
 
     /// One-shot HMAC of `data` under `key`, with the

@@ -14,8 +14,10 @@
 //! a provider only supplies what runs inside them. Their provider-less constructors
 //! (`Hash::new`, `AeadKey::new`, ...) use [`default_provider`].
 //!
-//! Costs: one virtual call per operation (per record for the AEAD), one allocation per key,
-//! hash or HMAC state (per connection or per handshake, never per record).
+//! Costs: one virtual call per operation (per record for the AEAD) and one allocation per
+//! AEAD key (per connection), never per record. Hash and HMAC states of the RustCrypto tables
+//! (which the AWS-LC provider uses too) are held inline, so the transcript's and the PRF's
+//! forks are copies; another provider's are boxed, one allocation per state or fork.
 //!
 //! ```
 //! use mtls_crypto::aead::AeadAlgorithm;
@@ -42,7 +44,7 @@ use core::fmt;
 
 use crate::aead::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
 use crate::error::Result;
-use crate::hash::{Digest, Hash, HashAlgorithm};
+use crate::hash::{Digest, Hash, HashAlgorithm, HashInner};
 use crate::hmac::Hmac;
 use crate::kx::{KeyExchange, NamedGroup};
 use crate::rand::SecureRandom;
@@ -102,7 +104,7 @@ impl CryptoProvider {
 
     /// An empty running hash.
     pub fn hash(&self, alg: HashAlgorithm) -> Hash {
-        Hash::from_context(alg, self.hash.start(alg.into()))
+        Hash::from_inner(alg, HashInner::start(self.hash, alg.into()))
     }
 
     /// The hash of `data`.
@@ -112,12 +114,12 @@ impl CryptoProvider {
 
     /// An empty running hash for signatures (SHA-512 included).
     pub fn signature_hasher(&self, hash: SignatureHash) -> SignatureHasher {
-        SignatureHasher::from_context(hash, self.hash.start(hash))
+        SignatureHasher::from_inner(hash, HashInner::start(self.hash, hash))
     }
 
     /// A keyed HMAC.
     pub fn hmac(&self, alg: HashAlgorithm, key: &[u8]) -> Hmac {
-        Hmac::from_context(alg, self.hmac.key(alg, key))
+        Hmac::keyed(self.hmac, alg, key)
     }
 
     /// The HMAC of `data` under `key`.

@@ -4,7 +4,8 @@
 //! them all for a one-shot signature.
 
 use super::SignatureHash;
-use crate::provider::{HashContext, default_provider};
+use crate::hash::HashInner;
+use crate::provider::default_provider;
 
 /// A running [`SignatureHash`] on a provider's hash
 /// ([`CryptoProvider::signature_hasher`](crate::provider::CryptoProvider::signature_hasher));
@@ -22,7 +23,7 @@ use crate::provider::{HashContext, default_provider};
 /// ```
 pub struct SignatureHasher {
     hash: SignatureHash,
-    ctx: Box<dyn HashContext>,
+    ctx: HashInner,
 }
 
 impl SignatureHasher {
@@ -31,7 +32,7 @@ impl SignatureHasher {
         default_provider().signature_hasher(hash)
     }
 
-    pub(crate) fn from_context(hash: SignatureHash, ctx: Box<dyn HashContext>) -> Self {
+    pub(crate) fn from_inner(hash: SignatureHash, ctx: HashInner) -> Self {
         Self { hash, ctx }
     }
 

@@ -1,5 +1,10 @@
 //! SHA-2 and HMAC from the `sha2` and `hmac` crates. With their `zeroize` feature the hash
 //! and HMAC states (inner and outer keyed states included) are wiped on drop.
+//!
+//! [`Hash`](crate::Hash), [`Hmac`](crate::Hmac) and
+//! [`SignatureHasher`](crate::signature::SignatureHasher) hold these states inline, without a
+//! box, when a provider's table is one of the statics below (recognised by address): the
+//! transcript and the PRF fork them many times per handshake.
 
 use hmac::{KeyInit as _, Mac as _};
 use sha2::Digest as _;
@@ -10,14 +15,22 @@ use crate::signature::SignatureHash;
 
 /// The hash states; forking is a copy of a few hundred bytes.
 #[derive(Clone)]
-enum HashState {
+pub(crate) enum HashState {
     Sha256(sha2::Sha256),
     Sha384(sha2::Sha384),
     Sha512(sha2::Sha512),
 }
 
-impl HashContext for HashState {
-    fn update(&mut self, data: &[u8]) {
+impl HashState {
+    pub(crate) fn new(hash: SignatureHash) -> Self {
+        match hash {
+            SignatureHash::Sha256 => Self::Sha256(sha2::Sha256::new()),
+            SignatureHash::Sha384 => Self::Sha384(sha2::Sha384::new()),
+            SignatureHash::Sha512 => Self::Sha512(sha2::Sha512::new()),
+        }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
         match self {
             Self::Sha256(h) => h.update(data),
             Self::Sha384(h) => h.update(data),
@@ -25,12 +38,8 @@ impl HashContext for HashState {
         }
     }
 
-    fn fork(&self) -> Box<dyn HashContext> {
-        Box::new(self.clone())
-    }
-
-    fn finish(self: Box<Self>) -> Digest {
-        match *self {
+    pub(crate) fn finish(self) -> Digest {
+        match self {
             Self::Sha256(h) => Digest::from_output(&h.finalize()),
             Self::Sha384(h) => Digest::from_output(&h.finalize()),
             Self::Sha512(h) => Digest::from_output(&h.finalize()),
@@ -38,16 +47,32 @@ impl HashContext for HashState {
     }
 }
 
+impl HashContext for HashState {
+    fn update(&mut self, data: &[u8]) {
+        HashState::update(self, data);
+    }
+
+    fn fork(&self) -> Box<dyn HashContext> {
+        Box::new(self.clone())
+    }
+
+    fn finish(self: Box<Self>) -> Digest {
+        HashState::finish(*self)
+    }
+}
+
 /// SHA-256, SHA-384, SHA-512 (FIPS 180-4).
-pub(crate) struct Sha2;
+pub(crate) struct Sha2 {
+    /// Not zero-sized, so that the static has an address of its own.
+    _unique: u8,
+}
+
+/// The RustCrypto hash table.
+pub(crate) static HASH: Sha2 = Sha2 { _unique: 0 };
 
 impl HashProvider for Sha2 {
     fn start(&self, hash: SignatureHash) -> Box<dyn HashContext> {
-        Box::new(match hash {
-            SignatureHash::Sha256 => HashState::Sha256(sha2::Sha256::new()),
-            SignatureHash::Sha384 => HashState::Sha384(sha2::Sha384::new()),
-            SignatureHash::Sha512 => HashState::Sha512(sha2::Sha512::new()),
-        })
+        Box::new(HashState::new(hash))
     }
 
     fn digest(&self, hash: SignatureHash, data: &[u8]) -> Digest {
@@ -61,17 +86,45 @@ impl HashProvider for Sha2 {
 
 /// `hmac::Hmac` keeps only the precomputed inner/outer hash states, never the raw key.
 #[derive(Clone)]
-enum HmacState {
+pub(crate) enum HmacState {
     Sha256(hmac::Hmac<sha2::Sha256>),
     Sha384(hmac::Hmac<sha2::Sha384>),
 }
 
-impl HmacContext for HmacState {
-    fn update(&mut self, data: &[u8]) {
+impl HmacState {
+    pub(crate) fn new(alg: HashAlgorithm, key: &[u8]) -> Self {
+        // `new_from_slice` on HMAC accepts every key length, so the error arm cannot
+        // happen; falling back to the empty key would still be a valid HMAC, never a panic.
+        match alg {
+            HashAlgorithm::Sha256 => Self::Sha256(
+                hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
+                    .unwrap_or_else(|_| hmac::Hmac::<sha2::Sha256>::new(&Default::default())),
+            ),
+            HashAlgorithm::Sha384 => Self::Sha384(
+                hmac::Hmac::<sha2::Sha384>::new_from_slice(key)
+                    .unwrap_or_else(|_| hmac::Hmac::<sha2::Sha384>::new(&Default::default())),
+            ),
+        }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
         match self {
             Self::Sha256(m) => m.update(data),
             Self::Sha384(m) => m.update(data),
         }
+    }
+
+    pub(crate) fn finish(self) -> Digest {
+        match self {
+            Self::Sha256(m) => Digest::from_output(&m.finalize().into_bytes()),
+            Self::Sha384(m) => Digest::from_output(&m.finalize().into_bytes()),
+        }
+    }
+}
+
+impl HmacContext for HmacState {
+    fn update(&mut self, data: &[u8]) {
+        HmacState::update(self, data);
     }
 
     fn fork(&self) -> Box<dyn HmacContext> {
@@ -79,30 +132,22 @@ impl HmacContext for HmacState {
     }
 
     fn finish(self: Box<Self>) -> Digest {
-        match *self {
-            Self::Sha256(m) => Digest::from_output(&m.finalize().into_bytes()),
-            Self::Sha384(m) => Digest::from_output(&m.finalize().into_bytes()),
-        }
+        HmacState::finish(*self)
     }
 }
 
 /// HMAC-SHA256 and HMAC-SHA384 (RFC 2104).
-pub(crate) struct HmacSha2;
+pub(crate) struct HmacSha2 {
+    /// Not zero-sized, so that the static has an address of its own.
+    _unique: u8,
+}
+
+/// The RustCrypto HMAC table.
+pub(crate) static HMAC: HmacSha2 = HmacSha2 { _unique: 0 };
 
 impl HmacProvider for HmacSha2 {
     fn key(&self, alg: HashAlgorithm, key: &[u8]) -> Box<dyn HmacContext> {
-        // `new_from_slice` on HMAC accepts every key length, so the error arm cannot
-        // happen; falling back to the empty key would still be a valid HMAC, never a panic.
-        Box::new(match alg {
-            HashAlgorithm::Sha256 => HmacState::Sha256(
-                hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
-                    .unwrap_or_else(|_| hmac::Hmac::<sha2::Sha256>::new(&Default::default())),
-            ),
-            HashAlgorithm::Sha384 => HmacState::Sha384(
-                hmac::Hmac::<sha2::Sha384>::new_from_slice(key)
-                    .unwrap_or_else(|_| hmac::Hmac::<sha2::Sha384>::new(&Default::default())),
-            ),
-        })
+        Box::new(HmacState::new(alg, key))
     }
 
     fn mac(&self, alg: HashAlgorithm, key: &[u8], data: &[u8]) -> Digest {
@@ -125,4 +170,14 @@ impl HmacProvider for HmacSha2 {
             HashAlgorithm::Sha384 => one_shot::<sha2::Sha384>(key, data),
         }
     }
+}
+
+/// True when `table` is [`HASH`].
+pub(crate) fn is_hash(table: &dyn HashProvider) -> bool {
+    core::ptr::addr_eq(table, &HASH)
+}
+
+/// True when `table` is [`HMAC`].
+pub(crate) fn is_hmac(table: &dyn HmacProvider) -> bool {
+    core::ptr::addr_eq(table, &HMAC)
 }

@@ -3,7 +3,7 @@
 //! with the OS generator (`getrandom`) as its random source.
 
 mod aead;
-mod hash;
+pub(crate) mod hash;
 
 use super::{
     CryptoProvider, KxProvider, KxSession, RandomSource, RawPublicKey, RsaKxProvider,
@@ -21,8 +21,8 @@ use crate::signature::{RsaPrivateKey, RsaPublicKey, SignatureAlgorithm, SigningK
 /// The RustCrypto provider.
 pub static PROVIDER: CryptoProvider = CryptoProvider {
     name: "rustcrypto",
-    hash: &hash::Sha2,
-    hmac: &hash::HmacSha2,
+    hash: &hash::HASH,
+    hmac: &hash::HMAC,
     aead: &aead::Aeads,
     kx: &Groups,
     signature: &Signatures,
