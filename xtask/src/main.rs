@@ -158,10 +158,27 @@ fn ci(root: &Path) -> Result<(), String> {
             "tracing",
         ],
     )?;
-    // The AWS-LC provider (feature `aws-lc`, off in the workspace build): its code linted,
-    // the Wycheproof sets, the differential tests and the webpki algorithms run through it,
-    // and the facade's handshakes, resumption and OpenSSL interop on it. One feature set for
-    // the three commands, so that they share one build of the stack with AWS-LC.
+    // The AWS-LC provider (feature `aws-lc`, off in the workspace build): the Wycheproof
+    // sets and the differential tests through it, the facade's handshakes, resumption and
+    // OpenSSL interop on it (`providers`; the rest of the facade suite comes along, 4 s), then
+    // its code linted. One package set, one feature set and the test profile for both, so
+    // that AWS-LC (about a minute of C) is built once.
+    run(
+        root,
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "mtls-crypto",
+            "-p",
+            "mtls",
+            "--features",
+            "mtls/aws-lc",
+            "--lib",
+            "--test",
+            "it",
+        ],
+    )?;
     run(
         root,
         "cargo",
@@ -174,39 +191,11 @@ fn ci(root: &Path) -> Result<(), String> {
             "--all-targets",
             "--features",
             "mtls/aws-lc",
-            // The test profile, as the tests below: one build of AWS-LC serves the three.
             "--profile",
             "test",
             "--",
             "-D",
             "warnings",
-        ],
-    )?;
-    run(
-        root,
-        "cargo",
-        &[
-            "test",
-            "-p",
-            "mtls-crypto",
-            "-p",
-            "mtls-pki",
-            "--features",
-            "mtls-crypto/aws-lc",
-        ],
-    )?;
-    run(
-        root,
-        "cargo",
-        &[
-            "test",
-            "-p",
-            "mtls",
-            "--features",
-            "aws-lc",
-            "--test",
-            "it",
-            "providers",
         ],
     )?;
     // Each crate is meant to be read and picked alone: its documentation must build without

@@ -6,6 +6,10 @@
 //! blocking [`Stream`] / [`StreamOwned`] over any `Read + Write` transport. Certificates are
 //! loaded and verified by [`pki`] (rustls-webpki path validation on mtls-crypto signatures).
 //!
+//! The cryptography runs on the configuration's crypto provider ([`provider`]): RustCrypto
+//! by default, AWS-LC (several times faster) with this crate's `aws-lc` feature and
+//! `.crypto_provider(&mtls::provider::aws_lc::PROVIDER)` on a builder.
+//!
 //! Depend on this crate to put mutual TLS between two services; depend on the layers
 //! (`mtls-wire`, `mtls-record`, `mtls-handshake`, ...) only to build something else on them.
 //!

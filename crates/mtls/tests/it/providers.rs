@@ -5,7 +5,7 @@
 //! the work; and, with `aws-lc`, OpenSSL against the AWS-LC provider both ways.
 //!
 //! `cargo xtask ci` runs this module again with the feature:
-//! `cargo test -p mtls --features aws-lc --test it providers`.
+//! `cargo test -p mtls-crypto -p mtls --features mtls/aws-lc --lib --test it`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
