@@ -2,9 +2,11 @@
 //!
 //! - `cargo xtask ci`: what `.ci/run` runs after installing system packages: the layering
 //!   check, formatting, clippy with warnings as errors, the whole test suite (unit,
-//!   integration, doc tests), and the documentation of every crate with warnings as errors.
+//!   integration, doc tests), the `tracing` and `aws-lc` features' lints and tests, and the
+//!   documentation of every crate with warnings as errors.
 //! - `cargo xtask layers`: every dependency edge between workspace crates must be listed in
-//!   docs/ARCHITECTURE.md's allowed-edges table, and the table must point only downward.
+//!   docs/ARCHITECTURE.md's allowed-edges table, and the table must point only downward; and
+//!   the crates above mtls-crypto must not pick the default crypto provider themselves.
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets under `fuzz/`
 //!   for N seconds each on the nightly toolchain and prints one table of the results.
 //! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
@@ -18,6 +20,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod layers;
+mod providers;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "mtls project automation")]
@@ -61,7 +64,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let result = match cli.command {
         Task::Ci => ci(&root),
-        Task::Layers => layers::check(&root),
+        Task::Layers => layers::check(&root).and_then(|()| providers::check(&root)),
         Task::Fuzz {
             seconds,
             jobs,
@@ -108,6 +111,7 @@ fn run_env(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Re
 fn ci(root: &Path) -> Result<(), String> {
     let started = Instant::now();
     layers::check(root)?;
+    providers::check(root)?;
     run(root, "cargo", &["fmt", "--all", "--", "--check"])?;
     run(
         root,
@@ -140,6 +144,46 @@ fn ci(root: &Path) -> Result<(), String> {
     )?;
     // With the `tracing` feature (see above): crates/mtls/tests/tracing.rs runs here too.
     run(root, "cargo", &["test", "--workspace"])?;
+    // The AWS-LC provider (feature `aws-lc`, off in the workspace build): the Wycheproof
+    // sets and the differential tests through it, the facade's handshakes, resumption and
+    // OpenSSL interop on it (`providers`; the rest of the facade suite comes along, 4 s), then
+    // its code linted. One package set, one feature set and the test profile for both, so
+    // that AWS-LC (about a minute of C) is built once.
+    run(
+        root,
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "mtls-crypto",
+            "-p",
+            "mtls",
+            "--features",
+            "mtls/aws-lc",
+            "--lib",
+            "--test",
+            "it",
+        ],
+    )?;
+    run(
+        root,
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "mtls-crypto",
+            "-p",
+            "mtls",
+            "--all-targets",
+            "--features",
+            "mtls/aws-lc",
+            "--profile",
+            "test",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     // Each crate is meant to be read and picked alone: its documentation must build without
     // a broken link.
     run_env(

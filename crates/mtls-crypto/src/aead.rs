@@ -5,9 +5,8 @@
 
 use core::fmt;
 
-use aes_gcm::aead::{AeadInOut as _, KeyInit as _};
-
 use crate::error::{Error, Result};
+use crate::provider::{AeadCipher, default_provider};
 
 /// Length of every supported AEAD nonce (RFC 5116 3.2: N_MIN = N_MAX = 12).
 pub const NONCE_LEN: usize = 12;
@@ -45,42 +44,25 @@ impl AeadAlgorithm {
     }
 }
 
-/// The expanded cipher state. Each RustCrypto type wipes its round keys on
-/// drop (the `zeroize` feature of `aes-gcm` / `chacha20poly1305`).
-///
-/// Kept inline rather than boxed: a key lives for the whole connection, and
-/// an indirection on every record buys nothing.
-#[allow(clippy::large_enum_variant)]
-enum Cipher {
-    Aes128Gcm(aes_gcm::Aes128Gcm),
-    Aes256Gcm(aes_gcm::Aes256Gcm),
-    ChaCha20Poly1305(chacha20poly1305::ChaCha20Poly1305),
-}
-
 /// An AEAD key for one direction of a connection (the client or server
-/// `write_key` of RFC 5246 6.3), expanded once and used for every record.
-/// No `Clone`, no `Debug` of the key.
+/// `write_key` of RFC 5246 6.3), expanded once by a provider
+/// ([`CryptoProvider::aead_key`](crate::provider::CryptoProvider::aead_key)) and used for
+/// every record: one virtual call per record, no allocation. No `Clone`, no `Debug` of the
+/// key; the provider wipes the expanded key on drop.
 pub struct AeadKey {
     algorithm: AeadAlgorithm,
-    cipher: Cipher,
+    cipher: Box<dyn AeadCipher>,
 }
 
 impl AeadKey {
-    /// Expands `key`; a key of the wrong length for `algorithm` is an error.
+    /// Expands `key` with the [default provider](crate::provider::default_provider); a key
+    /// of the wrong length for `algorithm` is an error.
     pub fn new(algorithm: AeadAlgorithm, key: &[u8]) -> Result<Self> {
-        let cipher = match algorithm {
-            AeadAlgorithm::Aes128Gcm => Cipher::Aes128Gcm(
-                aes_gcm::Aes128Gcm::new_from_slice(key).map_err(|_| Error::InvalidKeyLength)?,
-            ),
-            AeadAlgorithm::Aes256Gcm => Cipher::Aes256Gcm(
-                aes_gcm::Aes256Gcm::new_from_slice(key).map_err(|_| Error::InvalidKeyLength)?,
-            ),
-            AeadAlgorithm::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305(
-                chacha20poly1305::ChaCha20Poly1305::new_from_slice(key)
-                    .map_err(|_| Error::InvalidKeyLength)?,
-            ),
-        };
-        Ok(Self { algorithm, cipher })
+        default_provider().aead_key(algorithm, key)
+    }
+
+    pub(crate) fn from_cipher(algorithm: AeadAlgorithm, cipher: Box<dyn AeadCipher>) -> Self {
+        Self { algorithm, cipher }
     }
 
     /// Which algorithm this key is for.
@@ -96,17 +78,12 @@ impl AeadKey {
         aad: &[u8],
         buf: &mut [u8],
     ) -> Result<[u8; TAG_LEN]> {
-        let tag = match &self.cipher {
-            Cipher::Aes128Gcm(c) => c.encrypt_inout_detached(nonce.into(), aad, buf.into()),
-            Cipher::Aes256Gcm(c) => c.encrypt_inout_detached(nonce.into(), aad, buf.into()),
-            Cipher::ChaCha20Poly1305(c) => c.encrypt_inout_detached(nonce.into(), aad, buf.into()),
-        }
-        .map_err(|_| Error::EncryptFailed)?;
-        Ok(tag.into())
+        self.cipher.seal_in_place(nonce, aad, buf)
     }
 
     /// Encrypts `plaintext` into `out` (same length) and returns the tag: sealing straight
-    /// from the caller's data into the record buffer, without first copying it there.
+    /// from the caller's data into the record buffer, without first copying it there (where
+    /// the provider can; see [`AeadCipher::seal_to`]).
     pub fn seal_detached_to(
         &self,
         nonce: &[u8; NONCE_LEN],
@@ -114,15 +91,10 @@ impl AeadKey {
         plaintext: &[u8],
         out: &mut [u8],
     ) -> Result<[u8; TAG_LEN]> {
-        let buf = aes_gcm::aead::inout::InOutBuf::new(plaintext, out)
-            .map_err(|_| Error::EncryptFailed)?;
-        let tag = match &self.cipher {
-            Cipher::Aes128Gcm(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
-            Cipher::Aes256Gcm(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
-            Cipher::ChaCha20Poly1305(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
+        if plaintext.len() != out.len() {
+            return Err(Error::EncryptFailed);
         }
-        .map_err(|_| Error::EncryptFailed)?;
-        Ok(tag.into())
+        self.cipher.seal_to(nonce, aad, plaintext, out)
     }
 
     /// Authenticates and decrypts `buf_with_tag` (ciphertext followed by the
@@ -147,22 +119,11 @@ impl AeadKey {
             Ok(t) => t,
             Err(_) => return Err(Error::DecryptFailed),
         };
-        let res = match &self.cipher {
-            Cipher::Aes128Gcm(c) => {
-                c.decrypt_inout_detached(nonce.into(), aad, ct.into(), tag.into())
-            }
-            Cipher::Aes256Gcm(c) => {
-                c.decrypt_inout_detached(nonce.into(), aad, ct.into(), tag.into())
-            }
-            Cipher::ChaCha20Poly1305(c) => {
-                c.decrypt_inout_detached(nonce.into(), aad, ct.into(), tag.into())
-            }
-        };
-        match res {
+        match self.cipher.open_in_place(nonce, aad, ct, tag) {
             Ok(()) => Ok(ct),
             Err(_) => {
-                // The underlying crates check the tag before decrypting, but
-                // do not promise it; zero the buffer either way.
+                // Backends check the tag before decrypting, but do not all promise it; zero
+                // the buffer either way.
                 ct.fill(0);
                 Err(Error::DecryptFailed)
             }

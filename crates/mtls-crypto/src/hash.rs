@@ -4,10 +4,12 @@
 
 use core::fmt;
 
-use sha2::Digest as _;
+use crate::provider::rustcrypto::hash::{HashState, is_hash};
+use crate::provider::{HashContext, HashProvider, default_provider};
+use crate::signature::SignatureHash;
 
-/// Largest output of any supported hash (SHA-384), in bytes.
-pub const MAX_OUTPUT_LEN: usize = 48;
+/// Largest output of any supported hash (SHA-512, which only signatures use), in bytes.
+pub const MAX_OUTPUT_LEN: usize = 64;
 
 /// A hash function a TLS 1.2 cipher suite names as its PRF hash (RFC 5246 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -40,9 +42,9 @@ pub struct Digest {
 }
 
 impl Digest {
-    /// Builds a digest from an output slice of at most [`MAX_OUTPUT_LEN`] bytes
-    /// (longer input is truncated; only this crate's hashes call it).
-    pub(crate) fn from_output(out: &[u8]) -> Self {
+    /// Builds a digest from an output slice of at most [`MAX_OUTPUT_LEN`] bytes (longer
+    /// input is truncated): what a provider's hash and HMAC return.
+    pub fn from_output(out: &[u8]) -> Self {
         let mut bytes = [0u8; MAX_OUTPUT_LEN];
         let len = out.len().min(MAX_OUTPUT_LEN);
         if let (Some(dst), Some(src)) = (bytes.get_mut(..len), out.get(..len)) {
@@ -51,7 +53,7 @@ impl Digest {
         Self { bytes, len }
     }
 
-    /// The output bytes (32 or 48 of them).
+    /// The output bytes (32, 48 or 64 of them).
     pub fn as_slice(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or(&self.bytes)
     }
@@ -91,68 +93,99 @@ impl fmt::Debug for Digest {
     }
 }
 
-/// The running state of one of the two hashes.
-#[derive(Clone)]
-enum State {
-    Sha256(sha2::Sha256),
-    Sha384(sha2::Sha384),
+/// A running hash state from a provider's table: RustCrypto's inline (the transcript and
+/// the signature hashes fork it several times per handshake, and a fork is then a copy),
+/// any other provider's boxed.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum HashInner {
+    RustCrypto(HashState),
+    Boxed(Box<dyn HashContext>),
+}
+
+impl HashInner {
+    pub(crate) fn start(table: &dyn HashProvider, hash: SignatureHash) -> Self {
+        if is_hash(table) {
+            Self::RustCrypto(HashState::new(hash))
+        } else {
+            Self::Boxed(table.start(hash))
+        }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        match self {
+            Self::RustCrypto(h) => h.update(data),
+            Self::Boxed(h) => h.update(data),
+        }
+    }
+
+    pub(crate) fn fork(&self) -> Self {
+        match self {
+            Self::RustCrypto(h) => Self::RustCrypto(h.clone()),
+            Self::Boxed(h) => Self::Boxed(h.fork()),
+        }
+    }
+
+    pub(crate) fn finish(self) -> Digest {
+        match self {
+            Self::RustCrypto(h) => h.finish(),
+            Self::Boxed(h) => h.finish(),
+        }
+    }
 }
 
 /// A running hash, e.g. the handshake transcript hash (RFC 5246 7.4.9),
 /// which must be read mid-handshake (CertificateVerify, Finished) and still
-/// continue: see [`Hash::fork`].
-#[derive(Clone)]
+/// continue: see [`Hash::fork`]. The state is the provider's
+/// ([`CryptoProvider::hash`](crate::provider::CryptoProvider::hash)).
 pub struct Hash {
-    state: State,
+    alg: HashAlgorithm,
+    ctx: HashInner,
 }
 
 impl Hash {
-    /// Starts an empty hash.
+    /// Starts an empty hash with the [default provider](crate::provider::default_provider).
     pub fn new(alg: HashAlgorithm) -> Self {
-        let state = match alg {
-            HashAlgorithm::Sha256 => State::Sha256(sha2::Sha256::new()),
-            HashAlgorithm::Sha384 => State::Sha384(sha2::Sha384::new()),
-        };
-        Self { state }
+        default_provider().hash(alg)
+    }
+
+    pub(crate) fn from_inner(alg: HashAlgorithm, ctx: HashInner) -> Self {
+        Self { alg, ctx }
     }
 
     /// Which hash this is.
     pub fn algorithm(&self) -> HashAlgorithm {
-        match self.state {
-            State::Sha256(_) => HashAlgorithm::Sha256,
-            State::Sha384(_) => HashAlgorithm::Sha384,
-        }
+        self.alg
     }
 
     /// Absorbs `data`.
     pub fn update(&mut self, data: &[u8]) {
-        match &mut self.state {
-            State::Sha256(h) => h.update(data),
-            State::Sha384(h) => h.update(data),
-        }
+        self.ctx.update(data);
     }
 
-    /// A copy of the running state (a few hundred bytes, no allocation), so
-    /// the transcript hash can be finished for Finished / CertificateVerify
-    /// while the original keeps absorbing messages.
+    /// A copy of the running state (no allocation on the RustCrypto hashes), so the
+    /// transcript hash can be finished for Finished / CertificateVerify while the original
+    /// keeps absorbing messages.
     pub fn fork(&self) -> Hash {
-        self.clone()
+        Hash {
+            alg: self.alg,
+            ctx: self.ctx.fork(),
+        }
     }
 
     /// Finishes the hash.
     pub fn finish(self) -> Digest {
-        match self.state {
-            State::Sha256(h) => Digest::from_output(&h.finalize()),
-            State::Sha384(h) => Digest::from_output(&h.finalize()),
-        }
+        self.ctx.finish()
     }
 
-    /// One-shot hash of `data`.
+    /// One-shot hash of `data` with the [default provider](crate::provider::default_provider).
     pub fn digest(alg: HashAlgorithm, data: &[u8]) -> Digest {
-        match alg {
-            HashAlgorithm::Sha256 => Digest::from_output(&sha2::Sha256::digest(data)),
-            HashAlgorithm::Sha384 => Digest::from_output(&sha2::Sha384::digest(data)),
-        }
+        default_provider().digest(alg, data)
+    }
+}
+
+impl Clone for Hash {
+    fn clone(&self) -> Self {
+        self.fork()
     }
 }
 

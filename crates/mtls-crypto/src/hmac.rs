@@ -3,99 +3,81 @@
 
 use core::fmt;
 
-use hmac::{KeyInit as _, Mac as _};
-
 use crate::hash::{Digest, HashAlgorithm};
+use crate::provider::rustcrypto::hash::{HmacState, is_hmac};
+use crate::provider::{HmacContext, HmacProvider, default_provider};
 
-/// The keyed state of one of the two HMACs. `hmac::Hmac` keeps only the
-/// precomputed inner/outer hash states, never the raw key; with the
-/// `zeroize` feature of `hmac`/`sha2` enabled those states are wiped on drop.
-#[derive(Clone)]
-enum State {
-    Sha256(hmac::Hmac<sha2::Sha256>),
-    Sha384(hmac::Hmac<sha2::Sha384>),
+/// A keyed HMAC state from a provider's table: RustCrypto's inline (the PRF forks it twice
+/// per output block, and a fork is then a copy), any other provider's boxed.
+#[allow(clippy::large_enum_variant)]
+enum HmacInner {
+    RustCrypto(HmacState),
+    Boxed(Box<dyn HmacContext>),
 }
 
-/// A keyed HMAC computation (RFC 2104) over SHA-256 or SHA-384.
+/// A keyed HMAC computation (RFC 2104) over SHA-256 or SHA-384, on a provider's
+/// implementation ([`CryptoProvider::hmac`](crate::provider::CryptoProvider::hmac)).
 ///
 /// Keying costs two compression-function calls; [`Hmac::fork`] copies the
 /// keyed state so the PRF's P_hash (RFC 5246 5) keys once and computes every
-/// A(i) and output block from copies. No `Debug` of the key state.
+/// A(i) and output block from copies. No `Debug` of the key state, which the
+/// provider wipes on drop.
 pub struct Hmac {
-    state: State,
+    alg: HashAlgorithm,
+    ctx: HmacInner,
 }
 
 impl Hmac {
-    /// Keys an HMAC. Any key length is valid (RFC 2104 2: longer keys are
-    /// hashed first, shorter ones zero-padded).
+    /// Keys an HMAC with the [default provider](crate::provider::default_provider). Any key
+    /// length is valid (RFC 2104 2: longer keys are hashed first, shorter ones zero-padded).
     pub fn new(alg: HashAlgorithm, key: &[u8]) -> Self {
-        // `new_from_slice` on HMAC accepts every key length, so the error arm
-        // cannot happen; falling back to the empty key would still be a valid
-        // HMAC, never a panic.
-        let state = match alg {
-            HashAlgorithm::Sha256 => State::Sha256(
-                hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
-                    .unwrap_or_else(|_| hmac::Hmac::<sha2::Sha256>::new(&Default::default())),
-            ),
-            HashAlgorithm::Sha384 => State::Sha384(
-                hmac::Hmac::<sha2::Sha384>::new_from_slice(key)
-                    .unwrap_or_else(|_| hmac::Hmac::<sha2::Sha384>::new(&Default::default())),
-            ),
+        default_provider().hmac(alg, key)
+    }
+
+    pub(crate) fn keyed(table: &dyn HmacProvider, alg: HashAlgorithm, key: &[u8]) -> Self {
+        let ctx = if is_hmac(table) {
+            HmacInner::RustCrypto(HmacState::new(alg, key))
+        } else {
+            HmacInner::Boxed(table.key(alg, key))
         };
-        Self { state }
+        Self { alg, ctx }
     }
 
     /// Which hash this HMAC uses.
     pub fn algorithm(&self) -> HashAlgorithm {
-        match self.state {
-            State::Sha256(_) => HashAlgorithm::Sha256,
-            State::Sha384(_) => HashAlgorithm::Sha384,
-        }
+        self.alg
     }
 
     /// Absorbs `data`.
     pub fn update(&mut self, data: &[u8]) {
-        match &mut self.state {
-            State::Sha256(m) => m.update(data),
-            State::Sha384(m) => m.update(data),
+        match &mut self.ctx {
+            HmacInner::RustCrypto(m) => m.update(data),
+            HmacInner::Boxed(m) => m.update(data),
         }
     }
 
-    /// A copy of the keyed (and possibly partly fed) state, without re-keying.
+    /// A copy of the keyed (and possibly partly fed) state, without re-keying (and without
+    /// an allocation on the RustCrypto HMAC).
     pub fn fork(&self) -> Hmac {
-        Hmac {
-            state: self.state.clone(),
-        }
+        let ctx = match &self.ctx {
+            HmacInner::RustCrypto(m) => HmacInner::RustCrypto(m.clone()),
+            HmacInner::Boxed(m) => HmacInner::Boxed(m.fork()),
+        };
+        Hmac { alg: self.alg, ctx }
     }
 
     /// Finishes the MAC.
     pub fn finish(self) -> Digest {
-        match self.state {
-            State::Sha256(m) => Digest::from_output(&m.finalize().into_bytes()),
-            State::Sha384(m) => Digest::from_output(&m.finalize().into_bytes()),
+        match self.ctx {
+            HmacInner::RustCrypto(m) => m.finish(),
+            HmacInner::Boxed(m) => m.finish(),
         }
     }
 
-    /// One-shot HMAC of `data` under `key`.
+    /// One-shot HMAC of `data` under `key`, with the
+    /// [default provider](crate::provider::default_provider).
     pub fn mac(alg: HashAlgorithm, key: &[u8], data: &[u8]) -> Digest {
-        // Straight to the concrete type: no enum state to build and move.
-        fn one_shot<D: hmac::digest::block_api::EagerHash>(key: &[u8], data: &[u8]) -> Digest
-        where
-            hmac::Hmac<D>: hmac::KeyInit + hmac::Mac,
-        {
-            match <hmac::Hmac<D> as hmac::KeyInit>::new_from_slice(key) {
-                Ok(mut m) => {
-                    hmac::Mac::update(&mut m, data);
-                    Digest::from_output(&hmac::Mac::finalize(m).into_bytes())
-                }
-                // Unreachable: HMAC takes keys of any length.
-                Err(_) => Digest::from_output(&[]),
-            }
-        }
-        match alg {
-            HashAlgorithm::Sha256 => one_shot::<sha2::Sha256>(key, data),
-            HashAlgorithm::Sha384 => one_shot::<sha2::Sha384>(key, data),
-        }
+        default_provider().mac(alg, key, data)
     }
 }
 

@@ -1,9 +1,11 @@
 //! # mtls-crypto
 //!
-//! The cryptographic primitives a TLS 1.2 stack needs, behind small traits,
-//! with the RustCrypto crates inside and nothing TLS-stateful: no sequence
-//! numbers, no transcript, no negotiation. Part of mtls, a mutual-TLS 1.2
-//! stack; the record and handshake crates build on it.
+//! The cryptographic primitives a TLS 1.2 stack needs, behind a provider
+//! boundary ([`provider::CryptoProvider`]) with the RustCrypto crates inside by
+//! default and AWS-LC with the `aws-lc` feature, and nothing TLS-stateful: no
+//! sequence numbers, no transcript, no negotiation. Part of mtls, a mutual-TLS
+//! 1.2 stack; the record and handshake crates build on it and take their
+//! provider from their configuration.
 //!
 //! | module | what | RFC |
 //! |---|---|---|
@@ -14,6 +16,7 @@
 //! | [`signature`] | RSA PKCS#1 v1.5 / PSS, ECDSA P-256 and P-384 with SHA-256/384/512; DER keys | 5246 7.4.1.4.1, 8446 4.2.3 |
 //! | [`rsa_kx`] | static RSA premaster, with the 7.4.7.1 countermeasure | 5246 7.4.7.1 |
 //! | [`rand`] | one randomness trait; OS and deterministic sources | |
+//! | [`provider`] | the provider boundary: RustCrypto (default), AWS-LC (`aws-lc`) | |
 //! | [`secret`] | zeroize-on-drop secrets without `Clone`/`Debug` | |
 //!
 //! Depend on it alone when you need these primitives with TLS 1.2's exact
@@ -60,6 +63,7 @@ pub mod error;
 pub mod hash;
 pub mod hmac;
 pub mod kx;
+pub mod provider;
 pub mod rand;
 pub mod rsa_kx;
 pub mod secret;
@@ -68,5 +72,6 @@ pub mod signature;
 pub use crate::error::{AlertDescription, Error, Result};
 pub use crate::hash::{Digest, Hash, HashAlgorithm};
 pub use crate::hmac::Hmac;
+pub use crate::provider::{CryptoProvider, default_provider};
 pub use crate::rand::{DeterministicRng, OsRng, SecureRandom};
 pub use crate::secret::{PreMasterSecret, SharedSecret};

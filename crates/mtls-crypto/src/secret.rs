@@ -19,7 +19,9 @@ pub struct SharedSecret {
 }
 
 impl SharedSecret {
-    pub(crate) fn from_slice(secret: &[u8]) -> Self {
+    /// Wraps a key exchange's output (at most 66 bytes; longer input is cut): what a
+    /// provider's [`KxSession`](crate::provider::KxSession) returns.
+    pub fn from_slice(secret: &[u8]) -> Self {
         let mut bytes = [0u8; MAX_SHARED_SECRET_LEN];
         let len = secret.len().min(MAX_SHARED_SECRET_LEN);
         for (dst, src) in bytes.iter_mut().zip(secret) {
@@ -52,7 +54,9 @@ pub struct PreMasterSecret {
 }
 
 impl PreMasterSecret {
-    pub(crate) fn from_array(bytes: [u8; PRE_MASTER_SECRET_LEN]) -> Self {
+    /// Wraps 48 premaster bytes: what a provider's
+    /// [`RsaKxProvider`](crate::provider::RsaKxProvider) returns.
+    pub fn from_array(bytes: [u8; PRE_MASTER_SECRET_LEN]) -> Self {
         Self { bytes }
     }
 

@@ -1,5 +1,6 @@
 //! What the sans-IO state machines take in and give out.
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::aead::AeadAlgorithm;
 use mtls_prf::TrafficKeys;
 use mtls_wire::alert::Alert;
@@ -20,12 +21,16 @@ pub struct KeyChange {
     pub algorithm: AeadAlgorithm,
     /// Key and fixed IV.
     pub keys: TrafficKeys,
+    /// The configuration's crypto provider, whose AEAD protects the records
+    /// (`mtls_record::RecordEncrypter::with_provider`).
+    pub provider: &'static CryptoProvider,
 }
 
 impl std::fmt::Debug for KeyChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KeyChange")
             .field("algorithm", &self.algorithm)
+            .field("provider", &self.provider.name)
             .finish_non_exhaustive()
     }
 }

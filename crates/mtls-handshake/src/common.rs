@@ -1,6 +1,7 @@
 //! What both roles keep whatever the phase: the sequence check every input passes first,
 //! the transcript and the randoms, and the summary both roles report.
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::SignatureAlgorithm;
 use mtls_wire::handshake::{
@@ -60,6 +61,9 @@ pub struct HandshakeSummary {
 /// Everything a phase alone has (suite, keys, certificates) lives in that role's phase.
 pub struct Common {
     pub me: Side,
+    /// The configuration's crypto provider: the transcript, the PRF and the key exchange run
+    /// on it.
+    pub provider: &'static CryptoProvider,
     pub flow: Flow,
     pub transcript: Transcript,
     pub client_random: [u8; 32],
@@ -78,11 +82,12 @@ pub struct Common {
 pub const MAX_REFUSED_RENEGOTIATIONS: u32 = 32;
 
 impl Common {
-    pub fn new(me: Side) -> Self {
+    pub fn new(me: Side, provider: &'static CryptoProvider) -> Self {
         Self {
             me,
+            provider,
             flow: Flow::new(),
-            transcript: Transcript::default(),
+            transcript: Transcript::new(provider),
             client_random: [0; 32],
             server_random: [0; 32],
             key_exchange: None,

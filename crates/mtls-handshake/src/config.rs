@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::SignatureAlgorithm;
 
@@ -149,6 +150,9 @@ pub struct ServerConfig {
     /// tickets they bring back; `None` (the default): no tickets, resumption by session id
     /// only.
     pub ticketer: Option<Arc<dyn crate::ticket::Ticketer>>,
+    /// The cryptography: key exchange, signatures, the PRF, the transcript hashes, the
+    /// record keys handed out, and the default random source. Default: RustCrypto.
+    pub provider: &'static CryptoProvider,
 }
 
 /// What an [`AuthorizeClient`] decides on: the client's verified chain, the identity read
@@ -204,6 +208,7 @@ impl ServerConfig {
             max_ca_names_len: DEFAULT_MAX_CA_NAMES_LEN,
             authorizer: None,
             ticketer: None,
+            provider: mtls_crypto::default_provider(),
         }
     }
 
@@ -270,6 +275,8 @@ pub struct ClientConfig {
     pub key_log: Option<Arc<dyn KeyLog>>,
     /// The clock for certificate validity and session expiry.
     pub time: Arc<dyn TimeProvider>,
+    /// The cryptography (as [`ServerConfig::provider`]). Default: RustCrypto.
+    pub provider: &'static CryptoProvider,
 }
 
 impl ClientConfig {
@@ -289,6 +296,7 @@ impl ClientConfig {
             enable_tickets: true,
             key_log: None,
             time: Arc::new(SystemClock),
+            provider: mtls_crypto::default_provider(),
         }
     }
 

@@ -177,7 +177,7 @@ impl<R: Role> Endpoint<R> {
                         // The transcript has served its purpose (Finished checked both
                         // ways): release it rather than hold a handshake's worth of bytes
                         // per connection.
-                        self.common.transcript = Transcript::default();
+                        self.common.transcript = Transcript::new(self.common.provider);
                     }
                     return Ok(());
                 }

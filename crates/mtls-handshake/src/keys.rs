@@ -1,6 +1,7 @@
 //! The key schedule both roles run once the master secret exists: the key block
 //! (RFC 5246 6.3), ChangeCipherSpec (RFC 5246 7.1) and Finished (RFC 5246 7.4.9).
 
+use mtls_crypto::CryptoProvider;
 use mtls_prf::{MasterSecret, Sender, TrafficKeys, VerifyData, key_block, verify_data};
 use mtls_wire::AlertDescription;
 use mtls_wire::handshake::{HandshakeMessage, HandshakePayload};
@@ -17,6 +18,8 @@ use crate::suites::SupportedSuite;
 /// a key can run before there is one.
 pub struct KeySchedule {
     pub suite: SupportedSuite,
+    /// The provider whose AEAD the handed-out keys are for.
+    provider: &'static CryptoProvider,
     master: MasterSecret,
     /// Each is handed out once, at that direction's ChangeCipherSpec.
     client_write: Option<TrafficKeys>,
@@ -36,6 +39,7 @@ impl KeySchedule {
             log.log("CLIENT_RANDOM", &common.client_random, master.as_bytes());
         }
         let block = key_block(
+            common.provider,
             suite.prf,
             &master,
             &common.client_random,
@@ -44,6 +48,7 @@ impl KeySchedule {
         );
         Self {
             suite,
+            provider: common.provider,
             master,
             client_write: Some(block.client_write),
             server_write: Some(block.server_write),
@@ -67,6 +72,7 @@ impl KeySchedule {
         Ok(KeyChange {
             algorithm: self.suite.aead,
             keys,
+            provider: self.provider,
         })
     }
 
@@ -99,7 +105,13 @@ impl KeySchedule {
             Side::Client => Sender::Client,
             Side::Server => Sender::Server,
         };
-        verify_data(self.suite.prf, &self.master, sender, hash.as_slice())
+        verify_data(
+            common.provider,
+            self.suite.prf,
+            &self.master,
+            sender,
+            hash.as_slice(),
+        )
     }
 
     /// Our Finished (RFC 5246 7.4.9).

@@ -29,7 +29,8 @@
 
 use std::sync::{Arc, RwLock};
 
-use mtls_crypto::aead::{AeadAlgorithm, AeadKey};
+use mtls_crypto::aead::AeadAlgorithm;
+use mtls_crypto::provider::CryptoProvider;
 use mtls_crypto::{OsRng, SecureRandom};
 use mtls_wire::CipherSuite;
 use zeroize::Zeroizing;
@@ -125,6 +126,8 @@ struct Keys {
 /// resumes for between one and two periods and a key never seals for longer than one.
 pub struct TicketKeys {
     keys: RwLock<Keys>,
+    /// The AEAD that seals and opens tickets.
+    provider: &'static CryptoProvider,
     lifetime_secs: u32,
     /// Rotate every this many seconds, by this clock; `None`: only when told.
     schedule: Option<(u64, Arc<dyn TimeProvider>)>,
@@ -142,7 +145,14 @@ impl TicketKeys {
             }),
             lifetime_secs,
             schedule: None,
+            provider: mtls_crypto::default_provider(),
         }
+    }
+
+    /// Seals and opens with `provider`'s AES-256-GCM (default: the default provider).
+    pub fn with_provider(mut self, provider: &'static CryptoProvider) -> Self {
+        self.provider = provider;
+        self
     }
 
     /// Fresh keys that rotate by themselves every `period_secs` by `clock`; tickets live one
@@ -161,6 +171,7 @@ impl TicketKeys {
             }),
             lifetime_secs: period_secs,
             schedule: Some((u64::from(period_secs.max(1)), clock)),
+            provider: mtls_crypto::default_provider(),
         })
     }
 
@@ -219,7 +230,10 @@ impl Ticketer for TicketKeys {
     fn seal(&self, plaintext: &[u8]) -> Option<Vec<u8>> {
         self.rotate_if_due();
         let keys = self.keys.read().ok()?;
-        let aead = AeadKey::new(AeadAlgorithm::Aes256Gcm, keys.current.key.as_ref()).ok()?;
+        let aead = self
+            .provider
+            .aead_key(AeadAlgorithm::Aes256Gcm, keys.current.key.as_ref())
+            .ok()?;
         let mut nonce = [0u8; NONCE_LEN];
         OsRng.fill(&mut nonce).ok()?;
         let mut body = plaintext.to_vec();
@@ -247,7 +261,10 @@ impl Ticketer for TicketKeys {
         } else {
             (keys.previous.as_ref().filter(|p| p.name == *name)?, true)
         };
-        let aead = AeadKey::new(AeadAlgorithm::Aes256Gcm, key.key.as_ref()).ok()?;
+        let aead = self
+            .provider
+            .aead_key(AeadAlgorithm::Aes256Gcm, key.key.as_ref())
+            .ok()?;
         let mut body = Zeroizing::new(sealed.to_vec());
         let len = aead
             .open_in_place(nonce, name, body.as_mut_slice())

@@ -1,7 +1,7 @@
 //! The handshake transcript: every handshake message as sent or received, in order.
 
 use mtls_crypto::signature::{SignatureHash, SignatureHasher};
-use mtls_crypto::{Digest, Hash, HashAlgorithm};
+use mtls_crypto::{CryptoProvider, Digest, Hash, HashAlgorithm};
 
 /// What the transcript keeps for a CertificateVerify, which signs "all handshake messages
 /// sent or received" with the signature scheme's own hash (RFC 5246 7.4.8), which may differ
@@ -29,6 +29,8 @@ enum ForSignature {
 /// HelloRequest is never added (RFC 5246 7.4.1.1), nor ChangeCipherSpec (not a handshake
 /// message).
 pub struct Transcript {
+    /// Whose hashes run the transcript.
+    provider: &'static CryptoProvider,
     state: State,
 }
 
@@ -48,19 +50,25 @@ enum State {
 
 impl Default for Transcript {
     fn default() -> Self {
-        Self {
-            state: State::Unhashed(Vec::new()),
-        }
+        Self::new(mtls_crypto::default_provider())
     }
 }
 
 impl Transcript {
+    /// An empty transcript whose hashes run on `provider`.
+    pub fn new(provider: &'static CryptoProvider) -> Self {
+        Self {
+            provider,
+            state: State::Unhashed(Vec::new()),
+        }
+    }
+
     /// Starts the running hash once the suite (hence the PRF hash) is known; the raw
     /// messages stay for a CertificateVerify until [`Transcript::start_signature_hashes`] or
     /// [`Transcript::end_signature_transcript`]. Does nothing if already started.
     pub fn start_hash(&mut self, alg: HashAlgorithm) {
         if let State::Unhashed(raw) = &mut self.state {
-            let mut hash = Hash::new(alg);
+            let mut hash = self.provider.hash(alg);
             hash.update(raw);
             let raw = std::mem::take(raw);
             self.state = State::Hashed {
@@ -104,7 +112,7 @@ impl Transcript {
         let mut hashers: Vec<SignatureHasher> = Vec::new();
         for hash in hashes {
             if hashers.iter().all(|h| h.hash() != hash) {
-                let mut h = SignatureHasher::new(hash);
+                let mut h = self.provider.signature_hasher(hash);
                 h.update(raw);
                 hashers.push(h);
             }
@@ -126,7 +134,7 @@ impl Transcript {
     /// CertificateVerify can come any more).
     pub fn signature_digest(&self, hash: SignatureHash) -> Option<Vec<u8>> {
         let raw_digest = |raw: &[u8]| {
-            let mut h = SignatureHasher::new(hash);
+            let mut h = self.provider.signature_hasher(hash);
             h.update(raw);
             h.finish()
         };
@@ -166,7 +174,7 @@ impl Transcript {
     pub fn hash_with(&self, prf: HashAlgorithm, next: &[u8]) -> Digest {
         let mut h = match &self.state {
             State::Unhashed(raw) => {
-                let mut h = Hash::new(prf);
+                let mut h = self.provider.hash(prf);
                 h.update(raw);
                 h
             }

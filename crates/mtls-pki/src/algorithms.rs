@@ -4,9 +4,12 @@
 //! webpki matches a certificate's `signatureAlgorithm` against
 //! [`signature_alg_id`](SignatureVerificationAlgorithm::signature_alg_id) and the issuer's
 //! key against [`public_key_alg_id`](SignatureVerificationAlgorithm::public_key_alg_id),
-//! then hands over the raw `subjectPublicKey` bits. We wrap those back into a
-//! `SubjectPublicKeyInfo` and let [`VerifyingKey::from_spki_der`] apply mtls-crypto's key
-//! rules (RSA 2048..=8192 bits, P-256 and P-384 points on their curves).
+//! then hands over the raw `subjectPublicKey` bits, which go to a crypto provider's
+//! [`SignatureProvider::verify_raw`](mtls_crypto::provider::SignatureProvider::verify_raw)
+//! with the key kind the algorithm names. Every provider applies mtls-crypto's key rules
+//! (RSA 2048..=8192 bits, P-256 and P-384 points on their curves). The statics below verify
+//! on the RustCrypto provider; the verifiers use the one they are configured with
+//! (`with_crypto_provider`).
 //!
 //! ECDSA pairs each curve with one hash, as TLS does (RFC 8446 4.2.3): P-256 with
 //! SHA-256, P-384 with SHA-384. Not supported (webpki reports
@@ -14,19 +17,27 @@
 //! curve/hash pairings, P-521, Ed25519, and RSA-PSS keys (id-RSASSA-PSS
 //! `SubjectPublicKeyInfo`).
 
-use mtls_crypto::signature::{SignatureAlgorithm, VerifyingKey};
+use mtls_crypto::CryptoProvider;
+use mtls_crypto::provider::{PublicKeyKind, RawPublicKey, rustcrypto};
+use mtls_crypto::signature::SignatureAlgorithm;
 use rustls_pki_types::{
     AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm, alg_id,
 };
 
-use crate::der;
-
 /// One (key type, signature algorithm) pair that webpki can ask us to verify.
-#[derive(Debug)]
-struct MtlsAlgorithm {
+#[derive(Clone, Copy, Debug)]
+struct Spec {
     public_key_alg_id: AlgorithmIdentifier,
     signature_alg_id: AlgorithmIdentifier,
     scheme: SignatureAlgorithm,
+    kind: PublicKeyKind,
+}
+
+/// A [`Spec`] verifying on one provider.
+#[derive(Debug)]
+pub(crate) struct MtlsAlgorithm {
+    spec: Spec,
+    provider: &'static CryptoProvider,
 }
 
 impl SignatureVerificationAlgorithm for MtlsAlgorithm {
@@ -36,18 +47,22 @@ impl SignatureVerificationAlgorithm for MtlsAlgorithm {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), InvalidSignature> {
-        let spki = der::spki(self.public_key_alg_id.as_ref(), public_key);
-        let key = VerifyingKey::from_spki_der(&spki).map_err(|_| InvalidSignature)?;
-        key.verify(self.scheme, message, signature)
+        let key = RawPublicKey {
+            kind: self.spec.kind,
+            bytes: public_key,
+        };
+        self.provider
+            .signature
+            .verify_raw(key, self.spec.scheme, message, signature)
             .map_err(|_| InvalidSignature)
     }
 
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
-        self.public_key_alg_id
+        self.spec.public_key_alg_id
     }
 
     fn signature_alg_id(&self) -> AlgorithmIdentifier {
-        self.signature_alg_id
+        self.spec.signature_alg_id
     }
 }
 
@@ -67,83 +82,173 @@ const RSA_PKCS1_SHA512_ABSENT_PARAMS_ID: AlgorithmIdentifier = AlgorithmIdentifi
 
 /// RSA PKCS#1 v1.5 with SHA-256 (`sha256WithRSAEncryption`, RFC 4055 5).
 pub static RSA_PKCS1_SHA256: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: alg_id::RSA_PKCS1_SHA256,
-    scheme: SignatureAlgorithm::RsaPkcs1Sha256,
+    spec: spec::RSA_PKCS1_SHA256,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// RSA PKCS#1 v1.5 with SHA-384 (`sha384WithRSAEncryption`, RFC 4055 5).
 pub static RSA_PKCS1_SHA384: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: alg_id::RSA_PKCS1_SHA384,
-    scheme: SignatureAlgorithm::RsaPkcs1Sha384,
+    spec: spec::RSA_PKCS1_SHA384,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// RSA PKCS#1 v1.5 with SHA-512 (`sha512WithRSAEncryption`, RFC 4055 5).
 pub static RSA_PKCS1_SHA512: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: alg_id::RSA_PKCS1_SHA512,
-    scheme: SignatureAlgorithm::RsaPkcs1Sha512,
+    spec: spec::RSA_PKCS1_SHA512,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// [`RSA_PKCS1_SHA256`] with the `AlgorithmIdentifier` parameters absent instead of NULL.
 pub static RSA_PKCS1_SHA256_ABSENT_PARAMS: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: RSA_PKCS1_SHA256_ABSENT_PARAMS_ID,
-    scheme: SignatureAlgorithm::RsaPkcs1Sha256,
+    spec: spec::RSA_PKCS1_SHA256_ABSENT_PARAMS,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// [`RSA_PKCS1_SHA384`] with the `AlgorithmIdentifier` parameters absent instead of NULL.
 pub static RSA_PKCS1_SHA384_ABSENT_PARAMS: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: RSA_PKCS1_SHA384_ABSENT_PARAMS_ID,
-    scheme: SignatureAlgorithm::RsaPkcs1Sha384,
+    spec: spec::RSA_PKCS1_SHA384_ABSENT_PARAMS,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// [`RSA_PKCS1_SHA512`] with the `AlgorithmIdentifier` parameters absent instead of NULL.
 pub static RSA_PKCS1_SHA512_ABSENT_PARAMS: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: RSA_PKCS1_SHA512_ABSENT_PARAMS_ID,
-    scheme: SignatureAlgorithm::RsaPkcs1Sha512,
+    spec: spec::RSA_PKCS1_SHA512_ABSENT_PARAMS,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// RSASSA-PSS with SHA-256, MGF1-SHA-256, salt 32, by an rsaEncryption key (RFC 4055 3.1).
 pub static RSA_PSS_SHA256: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: alg_id::RSA_PSS_SHA256,
-    scheme: SignatureAlgorithm::RsaPssRsaeSha256,
+    spec: spec::RSA_PSS_SHA256,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// RSASSA-PSS with SHA-384, MGF1-SHA-384, salt 48, by an rsaEncryption key.
 pub static RSA_PSS_SHA384: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: alg_id::RSA_PSS_SHA384,
-    scheme: SignatureAlgorithm::RsaPssRsaeSha384,
+    spec: spec::RSA_PSS_SHA384,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// RSASSA-PSS with SHA-512, MGF1-SHA-512, salt 64, by an rsaEncryption key.
 pub static RSA_PSS_SHA512: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: alg_id::RSA_PSS_SHA512,
-    scheme: SignatureAlgorithm::RsaPssRsaeSha512,
+    spec: spec::RSA_PSS_SHA512,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// ECDSA on P-256 with SHA-256 (`ecdsa-with-SHA256`, RFC 5758 3.2).
 pub static ECDSA_P256_SHA256: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::ECDSA_P256,
-    signature_alg_id: alg_id::ECDSA_SHA256,
-    scheme: SignatureAlgorithm::EcdsaSecp256r1Sha256,
+    spec: spec::ECDSA_P256_SHA256,
+    provider: &rustcrypto::PROVIDER,
 };
 
 /// ECDSA on P-384 with SHA-384 (`ecdsa-with-SHA384`, RFC 5758 3.2; key on secp384r1,
 /// RFC 5480 2.1.1.1).
 pub static ECDSA_P384_SHA384: &dyn SignatureVerificationAlgorithm = &MtlsAlgorithm {
-    public_key_alg_id: alg_id::ECDSA_P384,
-    signature_alg_id: alg_id::ECDSA_SHA384,
-    scheme: SignatureAlgorithm::EcdsaSecp384r1Sha384,
+    spec: spec::ECDSA_P384_SHA384,
+    provider: &rustcrypto::PROVIDER,
 };
 
-/// Every algorithm above: what the verifiers in this crate accept in certificates and CRLs.
+/// The specifications of the algorithms above, for building them on another provider.
+mod spec {
+    use super::*;
+
+    pub(super) const RSA_PKCS1_SHA256: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: alg_id::RSA_PKCS1_SHA256,
+        scheme: SignatureAlgorithm::RsaPkcs1Sha256,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const RSA_PKCS1_SHA384: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: alg_id::RSA_PKCS1_SHA384,
+        scheme: SignatureAlgorithm::RsaPkcs1Sha384,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const RSA_PKCS1_SHA512: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: alg_id::RSA_PKCS1_SHA512,
+        scheme: SignatureAlgorithm::RsaPkcs1Sha512,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const RSA_PKCS1_SHA256_ABSENT_PARAMS: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: RSA_PKCS1_SHA256_ABSENT_PARAMS_ID,
+        scheme: SignatureAlgorithm::RsaPkcs1Sha256,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const RSA_PKCS1_SHA384_ABSENT_PARAMS: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: RSA_PKCS1_SHA384_ABSENT_PARAMS_ID,
+        scheme: SignatureAlgorithm::RsaPkcs1Sha384,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const RSA_PKCS1_SHA512_ABSENT_PARAMS: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: RSA_PKCS1_SHA512_ABSENT_PARAMS_ID,
+        scheme: SignatureAlgorithm::RsaPkcs1Sha512,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const RSA_PSS_SHA256: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: alg_id::RSA_PSS_SHA256,
+        scheme: SignatureAlgorithm::RsaPssRsaeSha256,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const RSA_PSS_SHA384: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: alg_id::RSA_PSS_SHA384,
+        scheme: SignatureAlgorithm::RsaPssRsaeSha384,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const RSA_PSS_SHA512: Spec = Spec {
+        public_key_alg_id: alg_id::RSA_ENCRYPTION,
+        signature_alg_id: alg_id::RSA_PSS_SHA512,
+        scheme: SignatureAlgorithm::RsaPssRsaeSha512,
+        kind: PublicKeyKind::Rsa,
+    };
+
+    pub(super) const ECDSA_P256_SHA256: Spec = Spec {
+        public_key_alg_id: alg_id::ECDSA_P256,
+        signature_alg_id: alg_id::ECDSA_SHA256,
+        scheme: SignatureAlgorithm::EcdsaSecp256r1Sha256,
+        kind: PublicKeyKind::EcdsaP256,
+    };
+
+    pub(super) const ECDSA_P384_SHA384: Spec = Spec {
+        public_key_alg_id: alg_id::ECDSA_P384,
+        signature_alg_id: alg_id::ECDSA_SHA384,
+        scheme: SignatureAlgorithm::EcdsaSecp384r1Sha384,
+        kind: PublicKeyKind::EcdsaP384,
+    };
+}
+
+/// The algorithms of [`ALL`], in its order, verifying on `provider`.
+pub(crate) fn for_provider(provider: &'static CryptoProvider) -> [MtlsAlgorithm; 11] {
+    [
+        spec::ECDSA_P256_SHA256,
+        spec::ECDSA_P384_SHA384,
+        spec::RSA_PSS_SHA256,
+        spec::RSA_PSS_SHA384,
+        spec::RSA_PSS_SHA512,
+        spec::RSA_PKCS1_SHA256,
+        spec::RSA_PKCS1_SHA384,
+        spec::RSA_PKCS1_SHA512,
+        spec::RSA_PKCS1_SHA256_ABSENT_PARAMS,
+        spec::RSA_PKCS1_SHA384_ABSENT_PARAMS,
+        spec::RSA_PKCS1_SHA512_ABSENT_PARAMS,
+    ]
+    .map(|spec| MtlsAlgorithm { spec, provider })
+}
+
+/// Every algorithm above: what the verifiers in this crate accept in certificates and CRLs
+/// (on the RustCrypto provider; the verifiers build the same list on their configured one).
 pub static ALL: &[&dyn SignatureVerificationAlgorithm] = &[
     ECDSA_P256_SHA256,
     ECDSA_P384_SHA384,
@@ -162,6 +267,7 @@ pub static ALL: &[&dyn SignatureVerificationAlgorithm] = &[
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
     use super::*;
+    use crate::der;
     use mtls_crypto::DeterministicRng;
     use mtls_crypto::signature::SigningKey;
 
@@ -199,23 +305,6 @@ mod tests {
         let kp = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
         let key = SigningKey::from_pkcs8_der(&kp.serialize_der()).unwrap();
         (key, rcgen::PublicKeyData::subject_public_key_info(&kp))
-    }
-
-    #[test]
-    fn rebuilt_spki_equals_the_certificates() {
-        for (pem, alg) in [
-            (RSA_CERT, alg_id::RSA_ENCRYPTION),
-            (EC_CERT, alg_id::ECDSA_P256),
-        ] {
-            let spki = cert_spki(pem);
-            assert_eq!(der::spki(alg.as_ref(), &raw_public_key(&spki)), spki);
-        }
-        // id-ecPublicKey with namedCurve secp384r1 (RFC 5480 2.1.1.1).
-        let (_, spki) = p384_key();
-        assert_eq!(
-            der::spki(alg_id::ECDSA_P384.as_ref(), &raw_public_key(&spki)),
-            spki
-        );
     }
 
     #[test]
@@ -303,6 +392,39 @@ mod tests {
                 .verify_signature(&rsa_raw, msg, &sig384)
                 .is_err()
         );
+    }
+
+    /// The same algorithms built on every provider compiled in verify what the keys sign,
+    /// and refuse tampering, a key of the other kind and a truncated key.
+    #[test]
+    fn every_algorithm_verifies_on_every_provider() {
+        let mut rng = DeterministicRng::from_seed([2; 32]);
+        let rsa = SigningKey::from_pkcs1_der(RSA_KEY).unwrap();
+        let ec = SigningKey::from_sec1_der(EC_KEY).unwrap();
+        let (ec384, ec384_spki) = p384_key();
+        let raws = [
+            (&rsa, raw_public_key(&cert_spki(RSA_CERT))),
+            (&ec, raw_public_key(&cert_spki(EC_CERT))),
+            (&ec384, raw_public_key(&ec384_spki)),
+        ];
+        let msg = b"tbsCertList";
+        for provider in mtls_crypto::provider::compiled_in() {
+            for alg in for_provider(provider) {
+                let (key, raw) = raws
+                    .iter()
+                    .find(|(k, _)| k.kind() == alg.spec.kind)
+                    .unwrap();
+                let sig = key.sign(alg.spec.scheme, msg, &mut rng).unwrap();
+                alg.verify_signature(raw, msg, &sig).unwrap();
+                assert!(alg.verify_signature(raw, b"other", &sig).is_err());
+                assert!(alg.verify_signature(&raw[1..], msg, &sig).is_err());
+                for (other, other_raw) in &raws {
+                    if other.kind() != alg.spec.kind {
+                        assert!(alg.verify_signature(other_raw, msg, &sig).is_err());
+                    }
+                }
+            }
+        }
     }
 
     /// The algorithm identifiers webpki matches for P-384 (RFC 5758 3.2, RFC 5480 2.1.1.1).

@@ -4,6 +4,7 @@
 /// `SEQUENCE` (constructed).
 pub(crate) const SEQUENCE: u8 = 0x30;
 /// `BIT STRING`.
+#[cfg(test)]
 pub(crate) const BIT_STRING: u8 = 0x03;
 /// `INTEGER`.
 pub(crate) const INTEGER: u8 = 0x02;
@@ -36,14 +37,6 @@ pub(crate) fn wrap(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
         out.extend_from_slice(p);
     }
     out
-}
-
-/// Builds a `SubjectPublicKeyInfo` (RFC 5280 4.1.2.7) from the contents of its
-/// `AlgorithmIdentifier` and the raw `subjectPublicKey` bits (no unused bits).
-pub(crate) fn spki(algorithm_contents: &[u8], public_key: &[u8]) -> Vec<u8> {
-    let algorithm = wrap(SEQUENCE, &[algorithm_contents]);
-    let key = wrap(BIT_STRING, &[&[0x00], public_key]);
-    wrap(SEQUENCE, &[&algorithm, &key])
 }
 
 /// Reads one TLV from the front of `input`: `(tag, contents, rest)`. Refuses

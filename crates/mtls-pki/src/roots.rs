@@ -4,7 +4,8 @@ use core::fmt;
 use std::path::Path;
 
 use mtls_cert::DistinguishedName;
-use mtls_crypto::{Hash, HashAlgorithm};
+use mtls_crypto::HashAlgorithm;
+use mtls_crypto::provider::CryptoProvider;
 use rustls_pki_types::{CertificateDer, TrustAnchor};
 
 use crate::der;
@@ -107,10 +108,10 @@ impl RootStore {
         names
     }
 
-    /// SHA-256 over every root (subject, public key, name constraints), in the order
-    /// added: equal for stores that trust the same roots the same way.
-    pub fn digest(&self) -> [u8; 32] {
-        let mut h = Hash::new(HashAlgorithm::Sha256);
+    /// SHA-256 (on `provider`) over every root (subject, public key, name constraints), in
+    /// the order added: equal for stores that trust the same roots the same way.
+    pub fn digest(&self, provider: &CryptoProvider) -> [u8; 32] {
+        let mut h = provider.hash(HashAlgorithm::Sha256);
         h.update(b"mtls root store v1");
         for anchor in &self.anchors {
             let constraints = anchor.name_constraints.as_ref().map(|c| c.as_ref());

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mtls_cert::{CertificateError, ClientCertVerifier, DistinguishedName, ServerCertVerifier};
+use mtls_crypto::CryptoProvider;
+use rustls_pki_types::SignatureVerificationAlgorithm;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use webpki::{
     CertRevocationList, EndEntityCert, ExpirationPolicy, KeyUsage, RevocationCheckDepth,
@@ -31,6 +33,8 @@ struct ChainVerifier {
     allow_unknown_status: bool,
     /// A CRL past its nextUpdate is still used (by default it refuses the chains it covers).
     allow_expired_crls: bool,
+    /// Checks certificate and CRL signatures.
+    provider: &'static CryptoProvider,
 }
 
 impl ChainVerifier {
@@ -41,6 +45,7 @@ impl ChainVerifier {
             end_entity_only: false,
             allow_unknown_status: false,
             allow_expired_crls: false,
+            provider: mtls_crypto::default_provider(),
         }
     }
 
@@ -79,8 +84,13 @@ impl ChainVerifier {
             .build()
         });
 
+        let algorithms = algorithms::for_provider(self.provider);
+        let algorithms: Vec<&dyn SignatureVerificationAlgorithm> = algorithms
+            .iter()
+            .map(|a| a as &dyn SignatureVerificationAlgorithm)
+            .collect();
         ee.verify_for_usage(
-            algorithms::ALL,
+            &algorithms,
             self.roots.anchors(),
             rest,
             UnixTime::since_unix_epoch(Duration::from_secs(now)),
@@ -101,13 +111,21 @@ impl fmt::Debug for ChainVerifier {
             .field("end_entity_only", &self.end_entity_only)
             .field("allow_unknown_status", &self.allow_unknown_status)
             .field("allow_expired_crls", &self.allow_expired_crls)
+            .field("provider", &self.provider.name)
             .finish()
     }
 }
 
-/// Revocation settings shared by both verifiers' builder methods.
+/// The provider and revocation settings shared by both verifiers' builder methods.
 macro_rules! revocation_methods {
     () => {
+        /// Checks certificate and CRL signatures on `provider` (default: RustCrypto); a
+        /// configuration built with a provider sets it on the verifiers it makes.
+        pub fn with_crypto_provider(mut self, provider: &'static CryptoProvider) -> Self {
+            self.inner.provider = provider;
+            self
+        }
+
         /// Checks chains against these CRLs (RFC 5280 6.3), in addition to any given before.
         /// By default every certificate of the chain (leaf and intermediates) must be
         /// covered by a CRL from its issuer (see
@@ -196,23 +214,18 @@ impl ServerCertVerifier for WebPkiServerVerifier {
 pub struct WebPkiClientVerifier {
     inner: ChainVerifier,
     subjects: Vec<DistinguishedName>,
-    /// The policy digest without CRLs, computed once (see `policy_digest`).
-    policy: [u8; 32],
+    /// The policy digest without CRLs, computed on first use (see `policy_digest`).
+    policy: std::sync::OnceLock<[u8; 32]>,
 }
 
 impl WebPkiClientVerifier {
     /// Trusts the roots of `roots` and names them in CertificateRequest.
     pub fn new(roots: impl Into<Arc<RootStore>>) -> Self {
         let roots = roots.into();
-        let mut h = mtls_crypto::Hash::new(mtls_crypto::HashAlgorithm::Sha256);
-        h.update(b"mtls webpki client verifier v1");
-        h.update(&roots.digest());
-        let mut policy = [0u8; 32];
-        policy.copy_from_slice(h.finish().as_slice());
         Self {
             subjects: roots.subjects(),
             inner: ChainVerifier::new(roots),
-            policy,
+            policy: std::sync::OnceLock::new(),
         }
     }
 
@@ -255,7 +268,18 @@ impl ClientCertVerifier for WebPkiClientVerifier {
     /// Without CRLs the verdict depends on the roots alone (and on this code's rules, named
     /// by the label's version): the roots' digest. With CRLs none, as for `verified_until`.
     fn policy_digest(&self) -> Option<[u8; 32]> {
-        self.inner.crls.is_empty().then_some(self.policy)
+        if !self.inner.crls.is_empty() {
+            return None;
+        }
+        Some(*self.policy.get_or_init(|| {
+            let provider = self.inner.provider;
+            let mut h = provider.hash(mtls_crypto::HashAlgorithm::Sha256);
+            h.update(b"mtls webpki client verifier v1");
+            h.update(&self.inner.roots.digest(provider));
+            let mut policy = [0u8; 32];
+            policy.copy_from_slice(h.finish().as_slice());
+            policy
+        }))
     }
 }
 

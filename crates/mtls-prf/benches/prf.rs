@@ -8,6 +8,7 @@
 )]
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use mtls_crypto::default_provider;
 use mtls_crypto::hash::HashAlgorithm;
 use mtls_prf::{KeyBlockLayout, Sender, extended_master_secret, key_block, verify_data};
 use std::hint::black_box;
@@ -27,10 +28,11 @@ fn key_schedule(c: &mut Criterion) {
     ] {
         c.bench_function(&format!("key_schedule/{name}"), |b| {
             b.iter(|| {
-                let ms = extended_master_secret(alg, black_box(&[7u8; 48]), &[1u8; 32]);
-                let kb = key_block(alg, &ms, &[2u8; 32], &[3u8; 32], layout);
-                let c = verify_data(alg, &ms, Sender::Client, &[4u8; 32]);
-                let s = verify_data(alg, &ms, Sender::Server, &[5u8; 32]);
+                let p = default_provider();
+                let ms = extended_master_secret(p, alg, black_box(&[7u8; 48]), &[1u8; 32]);
+                let kb = key_block(p, alg, &ms, &[2u8; 32], &[3u8; 32], layout);
+                let c = verify_data(p, alg, &ms, Sender::Client, &[4u8; 32]);
+                let s = verify_data(p, alg, &ms, Sender::Server, &[5u8; 32]);
                 black_box((kb.client_write.key()[0], c.as_bytes()[0], s.as_bytes()[0]))
             })
         });

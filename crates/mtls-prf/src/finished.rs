@@ -1,5 +1,6 @@
 //! The Finished message's `verify_data` (RFC 5246 section 7.4.9).
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::hash::HashAlgorithm;
 use subtle::ConstantTimeEq;
 
@@ -53,6 +54,7 @@ impl VerifyData {
 /// (RFC 5246 section 7.4.9). `handshake_hash` covers every handshake message up to, not
 /// including, this Finished; the hash is the PRF hash of the suite.
 pub fn verify_data(
+    provider: &CryptoProvider,
     alg: HashAlgorithm,
     master: &MasterSecret,
     sender: Sender,
@@ -60,6 +62,7 @@ pub fn verify_data(
 ) -> VerifyData {
     let mut out = [0u8; VERIFY_DATA_LEN];
     prf(
+        provider,
         alg,
         master.as_bytes(),
         sender.label(),

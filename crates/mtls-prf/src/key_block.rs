@@ -1,5 +1,6 @@
 //! The key block and its split into per-direction AEAD keys and IVs (RFC 5246 section 6.3).
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::hash::HashAlgorithm;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -88,6 +89,7 @@ pub struct KeyBlock {
 /// (RFC 5246 section 6.3; the MAC keys are empty for AEAD suites). Note the seed order:
 /// server random first, unlike the master secret.
 pub fn key_block(
+    provider: &CryptoProvider,
     alg: HashAlgorithm,
     master: &MasterSecret,
     client_random: &[u8; 32],
@@ -99,6 +101,7 @@ pub fn key_block(
     let len = layout.block_len();
     let (used, _) = block.split_at_mut(len.min(2 * (MAX_KEY_LEN + MAX_IV_LEN)));
     prf(
+        provider,
         alg,
         master.as_bytes(),
         b"key expansion",

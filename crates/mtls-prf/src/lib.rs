@@ -8,21 +8,25 @@
 //!
 //! Depend on it alone when you need the TLS 1.2 key schedule without a TLS stack: a passive
 //! decryptor that reads an NSS key log, a test harness that checks another implementation's
-//! keys, or a protocol that reuses the TLS PRF. It uses only `mtls-crypto` (HMAC, SHA-2).
+//! keys, or a protocol that reuses the TLS PRF. It uses only `mtls-crypto` (HMAC, SHA-2), on
+//! the provider each function is given (`mtls_crypto::default_provider()` for RustCrypto).
 //!
 //! Every secret output ([`MasterSecret`], [`TrafficKeys`]) is zeroized on drop and has no
 //! `Clone` or `Debug`.
 //!
 //! ```
+//! use mtls_crypto::default_provider;
 //! use mtls_crypto::hash::HashAlgorithm;
 //! use mtls_prf::{extended_master_secret, key_block, verify_data, KeyBlockLayout, Sender};
 //!
+//! let provider = default_provider();
 //! let premaster = [7u8; 48];
 //! let session_hash = [1u8; 32]; // Hash(ClientHello .. ClientKeyExchange), RFC 7627 section 3
-//! let master = extended_master_secret(HashAlgorithm::Sha256, &premaster, &session_hash);
+//! let master = extended_master_secret(provider, HashAlgorithm::Sha256, &premaster, &session_hash);
 //!
 //! let (client_random, server_random) = ([2u8; 32], [3u8; 32]);
 //! let keys = key_block(
+//!     provider,
 //!     HashAlgorithm::Sha256,
 //!     &master,
 //!     &client_random,
@@ -33,7 +37,7 @@
 //! assert_eq!(keys.client_write.iv().len(), 4); // RFC 5288 salt
 //!
 //! let transcript_hash = [9u8; 32];
-//! let ours = verify_data(HashAlgorithm::Sha256, &master, Sender::Client, &transcript_hash);
+//! let ours = verify_data(provider, HashAlgorithm::Sha256, &master, Sender::Client, &transcript_hash);
 //! assert!(ours.verify(ours.as_bytes()));
 //! assert!(!ours.verify(&[0u8; 12]));
 //! ```

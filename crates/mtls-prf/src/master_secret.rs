@@ -1,5 +1,6 @@
 //! The master secret (RFC 5246 section 8.1) and the extended master secret (RFC 7627 section 4).
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::hash::HashAlgorithm;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -27,6 +28,7 @@ impl MasterSecret {
 /// `master_secret = PRF(pre_master_secret, "master secret", ClientHello.random + ServerHello.random)[0..47]`
 /// (RFC 5246 section 8.1). Used only when the peers did not negotiate extended master secret.
 pub fn master_secret(
+    provider: &CryptoProvider,
     alg: HashAlgorithm,
     pre_master_secret: &[u8],
     client_random: &[u8; 32],
@@ -34,6 +36,7 @@ pub fn master_secret(
 ) -> MasterSecret {
     let mut out = MasterSecret([0u8; MASTER_SECRET_LEN]);
     prf(
+        provider,
         alg,
         pre_master_secret,
         b"master secret",
@@ -48,12 +51,14 @@ pub fn master_secret(
 /// ClientHello up to and including ClientKeyExchange (RFC 7627 section 3), which binds the
 /// master secret to this handshake and defeats the triple handshake attack.
 pub fn extended_master_secret(
+    provider: &CryptoProvider,
     alg: HashAlgorithm,
     pre_master_secret: &[u8],
     session_hash: &[u8],
 ) -> MasterSecret {
     let mut out = MasterSecret([0u8; MASTER_SECRET_LEN]);
     prf(
+        provider,
         alg,
         pre_master_secret,
         b"extended master secret",

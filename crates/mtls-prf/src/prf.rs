@@ -1,9 +1,10 @@
 //! The TLS 1.2 PRF: `PRF(secret, label, seed) = P_<hash>(secret, label + seed)` (RFC 5246 section 5).
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::hash::HashAlgorithm;
-use mtls_crypto::hmac::Hmac;
 
-/// Fills `out` with `PRF(secret, label, seed)` using P_SHA256 or P_SHA384 (RFC 5246 section 5).
+/// Fills `out` with `PRF(secret, label, seed)` using P_SHA256 or P_SHA384 (RFC 5246 section 5),
+/// on `provider`'s HMAC.
 ///
 /// The seed is given in parts (`&[client_random, server_random]`, say) so that callers never
 /// concatenate secrets or randoms into a temporary buffer. The PRF hash is the cipher suite's:
@@ -15,9 +16,16 @@ use mtls_crypto::hmac::Hmac;
 /// A(0) = seed
 /// A(i) = HMAC_hash(secret, A(i-1))
 /// ```
-pub fn prf(alg: HashAlgorithm, secret: &[u8], label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
+pub fn prf(
+    provider: &CryptoProvider,
+    alg: HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    seed: &[&[u8]],
+    out: &mut [u8],
+) {
     // Key the HMAC once; every block below forks the keyed state instead of re-keying.
-    let keyed = Hmac::new(alg, secret);
+    let keyed = provider.hmac(alg, secret);
 
     // A(1) = HMAC(secret, A(0)), where A(0) = label + seed.
     let mut a = {

@@ -9,6 +9,7 @@
 //! additional_data = seq_num + TLSCompressed.type + TLSCompressed.version + TLSCompressed.length;
 //! ```
 
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN};
 use mtls_wire::{ContentType, ProtocolVersion};
 
@@ -37,8 +38,13 @@ struct DirectionState {
 }
 
 impl DirectionState {
-    fn new(algorithm: AeadAlgorithm, key: &[u8], iv: &[u8]) -> Result<Self, mtls_crypto::Error> {
-        let key = AeadKey::new(algorithm, key)?;
+    fn new(
+        provider: &CryptoProvider,
+        algorithm: AeadAlgorithm,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<Self, mtls_crypto::Error> {
+        let key = provider.aead_key(algorithm, key)?;
         let scheme = match algorithm {
             AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm => NonceScheme::Gcm {
                 salt: iv
@@ -122,14 +128,24 @@ pub struct RecordEncrypter {
 impl RecordEncrypter {
     /// A sealer for `algorithm` with this direction's write key and fixed IV (the GCM salt of
     /// 4 bytes, or the ChaCha20-Poly1305 IV of 12), as split from the key block
-    /// (RFC 5246 6.3). The sequence number starts at 0.
+    /// (RFC 5246 6.3), on the default crypto provider. The sequence number starts at 0.
     pub fn new(
         algorithm: AeadAlgorithm,
         key: &[u8],
         iv: &[u8],
     ) -> Result<Self, mtls_crypto::Error> {
+        Self::with_provider(mtls_crypto::default_provider(), algorithm, key, iv)
+    }
+
+    /// [`RecordEncrypter::new`] with the AEAD of `provider`: one virtual call per record.
+    pub fn with_provider(
+        provider: &CryptoProvider,
+        algorithm: AeadAlgorithm,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<Self, mtls_crypto::Error> {
         Ok(Self {
-            state: DirectionState::new(algorithm, key, iv)?,
+            state: DirectionState::new(provider, algorithm, key, iv)?,
         })
     }
 
@@ -265,14 +281,25 @@ pub struct RecordDecrypter {
 }
 
 impl RecordDecrypter {
-    /// An opener for `algorithm` with the peer's write key and fixed IV (RFC 5246 6.3).
+    /// An opener for `algorithm` with the peer's write key and fixed IV (RFC 5246 6.3), on
+    /// the default crypto provider.
     pub fn new(
         algorithm: AeadAlgorithm,
         key: &[u8],
         iv: &[u8],
     ) -> Result<Self, mtls_crypto::Error> {
+        Self::with_provider(mtls_crypto::default_provider(), algorithm, key, iv)
+    }
+
+    /// [`RecordDecrypter::new`] with the AEAD of `provider`.
+    pub fn with_provider(
+        provider: &CryptoProvider,
+        algorithm: AeadAlgorithm,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<Self, mtls_crypto::Error> {
         Ok(Self {
-            state: DirectionState::new(algorithm, key, iv)?,
+            state: DirectionState::new(provider, algorithm, key, iv)?,
         })
     }
 

@@ -87,10 +87,22 @@ impl RecordEndpoint {
                     .write(ContentType::ChangeCipherSpec, &[1], &mut self.outgoing)
                     .unwrap(),
                 Action::InstallWriteKeys(k) => self.writer.install_encrypter(
-                    RecordEncrypter::new(k.algorithm, k.keys.key(), k.keys.iv()).unwrap(),
+                    RecordEncrypter::with_provider(
+                        k.provider,
+                        k.algorithm,
+                        k.keys.key(),
+                        k.keys.iv(),
+                    )
+                    .unwrap(),
                 ),
                 Action::InstallReadKeys(k) => self.reader.install_decrypter(
-                    RecordDecrypter::new(k.algorithm, k.keys.key(), k.keys.iv()).unwrap(),
+                    RecordDecrypter::with_provider(
+                        k.provider,
+                        k.algorithm,
+                        k.keys.key(),
+                        k.keys.iv(),
+                    )
+                    .unwrap(),
                 ),
                 Action::SendAlert(alert) => {
                     let mut b = Vec::new();

@@ -7,6 +7,7 @@ use mtls_cert::{
     CertificateDer, CertifiedKey, ClientCertVerifier, ResolvesClientCert, ResolvesServerCert,
     ServerCertVerifier,
 };
+use mtls_crypto::CryptoProvider;
 use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 use mtls_handshake::suites::{ALL_SUITES, SupportedSuite};
@@ -37,6 +38,7 @@ struct Options {
     key_log: Option<Arc<dyn KeyLog>>,
     time: Option<Arc<dyn TimeProvider>>,
     observer: Option<Arc<dyn ConnectionObserver>>,
+    provider: &'static CryptoProvider,
     /// The first step that failed, reported by `build`.
     error: Option<ConfigError>,
 }
@@ -53,6 +55,7 @@ impl Default for Options {
             key_log: None,
             time: None,
             observer: None,
+            provider: mtls_crypto::default_provider(),
             error: None,
         }
     }
@@ -114,6 +117,24 @@ impl Options {
                 None
             }
         }
+    }
+
+    /// Binds the certified keys this builder loaded to the configured provider now, so that
+    /// the first handshake does not pay for it; a key the provider refuses fails `build`.
+    fn bind_keys<'a>(
+        &self,
+        builder: &'static str,
+        keys: impl IntoIterator<Item = &'a Arc<CertifiedKey>>,
+    ) -> Result<(), Error> {
+        for ck in keys {
+            ck.key.bind(self.provider).map_err(|_| {
+                Error::Config(ConfigError::new(
+                    builder,
+                    ConfigCause::Invalid("the crypto provider cannot load a certificate's key"),
+                ))
+            })?;
+        }
+        Ok(())
     }
 
     /// Trusted roots read from a PEM or DER file; a failure is kept for `build`, as a step
@@ -194,6 +215,16 @@ macro_rules! shared_setters {
             self
         }
 
+        /// The cryptography of every connection made with this configuration (key exchange,
+        /// signatures, certificate signatures in the verifiers this builder makes, the PRF
+        /// and record protection). Default: RustCrypto,
+        /// [`mtls_crypto::default_provider`]. The faster AWS-LC provider is
+        /// `mtls_crypto::provider::aws_lc::PROVIDER`, with this crate's `aws-lc` feature.
+        pub fn crypto_provider(mut self, provider: &'static CryptoProvider) -> Self {
+            self.options.provider = provider;
+            self
+        }
+
         /// The clock for validity checks and session expiry (default: the system clock).
         pub fn clock(mut self, time: Arc<dyn TimeProvider>) -> Self {
             self.options.time = Some(time);
@@ -227,6 +258,8 @@ pub struct ServerConfigBuilder {
     resolver: Option<Arc<dyn ResolvesServerCert>>,
     policy: ClientAuthPolicy,
     verifier: Option<Arc<dyn ClientCertVerifier>>,
+    /// A webpki verifier made here from roots: it gets the configured provider at `build`.
+    webpki: Option<WebPkiClientVerifier>,
     preference: SuitePreference,
     cache: Option<Arc<dyn ServerSessionCache>>,
     authorizer: Option<Arc<dyn AuthorizeClient>>,
@@ -241,6 +274,7 @@ impl Default for ServerConfigBuilder {
             resolver: None,
             policy: ClientAuthPolicy::None,
             verifier: None,
+            webpki: None,
             preference: SuitePreference::Server,
             cache: Some(Arc::new(InMemorySessionCache::new(
                 SERVER_CACHE.0,
@@ -285,18 +319,19 @@ impl ServerConfigBuilder {
     /// Requires a client certificate issued by one of `roots` (verified with rustls-webpki:
     /// chain, validity, clientAuth usage); their names go into the CertificateRequest.
     pub fn client_auth_required(self, roots: RootStore) -> Self {
-        self.client_auth(
-            ClientAuthPolicy::Required,
-            Arc::new(WebPkiClientVerifier::new(roots)),
-        )
+        self.webpki_client_auth(ClientAuthPolicy::Required, roots)
     }
 
     /// Asks for a client certificate and verifies it against `roots` if one is given.
     pub fn client_auth_optional(self, roots: RootStore) -> Self {
-        self.client_auth(
-            ClientAuthPolicy::Optional,
-            Arc::new(WebPkiClientVerifier::new(roots)),
-        )
+        self.webpki_client_auth(ClientAuthPolicy::Optional, roots)
+    }
+
+    fn webpki_client_auth(mut self, policy: ClientAuthPolicy, roots: RootStore) -> Self {
+        self.policy = policy;
+        self.verifier = None;
+        self.webpki = Some(WebPkiClientVerifier::new(roots));
+        self
     }
 
     /// Like [`client_auth_required`](Self::client_auth_required), with the roots read from a
@@ -322,7 +357,7 @@ impl ServerConfigBuilder {
 
     fn client_auth_file(mut self, method: &str, policy: ClientAuthPolicy, path: &Path) -> Self {
         match self.options.roots_file(SERVER, method, path) {
-            Some(roots) => self.client_auth(policy, Arc::new(WebPkiClientVerifier::new(roots))),
+            Some(roots) => self.webpki_client_auth(policy, roots),
             None => {
                 // `build` reports the file; the policy is kept so that nothing reads as
                 // "no client authentication" in the meantime.
@@ -347,6 +382,7 @@ impl ServerConfigBuilder {
     ) -> Self {
         self.policy = policy;
         self.verifier = Some(verifier);
+        self.webpki = None;
         self
     }
 
@@ -407,6 +443,11 @@ impl ServerConfigBuilder {
             return Err(Error::Config(e));
         }
         let invalid = |s| Error::Config(ConfigError::new(SERVER, ConfigCause::Invalid(s)));
+        let provider = self.options.provider;
+        self.options.bind_keys(SERVER, &self.certs)?;
+        if let Some(webpki) = self.webpki.take() {
+            self.verifier = Some(Arc::new(webpki.with_crypto_provider(provider)));
+        }
         let resolver: Arc<dyn ResolvesServerCert> = match self.resolver {
             Some(r) => r,
             None if !self.certs.is_empty() => Arc::new(self.certs),
@@ -424,6 +465,7 @@ impl ServerConfigBuilder {
         c.session_cache = self.cache;
         c.authorizer = self.authorizer;
         c.ticketer = self.ticketer;
+        c.provider = provider;
         let o = &mut self.options;
         c.suites = o.suites(c.suites.clone());
         c.groups = o.groups.take().unwrap_or(c.groups);
@@ -453,7 +495,11 @@ impl ClientConfig {
     /// Starts a builder that trusts server certificates issued by `roots` (verified with
     /// rustls-webpki: chain, validity, serverAuth usage, and the name connected to).
     pub fn with_roots(roots: RootStore) -> ClientConfigBuilder {
-        Self::builder(Arc::new(WebPkiServerVerifier::new(roots)))
+        ClientConfigBuilder {
+            verifier: None,
+            webpki: Some(WebPkiServerVerifier::new(roots)),
+            ..Self::builder_parts()
+        }
     }
 
     /// Like [`with_roots`](Self::with_roots), with the roots read from a PEM or DER file. A
@@ -474,7 +520,16 @@ impl ClientConfig {
     /// Starts a builder with your own verifier for the server's certificate.
     pub fn builder(verifier: Arc<dyn ServerCertVerifier>) -> ClientConfigBuilder {
         ClientConfigBuilder {
-            verifier,
+            verifier: Some(verifier),
+            ..Self::builder_parts()
+        }
+    }
+
+    /// A builder without a verifier yet.
+    fn builder_parts() -> ClientConfigBuilder {
+        ClientConfigBuilder {
+            verifier: None,
+            webpki: None,
             cert: None,
             resolver: None,
             store: Some(Arc::new(InMemoryClientSessionStore::new(
@@ -494,7 +549,9 @@ impl ClientConfig {
 
 /// Builds a [`ClientConfig`].
 pub struct ClientConfigBuilder {
-    verifier: Arc<dyn ServerCertVerifier>,
+    verifier: Option<Arc<dyn ServerCertVerifier>>,
+    /// A webpki verifier made here from roots: it gets the configured provider at `build`.
+    webpki: Option<WebPkiServerVerifier>,
     cert: Option<Arc<CertifiedKey>>,
     resolver: Option<Arc<dyn ResolvesClientCert>>,
     store: Option<Arc<dyn ClientSessionStore>>,
@@ -565,7 +622,20 @@ impl ClientConfigBuilder {
         if let Some(e) = self.options.error.take() {
             return Err(Error::Config(e));
         }
-        let mut c = mtls_handshake::ClientConfig::new(self.verifier);
+        let provider = self.options.provider;
+        self.options.bind_keys(CLIENT, &self.cert)?;
+        let verifier: Arc<dyn ServerCertVerifier> = match (self.verifier, self.webpki) {
+            (Some(v), _) => v,
+            (None, Some(webpki)) => Arc::new(webpki.with_crypto_provider(provider)),
+            (None, None) => {
+                return Err(Error::Config(ConfigError::new(
+                    CLIENT,
+                    ConfigCause::Invalid("a client needs a verifier for the server's certificate"),
+                )));
+            }
+        };
+        let mut c = mtls_handshake::ClientConfig::new(verifier);
+        c.provider = provider;
         c.cert_resolver = match (self.resolver, self.cert) {
             (Some(r), _) => Some(r),
             (None, Some(ck)) => Some(Arc::new(ck) as Arc<dyn ResolvesClientCert>),

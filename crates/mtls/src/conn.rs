@@ -392,14 +392,24 @@ impl ConnectionCommon {
                     self.write_record(ContentType::ChangeCipherSpec, &[1])?
                 }
                 Action::InstallWriteKeys(k) => self.writer.install_encrypter(
-                    RecordEncrypter::new(k.algorithm, k.keys.key(), k.keys.iv())
-                        .map_err(|e| internal(format!("write keys: {e}")))?,
+                    RecordEncrypter::with_provider(
+                        k.provider,
+                        k.algorithm,
+                        k.keys.key(),
+                        k.keys.iv(),
+                    )
+                    .map_err(|e| internal(format!("write keys: {e}")))?,
                 ),
                 Action::InstallReadKeys(k) => {
                     self.reader.set_expected_version(ProtocolVersion::TLSv1_2);
                     self.reader.install_decrypter(
-                        RecordDecrypter::new(k.algorithm, k.keys.key(), k.keys.iv())
-                            .map_err(|e| internal(format!("read keys: {e}")))?,
+                        RecordDecrypter::with_provider(
+                            k.provider,
+                            k.algorithm,
+                            k.keys.key(),
+                            k.keys.iv(),
+                        )
+                        .map_err(|e| internal(format!("read keys: {e}")))?,
                     )
                 }
                 Action::SendAlert(alert) => self.queue_alert(alert),

@@ -6,6 +6,10 @@
 //! blocking [`Stream`] / [`StreamOwned`] over any `Read + Write` transport. Certificates are
 //! loaded and verified by [`pki`] (rustls-webpki path validation on mtls-crypto signatures).
 //!
+//! The cryptography runs on the configuration's crypto provider ([`provider`]): RustCrypto
+//! by default, AWS-LC (several times faster) with this crate's `aws-lc` feature and
+//! `.crypto_provider(&mtls::provider::aws_lc::PROVIDER)` on a builder.
+//!
 //! Depend on this crate to put mutual TLS between two services; depend on the layers
 //! (`mtls-wire`, `mtls-record`, `mtls-handshake`, ...) only to build something else on them.
 //!
@@ -94,7 +98,14 @@ pub use mtls_cert::{
     ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, PeerIdentity,
     ResolvesClientCert, ResolvesServerCert, ServerCertVerifier,
 };
+/// The primitives and the provider traits of mtls-crypto, for writing a provider of your own.
+pub use mtls_crypto as crypto;
+pub use mtls_crypto::CryptoProvider;
 pub use mtls_crypto::kx::NamedGroup;
+/// Crypto providers: RustCrypto ([`provider::default_provider`]) and, with this crate's
+/// `aws-lc` feature, AWS-LC (`provider::aws_lc::PROVIDER`); a configuration takes one with
+/// `crypto_provider` on its builder.
+pub use mtls_crypto::provider;
 pub use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 pub use mtls_crypto::{DeterministicRng, OsRng, SecureRandom};
 pub use mtls_handshake::sequence::Kind as HandshakeKind;

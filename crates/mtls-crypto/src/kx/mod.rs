@@ -1,6 +1,9 @@
 //! Ephemeral (EC)DH key exchange for the ECDHE suites (RFC 8422): one fresh
 //! key pair per handshake, drawn from the injected [`SecureRandom`], used
 //! once by [`ActiveKeyExchange::complete`] and then dropped (and wiped).
+//!
+//! [`KeyExchange`] runs on a provider; [`NistKeyExchange`] and [`X25519KeyExchange`] are
+//! the RustCrypto implementations underneath the default one.
 
 mod nist;
 mod x25519;
@@ -8,7 +11,8 @@ mod x25519;
 pub use self::nist::{NistCurve, NistKeyExchange, P256KeyExchange, P384KeyExchange};
 pub use self::x25519::X25519KeyExchange;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::provider::{CryptoProvider, KxSession, default_provider};
 use crate::rand::SecureRandom;
 use crate::secret::SharedSecret;
 
@@ -72,50 +76,62 @@ pub trait ActiveKeyExchange {
         Self: Sized;
 }
 
-/// A key exchange in any supported group, without boxing.
-pub enum KeyExchange {
-    /// P-256.
-    Secp256r1(P256KeyExchange),
-    /// P-384.
-    Secp384r1(P384KeyExchange),
-    /// X25519.
-    X25519(X25519KeyExchange),
+/// A key exchange in any supported group, on a provider's implementation
+/// ([`CryptoProvider::start_key_exchange`](crate::provider::CryptoProvider::start_key_exchange)).
+pub struct KeyExchange {
+    session: Box<dyn KxSession>,
 }
 
 impl KeyExchange {
-    /// Generates a fresh ephemeral key in `group` from `rng`.
+    /// Generates a fresh ephemeral key in `group` from `rng`, with the
+    /// [default provider](crate::provider::default_provider).
     pub fn start(group: NamedGroup, rng: &mut dyn SecureRandom) -> Result<Self> {
-        Ok(match group {
-            NamedGroup::Secp256r1 => Self::Secp256r1(P256KeyExchange::generate(rng)?),
-            NamedGroup::Secp384r1 => Self::Secp384r1(P384KeyExchange::generate(rng)?),
-            NamedGroup::X25519 => Self::X25519(X25519KeyExchange::generate(rng)?),
-        })
+        default_provider().start_key_exchange(group, rng)
+    }
+
+    /// Generates a fresh ephemeral key in `group` from `rng`, on `provider` (the same as
+    /// [`CryptoProvider::start_key_exchange`](crate::provider::CryptoProvider::start_key_exchange)).
+    pub fn start_with(
+        provider: &CryptoProvider,
+        group: NamedGroup,
+        rng: &mut dyn SecureRandom,
+    ) -> Result<Self> {
+        provider.start_key_exchange(group, rng)
+    }
+
+    pub(crate) fn from_session(session: Box<dyn KxSession>) -> Self {
+        Self { session }
+    }
+}
+
+/// The peer value's length and form, checked the same way whatever the provider: 32 bytes
+/// for X25519 (RFC 7748 5), an uncompressed point of the curve's size for the NIST curves
+/// (RFC 8422 5.4, 5.1.2).
+fn check_peer_form(group: NamedGroup, peer: &[u8]) -> Result<()> {
+    let ok = match group {
+        NamedGroup::X25519 => peer.len() == 32,
+        NamedGroup::Secp256r1 => peer.len() == 65 && peer.first() == Some(&0x04),
+        NamedGroup::Secp384r1 => peer.len() == 97 && peer.first() == Some(&0x04),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidPeerPublicKey)
     }
 }
 
 impl ActiveKeyExchange for KeyExchange {
     fn group(&self) -> NamedGroup {
-        match self {
-            Self::Secp256r1(k) => k.group(),
-            Self::Secp384r1(k) => k.group(),
-            Self::X25519(k) => k.group(),
-        }
+        self.session.group()
     }
 
     fn public_key(&self) -> &[u8] {
-        match self {
-            Self::Secp256r1(k) => k.public_key(),
-            Self::Secp384r1(k) => k.public_key(),
-            Self::X25519(k) => k.public_key(),
-        }
+        self.session.public_key()
     }
 
     fn complete(self, peer_public_key: &[u8]) -> Result<SharedSecret> {
-        match self {
-            Self::Secp256r1(k) => k.complete(peer_public_key),
-            Self::Secp384r1(k) => k.complete(peer_public_key),
-            Self::X25519(k) => k.complete(peer_public_key),
-        }
+        check_peer_form(self.session.group(), peer_public_key)?;
+        self.session.complete(peer_public_key)
     }
 }
 

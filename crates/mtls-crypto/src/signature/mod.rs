@@ -72,6 +72,15 @@ impl SignatureHash {
     }
 }
 
+impl From<HashAlgorithm> for SignatureHash {
+    fn from(alg: HashAlgorithm) -> Self {
+        match alg {
+            HashAlgorithm::Sha256 => Self::Sha256,
+            HashAlgorithm::Sha384 => Self::Sha384,
+        }
+    }
+}
+
 impl SignatureAlgorithm {
     /// Every supported scheme, in our preference order (PSS before PKCS#1).
     pub const ALL: [SignatureAlgorithm; 9] = [

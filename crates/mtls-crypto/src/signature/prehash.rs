@@ -3,20 +3,13 @@
 //! (RFC 5246 7.4.8), so the handshake can feed the messages as they pass instead of keeping
 //! them all for a one-shot signature.
 
-use sha2::Digest as _;
-
 use super::SignatureHash;
-use crate::hash::{Hash, HashAlgorithm};
+use crate::hash::HashInner;
+use crate::provider::default_provider;
 
-/// The PRF's SHA-256 / SHA-384 running hash ([`Hash`]), plus SHA-512, which only signatures
-/// use.
-#[derive(Clone)]
-enum State {
-    Prf(Hash),
-    Sha512(sha2::Sha512),
-}
-
-/// A running [`SignatureHash`]; [`SignatureHasher::finish`] gives the digest that
+/// A running [`SignatureHash`] on a provider's hash
+/// ([`CryptoProvider::signature_hasher`](crate::provider::CryptoProvider::signature_hasher));
+/// [`SignatureHasher::finish`] gives the digest that
 /// [`SigningKey::sign_prehashed`](super::SigningKey::sign_prehashed) and
 /// [`VerifyingKey::verify_prehashed`](super::VerifyingKey::verify_prehashed) take.
 ///
@@ -28,45 +21,42 @@ enum State {
 /// h.update(b"server hello");
 /// assert_eq!(h.finish().len(), 48);
 /// ```
-#[derive(Clone)]
 pub struct SignatureHasher {
-    state: State,
+    hash: SignatureHash,
+    ctx: HashInner,
 }
 
 impl SignatureHasher {
-    /// An empty running hash.
+    /// An empty running hash, with the [default provider](crate::provider::default_provider).
     pub fn new(hash: SignatureHash) -> Self {
-        let state = match hash.as_hash_algorithm() {
-            Some(alg) => State::Prf(Hash::new(alg)),
-            None => State::Sha512(sha2::Sha512::new()),
-        };
-        Self { state }
+        default_provider().signature_hasher(hash)
+    }
+
+    pub(crate) fn from_inner(hash: SignatureHash, ctx: HashInner) -> Self {
+        Self { hash, ctx }
     }
 
     /// Which hash this is.
     pub fn hash(&self) -> SignatureHash {
-        match &self.state {
-            State::Prf(h) => match h.algorithm() {
-                HashAlgorithm::Sha256 => SignatureHash::Sha256,
-                HashAlgorithm::Sha384 => SignatureHash::Sha384,
-            },
-            State::Sha512(_) => SignatureHash::Sha512,
-        }
+        self.hash
     }
 
     /// Feeds more of the message.
     pub fn update(&mut self, data: &[u8]) {
-        match &mut self.state {
-            State::Prf(h) => h.update(data),
-            State::Sha512(h) => h.update(data),
-        }
+        self.ctx.update(data);
     }
 
     /// The digest of everything fed so far; the hasher can go on being fed.
     pub fn finish(&self) -> Vec<u8> {
-        match &self.state {
-            State::Prf(h) => h.fork().finish().as_ref().to_vec(),
-            State::Sha512(h) => h.clone().finalize().to_vec(),
+        self.ctx.fork().finish().as_slice().to_vec()
+    }
+}
+
+impl Clone for SignatureHasher {
+    fn clone(&self) -> Self {
+        Self {
+            hash: self.hash,
+            ctx: self.ctx.fork(),
         }
     }
 }

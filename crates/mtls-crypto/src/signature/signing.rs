@@ -1,12 +1,15 @@
 //! Private signing keys, loaded from DER.
 
 use core::fmt;
+use std::sync::RwLock;
 
-use p256::pkcs8::DecodePrivateKey as _;
+use p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
+use zeroize::Zeroizing;
 
-use super::{RsaPrivateKey, SignatureAlgorithm, SignatureHasher, Signer, VerifyingKey};
+use super::{RsaPrivateKey, SignatureAlgorithm, Signer, VerifyingKey};
 use crate::error::{Error, Result};
+use crate::provider::{CryptoProvider, ProviderSigner, PublicKeyKind, default_provider};
 use crate::rand::{RngAdapter, SecureRandom};
 
 enum Inner {
@@ -16,10 +19,21 @@ enum Inner {
     EcdsaP384(p384::ecdsa::SigningKey),
 }
 
+/// The backends this key has been bound to, by provider address: `None` where a provider
+/// leaves the key to RustCrypto.
+type Bound = Vec<(usize, Option<Box<dyn ProviderSigner>>)>;
+
 /// A private key that signs ServerKeyExchange / CertificateVerify: RSA
 /// (2048 bits or more), ECDSA P-256 or ECDSA P-384.
+///
+/// Loaded and checked with RustCrypto, which also does the static RSA premaster decryption
+/// ([`SigningKey::as_rsa`]) and every signature the default provider makes. Signing on
+/// another provider ([`SigningKey::sign_with`]) binds the key to that provider's backend
+/// once, on first use, and keeps the binding: a key loaded anywhere signs with whichever
+/// provider a configuration names.
 pub struct SigningKey {
     inner: Inner,
+    bound: RwLock<Bound>,
 }
 
 impl SigningKey {
@@ -29,11 +43,13 @@ impl SigningKey {
         if let Ok(key) = rsa::PrivateKey::from_pkcs8_der(der) {
             return Ok(Self {
                 inner: Inner::Rsa(RsaPrivateKey::new(key)?),
+                bound: RwLock::default(),
             });
         }
         if let Ok(secret) = p256::SecretKey::from_pkcs8_der(der) {
             return Ok(Self {
                 inner: Inner::EcdsaP256(secret.into()),
+                bound: RwLock::default(),
             });
         }
         // Each curve crate checks the named-curve OID (RFC 5915 3), so a P-256 key is
@@ -41,6 +57,7 @@ impl SigningKey {
         match p384::SecretKey::from_pkcs8_der(der) {
             Ok(secret) => Ok(Self {
                 inner: Inner::EcdsaP384(secret.into()),
+                bound: RwLock::default(),
             }),
             Err(_) => Err(classify_pkcs8_failure(der)),
         }
@@ -51,6 +68,7 @@ impl SigningKey {
         let key = rsa::PrivateKey::from_pkcs1_der(der).map_err(|_| Error::InvalidKeyEncoding)?;
         Ok(Self {
             inner: Inner::Rsa(RsaPrivateKey::new(key)?),
+            bound: RwLock::default(),
         })
     }
 
@@ -59,11 +77,13 @@ impl SigningKey {
         if let Ok(secret) = p256::SecretKey::from_sec1_der(der) {
             return Ok(Self {
                 inner: Inner::EcdsaP256(secret.into()),
+                bound: RwLock::default(),
             });
         }
         let secret = p384::SecretKey::from_sec1_der(der).map_err(|_| Error::InvalidKeyEncoding)?;
         Ok(Self {
             inner: Inner::EcdsaP384(secret.into()),
+            bound: RwLock::default(),
         })
     }
 
@@ -94,6 +114,15 @@ impl SigningKey {
         }
     }
 
+    /// Which kind of key this is.
+    pub fn kind(&self) -> PublicKeyKind {
+        match self.inner {
+            Inner::Rsa(_) => PublicKeyKind::Rsa,
+            Inner::EcdsaP256(_) => PublicKeyKind::EcdsaP256,
+            Inner::EcdsaP384(_) => PublicKeyKind::EcdsaP384,
+        }
+    }
+
     /// The RSA key, for the static-RSA key exchange, if this is one.
     pub fn as_rsa(&self) -> Option<&RsaPrivateKey> {
         match &self.inner {
@@ -111,25 +140,112 @@ impl SigningKey {
         }
     }
 
-    /// Signs `message` with `scheme`; see [`Signer::sign`]. The message is hashed with the
-    /// scheme's hash, then signed as [`SigningKey::sign_prehashed`] does.
+    /// Signs `message` with `scheme` with the
+    /// [default provider](crate::provider::default_provider); see [`Signer::sign`].
     pub fn sign(
         &self,
         scheme: SignatureAlgorithm,
         message: &[u8],
         rng: &mut dyn SecureRandom,
     ) -> Result<Vec<u8>> {
-        let mut h = SignatureHasher::new(scheme.hash());
-        h.update(message);
-        self.sign_prehashed(scheme, &h.finish(), rng)
+        self.sign_with(default_provider(), scheme, message, rng)
+    }
+
+    /// Signs `message` with `scheme` on `provider`: the message is hashed with the scheme's
+    /// hash, then signed as [`SigningKey::sign_prehashed_with`] does.
+    pub fn sign_with(
+        &self,
+        provider: &'static CryptoProvider,
+        scheme: SignatureAlgorithm,
+        message: &[u8],
+        rng: &mut dyn SecureRandom,
+    ) -> Result<Vec<u8>> {
+        let prehash = provider.hash.digest(scheme.hash(), message);
+        self.sign_prehashed_with(provider, scheme, prehash.as_slice(), rng)
     }
 
     /// Signs a digest already computed with `scheme`'s hash (a [`SignatureHasher`] fed with
-    /// the message): the same signature as [`SigningKey::sign`] over that message. A digest
-    /// of another length is [`Error::Internal`].
+    /// the message), with the [default provider](crate::provider::default_provider): the
+    /// same signature as [`SigningKey::sign`] over that message. A digest of another length
+    /// is [`Error::Internal`].
     ///
     /// [`SignatureHasher`]: super::SignatureHasher
     pub fn sign_prehashed(
+        &self,
+        scheme: SignatureAlgorithm,
+        prehash: &[u8],
+        rng: &mut dyn SecureRandom,
+    ) -> Result<Vec<u8>> {
+        self.sign_prehashed_with(default_provider(), scheme, prehash, rng)
+    }
+
+    /// [`SigningKey::sign_prehashed`] on `provider`: its backend signs where it makes
+    /// `scheme` with this key, RustCrypto where it does not (e.g. ECDSA P-256 with SHA-384
+    /// on AWS-LC).
+    pub fn sign_prehashed_with(
+        &self,
+        provider: &'static CryptoProvider,
+        scheme: SignatureAlgorithm,
+        prehash: &[u8],
+        rng: &mut dyn SecureRandom,
+    ) -> Result<Vec<u8>> {
+        if prehash.len() != scheme.hash().output_len() {
+            return Err(Error::Internal);
+        }
+        if !self.schemes().contains(&scheme) {
+            return Err(Error::SchemeMismatch);
+        }
+        if !provider.same(default_provider()) {
+            self.bind(provider)?;
+            let bound = self.bound.read().map_err(|_| Error::Internal)?;
+            let signer = bound
+                .iter()
+                .find(|(p, _)| *p == provider_id(provider))
+                .and_then(|(_, s)| s.as_ref());
+            if let Some(signer) = signer
+                && let Some(signature) = signer.sign_prehashed(scheme, prehash, rng)?
+            {
+                return Ok(signature);
+            }
+        }
+        self.sign_prehashed_rustcrypto(scheme, prehash, rng)
+    }
+
+    /// Binds this key to `provider`'s backend now rather than at its first signature (a
+    /// configuration does this when it is built). Binding twice does nothing.
+    pub fn bind(&self, provider: &'static CryptoProvider) -> Result<()> {
+        let id = provider_id(provider);
+        if self
+            .bound
+            .read()
+            .map_err(|_| Error::Internal)?
+            .iter()
+            .any(|(p, _)| *p == id)
+        {
+            return Ok(());
+        }
+        let signer = provider.signature.signer(self)?;
+        let mut bound = self.bound.write().map_err(|_| Error::Internal)?;
+        if !bound.iter().any(|(p, _)| *p == id) {
+            bound.push((id, signer));
+        }
+        Ok(())
+    }
+
+    /// The key as a PKCS#8 `PrivateKeyInfo` (RFC 5208), wiped on drop: what a provider
+    /// parses into its own key type when the key is bound to it.
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let doc = match &self.inner {
+            Inner::Rsa(k) => k.key.to_pkcs8_der(),
+            Inner::EcdsaP256(k) => p256::SecretKey::from(k.as_nonzero_scalar()).to_pkcs8_der(),
+            Inner::EcdsaP384(k) => p384::SecretKey::from(k.as_nonzero_scalar()).to_pkcs8_der(),
+        }
+        .map_err(|_| Error::Internal)?;
+        Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    }
+
+    /// The RustCrypto signature behind the default provider, and every provider's fallback.
+    fn sign_prehashed_rustcrypto(
         &self,
         scheme: SignatureAlgorithm,
         prehash: &[u8],
@@ -211,6 +327,11 @@ fn classify_pkcs8_failure(der: &[u8]) -> Error {
         Ok(_) => Error::UnsupportedKeyType,
         Err(_) => Error::InvalidKeyEncoding,
     }
+}
+
+/// A provider's identity in [`SigningKey`]'s bindings: its address (providers are statics).
+fn provider_id(provider: &'static CryptoProvider) -> usize {
+    core::ptr::from_ref(provider) as usize
 }
 
 impl Signer for SigningKey {

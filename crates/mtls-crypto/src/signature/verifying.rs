@@ -2,10 +2,13 @@
 
 use core::fmt;
 
+use p256::elliptic_curve::sec1::ToSec1Point as _;
 use p256::pkcs8::DecodePublicKey as _;
+use rsa::pkcs1::{DecodeRsaPublicKey as _, EncodeRsaPublicKey as _};
 
-use super::{RsaPublicKey, SignatureAlgorithm, SignatureHasher, Verifier};
+use super::{RsaPublicKey, SignatureAlgorithm, Verifier};
 use crate::error::{Error, Result};
+use crate::provider::{CryptoProvider, PublicKeyKind, RawPublicKey, default_provider};
 
 #[derive(Clone, PartialEq, Eq)]
 enum Inner {
@@ -17,27 +20,77 @@ enum Inner {
 /// A public key that verifies a peer's ServerKeyExchange or
 /// CertificateVerify signature: RSA (2048 bits or more), ECDSA P-256 or
 /// ECDSA P-384.
+///
+/// Parsed and checked once (with RustCrypto) when built; verification runs on a
+/// provider ([`VerifyingKey::verify_with`]), which gets the key as parsed here or as its
+/// raw `subjectPublicKey` bytes ([`VerifyingKey::raw`]).
 #[derive(Clone, PartialEq, Eq)]
 pub struct VerifyingKey {
     inner: Inner,
+    /// The `subjectPublicKey` bits: a DER `RSAPublicKey` or an uncompressed point.
+    raw: Vec<u8>,
 }
 
 impl VerifyingKey {
     pub(crate) fn from_rsa(key: RsaPublicKey) -> Self {
+        // Encoding a parsed key cannot fail; an empty encoding would only make other
+        // providers refuse the key.
+        let raw = key
+            .key
+            .to_pkcs1_der()
+            .map(|d| d.as_bytes().to_vec())
+            .unwrap_or_default();
         Self {
             inner: Inner::Rsa(key),
+            raw,
         }
     }
 
     pub(crate) fn from_p256(key: p256::ecdsa::VerifyingKey) -> Self {
+        let raw = key.as_affine().to_sec1_point(false).as_bytes().to_vec();
         Self {
             inner: Inner::EcdsaP256(key),
+            raw,
         }
     }
 
     pub(crate) fn from_p384(key: p384::ecdsa::VerifyingKey) -> Self {
+        let raw = key.as_affine().to_sec1_point(false).as_bytes().to_vec();
         Self {
             inner: Inner::EcdsaP384(key),
+            raw,
+        }
+    }
+
+    /// Parses a raw certificate key (what rustls-webpki hands over) under the same rules
+    /// as [`VerifyingKey::from_spki_der`].
+    pub fn from_raw(key: RawPublicKey<'_>) -> Result<Self> {
+        match key.kind {
+            PublicKeyKind::Rsa => {
+                let k = rsa::PublicKey::from_pkcs1_der(key.bytes)
+                    .map_err(|_| Error::InvalidKeyEncoding)?;
+                Ok(Self::from_rsa(RsaPublicKey::new(k)?))
+            }
+            PublicKeyKind::EcdsaP256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(key.bytes)
+                .map(Self::from_p256)
+                .map_err(|_| Error::InvalidKeyEncoding),
+            PublicKeyKind::EcdsaP384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(key.bytes)
+                .map(Self::from_p384)
+                .map_err(|_| Error::InvalidKeyEncoding),
+        }
+    }
+
+    /// The key as its kind and raw `subjectPublicKey` bytes (a DER `RSAPublicKey`, or an
+    /// uncompressed X9.62 point): what a provider parses into its own key type.
+    pub fn raw(&self) -> RawPublicKey<'_> {
+        let kind = match self.inner {
+            Inner::Rsa(_) => PublicKeyKind::Rsa,
+            Inner::EcdsaP256(_) => PublicKeyKind::EcdsaP256,
+            Inner::EcdsaP384(_) => PublicKeyKind::EcdsaP384,
+        };
+        RawPublicKey {
+            kind,
+            bytes: &self.raw,
         }
     }
 
@@ -83,23 +136,64 @@ impl VerifyingKey {
         }
     }
 
-    /// Verifies `signature` over `message`; see [`Verifier::verify`]. The message is hashed
-    /// with the scheme's hash, then checked as [`VerifyingKey::verify_prehashed`] does.
+    /// Verifies `signature` over `message` with the
+    /// [default provider](crate::provider::default_provider); see [`Verifier::verify`].
     pub fn verify(
         &self,
         scheme: SignatureAlgorithm,
         message: &[u8],
         signature: &[u8],
     ) -> Result<()> {
-        let mut h = SignatureHasher::new(scheme.hash());
-        h.update(message);
-        self.verify_prehashed(scheme, &h.finish(), signature)
+        self.verify_with(default_provider(), scheme, message, signature)
     }
 
-    /// Verifies `signature` over a digest already computed with `scheme`'s hash: the same
-    /// outcome as [`VerifyingKey::verify`] over the message. A digest of another length is
+    /// Verifies `signature` over `message` on `provider`: the message is hashed with the
+    /// scheme's hash, then checked as [`VerifyingKey::verify_prehashed_with`] does.
+    pub fn verify_with(
+        &self,
+        provider: &CryptoProvider,
+        scheme: SignatureAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<()> {
+        let prehash = provider.hash.digest(scheme.hash(), message);
+        self.verify_prehashed_with(provider, scheme, prehash.as_slice(), signature)
+    }
+
+    /// Verifies `signature` over a digest already computed with `scheme`'s hash, with the
+    /// [default provider](crate::provider::default_provider): the same outcome as
+    /// [`VerifyingKey::verify`] over the message. A digest of another length is
     /// [`Error::Internal`].
     pub fn verify_prehashed(
+        &self,
+        scheme: SignatureAlgorithm,
+        prehash: &[u8],
+        signature: &[u8],
+    ) -> Result<()> {
+        self.verify_prehashed_with(default_provider(), scheme, prehash, signature)
+    }
+
+    /// [`VerifyingKey::verify_prehashed`] on `provider`.
+    pub fn verify_prehashed_with(
+        &self,
+        provider: &CryptoProvider,
+        scheme: SignatureAlgorithm,
+        prehash: &[u8],
+        signature: &[u8],
+    ) -> Result<()> {
+        if prehash.len() != scheme.hash().output_len() {
+            return Err(Error::Internal);
+        }
+        if !self.schemes().contains(&scheme) {
+            return Err(Error::SchemeMismatch);
+        }
+        provider
+            .signature
+            .verify_prehashed(self, scheme, prehash, signature)
+    }
+
+    /// The RustCrypto verification behind the default provider.
+    pub(crate) fn verify_prehashed_rustcrypto(
         &self,
         scheme: SignatureAlgorithm,
         prehash: &[u8],

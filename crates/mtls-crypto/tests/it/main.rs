@@ -9,6 +9,7 @@
     clippy::indexing_slicing
 )]
 
+mod differential;
 mod rsa_kx;
 mod signatures;
 mod wycheproof;

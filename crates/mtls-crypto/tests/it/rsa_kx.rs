@@ -63,6 +63,31 @@ fn server_key() -> SigningKey {
     SigningKey::from_pkcs8_der(KEY).unwrap()
 }
 
+/// RFC 5246 7.4.7.1 under every provider: the same code path (RustCrypto's implicit
+/// rejection and the constant-time choice), so the same premaster for a valid ciphertext and
+/// the same fallback for a malformed one, from the same generator output.
+#[test]
+fn every_provider_takes_the_same_premaster_path() {
+    let server = server_key();
+    let public = VerifyingKey::from_spki_der(SPKI).unwrap();
+    let (pms, ct) = encrypt_premaster(&mut rng(1), public.as_rsa().unwrap(), VERSION).unwrap();
+    let mut broken = ct.clone();
+    broken[K / 2] ^= 1;
+    for provider in mtls_crypto::provider::compiled_in() {
+        let (theirs, their_ct) = provider
+            .encrypt_premaster(&mut rng(1), public.as_rsa().unwrap(), VERSION)
+            .unwrap();
+        assert_eq!(theirs.expose(), pms.expose(), "{}", provider.name);
+        let ours = decrypt_premaster(server.as_rsa().unwrap(), &mut rng(4), VERSION, &their_ct);
+        assert_eq!(ours.expose(), pms.expose());
+        for c in [&ct, &broken] {
+            let expected = decrypt_premaster(server.as_rsa().unwrap(), &mut rng(2), VERSION, c);
+            let got = provider.decrypt_premaster(server.as_rsa().unwrap(), &mut rng(2), VERSION, c);
+            assert_eq!(got.expose(), expected.expose(), "{}", provider.name);
+        }
+    }
+}
+
 #[test]
 fn valid_premaster_round_trips() {
     let server = server_key();

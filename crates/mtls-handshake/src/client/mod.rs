@@ -6,10 +6,9 @@ mod hello;
 
 use std::sync::Arc;
 
-use mtls_crypto::kx::{ActiveKeyExchange, KeyExchange, NamedGroup};
-use mtls_crypto::rsa_kx::encrypt_premaster;
+use mtls_crypto::SecureRandom;
+use mtls_crypto::kx::{ActiveKeyExchange, NamedGroup};
 use mtls_crypto::signature::{RsaPublicKey, SignatureAlgorithm, VerifyingKey};
-use mtls_crypto::{OsRng, SecureRandom};
 use mtls_prf::{extended_master_secret, master_secret};
 use mtls_wire::handshake::{
     CertificateMsg, CertificateRequest, ClientKeyExchange, DigitallySigned, HandshakeMessage,
@@ -151,7 +150,8 @@ impl ClientHandshake {
         config: Arc<ClientConfig>,
         server_name: Option<&str>,
     ) -> Result<(Self, Vec<Action>), HandshakeError> {
-        Self::with_rng(config, server_name, Box::new(OsRng))
+        let rng = config.provider.rng();
+        Self::with_rng(config, server_name, Box::new(rng))
     }
 
     /// As [`ClientHandshake::new`], with an injected random source (deterministic tests).
@@ -161,7 +161,7 @@ impl ClientHandshake {
         rng: Box<dyn SecureRandom + Send>,
     ) -> Result<(Self, Vec<Action>), HandshakeError> {
         let mut hs = Endpoint {
-            common: Common::new(Side::Client),
+            common: Common::new(Side::Client, config.provider),
             role: ClientState {
                 config,
                 rng,
@@ -285,7 +285,7 @@ impl ClientState {
         }
         // RFC 8422 5.4: the signature covers both randoms and the ECDH parameters.
         let signed = ske.signed_message(&common.client_random, &common.server_random);
-        key.verify(scheme, &signed, &ske.signature.signature)
+        key.verify_with(common.provider, scheme, &signed, &ske.signature.signature)
             .map_err(|e| crypto("ServerKeyExchange signature", e))?;
         Ok(ClientKx::Ecdhe {
             group,
@@ -383,7 +383,9 @@ impl ClientState {
                 public: server_public,
                 scheme,
             } => {
-                let kx = KeyExchange::start(group, &mut *self.rng)
+                let kx = common
+                    .provider
+                    .start_key_exchange(group, &mut *self.rng)
                     .map_err(|e| crypto("key generation", e))?;
                 let public = kx.public_key().to_vec();
                 let shared = kx
@@ -400,7 +402,9 @@ impl ClientState {
             }
             ClientKx::Rsa(rsa) => {
                 // RFC 5246 7.4.7.1: the version is the one we offered in ClientHello.
-                let (pms, encrypted) = encrypt_premaster(&mut *self.rng, &rsa, [3, 3])
+                let (pms, encrypted) = common
+                    .provider
+                    .encrypt_premaster(&mut *self.rng, &rsa, [3, 3])
                     .map_err(|e| crypto("premaster encryption", e))?;
                 common.emit(
                     HandshakePayload::ClientKeyExchange(ClientKeyExchange::Rsa(encrypted)),
@@ -420,9 +424,10 @@ impl ClientState {
         let master = if hello.ems {
             // RFC 7627 3: the session hash covers ClientHello .. ClientKeyExchange.
             let hash = common.transcript.current_hash(prf);
-            extended_master_secret(prf, &premaster, hash.as_slice())
+            extended_master_secret(common.provider, prf, &premaster, hash.as_slice())
         } else {
             master_secret(
+                common.provider,
                 prf,
                 &premaster,
                 &common.client_random,
@@ -464,7 +469,7 @@ impl ClientState {
         let signature = client
             .certified
             .key
-            .sign_prehashed(scheme, &digest, &mut *self.rng)
+            .sign_prehashed_with(common.provider, scheme, &digest, &mut *self.rng)
             .map_err(|e| crypto("CertificateVerify signature", e))?;
         common.emit(
             HandshakePayload::CertificateVerify(DigitallySigned {

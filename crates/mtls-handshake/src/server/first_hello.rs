@@ -24,7 +24,7 @@ impl FirstClientHello {
     /// Reads the first input of a server handshake, which must be a whole ClientHello
     /// (4-byte header included).
     pub fn read(input: Input<'_>) -> Result<Self, HandshakeError> {
-        let mut gate = Common::new(Side::Server);
+        let mut gate = Common::new(Side::Server, mtls_crypto::default_provider());
         match gate.receive_step(input)? {
             (_, Some(message)) => match message.into_payload() {
                 HandshakePayload::ClientHello(hello) => {

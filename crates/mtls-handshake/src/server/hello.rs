@@ -160,7 +160,7 @@ impl ServerState {
             Some((group, scheme)) => ServerKx::Ecdhe {
                 group,
                 scheme,
-                key: KeyExchange::start(group, &mut *self.rng)
+                key: KeyExchange::start_with(config.provider, group, &mut *self.rng)
                     .map_err(|e| crypto("key generation", e))?,
             },
             None => ServerKx::Rsa,

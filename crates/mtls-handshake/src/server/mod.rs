@@ -10,10 +10,9 @@ pub use first_hello::FirstClientHello;
 
 use std::sync::Arc;
 
+use mtls_crypto::SecureRandom;
 use mtls_crypto::kx::{ActiveKeyExchange, KeyExchange, NamedGroup};
-use mtls_crypto::rsa_kx::decrypt_premaster;
 use mtls_crypto::signature::{SignatureAlgorithm, VerifyingKey};
-use mtls_crypto::{OsRng, SecureRandom};
 use mtls_prf::{extended_master_secret, master_secret};
 use mtls_wire::extensions::{Extension, Extensions, ProtocolName};
 use mtls_wire::handshake::{
@@ -147,13 +146,14 @@ struct Keyed {
 impl ServerHandshake {
     /// A server handshake waiting for a ClientHello, with OS randomness.
     pub fn new(config: Arc<ServerConfig>) -> Self {
-        Self::with_rng(config, Box::new(OsRng))
+        let rng = config.provider.rng();
+        Self::with_rng(config, Box::new(rng))
     }
 
     /// As [`ServerHandshake::new`], with an injected random source (deterministic tests).
     pub fn with_rng(config: Arc<ServerConfig>, rng: Box<dyn SecureRandom + Send>) -> Self {
         Endpoint {
-            common: Common::new(Side::Server),
+            common: Common::new(Side::Server, config.provider),
             role: ServerState {
                 config,
                 rng,
@@ -244,7 +244,7 @@ impl ServerState {
         ske.signature.signature = full
             .certified
             .key
-            .sign(*scheme, &signed, &mut *self.rng)
+            .sign_with(common.provider, *scheme, &signed, &mut *self.rng)
             .map_err(|e| crypto("ServerKeyExchange signature", e))?;
         common.emit(
             HandshakePayload::ServerKeyExchange(ServerKeyExchange::Ecdhe(ske)),
@@ -360,7 +360,12 @@ impl ServerState {
                 })?;
                 // RFC 5246 7.4.7.1: no error path for a bad premaster, whatever the cause; a
                 // wrong one surfaces only as the client's Finished failing to decrypt.
-                let pms = decrypt_premaster(rsa, &mut *self.rng, hello.client_version, encrypted);
+                let pms = common.provider.decrypt_premaster(
+                    rsa,
+                    &mut *self.rng,
+                    hello.client_version,
+                    encrypted,
+                );
                 (zeroize::Zeroizing::new(pms.expose().to_vec()), None)
             }
             // The body was parsed with the negotiated key exchange as context.
@@ -374,9 +379,10 @@ impl ServerState {
         let master = if hello.ems {
             // RFC 7627 3: the session hash includes this ClientKeyExchange.
             let hash = common.transcript.hash_with(prf, raw);
-            extended_master_secret(prf, &premaster, hash.as_slice())
+            extended_master_secret(common.provider, prf, &premaster, hash.as_slice())
         } else {
             master_secret(
+                common.provider,
                 prf,
                 &premaster,
                 &common.client_random,
@@ -433,7 +439,7 @@ impl ServerState {
             .ok_or_else(not_offered)?;
         client
             .key
-            .verify_prehashed(scheme, &digest, &cv.signature)
+            .verify_prehashed_with(common.provider, scheme, &digest, &cv.signature)
             .map_err(|e| crypto("client CertificateVerify signature", e))?;
         if self.config.client_auth.verifies() {
             self.config.authorize(

@@ -485,6 +485,7 @@ impl NoEmsClient {
         ));
         let shared = kx.complete(&server_public.unwrap()).unwrap();
         let master = master_secret(
+            mtls_crypto::default_provider(),
             HashAlgorithm::Sha256,
             shared.expose(),
             &self.random,
@@ -503,7 +504,13 @@ impl NoEmsClient {
 
     fn finished(&mut self, master: &MasterSecret, sender: Sender) -> Vec<u8> {
         let hash = self.transcript.current_hash(HashAlgorithm::Sha256);
-        let vd = verify_data(HashAlgorithm::Sha256, master, sender, hash.as_slice());
+        let vd = verify_data(
+            mtls_crypto::default_provider(),
+            HashAlgorithm::Sha256,
+            master,
+            sender,
+            hash.as_slice(),
+        );
         let m = encode_message(HandshakePayload::Finished(vd.as_bytes().to_vec()));
         self.transcript.add(&m);
         m
@@ -577,6 +584,7 @@ fn no_ems_server(client: &mut ClientHandshake, hello: &[Out], session_id: &[u8])
     };
     let client_random: [u8; 32] = client_random_src[6..38].try_into().unwrap();
     let master = master_secret(
+        mtls_crypto::default_provider(),
         HashAlgorithm::Sha256,
         pms.expose(),
         &client_random,
@@ -584,6 +592,7 @@ fn no_ems_server(client: &mut ClientHandshake, hello: &[Out], session_id: &[u8])
     );
     let hash = transcript.current_hash(HashAlgorithm::Sha256);
     let client_vd = verify_data(
+        mtls_crypto::default_provider(),
         HashAlgorithm::Sha256,
         &master,
         Sender::Client,
@@ -595,6 +604,7 @@ fn no_ems_server(client: &mut ClientHandshake, hello: &[Out], session_id: &[u8])
     transcript.add(&client_finished);
     let hash = transcript.current_hash(HashAlgorithm::Sha256);
     let server_vd = verify_data(
+        mtls_crypto::default_provider(),
         HashAlgorithm::Sha256,
         &master,
         Sender::Server,

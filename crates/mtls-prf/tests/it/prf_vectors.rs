@@ -8,6 +8,7 @@
 )]
 
 use mtls_crypto::hash::HashAlgorithm;
+use mtls_crypto::{default_provider, provider::compiled_in};
 use mtls_prf::{
     KeyBlockLayout, MasterSecret, Sender, extended_master_secret, key_block, master_secret, prf,
     verify_data,
@@ -69,6 +70,7 @@ fn rfc5246_5_p_sha256_published_vector() {
     let v = &load("published.txt")[0];
     let mut out = vec![0u8; 100];
     prf(
+        default_provider(),
         HashAlgorithm::Sha256,
         &v.secret,
         b"test label",
@@ -84,6 +86,7 @@ fn rfc5246_5_p_sha384_published_vector() {
     let v = &load("published.txt")[1];
     let mut out = vec![0u8; 148];
     prf(
+        default_provider(),
         HashAlgorithm::Sha384,
         &v.secret,
         b"test label",
@@ -100,9 +103,22 @@ fn rfc5246_5_prf_matches_every_vector() {
     let vectors = all_vectors();
     assert!(vectors.len() >= 20, "expected the full vector set");
     for v in &vectors {
-        let mut out = vec![0u8; v.output.len()];
-        prf(v.hash, &v.secret, v.label.as_bytes(), &[&v.seed], &mut out);
-        assert_eq!(out, v.output, "{}: {} {:?}", v.file, v.label, v.hash);
+        for p in compiled_in() {
+            let mut out = vec![0u8; v.output.len()];
+            prf(
+                p,
+                v.hash,
+                &v.secret,
+                v.label.as_bytes(),
+                &[&v.seed],
+                &mut out,
+            );
+            assert_eq!(
+                out, v.output,
+                "{}: {} {:?} on {}",
+                v.file, v.label, v.hash, p.name
+            );
+        }
     }
 }
 
@@ -112,7 +128,14 @@ fn rfc5246_5_seed_parts_are_concatenated() {
     for v in all_vectors().iter().filter(|v| v.seed.len() > 1) {
         let (a, b) = v.seed.split_at(v.seed.len() / 3);
         let mut out = vec![0u8; v.output.len()];
-        prf(v.hash, &v.secret, v.label.as_bytes(), &[a, b], &mut out);
+        prf(
+            default_provider(),
+            v.hash,
+            &v.secret,
+            v.label.as_bytes(),
+            &[a, b],
+            &mut out,
+        );
         assert_eq!(out, v.output, "{}: {}", v.file, v.label);
     }
 }
@@ -122,13 +145,22 @@ fn rfc5246_8_1_master_secret_known_answers() {
     let mut seen = 0;
     for v in all_vectors().iter().filter(|v| v.label == "master secret") {
         let (cr, sr) = v.seed.split_at(32);
-        let ms = master_secret(
-            v.hash,
-            &v.secret,
-            cr.try_into().unwrap(),
-            sr.try_into().unwrap(),
-        );
-        assert_eq!(&ms.as_bytes()[..], &v.output[..], "{}", v.file);
+        for p in compiled_in() {
+            let ms = master_secret(
+                p,
+                v.hash,
+                &v.secret,
+                cr.try_into().unwrap(),
+                sr.try_into().unwrap(),
+            );
+            assert_eq!(
+                &ms.as_bytes()[..],
+                &v.output[..],
+                "{} on {}",
+                v.file,
+                p.name
+            );
+        }
         seen += 1;
     }
     assert_eq!(seen, 2, "one vector per PRF hash");
@@ -141,8 +173,16 @@ fn rfc7627_4_extended_master_secret_known_answers() {
         .iter()
         .filter(|v| v.label == "extended master secret")
     {
-        let ms = extended_master_secret(v.hash, &v.secret, &v.seed);
-        assert_eq!(&ms.as_bytes()[..], &v.output[..], "{}", v.file);
+        for p in compiled_in() {
+            let ms = extended_master_secret(p, v.hash, &v.secret, &v.seed);
+            assert_eq!(
+                &ms.as_bytes()[..],
+                &v.output[..],
+                "{} on {}",
+                v.file,
+                p.name
+            );
+        }
         seen += 1;
     }
     assert_eq!(seen, 2, "one vector per PRF hash");
@@ -161,19 +201,22 @@ fn rfc5246_6_3_key_block_split_known_answers() {
         // The key expansion seed is server_random + client_random (RFC 5246 6.3).
         let (sr, cr) = v.seed.split_at(32);
         let master = MasterSecret::from_bytes(v.secret.as_slice().try_into().unwrap());
-        let kb = key_block(
-            v.hash,
-            &master,
-            cr.try_into().unwrap(),
-            sr.try_into().unwrap(),
-            layout,
-        );
-        let (k, iv) = (layout.key_len(), layout.fixed_iv_len());
-        let o = &v.output;
-        assert_eq!(kb.client_write.key(), &o[..k]);
-        assert_eq!(kb.server_write.key(), &o[k..2 * k]);
-        assert_eq!(kb.client_write.iv(), &o[2 * k..2 * k + iv]);
-        assert_eq!(kb.server_write.iv(), &o[2 * k + iv..2 * k + 2 * iv]);
+        for p in compiled_in() {
+            let kb = key_block(
+                p,
+                v.hash,
+                &master,
+                cr.try_into().unwrap(),
+                sr.try_into().unwrap(),
+                layout,
+            );
+            let (k, iv) = (layout.key_len(), layout.fixed_iv_len());
+            let o = &v.output;
+            assert_eq!(kb.client_write.key(), &o[..k]);
+            assert_eq!(kb.server_write.key(), &o[k..2 * k]);
+            assert_eq!(kb.client_write.iv(), &o[2 * k..2 * k + iv]);
+            assert_eq!(kb.server_write.iv(), &o[2 * k + iv..2 * k + 2 * iv]);
+        }
         seen += 1;
     }
     assert_eq!(seen, 6, "three layouts per PRF hash");
@@ -192,9 +235,11 @@ fn rfc5246_7_4_9_verify_data_known_answers() {
             Sender::Server
         };
         let master = MasterSecret::from_bytes(v.secret.as_slice().try_into().unwrap());
-        let vd = verify_data(v.hash, &master, sender, &v.seed);
-        assert_eq!(&vd.as_bytes()[..], &v.output[..], "{}: {}", v.file, v.label);
-        assert!(vd.verify(&v.output));
+        for p in compiled_in() {
+            let vd = verify_data(p, v.hash, &master, sender, &v.seed);
+            assert_eq!(&vd.as_bytes()[..], &v.output[..], "{}: {}", v.file, v.label);
+            assert!(vd.verify(&v.output));
+        }
         seen += 1;
     }
     assert_eq!(seen, 4);
@@ -203,7 +248,13 @@ fn rfc5246_7_4_9_verify_data_known_answers() {
 #[test]
 fn rfc5246_7_4_9_verify_data_check_refuses_any_difference() {
     let master = MasterSecret::from_bytes([0x42; 48]);
-    let vd = verify_data(HashAlgorithm::Sha256, &master, Sender::Server, &[0u8; 32]);
+    let vd = verify_data(
+        default_provider(),
+        HashAlgorithm::Sha256,
+        &master,
+        Sender::Server,
+        &[0u8; 32],
+    );
     let good = *vd.as_bytes();
     assert!(vd.verify(&good));
     for i in 0..good.len() {
@@ -223,7 +274,19 @@ fn rfc5246_7_4_9_verify_data_check_refuses_any_difference() {
 #[test]
 fn rfc5246_7_4_9_client_and_server_labels_differ() {
     let master = MasterSecret::from_bytes([1; 48]);
-    let c = verify_data(HashAlgorithm::Sha256, &master, Sender::Client, &[2; 32]);
-    let s = verify_data(HashAlgorithm::Sha256, &master, Sender::Server, &[2; 32]);
+    let c = verify_data(
+        default_provider(),
+        HashAlgorithm::Sha256,
+        &master,
+        Sender::Client,
+        &[2; 32],
+    );
+    let s = verify_data(
+        default_provider(),
+        HashAlgorithm::Sha256,
+        &master,
+        Sender::Server,
+        &[2; 32],
+    );
     assert_ne!(c.as_bytes(), s.as_bytes());
 }

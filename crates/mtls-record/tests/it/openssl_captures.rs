@@ -448,7 +448,14 @@ fn decrypt_capture(cap: &Capture, chunking: Chunking) -> Decrypted {
 
     // Keys: master secret from the key log, key block from mtls-prf.
     let master = master_secret_from_keylog(&cap.keylog, &ch.random);
-    let kb = key_block(params.prf, &master, &ch.random, &sh.random, params.layout);
+    let kb = key_block(
+        mtls_crypto::default_provider(),
+        params.prf,
+        &master,
+        &ch.random,
+        &sh.random,
+        params.layout,
+    );
 
     // Pass 2: everything, decrypting after each ChangeCipherSpec with the sender's write keys.
     let c2s = read_direction(
@@ -487,6 +494,7 @@ fn decrypt_capture(cap: &Capture, chunking: Chunking) -> Decrypted {
     s_flight[..=shd].iter().for_each(|m| transcript.update(m));
     c_flight[1..].iter().for_each(|m| transcript.update(m));
     let want = verify_data(
+        mtls_crypto::default_provider(),
         params.prf,
         &master,
         Sender::Client,
@@ -503,6 +511,7 @@ fn decrypt_capture(cap: &Capture, chunking: Chunking) -> Decrypted {
         .iter()
         .for_each(|m| transcript.update(m));
     let want = verify_data(
+        mtls_crypto::default_provider(),
         params.prf,
         &master,
         Sender::Server,
@@ -738,7 +747,14 @@ fn keys_of(cap: &Capture) -> Keys {
     };
     let params = suite_params(sh.cipher_suite);
     let master = master_secret_from_keylog(&cap.keylog, &ch.random);
-    let kb = key_block(params.prf, &master, &ch.random, &sh.random, params.layout);
+    let kb = key_block(
+        mtls_crypto::default_provider(),
+        params.prf,
+        &master,
+        &ch.random,
+        &sh.random,
+        params.layout,
+    );
     Keys {
         aead: params.aead,
         client: (

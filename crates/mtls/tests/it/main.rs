@@ -23,6 +23,7 @@ mod openssl_p384;
 mod p384;
 mod peers;
 mod pki_handshake;
+mod providers;
 mod python_interop;
 mod refusals;
 mod rustls_interop;
