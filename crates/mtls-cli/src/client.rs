@@ -2,7 +2,7 @@
 //! stderr; `--reconnect N` resumes the session N more times; `--trace` draws the handshake.
 //! Each connection also shows the server's chain, its CertificateRequest and what we sent
 //! (or why nothing), and a failed handshake ends with one line naming the probable cause
-//! ([`crate::diagnose`]); `--json` gives the same facts as one JSON object.
+//! ([`crate::client_probe`]); `--json` gives the same facts as one JSON object.
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
