@@ -146,7 +146,8 @@ fn ci(root: &Path) -> Result<(), String> {
     run(root, "cargo", &["test", "--workspace"])?;
     // The AWS-LC provider (feature `aws-lc`, off in the workspace build): the Wycheproof
     // sets and the differential tests through it, the facade's handshakes, resumption and
-    // OpenSSL interop on it (`providers`; the rest of the facade suite comes along, 4 s), then
+    // OpenSSL interop on it (`providers`; the rest of the facade suite comes along, 4 s), the
+    // `mtls` command built with it against OpenSSL and itself (mtls-cli's tests), then
     // its code linted. One package set, one feature set and the test profile for both, so
     // that AWS-LC (about a minute of C) is built once.
     run(
@@ -158,9 +159,12 @@ fn ci(root: &Path) -> Result<(), String> {
             "mtls-crypto",
             "-p",
             "mtls",
+            "-p",
+            "mtls-cli",
             "--features",
-            "mtls/aws-lc",
+            "mtls/aws-lc,mtls-cli/aws-lc",
             "--lib",
+            "--bins",
             "--test",
             "it",
         ],
@@ -174,9 +178,11 @@ fn ci(root: &Path) -> Result<(), String> {
             "mtls-crypto",
             "-p",
             "mtls",
+            "-p",
+            "mtls-cli",
             "--all-targets",
             "--features",
-            "mtls/aws-lc",
+            "mtls/aws-lc,mtls-cli/aws-lc",
             "--profile",
             "test",
             "--",

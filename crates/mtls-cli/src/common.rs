@@ -58,12 +58,48 @@ pub enum Ems {
     Optional,
 }
 
+/// The name of the crypto provider compiled in, as a literal (for [`VERSION`]).
+#[cfg(feature = "aws-lc")]
+macro_rules! provider_name {
+    () => {
+        "aws-lc-rs"
+    };
+}
+#[cfg(not(feature = "aws-lc"))]
+macro_rules! provider_name {
+    () => {
+        "rustcrypto"
+    };
+}
+
+/// The crypto provider of this build: AWS-LC with the `aws-lc` feature, else RustCrypto.
+pub fn crypto_provider() -> &'static mtls::provider::CryptoProvider {
+    #[cfg(feature = "aws-lc")]
+    {
+        &mtls::provider::aws_lc::PROVIDER
+    }
+    #[cfg(not(feature = "aws-lc"))]
+    {
+        mtls::provider::default_provider()
+    }
+}
+
+/// `mtls --version`: the version and the crypto provider compiled in.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (crypto: ",
+    provider_name!(),
+    ")"
+);
+
 /// `--suites`, `--alpn`, `--keylog` and `--ems`, the options `client` and `server` share,
 /// applied to either config builder (both have the same setters): `b = apply_options!(b, args);`
 /// in a function returning `Result<_, String>`.
 macro_rules! apply_options {
     ($b:expr, $args:expr) => {{
-        let mut b = $b.require_ems($args.ems == $crate::common::Ems::Required);
+        let mut b = $b
+            .require_ems($args.ems == $crate::common::Ems::Required)
+            .crypto_provider($crate::common::crypto_provider());
         if let Some(list) = &$args.suites {
             let suites = $crate::names::suite_list(list)?;
             if suites.is_empty() {

@@ -87,11 +87,13 @@ fn plan(args: &Args) -> Result<Plan, String> {
         .client_auth_required(roots.clone())
         .cipher_suites(&suites)
         .enable_static_rsa(static_rsa)
+        .crypto_provider(crate::common::crypto_provider())
         .build()
         .map_err(|e| e.to_string())?;
     let mut client = ClientConfig::with_roots(roots)
         .cipher_suites(&suites)
-        .enable_static_rsa(static_rsa);
+        .enable_static_rsa(static_rsa)
+        .crypto_provider(crate::common::crypto_provider());
     if !args.no_client_cert {
         client = client.client_certificate(
             vec![CertificateDer::from(pki.client.cert_der.clone())],

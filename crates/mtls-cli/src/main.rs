@@ -31,7 +31,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(
     name = "mtls",
-    version,
+    version = common::VERSION,
     about = "Mutual TLS 1.2: demo, server, client, certs, verify, inspect, decode, ticket-keys"
 )]
 struct Cli {

@@ -35,3 +35,16 @@ fn verbose_flags_print_the_librarys_events() {
         assert!(err.contains(needle), "no {needle:?} in:\n{err}");
     }
 }
+
+#[test]
+fn version_names_the_crypto_provider() {
+    let o = run(mtls(&["--version"]), b"");
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let provider = if cfg!(feature = "aws-lc") {
+        "aws-lc-rs"
+    } else {
+        "rustcrypto"
+    };
+    assert!(out.contains(&format!("(crypto: {provider})")), "{out}");
+}
