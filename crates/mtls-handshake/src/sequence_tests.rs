@@ -1,0 +1,199 @@
+//! The sequence table's own tests: every row's shape against the RFC rules, and the walk
+//! over every prefix of every row for both roles.
+
+use super::*;
+
+#[test]
+fn every_sequence_starts_with_the_hellos_and_ends_with_finished() {
+    for (kind, seq) in SEQUENCES {
+        assert_eq!(seq.first(), Some(&c(ClientHello)), "{kind:?}");
+        assert_eq!(seq.get(1), Some(&s(ServerHello)), "{kind:?}");
+        assert_eq!(seq.last().map(|s| s.msg), Some(Finished), "{kind:?}");
+        assert_eq!(kind.sequence(), seq);
+    }
+}
+
+#[test]
+fn rfc5246_7_4_8_certificate_verify_only_after_a_non_empty_certificate() {
+    for (kind, seq) in SEQUENCES {
+        let has_cv = seq.contains(&c(CertificateVerify));
+        assert_eq!(has_cv, kind.has_client_cert(), "{kind:?}");
+        let has_cr = seq.contains(&s(CertificateRequest));
+        assert_eq!(has_cr, kind.requests_client_cert(), "{kind:?}");
+        assert_eq!(seq.contains(&c(Certificate)), has_cr, "{kind:?}");
+    }
+}
+
+#[test]
+fn rfc5077_3_1_new_session_ticket_right_before_the_servers_change_cipher_spec() {
+    for (kind, seq) in SEQUENCES {
+        let at: Vec<usize> = (0..seq.len())
+            .filter(|i| seq[*i] == s(NewSessionTicket))
+            .collect();
+        if !kind.issues_ticket() {
+            assert!(at.is_empty(), "{kind:?}");
+            continue;
+        }
+        assert_eq!(at.len(), 1, "{kind:?}");
+        assert_eq!(seq[at[0] + 1], s(ChangeCipherSpec), "{kind:?}");
+        // The same handshake without the ticket is a row of the table too.
+        let mut without = seq.to_vec();
+        without.remove(at[0]);
+        assert!(
+            SEQUENCES
+                .iter()
+                .any(|(_, other)| *other == without.as_slice()),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn rfc5246_7_4_3_server_key_exchange_only_for_ecdhe() {
+    for (kind, seq) in SEQUENCES {
+        assert_eq!(
+            seq.contains(&s(ServerKeyExchange)),
+            kind.is_ecdhe(),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn rfc5246_7_1_change_cipher_spec_right_before_each_finished() {
+    for (kind, seq) in SEQUENCES {
+        for (i, step) in seq.iter().enumerate() {
+            if step.msg == Finished {
+                assert_eq!(
+                    seq[i - 1],
+                    Step {
+                        from: step.from,
+                        msg: ChangeCipherSpec
+                    },
+                    "{kind:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn kinds_that_remain_agree_on_who_sends_next() {
+    // Walk every sequence from the start with the narrowing a receiver does; at each point
+    // the remaining kinds never disagree between two messages of ours.
+    for (kind, seq) in SEQUENCES {
+        let mut flow = Flow::new();
+        for step in seq {
+            assert!(flow.advance(*step), "{kind:?} at {step}");
+        }
+        assert_eq!(flow.kind(), Some(kind));
+        assert_eq!(flow.next(Side::Client), Next::Done);
+    }
+}
+
+/// The facts each role's handlers report right after `step`, for a handshake of `kind`
+/// (as the server and client handlers report them).
+fn facts_after(kind: Kind, step: Step, me: Side) -> Vec<Fact> {
+    let kx = if kind.is_ecdhe() {
+        KeyExchangeAlgorithm::Ecdhe
+    } else {
+        KeyExchangeAlgorithm::Rsa
+    };
+    let ticket = Fact::Ticket(kind.issues_ticket());
+    let full = || {
+        vec![
+            Fact::Resumption(false),
+            Fact::KeyExchange(kx),
+            Fact::ClientAuth(kind.requests_client_cert()),
+        ]
+    };
+    match (me, step.msg, step.from) {
+        // The server negotiates everything at the ClientHello.
+        (Side::Server, ClientHello, Side::Client) if kind.is_resumption() => {
+            vec![Fact::Resumption(true), ticket]
+        }
+        (Side::Server, ClientHello, Side::Client) => {
+            let mut facts = full();
+            facts.push(ticket);
+            facts
+        }
+        // The client learns resumption, key exchange and whether a ticket comes from the
+        // ServerHello; client authentication from the CertificateRequest (or its
+        // absence) itself.
+        (Side::Client, ServerHello, Side::Server) if kind.is_resumption() => {
+            vec![Fact::Resumption(true), ticket]
+        }
+        (Side::Client, ServerHello, Side::Server) => {
+            vec![Fact::Resumption(false), Fact::KeyExchange(kx), ticket]
+        }
+        (_, Certificate, Side::Client) => vec![Fact::ClientCertificate(kind.has_client_cert())],
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn every_prefix_of_every_row_is_decided_for_both_roles() {
+    for (kind, seq) in SEQUENCES {
+        for me in [Side::Client, Side::Server] {
+            let mut flow = Flow::new();
+            for (i, step) in seq.iter().enumerate() {
+                // Before each step the table agrees on it: ours to send, or the peer's.
+                let want = if step.from == me {
+                    Next::Send(step.msg)
+                } else {
+                    Next::Receive
+                };
+                assert_eq!(flow.next(me), want, "{kind:?} {me:?} before step {i}");
+                assert!(flow.advance(*step), "{kind:?} {me:?} at {step}");
+                for fact in facts_after(kind, *step, me) {
+                    assert!(flow.learn(fact), "{kind:?} {me:?}: {fact:?} after {step}");
+                }
+                // The transcript keeps what a CertificateVerify signs while one may
+                // come, and lets it go as soon as this kind has none ahead.
+                let cv_ahead = seq[i + 1..].contains(&c(CertificateVerify));
+                if cv_ahead || flow.kind() == Some(kind) {
+                    assert_eq!(
+                        flow.certificate_verify_ahead(),
+                        cv_ahead,
+                        "{kind:?} {me:?} after {step}"
+                    );
+                }
+            }
+            assert_eq!(flow.kind(), Some(kind), "{kind:?} {me:?}");
+            assert_eq!(flow.next(me), Next::Done, "{kind:?} {me:?}");
+        }
+    }
+}
+
+#[test]
+fn kinds_that_disagree_on_the_next_step_are_undecided() {
+    // A server that forgot to report the key exchange at the ClientHello still has both
+    // ECDHE kinds (ServerKeyExchange next) and RSA kinds (ServerHelloDone next).
+    let mut flow = Flow::new();
+    assert!(flow.advance(c(ClientHello)));
+    assert!(flow.learn(Fact::Resumption(false)));
+    assert!(flow.learn(Fact::ClientAuth(false)));
+    assert!(flow.advance(s(ServerHello)));
+    assert!(flow.advance(s(Certificate)));
+    assert_eq!(flow.next(Side::Server), Next::Undecided);
+    assert!(flow.learn(Fact::KeyExchange(KeyExchangeAlgorithm::Rsa)));
+    assert_eq!(flow.next(Side::Server), Next::Send(ServerHelloDone));
+    // A fact no remaining kind admits is refused.
+    assert!(!flow.learn(Fact::KeyExchange(KeyExchangeAlgorithm::Ecdhe)));
+}
+
+#[test]
+fn out_of_sequence_step_is_refused() {
+    let mut flow = Flow::new();
+    assert!(flow.advance(c(ClientHello)));
+    assert!(!flow.advance(s(Certificate)));
+    assert!(!flow.advance(c(Finished)));
+    assert!(flow.advance(s(ServerHello)));
+    // Now a server Certificate (full), a server CCS (resumed), or a NewSessionTicket
+    // (resumed by ticket, renewed).
+    assert_eq!(
+        flow.expected(),
+        vec![s(Certificate), s(ChangeCipherSpec), s(NewSessionTicket)]
+    );
+    assert!(!flow.advance(s(ServerHelloDone)));
+}
