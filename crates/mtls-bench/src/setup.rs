@@ -244,6 +244,25 @@ pub struct MtlsConfigs {
     pub server: mtls::ServerConfig,
 }
 
+/// The provider mtls runs on: RustCrypto, or AWS-LC with `MTLS_BENCH_PROVIDER=aws-lc` in a
+/// build with the `aws-lc` feature (`--profile` runs only; the full table is RustCrypto's).
+pub fn provider() -> Result<&'static mtls::provider::CryptoProvider> {
+    match std::env::var("MTLS_BENCH_PROVIDER").as_deref() {
+        Err(_) | Ok("" | "rustcrypto") => Ok(mtls::provider::default_provider()),
+        #[cfg(feature = "aws-lc")]
+        Ok("aws-lc") => Ok(&mtls::provider::aws_lc::PROVIDER),
+        Ok(other) => Err(format!(
+            "MTLS_BENCH_PROVIDER={other}: not a provider of this build (rustcrypto{})",
+            if cfg!(feature = "aws-lc") {
+                ", aws-lc"
+            } else {
+                ""
+            }
+        )
+        .into()),
+    }
+}
+
 /// mtls configurations for `spec`.
 pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
     let (scert, skey, ccert, ckey) = spec.key_type.material();
@@ -259,6 +278,7 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
             SigningKey::from_pkcs8_der(skey)?,
         )
         .client_auth_required(roots.clone())
+        .crypto_provider(provider()?)
         .cipher_suites(&[spec.suite])
         .groups(&[group])
         .enable_static_rsa(spec.static_rsa);
@@ -267,13 +287,15 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
     }
     if spec.server_tickets {
         let key = mtls::TicketKey::generate(&mut mtls::OsRng)?;
-        server = server.ticketer(Arc::new(mtls::TicketKeys::new(key, None, 3600)));
+        let keys = mtls::TicketKeys::new(key, None, 3600).with_provider(provider()?);
+        server = server.ticketer(Arc::new(keys));
     }
     let mut client = mtls::ClientConfig::with_roots(roots)
         .client_certificate(
             vec![CertificateDer::from(ccert.to_vec())],
             SigningKey::from_pkcs8_der(ckey)?,
         )
+        .crypto_provider(provider()?)
         .cipher_suites(&[spec.suite])
         .groups(&[group])
         .enable_static_rsa(spec.static_rsa);
