@@ -121,7 +121,9 @@ fn group(g: NamedGroup) -> String {
 }
 
 pub(crate) fn scheme(s: SignatureScheme) -> String {
-    let name = known(&s).map_or_else(|| legacy_scheme(s), |n| n.to_lowercase());
+    let name = s
+        .rfc_name()
+        .map_or_else(|| legacy_scheme(s), str::to_string);
     format!("{name} (0x{:04x})", s.to_u16())
 }
 

@@ -201,8 +201,11 @@ fn describe(
     } else {
         kx
     };
-    let scheme =
-        |s: Option<mtls::SignatureAlgorithm>| s.map_or("-".to_string(), |s| format!("{s:?}"));
+    let scheme = |s: Option<mtls::SignatureAlgorithm>| {
+        s.map_or("-".to_string(), |s| {
+            crate::decode::scheme(mtls::SignatureScheme::from(s.to_u16()))
+        })
+    };
     format!(
         "\n\
          version                 {:?}\n\

@@ -135,6 +135,33 @@ codepoint_enum! {
 }
 
 impl SignatureScheme {
+    /// The scheme's name as RFC 8446 4.2.3 spells it (`ecdsa_secp256r1_sha256`,
+    /// `rsa_pss_rsae_sha256`; the legacy TLS 1.2 pairs as `rsa_pkcs1_sha1`, `ecdsa_sha1`);
+    /// `None` for a code point not listed here.
+    pub const fn rfc_name(self) -> Option<&'static str> {
+        Some(match self {
+            Self::RSA_PKCS1_SHA1 => "rsa_pkcs1_sha1",
+            Self::ECDSA_SHA1 => "ecdsa_sha1",
+            Self::RSA_PKCS1_SHA256 => "rsa_pkcs1_sha256",
+            Self::ECDSA_SECP256R1_SHA256 => "ecdsa_secp256r1_sha256",
+            Self::RSA_PKCS1_SHA384 => "rsa_pkcs1_sha384",
+            Self::ECDSA_SECP384R1_SHA384 => "ecdsa_secp384r1_sha384",
+            Self::RSA_PKCS1_SHA512 => "rsa_pkcs1_sha512",
+            Self::ECDSA_SECP521R1_SHA512 => "ecdsa_secp521r1_sha512",
+            Self::RSA_PSS_RSAE_SHA256 => "rsa_pss_rsae_sha256",
+            Self::RSA_PSS_RSAE_SHA384 => "rsa_pss_rsae_sha384",
+            Self::RSA_PSS_RSAE_SHA512 => "rsa_pss_rsae_sha512",
+            Self::ED25519 => "ed25519",
+            Self::ED448 => "ed448",
+            Self::RSA_PSS_PSS_SHA256 => "rsa_pss_pss_sha256",
+            Self::RSA_PSS_PSS_SHA384 => "rsa_pss_pss_sha384",
+            Self::RSA_PSS_PSS_SHA512 => "rsa_pss_pss_sha512",
+            Self::Unknown(_) => return None,
+        })
+    }
+}
+
+impl SignatureScheme {
     /// The TLS 1.2 `HashAlgorithm` byte of the pair (RFC 5246 7.4.1.4.1).
     pub const fn hash_byte(self) -> u8 {
         let [hash, _] = self.to_u16().to_be_bytes();

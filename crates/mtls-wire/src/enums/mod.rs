@@ -177,6 +177,15 @@ mod tests {
     fn signature_scheme_is_the_tls12_hash_signature_pair() {
         // RFC 5246 7.4.1.4.1: hash sha256(4), signature ecdsa(3).
         assert_eq!(SignatureScheme::ECDSA_SECP256R1_SHA256.to_u16(), 0x0403);
+        assert_eq!(
+            SignatureScheme::ECDSA_SECP256R1_SHA256.rfc_name(),
+            Some("ecdsa_secp256r1_sha256")
+        );
+        assert_eq!(
+            SignatureScheme::RSA_PSS_RSAE_SHA384.rfc_name(),
+            Some("rsa_pss_rsae_sha384")
+        );
+        assert_eq!(SignatureScheme::from(0x0102).rfc_name(), None);
         let mut out = Vec::new();
         SignatureScheme::RSA_PKCS1_SHA256.encode(&mut out);
         assert_eq!(out, [4, 1]);
