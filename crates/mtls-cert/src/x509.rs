@@ -108,10 +108,13 @@ pub fn dns_names(cert: &CertificateDer<'_>) -> Result<Vec<String>, KeyError> {
     Ok(Parsed::new(cert)?.dns_names())
 }
 
-/// The issuer's distinguished name as an RFC 4514 string (`CN=Issuing CA,O=Example`), as
+/// The subject's and the issuer's distinguished names as RFC 4514 strings
+/// (`CN=client,O=Example`, `CN=Issuing CA,O=Example`), from one parse, as
 /// [`PeerIdentity::subject`](crate::PeerIdentity::subject) writes the subject.
-pub fn issuer(cert: &CertificateDer<'_>) -> Result<String, KeyError> {
-    Ok(Parsed::new(cert)?.0.tbs_certificate().issuer().to_string())
+pub fn subject_and_issuer(cert: &CertificateDer<'_>) -> Result<(String, String), KeyError> {
+    let parsed = Parsed::new(cert)?;
+    let tbs = parsed.0.tbs_certificate();
+    Ok((tbs.subject().to_string(), tbs.issuer().to_string()))
 }
 
 /// The end of a certificate's validity period (notAfter, RFC 5280 4.1.2.5), in seconds

@@ -259,11 +259,9 @@ impl CertInfo {
 /// A `Name` as text (`CN=..., O=...`) and as DER.
 fn name(n: &x509_cert::name::Name) -> Result<(String, Vec<u8>), x509_cert::der::Error> {
     let der = n.to_der()?;
-    let rdns: Vec<String> = n.iter_rdn().map(ToString::to_string).collect();
-    let text = if rdns.is_empty() {
-        "(empty name)".to_string()
-    } else {
-        rdns.join(", ")
+    let text = match crate::common::name_text(n) {
+        t if t.is_empty() => "(empty name)".to_string(),
+        t => t,
     };
     Ok((text, der))
 }

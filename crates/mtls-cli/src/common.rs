@@ -24,7 +24,7 @@ pub fn dn(der: &[u8]) -> Option<String> {
 
 /// A name in the order of its encoding, as OpenSSL prints it (`CN=localhost, O=...`),
 /// rather than in RFC 4514's reversed order.
-fn name_text(name: &x509_cert::name::Name) -> String {
+pub fn name_text(name: &x509_cert::name::Name) -> String {
     let rdns: Vec<String> = name.iter_rdn().map(ToString::to_string).collect();
     rdns.join(", ")
 }

@@ -49,10 +49,8 @@ impl HandshakeError {
     ) -> Self {
         let mut e = Self::certificate_refused(whose, error);
         if let Some(leaf) = chain.first() {
-            let subject = crate::certs::PeerIdentity::from_leaf(leaf)
-                .map(|id| id.subject().to_string())
-                .unwrap_or_else(|_| "?".into());
-            let issuer = mtls_cert::x509::issuer(leaf).unwrap_or_else(|_| "?".into());
+            let (subject, issuer) = mtls_cert::x509::subject_and_issuer(leaf)
+                .unwrap_or_else(|_| ("?".into(), "?".into()));
             e.reason = format!(
                 "{} (the certificate of {subject}, issued by {issuer})",
                 e.reason

@@ -178,12 +178,17 @@ impl TicketKeys {
     /// Makes `new` the current key; the current one becomes the previous one, and the
     /// previous one is forgotten (its tickets make full handshakes).
     pub fn rotate(&self, new: TicketKey) {
+        let now = self.schedule.as_ref().map_or(0, |(_, clock)| clock.now());
+        self.install(new, true, now);
+    }
+
+    /// Makes `new` current since `now`; the current key becomes the previous one if
+    /// `keep_previous`, else it is forgotten along with the previous one.
+    fn install(&self, new: TicketKey, keep_previous: bool, now: u64) {
         if let Ok(mut k) = self.keys.write() {
             let old = std::mem::replace(&mut k.current, new);
-            k.previous = Some(old);
-            if let Some((_, clock)) = &self.schedule {
-                k.since = clock.now();
-            }
+            k.previous = keep_previous.then_some(old);
+            k.since = now;
         }
     }
 
@@ -215,14 +220,10 @@ impl TicketKeys {
         let Ok(new) = TicketKey::generate(&mut OsRng) else {
             return;
         };
-        if let Ok(mut k) = self.keys.write() {
-            // Rotated lazily, at the first use after the period: a current key idle for two
-            // periods or more is not kept as the previous one, so that no key opens tickets
-            // for longer than two periods after it became current.
-            let old = std::mem::replace(&mut k.current, new);
-            k.previous = (elapsed < 2 * *period).then_some(old);
-            k.since = now;
-        }
+        // Rotated lazily, at the first use after the period: a current key idle for two
+        // periods or more is not kept as the previous one, so that no key opens tickets for
+        // longer than two periods after it became current.
+        self.install(new, elapsed < 2 * *period, now);
     }
 }
 

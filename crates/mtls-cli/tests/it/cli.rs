@@ -317,14 +317,7 @@ fn client_talks_to_openssl_s_server() {
 #[test]
 fn client_resumes_with_mtls_server_which_survives_refusals() {
     let pki = certs("resume", "ecdsa");
-    let (server, addr) = mtls_server(&[
-        "--cert",
-        &pki.file("server.pem"),
-        "--key",
-        &pki.file("server.key"),
-        "--client-ca",
-        &pki.file("ca.pem"),
-    ]);
+    let (server, addr) = mtls_server_of(&pki, &[]);
     let client = |extra: &[&str]| {
         let mut c = mtls(&[
             "client",

@@ -41,14 +41,7 @@ fn client(
 #[test]
 fn mtls_client_names_the_cause_of_each_refusal() {
     let (a, b) = (certs("diag-a", "ecdsa"), certs("diag-b", "ecdsa"));
-    let (server, addr) = mtls_server(&[
-        "--cert",
-        &a.file("server.pem"),
-        "--key",
-        &a.file("server.key"),
-        "--client-ca",
-        &a.file("ca.pem"),
-    ]);
+    let (server, addr) = mtls_server_of(&a, &[]);
     let ca_a = subject_of_ca(&a);
     let ca_b = subject_of_ca(&b);
 

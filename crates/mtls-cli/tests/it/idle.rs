@@ -310,16 +310,7 @@ fn server_serves_a_client_among_2000_idle_and_100_trickling_connections() {
 #[test]
 fn server_closes_a_connection_over_max_connections_at_once() {
     let pki = certs("max-conn", "ecdsa");
-    let (server, addr) = mtls_server(&[
-        "--cert",
-        &pki.file("server.pem"),
-        "--key",
-        &pki.file("server.key"),
-        "--client-ca",
-        &pki.file("ca.pem"),
-        "--max-connections",
-        "1",
-    ]);
+    let (server, addr) = mtls_server_of(&pki, &["--max-connections", "1"]);
     assert!(server.stderr().contains("at most 1 connections"));
     let addr: SocketAddr = addr.parse().unwrap();
     let first = connect(addr);

@@ -177,6 +177,19 @@ pub fn mtls_server(args: &[&str]) -> (Peer, String) {
     (p, addr)
 }
 
+/// `mtls server` with the server certificate and key of the PKI directory `pki`, requiring
+/// client certificates of its CA, and `extra` options.
+pub fn mtls_server_of(pki: &TempDir, extra: &[&str]) -> (Peer, String) {
+    let (cert, key, ca) = (
+        pki.file("server.pem"),
+        pki.file("server.key"),
+        pki.file("ca.pem"),
+    );
+    let mut args = vec!["--cert", &cert, "--key", &key, "--client-ca", &ca];
+    args.extend_from_slice(extra);
+    mtls_server(&args)
+}
+
 /// `openssl s_server -rev` (TLS 1.2) on a free port.
 pub fn s_server(args: &[&str]) -> (Peer, u16) {
     s_server_env(args, &[])

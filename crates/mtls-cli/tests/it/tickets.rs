@@ -34,16 +34,7 @@ fn s_client_session(addr: &str, pki: &TempDir, sess: &Path, save: bool) -> Strin
 }
 
 fn server(pki: &TempDir, keys: &Path) -> (Peer, String) {
-    mtls_server(&[
-        "--cert",
-        &pki.file("server.pem"),
-        "--key",
-        &pki.file("server.key"),
-        "--client-ca",
-        &pki.file("ca.pem"),
-        "--ticket-keys",
-        &keys.display().to_string(),
-    ])
+    mtls_server_of(pki, &["--ticket-keys", &keys.display().to_string()])
 }
 
 /// Past the servers' once-a-second look at the key file.
