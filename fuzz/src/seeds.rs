@@ -152,7 +152,7 @@ pub fn record_seeds() {
     );
     assert_eq!(
         server.negotiated_cipher_suite(),
-        Some(mtls::suites::RSA_AES128_GCM)
+        Some(mtls::NegotiatedSuite::Tls12(mtls::suites::RSA_AES128_GCM))
     );
     put("server", "mtls-static-rsa", &with_mode(0, &all_rsa));
 

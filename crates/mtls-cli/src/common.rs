@@ -197,7 +197,7 @@ impl Info {
             peer,
             suite: conn
                 .negotiated_cipher_suite()
-                .map_or_else(|| "(none)".to_string(), |s| names::iana(&s).to_string()),
+                .map_or_else(|| "(none)".to_string(), |s| names::negotiated(&s)),
             resumed: conn.is_resumed().unwrap_or(false),
             kind: conn.handshake_kind(),
             alpn: conn

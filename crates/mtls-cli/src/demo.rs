@@ -189,7 +189,11 @@ fn describe(
     server: &HandshakeSummary,
     took: Duration,
 ) -> String {
-    let kx = match (client.suite.kx, client.group) {
+    let kx = client
+        .suite
+        .tls12()
+        .map_or(KeyExchangeAlgorithm::Ecdhe, |s| s.kx);
+    let kx = match (kx, client.group) {
         (KeyExchangeAlgorithm::Ecdhe, Some(g)) => format!("ECDHE over {g:?}"),
         (KeyExchangeAlgorithm::Ecdhe, None) => "ECDHE (resumed: none this time)".into(),
         (KeyExchangeAlgorithm::Rsa, _) => {
@@ -219,7 +223,7 @@ fn describe(
          client certificate      {} (as the server saw it)\n\
          time taken              {:.1} ms\n",
         client.version,
-        names::iana(&client.suite),
+        names::negotiated(&client.suite),
         scheme(client.server_signature),
         scheme(server.client_signature),
         if client.extended_master_secret {

@@ -79,6 +79,14 @@ pub fn iana(s: &SupportedSuite) -> &'static str {
         .unwrap_or("unknown")
 }
 
+/// The IANA name of a negotiated suite of either version.
+pub fn negotiated(s: &mtls::NegotiatedSuite) -> String {
+    match s {
+        mtls::NegotiatedSuite::Tls12(s) => iana(s).to_string(),
+        mtls::NegotiatedSuite::Tls13(s) => s.name(),
+    }
+}
+
 /// True if the list names a static RSA suite (naming one is how a user enables static RSA).
 pub fn has_static_rsa(list: &[SupportedSuite]) -> bool {
     list.iter()

@@ -13,16 +13,16 @@ use crate::action::{Action, Input};
 use crate::certs::{CertificateDer, PeerIdentity};
 use crate::error::HandshakeError;
 use crate::sequence::{Fact, Flow, Kind, Msg, Side, Step};
-use crate::suites::SupportedSuite;
+use crate::suites::{NegotiatedSuite, SupportedSuite};
 use crate::transcript::Transcript;
 
 /// The negotiated parameters and the peer's identity, once the handshake is complete.
 #[derive(Debug, Clone)]
 pub struct HandshakeSummary {
-    /// Always TLS 1.2.
+    /// TLS 1.2 or TLS 1.3.
     pub version: ProtocolVersion,
     /// The negotiated suite.
-    pub suite: SupportedSuite,
+    pub suite: NegotiatedSuite,
     /// The handshake kind (row of the sequence table).
     pub kind: Kind,
     /// The ECDHE group, for ECDHE suites.
@@ -74,6 +74,16 @@ pub struct Common {
     pub summary: Option<HandshakeSummary>,
     pub dead: Option<HandshakeError>,
     refused_renegotiations: u32,
+    /// TLS 1.3 was negotiated: messages parse as TLS 1.3 ones (`parse_tls13`), Finished is
+    /// the role's, and the endpoint drops the middlebox-compatibility ChangeCipherSpec.
+    pub tls13: bool,
+    /// The client offered TLS 1.3 and no ServerHello has said otherwise yet: a
+    /// compatibility ChangeCipherSpec may come even before the ServerHello (RFC 8446 5).
+    pub tls13_offered: bool,
+    /// A compatibility ChangeCipherSpec was dropped already (one is all RFC 8446 D.4 sends).
+    pub compat_ccs_seen: bool,
+    /// The peer's Finished was received: no compatibility ChangeCipherSpec may follow it.
+    pub peer_finished: bool,
 }
 
 /// Renegotiation attempts refused with a warning before a peer that keeps asking is cut off:
@@ -94,6 +104,10 @@ impl Common {
             summary: None,
             dead: None,
             refused_renegotiations: 0,
+            tls13: false,
+            tls13_offered: false,
+            compat_ccs_seen: false,
+            peer_finished: false,
         }
     }
 
@@ -128,13 +142,39 @@ impl Common {
         &mut self,
         input: Input<'_>,
     ) -> Result<(Msg, Option<HandshakeMessage>), HandshakeError> {
+        let mut flow = self.flow;
+        let result = self.gate(&mut flow, input);
+        self.flow = flow;
+        result
+    }
+
+    /// The same gate for a TLS 1.3 post-handshake exchange (RFC 8446 4.6.2), walking its
+    /// own `flow` ([`Flow::post_handshake_auth`]).
+    pub fn receive_post_handshake_step(
+        &self,
+        flow: &mut Flow,
+        bytes: &[u8],
+    ) -> Result<(Msg, HandshakeMessage), HandshakeError> {
+        match self.gate(flow, Input::Handshake(bytes))? {
+            (msg, Some(message)) => Ok((msg, message)),
+            (_, None) => Err(HandshakeError::internal(
+                "a handshake input without a message",
+            )),
+        }
+    }
+
+    fn gate(
+        &self,
+        flow: &mut Flow,
+        input: Input<'_>,
+    ) -> Result<(Msg, Option<HandshakeMessage>), HandshakeError> {
         let (msg, bytes) = match input {
             Input::ChangeCipherSpec => (Msg::ChangeCipherSpec, None),
             Input::Handshake(bytes) => {
                 let (header, _) = HandshakeHeader::parse(bytes)?;
                 let msg = msg_of(header.typ).ok_or_else(|| {
                     HandshakeError::unexpected(format!(
-                        "{:?} is not part of a TLS 1.2 handshake here",
+                        "{:?} is not part of a handshake here",
                         header.typ
                     ))
                 })?;
@@ -145,8 +185,8 @@ impl Common {
             from: self.me.peer(),
             msg,
         };
-        let expected = self.flow.expected();
-        if !self.flow.advance(step) {
+        let expected = flow.expected();
+        if !flow.advance(step) {
             let list: Vec<String> = expected.iter().map(ToString::to_string).collect();
             return Err(HandshakeError::unexpected(format!(
                 "got {step} but the handshake expects {}",
@@ -159,7 +199,11 @@ impl Common {
         let ctx = ParseContext {
             kx: self.key_exchange,
         };
-        let (parsed, rest) = HandshakeMessage::parse(bytes, &ctx)?;
+        let (parsed, rest) = if self.tls13 {
+            HandshakeMessage::parse_tls13(bytes)?
+        } else {
+            HandshakeMessage::parse(bytes, &ctx)?
+        };
         if !rest.is_empty() {
             return Err(HandshakeError::new(
                 AlertDescription::DecodeError,
@@ -204,6 +248,26 @@ impl Common {
 }
 
 impl Common {
+    /// A ChangeCipherSpec in a TLS 1.3 handshake (or one that may become TLS 1.3): RFC 8446
+    /// 5 lets one unprotected ChangeCipherSpec (the record layer checked its single byte
+    /// 0x01) arrive after the first ClientHello and before the peer's Finished, and says to
+    /// drop it (D.4, middlebox compatibility). Anywhere else, or a second one, is
+    /// `unexpected_message`.
+    pub fn compatibility_change_cipher_spec(&mut self) -> Result<Vec<Action>, HandshakeError> {
+        if self.peer_finished || self.summary.is_some() {
+            return Err(HandshakeError::unexpected(
+                "ChangeCipherSpec after the peer's Finished (RFC 8446 5)",
+            ));
+        }
+        if self.compat_ccs_seen {
+            return Err(HandshakeError::unexpected(
+                "a second middlebox-compatibility ChangeCipherSpec (RFC 8446 D.4 sends one)",
+            ));
+        }
+        self.compat_ccs_seen = true;
+        Ok(Vec::new())
+    }
+
     /// The error that killed this handshake, if one did: a dead handshake stays dead.
     pub fn alive(&self) -> Result<(), HandshakeError> {
         match &self.dead {
@@ -233,6 +297,7 @@ fn msg_of(typ: HandshakeType) -> Option<Msg> {
         HandshakeType::ClientKeyExchange => Msg::ClientKeyExchange,
         HandshakeType::Finished => Msg::Finished,
         HandshakeType::NewSessionTicket => Msg::NewSessionTicket,
+        HandshakeType::EncryptedExtensions => Msg::EncryptedExtensions,
         _ => return None,
     })
 }

@@ -13,7 +13,8 @@ use crate::certs::{
 };
 use crate::error::HandshakeError;
 use crate::session::{ClientSessionStore, ServerSessionCache};
-use crate::suites::{DEFAULT_SUITES, SupportedSuite};
+use crate::suites::{ALL_TLS13_SUITES, DEFAULT_SUITES, SupportedSuite, Tls13Suite};
+use mtls_wire::ProtocolVersion;
 
 /// Seconds since the Unix epoch, from a clock the tests can fix.
 pub trait TimeProvider: Send + Sync {
@@ -61,15 +62,25 @@ pub enum ClientAuthPolicy {
     Request,
     /// Ask; verify a certificate if one is given; accept none.
     Optional,
-    /// Ask; verify; an empty Certificate gets `handshake_failure` (RFC 5246 7.4.6).
+    /// Ask; verify; an empty Certificate gets `handshake_failure` (RFC 5246 7.4.6), or
+    /// `certificate_required` in TLS 1.3 (RFC 8446 4.4.2.4).
     Required,
+    /// Do not ask during the handshake; the application asks later on an established TLS 1.3
+    /// connection (RFC 8446 4.6.2) and the answer is verified as under `Required`. A client
+    /// that did not offer post_handshake_auth, or a TLS 1.2 connection, cannot be asked.
+    PostHandshake,
 }
 
 impl ClientAuthPolicy {
-    /// True when a client chain is checked by the verifier (Optional, Required); under
-    /// `Request` it is accepted unverified.
+    /// True when a client chain is checked by the verifier (Optional, Required,
+    /// PostHandshake); under `Request` it is accepted unverified.
     pub fn verifies(self) -> bool {
-        matches!(self, Self::Optional | Self::Required)
+        matches!(self, Self::Optional | Self::Required | Self::PostHandshake)
+    }
+
+    /// True when the server sends a CertificateRequest in the handshake itself.
+    pub fn requests_in_handshake(self) -> bool {
+        matches!(self, Self::Request | Self::Optional | Self::Required)
     }
 }
 
@@ -153,6 +164,10 @@ pub struct ServerConfig {
     /// The cryptography: key exchange, signatures, the PRF, the transcript hashes, the
     /// record keys handed out, and the default random source. Default: RustCrypto.
     pub provider: &'static CryptoProvider,
+    /// The protocol versions this server negotiates (TLS 1.2, TLS 1.3), in preference order.
+    pub versions: Vec<ProtocolVersion>,
+    /// TLS 1.3 suites in preference order (RFC 8446 B.4).
+    pub tls13_suites: Vec<Tls13Suite>,
 }
 
 /// What an [`AuthorizeClient`] decides on: the client's verified chain, the identity read
@@ -187,6 +202,9 @@ where
     }
 }
 
+/// The versions a configuration speaks unless told otherwise.
+pub const DEFAULT_VERSIONS: [ProtocolVersion; 1] = [ProtocolVersion::TLSv1_2];
+
 impl ServerConfig {
     /// Defaults: ECDHE suites, X25519, P-256 and P-384, every signature scheme, no client auth,
     /// EMS required, no static RSA, no session cache.
@@ -209,7 +227,19 @@ impl ServerConfig {
             authorizer: None,
             ticketer: None,
             provider: mtls_crypto::default_provider(),
+            versions: DEFAULT_VERSIONS.to_vec(),
+            tls13_suites: ALL_TLS13_SUITES.to_vec(),
         }
+    }
+
+    /// True when this server negotiates TLS 1.3.
+    pub fn accepts_tls13(&self) -> bool {
+        self.versions.contains(&ProtocolVersion::TLSv1_3) && !self.tls13_suites.is_empty()
+    }
+
+    /// True when this server negotiates TLS 1.2.
+    pub fn accepts_tls12(&self) -> bool {
+        self.versions.contains(&ProtocolVersion::TLSv1_2)
     }
 
     /// Runs the authorizer, if there is one, on a verified client chain.
@@ -277,6 +307,10 @@ pub struct ClientConfig {
     pub time: Arc<dyn TimeProvider>,
     /// The cryptography (as [`ServerConfig::provider`]). Default: RustCrypto.
     pub provider: &'static CryptoProvider,
+    /// The protocol versions this client offers (TLS 1.2, TLS 1.3), in preference order.
+    pub versions: Vec<ProtocolVersion>,
+    /// TLS 1.3 suites offered, in preference order (RFC 8446 B.4).
+    pub tls13_suites: Vec<Tls13Suite>,
 }
 
 impl ClientConfig {
@@ -297,7 +331,19 @@ impl ClientConfig {
             key_log: None,
             time: Arc::new(SystemClock),
             provider: mtls_crypto::default_provider(),
+            versions: DEFAULT_VERSIONS.to_vec(),
+            tls13_suites: ALL_TLS13_SUITES.to_vec(),
         }
+    }
+
+    /// True when this client offers TLS 1.3.
+    pub fn offers_tls13(&self) -> bool {
+        self.versions.contains(&ProtocolVersion::TLSv1_3) && !self.tls13_suites.is_empty()
+    }
+
+    /// True when this client offers TLS 1.2.
+    pub fn offers_tls12(&self) -> bool {
+        self.versions.contains(&ProtocolVersion::TLSv1_2)
     }
 
     /// The suites this client offers: static RSA only when enabled.

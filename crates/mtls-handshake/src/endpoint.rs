@@ -61,13 +61,26 @@ pub(crate) mod role {
 
         /// Removes this connection's session from the cache or store (RFC 5246 7.2.2).
         fn forget_session(&self);
+
+        /// What the application asks of an established TLS 1.3 connection (RFC 8446 4.6).
+        /// TLS 1.2 has no post-handshake messages: the default refuses.
+        fn post_handshake(
+            &mut self,
+            _common: &mut Common,
+            request: crate::action::PostHandshakeRequest,
+        ) -> Result<Vec<Action>, HandshakeError> {
+            Err(HandshakeError::internal(format!(
+                "{request:?} needs an established TLS 1.3 connection"
+            )))
+        }
     }
 }
 
 use role::Role;
 
-/// A TLS 1.2 handshake of either role, sans IO: feed it what the peer sent ([`Input`]),
-/// perform the [`Action`]s it returns, in order. [`crate::ServerHandshake`] and
+/// A handshake of either role, TLS 1.2 or TLS 1.3, sans IO: feed it what the peer sent
+/// ([`Input`]), perform the [`Action`]s it returns, in order. In TLS 1.3 it lives on after
+/// completion for the post-handshake messages (RFC 8446 4.6). [`crate::ServerHandshake`] and
 /// [`crate::ClientHandshake`] are its two instances.
 pub struct Endpoint<R: Role> {
     pub(crate) common: Common,
@@ -93,6 +106,32 @@ impl<R: Role> Endpoint<R> {
         self.common.summary.as_ref()
     }
 
+    /// The version negotiated so far: TLS 1.3 once the ServerHello (client) or the
+    /// ClientHello (server) chose it, otherwise TLS 1.2.
+    pub fn version(&self) -> mtls_wire::ProtocolVersion {
+        if self.common.tls13 {
+            mtls_wire::ProtocolVersion::TLSv1_3
+        } else {
+            mtls_wire::ProtocolVersion::TLSv1_2
+        }
+    }
+
+    /// Asks something of the established connection: a post-handshake CertificateRequest
+    /// (server) or a KeyUpdate (either side). TLS 1.3 only (RFC 8446 4.6).
+    pub fn post_handshake(
+        &mut self,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<Vec<Action>, HandshakeError> {
+        self.common.alive()?;
+        if !self.is_complete() || !self.common.tls13 {
+            return Err(HandshakeError::internal(format!(
+                "{request:?} needs an established TLS 1.3 connection"
+            )));
+        }
+        let result = self.role.post_handshake(&mut self.common, request);
+        self.common.remember(result)
+    }
+
     /// The kinds of handshake still possible (one, once the sequence is known).
     pub fn candidate_kinds(&self) -> Vec<Kind> {
         self.common.flow.candidates()
@@ -109,6 +148,9 @@ impl<R: Role> Endpoint<R> {
         if let Some(answer) = self.role.intercept(&mut self.common, input) {
             return answer;
         }
+        if input == Input::ChangeCipherSpec && (self.common.tls13 || self.common.tls13_offered) {
+            return self.common.compatibility_change_cipher_spec();
+        }
         if self.is_complete() {
             return Err(HandshakeError::unexpected(
                 "handshake message after the handshake completed",
@@ -123,7 +165,7 @@ impl<R: Role> Endpoint<R> {
                 .keys(msg)?
                 .receive_change_cipher_spec(me, &mut actions)?,
             Some(message) => {
-                if msg == Msg::Finished {
+                if msg == Msg::Finished && !self.common.tls13 {
                     self.role
                         .keys(msg)?
                         .receive_finished(&self.common, message)?;
@@ -133,6 +175,9 @@ impl<R: Role> Endpoint<R> {
                 // Added after the handler: CertificateVerify and Finished cover what came
                 // before.
                 self.common.transcript.add(message.raw());
+                if msg == Msg::Finished {
+                    self.common.peer_finished = true;
+                }
             }
         }
         self.common.after_step();
@@ -150,7 +195,7 @@ impl<R: Role> Endpoint<R> {
                         Msg::ChangeCipherSpec => {
                             self.role.keys(msg)?.send_change_cipher_spec(me, actions)?
                         }
-                        Msg::Finished => self
+                        Msg::Finished if !self.common.tls13 => self
                             .role
                             .keys(msg)?
                             .send_finished(&mut self.common, actions),
@@ -176,7 +221,8 @@ impl<R: Role> Endpoint<R> {
                         actions.push(Action::Complete);
                         // The transcript has served its purpose (Finished checked both
                         // ways): release it rather than hold a handshake's worth of bytes
-                        // per connection.
+                        // per connection. (A TLS 1.3 role that may authenticate after the
+                        // handshake took the running hash it needs in `complete`.)
                         self.common.transcript = Transcript::new(self.common.provider);
                     }
                     return Ok(());
@@ -197,6 +243,13 @@ pub trait Handshake: Send {
     fn summary(&self) -> Option<&HandshakeSummary>;
     /// See [`Endpoint::forget_session`].
     fn forget_session(&self);
+    /// See [`Endpoint::version`].
+    fn version(&self) -> mtls_wire::ProtocolVersion;
+    /// See [`Endpoint::post_handshake`].
+    fn post_handshake(
+        &mut self,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<Vec<Action>, HandshakeError>;
 }
 
 impl<R: Role> Handshake for Endpoint<R> {
@@ -211,5 +264,14 @@ impl<R: Role> Handshake for Endpoint<R> {
     }
     fn forget_session(&self) {
         Endpoint::forget_session(self)
+    }
+    fn version(&self) -> mtls_wire::ProtocolVersion {
+        Endpoint::version(self)
+    }
+    fn post_handshake(
+        &mut self,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<Vec<Action>, HandshakeError> {
+        Endpoint::post_handshake(self, request)
     }
 }

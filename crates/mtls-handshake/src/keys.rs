@@ -72,6 +72,7 @@ impl KeySchedule {
         Ok(KeyChange {
             algorithm: self.suite.aead,
             keys,
+            protection: crate::action::RecordProtection::Tls12,
             provider: self.provider,
         })
     }

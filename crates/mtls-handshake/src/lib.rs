@@ -52,10 +52,12 @@ mod server;
 pub mod session;
 pub mod suites;
 pub mod ticket;
+#[allow(dead_code)] // until the TLS 1.3 handlers use all of it
+mod tls13;
 mod trace;
 mod transcript;
 
-pub use action::{Action, Input, KeyChange};
+pub use action::{Action, Input, KeyChange, PostHandshakeRequest, RecordProtection};
 pub use certs::{
     CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey, ClientCertVerifier,
     ClientHelloInfo, DistinguishedName, KeyError, ResolvesClientCert, ResolvesServerCert,
@@ -65,8 +67,8 @@ pub use client::{ClientHandshake, ClientState};
 pub use common::{HandshakeSummary, MAX_REFUSED_RENEGOTIATIONS};
 pub use config::{
     AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientConfig, DEFAULT_GROUPS,
-    DEFAULT_MAX_CA_NAMES_LEN, DEFAULT_SIGNATURE_SCHEMES, FixedClock, KeyLog, ServerConfig,
-    SuitePreference, SystemClock, TimeProvider,
+    DEFAULT_MAX_CA_NAMES_LEN, DEFAULT_SIGNATURE_SCHEMES, DEFAULT_VERSIONS, FixedClock, KeyLog,
+    ServerConfig, SuitePreference, SystemClock, TimeProvider,
 };
 pub use endpoint::{Endpoint, Handshake};
 pub use error::HandshakeError;
@@ -75,7 +77,7 @@ pub use session::{
     ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES,
     InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache, StoredSession,
 };
-pub use suites::{AuthKeyType, SupportedSuite};
+pub use suites::{AuthKeyType, NegotiatedSuite, SupportedSuite, Tls13Suite};
 pub use ticket::{TicketKey, TicketKeys, Ticketer};
 pub use transcript::Transcript;
 

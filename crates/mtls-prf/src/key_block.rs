@@ -64,6 +64,12 @@ pub struct TrafficKeys {
 }
 
 impl TrafficKeys {
+    /// Keys from their parts (a TLS 1.3 traffic secret's "key" and "iv", RFC 8446 7.3): at
+    /// most 32 key bytes and 12 IV bytes are kept.
+    pub fn from_parts(key: &[u8], iv: &[u8]) -> Self {
+        traffic_keys(key, iv)
+    }
+
     /// The AEAD key for this direction.
     pub fn key(&self) -> &[u8] {
         self.key.get(..self.key_len).unwrap_or(&[])

@@ -1,4 +1,5 @@
-//! TLS 1.2 key derivation (RFC 5246 sections 5, 6.3, 7.4.9 and 8.1; RFC 7627).
+//! TLS 1.2 key derivation (RFC 5246 sections 5, 6.3, 7.4.9 and 8.1; RFC 7627) and the TLS 1.3
+//! key schedule ([`tls13`], RFC 8446 section 7).
 //!
 //! This crate turns a premaster secret into everything a TLS 1.2 connection keys with:
 //! the PRF itself ([`prf`], P_SHA256 / P_SHA384), the master secret ([`master_secret`]) or
@@ -47,6 +48,7 @@ mod finished;
 mod key_block;
 mod master_secret;
 mod prf;
+pub mod tls13;
 
 pub use finished::{Sender, VERIFY_DATA_LEN, VerifyData, verify_data};
 pub use key_block::{KeyBlock, KeyBlockLayout, TrafficKeys, key_block};

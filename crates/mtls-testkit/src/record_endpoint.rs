@@ -112,6 +112,7 @@ impl RecordEndpoint {
                         .unwrap();
                 }
                 Action::Complete => self.complete = true,
+                Action::PeerAuthenticated => {}
             }
         }
     }

@@ -34,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "{:?} with {:?}, extended master secret: {:?}",
         tls.conn.protocol_version(),
-        tls.conn.negotiated_cipher_suite().map(|s| s.suite),
+        tls.conn.negotiated_cipher_suite().map(|s| s.suite()),
         tls.conn.extended_master_secret()
     );
     Ok(())

@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let who = tls.conn.peer_certificates().map_or(0, <[_]>::len);
         println!(
             "client with a {who}-certificate chain, {:?}, resumed: {:?}",
-            tls.conn.negotiated_cipher_suite().map(|s| s.suite),
+            tls.conn.negotiated_cipher_suite().map(|s| s.suite()),
             tls.conn.is_resumed()
         );
         let mut line = String::new();

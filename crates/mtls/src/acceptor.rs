@@ -54,6 +54,20 @@ impl Handshake for HelloReader {
     }
 
     fn forget_session(&self) {}
+
+    fn version(&self) -> mtls_wire::ProtocolVersion {
+        // Nothing is negotiated before a configuration is chosen.
+        mtls_wire::ProtocolVersion::TLSv1_2
+    }
+
+    fn post_handshake(
+        &mut self,
+        request: mtls_handshake::PostHandshakeRequest,
+    ) -> Result<Vec<Action>, HandshakeError> {
+        Err(HandshakeError::internal(format!(
+            "{request:?} before a configuration was chosen"
+        )))
+    }
 }
 
 /// Reads a client's ClientHello before any server configuration is chosen, sans IO: a

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use mtls_cert::PeerIdentity;
 use mtls_handshake::sequence::Kind;
-use mtls_handshake::{Action, CertificateDer, Handshake, HandshakeSummary, Input, SupportedSuite};
+use mtls_handshake::{Action, CertificateDer, Handshake, HandshakeSummary, Input, NegotiatedSuite};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
 #[cfg(feature = "tracing")]
 use mtls_wire::HandshakeType;
@@ -422,6 +422,9 @@ impl ConnectionCommon {
                     let early = std::mem::take(&mut self.plaintext_out);
                     self.write_record(ContentType::ApplicationData, &early)?;
                 }
+                Action::PeerAuthenticated => {
+                    conn_event!(self, info, "post-handshake authentication complete");
+                }
             }
         }
         Ok(())
@@ -435,7 +438,7 @@ impl ConnectionCommon {
         conn_event!(
             self,
             info,
-            suite = ?summary.suite.suite,
+            suite = ?summary.suite.suite(),
             kind = ?summary.kind,
             resumed = summary.resumed,
             ems = summary.extended_master_secret,
@@ -540,11 +543,11 @@ impl ConnectionCommon {
     }
 
     /// The negotiated cipher suite.
-    pub fn negotiated_cipher_suite(&self) -> Option<SupportedSuite> {
+    pub fn negotiated_cipher_suite(&self) -> Option<NegotiatedSuite> {
         self.summary().map(|s| s.suite)
     }
 
-    /// The protocol version (always TLS 1.2 once negotiated).
+    /// The protocol version, once negotiated (TLS 1.2 or TLS 1.3).
     pub fn protocol_version(&self) -> Option<ProtocolVersion> {
         self.summary().map(|s| s.version)
     }

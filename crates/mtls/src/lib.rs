@@ -109,7 +109,7 @@ pub use mtls_crypto::provider;
 pub use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 pub use mtls_crypto::{DeterministicRng, OsRng, SecureRandom};
 pub use mtls_handshake::sequence::Kind as HandshakeKind;
-pub use mtls_handshake::suites::{self, SupportedSuite};
+pub use mtls_handshake::suites::{self, NegotiatedSuite, SupportedSuite, Tls13Suite};
 pub use mtls_handshake::{
     AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientSessionStore,
     DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES, FixedClock, HandshakeSummary,

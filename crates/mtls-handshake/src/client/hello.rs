@@ -204,6 +204,7 @@ impl ClientState {
         // unsolicited one was refused above).
         let ticket = sh.extensions.session_ticket().is_some();
         common.learn(Fact::Ticket(ticket))?;
+        common.learn(Fact::Tls13(false))?;
         let hello = Hello { suite, ems, alpn };
 
         let resumed = self

@@ -91,6 +91,7 @@ impl ServerState {
             // A ticket sealed with the previous key is renewed (RFC 5077 3.1, figure 2).
             let ticket = renew && offer.takes_tickets;
             common.learn(Fact::Ticket(ticket))?;
+            common.learn(Fact::Tls13(false))?;
             // RFC 5077 3.4: a server that accepts a ticket echoes the client's session id.
             self.session_id = if by_ticket {
                 ch.session_id.as_slice().to_vec()
@@ -134,7 +135,7 @@ impl ServerState {
 
         let choice = self.choose_suite(ch, offer.server_name.as_deref())?;
         common.suite_chosen(&choice.suite);
-        let request = config.client_auth != ClientAuthPolicy::None;
+        let request = config.client_auth.requests_in_handshake();
         if request {
             // The CertificateRequest offers these schemes; the client's CertificateVerify may
             // use any of their hashes.
@@ -148,6 +149,7 @@ impl ServerState {
         // RFC 5077 3.2: a ticket for a client that asked, when we have a ticketer.
         let ticket = offer.takes_tickets && config.ticketer.is_some();
         common.learn(Fact::Ticket(ticket))?;
+        common.learn(Fact::Tls13(false))?;
         if config.session_cache.is_some() {
             let mut id = vec![0u8; 32];
             self.rng
@@ -354,7 +356,12 @@ impl ServerState {
             session.peer_certificates.is_empty(),
         ) {
             (ClientAuthPolicy::Required, true) => false,
-            (ClientAuthPolicy::Optional | ClientAuthPolicy::Required, false) => {
+            (
+                ClientAuthPolicy::Optional
+                | ClientAuthPolicy::Required
+                | ClientAuthPolicy::PostHandshake,
+                false,
+            ) => {
                 self.config.client_verifier.as_ref().is_some_and(|v| {
                     // The same verifier vouched for this chain until a time still ahead:
                     // nothing but the clock could change its verdict, so skip the path

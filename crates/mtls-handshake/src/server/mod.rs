@@ -537,7 +537,7 @@ impl ServerState {
         }
         HandshakeSummary {
             version: ProtocolVersion::TLSv1_2,
-            suite: hello.suite,
+            suite: crate::suites::NegotiatedSuite::Tls12(hello.suite),
             kind,
             group: ecdhe.map(|(g, _)| g),
             server_signature: ecdhe.map(|(_, s)| s),

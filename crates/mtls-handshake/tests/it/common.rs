@@ -251,7 +251,9 @@ pub fn outs(actions: Vec<Action>) -> Vec<Out> {
             Action::SendChangeCipherSpec => Some(Out::Ccs),
             Action::SendAlert(a) => Some(Out::Alert(a)),
             Action::Complete => Some(Out::Complete),
-            Action::InstallReadKeys(_) | Action::InstallWriteKeys(_) => None,
+            Action::InstallReadKeys(_)
+            | Action::InstallWriteKeys(_)
+            | Action::PeerAuthenticated => None,
         })
         .collect()
 }

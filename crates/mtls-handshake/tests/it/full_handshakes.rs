@@ -68,7 +68,7 @@ fn p384_certificates_sign_with_ecdsa_secp384r1_sha384_both_ways() {
         let s = p.server.summary().unwrap();
         let c = p.client.summary().unwrap();
         assert_eq!(s.kind, Kind::FullEcdheClientCert);
-        assert_eq!(s.suite.suite, suite.suite);
+        assert_eq!(s.suite.suite(), suite.suite);
         assert_eq!(
             c.server_signature,
             Some(SignatureAlgorithm::EcdsaSecp384r1Sha384)
@@ -134,7 +134,7 @@ fn ecdhe_ecdsa_with_client_certificate_is_the_specs_handshake() {
     let c = p.client.summary().unwrap();
     assert_eq!(s.kind, Kind::FullEcdheClientCert);
     assert_eq!(c.kind, Kind::FullEcdheClientCert);
-    assert_eq!(s.suite.suite, suites::ECDHE_ECDSA_AES128_GCM.suite);
+    assert_eq!(s.suite.suite(), suites::ECDHE_ECDSA_AES128_GCM.suite);
     assert!(s.extended_master_secret && c.extended_master_secret);
     assert_eq!(
         s.peer_certificates[0].to_vec(),

@@ -145,6 +145,7 @@ impl Conn {
                     self.write_record(ContentType::Alert, &b)?;
                 }
                 Action::Complete => self.complete = true,
+                Action::PeerAuthenticated => {}
             }
         }
         self.flush()

@@ -772,6 +772,7 @@ impl HandClient {
                 ),
                 Action::SendAlert(a) => panic!("unexpected alert {a:?}"),
                 Action::Complete => self.complete = true,
+                Action::PeerAuthenticated => panic!("no post-handshake authentication here"),
             }
         }
     }

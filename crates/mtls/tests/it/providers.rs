@@ -145,7 +145,7 @@ fn full_mutual_handshakes_for_every_suite_and_key_type_on_every_provider_pair() 
                 pair.1.name
             );
             let summary = s.handshake_summary().unwrap();
-            assert_eq!(summary.suite.suite, suite.suite, "{what}");
+            assert_eq!(summary.suite.suite(), suite.suite, "{what}");
             assert!(
                 matches!(
                     summary.kind,
@@ -156,7 +156,7 @@ fn full_mutual_handshakes_for_every_suite_and_key_type_on_every_provider_pair() 
             );
             assert_eq!(summary.peer_certificates.len(), 2, "{what}");
             assert_eq!(
-                c.handshake_summary().unwrap().suite.suite,
+                c.handshake_summary().unwrap().suite.suite(),
                 suite.suite,
                 "{what}"
             );

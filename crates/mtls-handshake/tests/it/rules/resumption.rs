@@ -56,7 +56,7 @@ fn rfc5246_7_4_1_2_resuming_client_hello_without_the_sessions_suite_is_illegal_p
     let (cc, sc) = resumable();
     let (cc, sc) = (Arc::new(cc), Arc::new(sc));
     let first = first_session(&cc, &sc, 42);
-    let suite = first.server.summary().unwrap().suite.suite;
+    let suite = first.server.summary().unwrap().suite.suite();
     // "the cipher_suites vector MUST include at least the cipher_suite from that session"
     let drop_suite = edit_client_hello(move |ch| ch.cipher_suites.retain(|s| *s != suite));
     let mut second = Pair::build(cc, sc, 43, Some("localhost"), Some(drop_suite), None);

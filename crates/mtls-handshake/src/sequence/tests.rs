@@ -6,6 +6,12 @@ use super::*;
 #[test]
 fn every_sequence_starts_with_the_hellos_and_ends_with_finished() {
     for (kind, seq) in SEQUENCES {
+        assert_eq!(kind.sequence(), seq);
+        if kind.is_post_handshake() {
+            assert_eq!(seq.first(), Some(&s(CertificateRequest)), "{kind:?}");
+            assert_eq!(seq.last(), Some(&c(Finished)), "{kind:?}");
+            continue;
+        }
         assert_eq!(seq.first(), Some(&c(ClientHello)), "{kind:?}");
         assert_eq!(seq.get(1), Some(&s(ServerHello)), "{kind:?}");
         assert_eq!(seq.last().map(|s| s.msg), Some(Finished), "{kind:?}");
@@ -62,6 +68,11 @@ fn rfc5246_7_4_3_server_key_exchange_only_for_ecdhe() {
 #[test]
 fn rfc5246_7_1_change_cipher_spec_right_before_each_finished() {
     for (kind, seq) in SEQUENCES {
+        if kind.is_tls13() || kind.is_post_handshake() {
+            // RFC 8446 D.4: a ChangeCipherSpec is never a step of a TLS 1.3 handshake.
+            assert!(!seq.iter().any(|s| s.msg == ChangeCipherSpec), "{kind:?}");
+            continue;
+        }
         for (i, step) in seq.iter().enumerate() {
             if step.msg == Finished {
                 assert_eq!(
@@ -82,7 +93,7 @@ fn kinds_that_remain_agree_on_who_sends_next() {
     // Walk every sequence from the start with the narrowing a receiver does; at each point
     // the remaining kinds never disagree between two messages of ours.
     for (kind, seq) in SEQUENCES {
-        let mut flow = Flow::new();
+        let mut flow = start(kind);
         for step in seq {
             assert!(flow.advance(*step), "{kind:?} at {step}");
         }
@@ -91,9 +102,76 @@ fn kinds_that_remain_agree_on_who_sends_next() {
     }
 }
 
+/// Where a walk of `kind` starts: a handshake, or a post-handshake exchange.
+fn start(kind: Kind) -> Flow {
+    if kind.is_post_handshake() {
+        Flow::post_handshake_auth()
+    } else {
+        Flow::new()
+    }
+}
+
+#[test]
+fn rfc8446_4_4_2_4_tls13_certificate_verify_only_after_a_non_empty_certificate() {
+    for (kind, seq) in SEQUENCES {
+        if !(kind.is_tls13() || kind.is_post_handshake()) {
+            continue;
+        }
+        assert_eq!(seq.contains(&c(CertificateVerify)), kind.has_client_cert());
+        assert_eq!(
+            seq.contains(&s(CertificateRequest)),
+            kind.requests_client_cert(),
+            "{kind:?}"
+        );
+        assert_eq!(
+            seq.contains(&c(Certificate)),
+            kind.requests_client_cert(),
+            "{kind:?}"
+        );
+        // The server always authenticates in a full TLS 1.3 handshake (RFC 8446 4.4).
+        if kind.is_tls13() {
+            assert!(seq.contains(&s(CertificateVerify)), "{kind:?}");
+            assert_eq!(
+                seq.get(2),
+                Some(&if kind.is_retry() {
+                    c(ClientHello)
+                } else {
+                    s(EncryptedExtensions)
+                })
+            );
+        }
+    }
+}
+
 /// The facts each role's handlers report right after `step`, for a handshake of `kind`
 /// (as the server and client handlers report them).
-fn facts_after(kind: Kind, step: Step, me: Side) -> Vec<Fact> {
+fn facts_after(kind: Kind, i: usize, step: Step, me: Side) -> Vec<Fact> {
+    if kind.is_post_handshake() {
+        return match (step.msg, step.from) {
+            (Certificate, Side::Client) => vec![Fact::ClientCertificate(kind.has_client_cert())],
+            _ => Vec::new(),
+        };
+    }
+    if kind.is_tls13() {
+        let first_hello = i == 0;
+        return match (me, step.msg, step.from) {
+            // The server decides version, retry and client authentication at the first
+            // ClientHello.
+            (Side::Server, ClientHello, Side::Client) if first_hello => vec![
+                Fact::Tls13(true),
+                Fact::HelloRetry(kind.is_retry()),
+                Fact::ClientAuth(kind.requests_client_cert()),
+            ],
+            // The client learns the version and the retry from the first ServerHello.
+            (Side::Client, ServerHello, Side::Server) if i == 1 => {
+                vec![Fact::Tls13(true), Fact::HelloRetry(kind.is_retry())]
+            }
+            (_, Certificate, Side::Client) => {
+                vec![Fact::ClientCertificate(kind.has_client_cert())]
+            }
+            _ => Vec::new(),
+        };
+    }
     let kx = if kind.is_ecdhe() {
         KeyExchangeAlgorithm::Ecdhe
     } else {
@@ -110,21 +188,27 @@ fn facts_after(kind: Kind, step: Step, me: Side) -> Vec<Fact> {
     match (me, step.msg, step.from) {
         // The server negotiates everything at the ClientHello.
         (Side::Server, ClientHello, Side::Client) if kind.is_resumption() => {
-            vec![Fact::Resumption(true), ticket]
+            vec![Fact::Resumption(true), ticket, Fact::Tls13(false)]
         }
         (Side::Server, ClientHello, Side::Client) => {
             let mut facts = full();
             facts.push(ticket);
+            facts.push(Fact::Tls13(false));
             facts
         }
         // The client learns resumption, key exchange and whether a ticket comes from the
         // ServerHello; client authentication from the CertificateRequest (or its
         // absence) itself.
         (Side::Client, ServerHello, Side::Server) if kind.is_resumption() => {
-            vec![Fact::Resumption(true), ticket]
+            vec![Fact::Resumption(true), ticket, Fact::Tls13(false)]
         }
         (Side::Client, ServerHello, Side::Server) => {
-            vec![Fact::Resumption(false), Fact::KeyExchange(kx), ticket]
+            vec![
+                Fact::Resumption(false),
+                Fact::KeyExchange(kx),
+                ticket,
+                Fact::Tls13(false),
+            ]
         }
         (_, Certificate, Side::Client) => vec![Fact::ClientCertificate(kind.has_client_cert())],
         _ => Vec::new(),
@@ -135,7 +219,7 @@ fn facts_after(kind: Kind, step: Step, me: Side) -> Vec<Fact> {
 fn every_prefix_of_every_row_is_decided_for_both_roles() {
     for (kind, seq) in SEQUENCES {
         for me in [Side::Client, Side::Server] {
-            let mut flow = Flow::new();
+            let mut flow = start(kind);
             for (i, step) in seq.iter().enumerate() {
                 // Before each step the table agrees on it: ours to send, or the peer's.
                 let want = if step.from == me {
@@ -145,7 +229,7 @@ fn every_prefix_of_every_row_is_decided_for_both_roles() {
                 };
                 assert_eq!(flow.next(me), want, "{kind:?} {me:?} before step {i}");
                 assert!(flow.advance(*step), "{kind:?} {me:?} at {step}");
-                for fact in facts_after(kind, *step, me) {
+                for fact in facts_after(kind, i, *step, me) {
                     assert!(flow.learn(fact), "{kind:?} {me:?}: {fact:?} after {step}");
                 }
                 // The transcript keeps what a CertificateVerify signs while one may
@@ -189,11 +273,18 @@ fn out_of_sequence_step_is_refused() {
     assert!(!flow.advance(s(Certificate)));
     assert!(!flow.advance(c(Finished)));
     assert!(flow.advance(s(ServerHello)));
-    // Now a server Certificate (full), a server CCS (resumed), or a NewSessionTicket
-    // (resumed by ticket, renewed).
+    // Now a server Certificate (full), a server CCS (resumed), a NewSessionTicket
+    // (resumed by ticket, renewed), EncryptedExtensions (TLS 1.3) or a second ClientHello
+    // (after a HelloRetryRequest).
     assert_eq!(
         flow.expected(),
-        vec![s(Certificate), s(ChangeCipherSpec), s(NewSessionTicket)]
+        vec![
+            s(Certificate),
+            s(ChangeCipherSpec),
+            s(NewSessionTicket),
+            s(EncryptedExtensions),
+            c(ClientHello)
+        ]
     );
     assert!(!flow.advance(s(ServerHelloDone)));
 }

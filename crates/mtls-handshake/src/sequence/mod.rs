@@ -1,4 +1,4 @@
-//! Every TLS 1.2 handshake this stack speaks, as one table of message sequences.
+//! Every handshake this stack speaks, TLS 1.2 and TLS 1.3, as one table of message sequences.
 //!
 //! This is the one place to read the message flow. Both state machines follow it: a message
 //! is accepted only when the table says the peer sends it next, and our own messages are sent
@@ -83,6 +83,9 @@ pub enum Msg {
     /// NewSessionTicket (RFC 5077 3.3): the server's session state, sealed for the client to
     /// keep, right before the server's ChangeCipherSpec.
     NewSessionTicket,
+    /// EncryptedExtensions (RFC 8446 4.3.1): TLS 1.3 only, the server's first protected
+    /// message.
+    EncryptedExtensions,
 }
 
 /// One step of a sequence: who sends what.
@@ -137,11 +140,29 @@ pub enum Kind {
     /// Abbreviated handshake resuming a session by ticket, with a renewed ticket (RFC 5077
     /// 3.1, figure 2).
     ResumedTicket,
+    /// TLS 1.3 full handshake, no client authentication (RFC 8446 2).
+    Tls13,
+    /// TLS 1.3, the client authenticates (Certificate and CertificateVerify).
+    Tls13ClientCert,
+    /// TLS 1.3, a certificate requested, the client sends an empty Certificate and no
+    /// CertificateVerify (RFC 8446 4.4.2.4).
+    Tls13NoClientCert,
+    /// [`Kind::Tls13`] after a HelloRetryRequest (RFC 8446 4.1.4).
+    Tls13Retry,
+    /// [`Kind::Tls13ClientCert`] after a HelloRetryRequest.
+    Tls13RetryClientCert,
+    /// [`Kind::Tls13NoClientCert`] after a HelloRetryRequest.
+    Tls13RetryNoClientCert,
+    /// TLS 1.3 post-handshake authentication (RFC 8446 4.6.2), the client sends a
+    /// certificate. Not a handshake: a [`Flow::post_handshake_auth`] starts here.
+    PostHandshakeAuth,
+    /// TLS 1.3 post-handshake authentication, the client sends an empty Certificate.
+    PostHandshakeAuthEmpty,
 }
 
 impl Kind {
     /// Every kind, in table order.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 22] = [
         Kind::FullEcdhe,
         Kind::FullEcdheClientCert,
         Kind::FullEcdheNoClientCert,
@@ -156,10 +177,18 @@ impl Kind {
         Kind::FullRsaClientCertTicket,
         Kind::FullRsaNoClientCertTicket,
         Kind::ResumedTicket,
+        Kind::Tls13,
+        Kind::Tls13ClientCert,
+        Kind::Tls13NoClientCert,
+        Kind::Tls13Retry,
+        Kind::Tls13RetryClientCert,
+        Kind::Tls13RetryNoClientCert,
+        Kind::PostHandshakeAuth,
+        Kind::PostHandshakeAuthEmpty,
     ];
 
-    const fn bit(self) -> u16 {
-        1 << (self as u16)
+    pub(crate) const fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 
     /// This kind's message sequence.
@@ -179,7 +208,42 @@ impl Kind {
             Kind::FullRsaClientCertTicket => FULL_RSA_CLIENT_CERT_TICKET,
             Kind::FullRsaNoClientCertTicket => FULL_RSA_NO_CLIENT_CERT_TICKET,
             Kind::ResumedTicket => RESUMED_TICKET,
+            Kind::Tls13 => TLS13,
+            Kind::Tls13ClientCert => TLS13_CLIENT_CERT,
+            Kind::Tls13NoClientCert => TLS13_NO_CLIENT_CERT,
+            Kind::Tls13Retry => TLS13_RETRY,
+            Kind::Tls13RetryClientCert => TLS13_RETRY_CLIENT_CERT,
+            Kind::Tls13RetryNoClientCert => TLS13_RETRY_NO_CLIENT_CERT,
+            Kind::PostHandshakeAuth => POST_HANDSHAKE_AUTH,
+            Kind::PostHandshakeAuthEmpty => POST_HANDSHAKE_AUTH_EMPTY,
         }
+    }
+
+    /// True for the TLS 1.3 handshakes (RFC 8446).
+    pub const fn is_tls13(self) -> bool {
+        matches!(
+            self,
+            Kind::Tls13
+                | Kind::Tls13ClientCert
+                | Kind::Tls13NoClientCert
+                | Kind::Tls13Retry
+                | Kind::Tls13RetryClientCert
+                | Kind::Tls13RetryNoClientCert
+        )
+    }
+
+    /// True for the TLS 1.3 handshakes with a HelloRetryRequest (RFC 8446 4.1.4).
+    pub const fn is_retry(self) -> bool {
+        matches!(
+            self,
+            Kind::Tls13Retry | Kind::Tls13RetryClientCert | Kind::Tls13RetryNoClientCert
+        )
+    }
+
+    /// True for the post-handshake authentication exchanges (RFC 8446 4.6.2): rows a
+    /// [`Flow::post_handshake_auth`] walks, never a [`Flow::new`].
+    pub const fn is_post_handshake(self) -> bool {
+        matches!(self, Kind::PostHandshakeAuth | Kind::PostHandshakeAuthEmpty)
     }
 
     /// True for the abbreviated handshakes (a session resumed, by id or by ticket).
@@ -239,6 +303,12 @@ impl Kind {
                 | Kind::FullEcdheNoClientCertTicket
                 | Kind::FullRsaClientCertTicket
                 | Kind::FullRsaNoClientCertTicket
+                | Kind::Tls13ClientCert
+                | Kind::Tls13NoClientCert
+                | Kind::Tls13RetryClientCert
+                | Kind::Tls13RetryNoClientCert
+                | Kind::PostHandshakeAuth
+                | Kind::PostHandshakeAuthEmpty
         )
     }
 
@@ -250,6 +320,9 @@ impl Kind {
                 | Kind::FullRsaClientCert
                 | Kind::FullEcdheClientCertTicket
                 | Kind::FullRsaClientCertTicket
+                | Kind::Tls13ClientCert
+                | Kind::Tls13RetryClientCert
+                | Kind::PostHandshakeAuth
         )
     }
 }
@@ -483,8 +556,104 @@ pub const RESUMED_TICKET: &[Step] = &[
     c(Finished),
 ];
 
+/// TLS 1.3 full handshake without client authentication (RFC 8446 2, figure 1).
+pub const TLS13: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(EncryptedExtensions),
+    s(Certificate),
+    s(CertificateVerify),
+    s(Finished),
+    c(Finished),
+];
+
+/// TLS 1.3 full handshake, the client authenticates (RFC 8446 4.3.2, 4.4.2, 4.4.3).
+pub const TLS13_CLIENT_CERT: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(EncryptedExtensions),
+    s(CertificateRequest),
+    s(Certificate),
+    s(CertificateVerify),
+    s(Finished),
+    c(Certificate),
+    c(CertificateVerify),
+    c(Finished),
+];
+
+/// TLS 1.3, a certificate requested, the client has none: an empty Certificate and no
+/// CertificateVerify (RFC 8446 4.4.2.4).
+pub const TLS13_NO_CLIENT_CERT: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(EncryptedExtensions),
+    s(CertificateRequest),
+    s(Certificate),
+    s(CertificateVerify),
+    s(Finished),
+    c(Certificate),
+    c(Finished),
+];
+
+/// [`TLS13`] after a HelloRetryRequest (RFC 8446 4.1.4): the first ServerHello is the
+/// retry request (its special random), the client says hello again.
+pub const TLS13_RETRY: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    c(ClientHello),
+    s(ServerHello),
+    s(EncryptedExtensions),
+    s(Certificate),
+    s(CertificateVerify),
+    s(Finished),
+    c(Finished),
+];
+
+/// [`TLS13_CLIENT_CERT`] after a HelloRetryRequest.
+pub const TLS13_RETRY_CLIENT_CERT: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    c(ClientHello),
+    s(ServerHello),
+    s(EncryptedExtensions),
+    s(CertificateRequest),
+    s(Certificate),
+    s(CertificateVerify),
+    s(Finished),
+    c(Certificate),
+    c(CertificateVerify),
+    c(Finished),
+];
+
+/// [`TLS13_NO_CLIENT_CERT`] after a HelloRetryRequest.
+pub const TLS13_RETRY_NO_CLIENT_CERT: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    c(ClientHello),
+    s(ServerHello),
+    s(EncryptedExtensions),
+    s(CertificateRequest),
+    s(Certificate),
+    s(CertificateVerify),
+    s(Finished),
+    c(Certificate),
+    c(Finished),
+];
+
+/// Post-handshake authentication (RFC 8446 4.6.2), the client has a certificate.
+pub const POST_HANDSHAKE_AUTH: &[Step] = &[
+    s(CertificateRequest),
+    c(Certificate),
+    c(CertificateVerify),
+    c(Finished),
+];
+
+/// Post-handshake authentication, the client answers with an empty Certificate.
+pub const POST_HANDSHAKE_AUTH_EMPTY: &[Step] =
+    &[s(CertificateRequest), c(Certificate), c(Finished)];
+
 /// The table: every handshake kind with its exact message sequence.
-pub const SEQUENCES: [(Kind, &[Step]); 14] = [
+pub const SEQUENCES: [(Kind, &[Step]); 22] = [
     (Kind::FullEcdhe, FULL_ECDHE),
     (Kind::FullEcdheClientCert, FULL_ECDHE_CLIENT_CERT),
     (Kind::FullEcdheNoClientCert, FULL_ECDHE_NO_CLIENT_CERT),
@@ -508,6 +677,14 @@ pub const SEQUENCES: [(Kind, &[Step]); 14] = [
         FULL_RSA_NO_CLIENT_CERT_TICKET,
     ),
     (Kind::ResumedTicket, RESUMED_TICKET),
+    (Kind::Tls13, TLS13),
+    (Kind::Tls13ClientCert, TLS13_CLIENT_CERT),
+    (Kind::Tls13NoClientCert, TLS13_NO_CLIENT_CERT),
+    (Kind::Tls13Retry, TLS13_RETRY),
+    (Kind::Tls13RetryClientCert, TLS13_RETRY_CLIENT_CERT),
+    (Kind::Tls13RetryNoClientCert, TLS13_RETRY_NO_CLIENT_CERT),
+    (Kind::PostHandshakeAuth, POST_HANDSHAKE_AUTH),
+    (Kind::PostHandshakeAuthEmpty, POST_HANDSHAKE_AUTH_EMPTY),
 ];
 
 /// What a handler learned that decides between kinds of handshake.
@@ -526,6 +703,11 @@ pub enum Fact {
     /// The server sends a NewSessionTicket (`true`): it decides at the ClientHello and says
     /// so with an empty SessionTicket extension in its ServerHello (RFC 5077 3.2).
     Ticket(bool),
+    /// TLS 1.3 was negotiated (`true`) or TLS 1.2: the server decides at the ClientHello,
+    /// the client learns it from the ServerHello's supported_versions (RFC 8446 4.2.1).
+    Tls13(bool),
+    /// The server answered the first ClientHello with a HelloRetryRequest (RFC 8446 4.1.4).
+    HelloRetry(bool),
 }
 
 impl Fact {
@@ -538,153 +720,15 @@ impl Fact {
             Fact::ClientAuth(asked) => kind.requests_client_cert() == asked,
             Fact::ClientCertificate(given) => kind.has_client_cert() == given,
             Fact::Ticket(issued) => kind.issues_ticket() == issued,
+            Fact::Tls13(tls13) => kind.is_tls13() == tls13,
+            Fact::HelloRetry(retry) => kind.is_retry() == retry,
         }
     }
 }
 
-/// Where a handshake is in the table: a position and the kinds still possible.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Flow {
-    pos: usize,
-    candidates: u16,
-}
+mod flow;
 
-impl Default for Flow {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// What a [`Flow`] says about the next step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Next {
-    /// It is our turn to send this message.
-    Send(Msg),
-    /// We wait for the peer.
-    Receive,
-    /// The handshake is complete.
-    Done,
-    /// The kinds that remain disagree on the next step: a fact was not reported. A bug,
-    /// never a choice.
-    Undecided,
-}
-
-impl Flow {
-    /// The start of every handshake: all kinds possible.
-    pub const fn new() -> Self {
-        // One bit per kind (`Kind as u8` is its index in `Kind::ALL`).
-        Self {
-            pos: 0,
-            candidates: (1u16 << Kind::ALL.len()) - 1,
-        }
-    }
-
-    fn kinds(&self) -> impl Iterator<Item = Kind> + '_ {
-        Kind::ALL
-            .into_iter()
-            .filter(|k| self.candidates & k.bit() != 0)
-    }
-
-    /// The kinds still possible.
-    pub fn candidates(&self) -> Vec<Kind> {
-        self.kinds().collect()
-    }
-
-    /// The kind of this handshake, once only one remains.
-    pub fn kind(&self) -> Option<Kind> {
-        let mut kinds = self.kinds();
-        match (kinds.next(), kinds.next()) {
-            (Some(k), None) => Some(k),
-            _ => None,
-        }
-    }
-
-    /// Steps taken so far.
-    pub fn position(&self) -> usize {
-        self.pos
-    }
-
-    /// Keeps only the kinds consistent with what a handler learned. A fact that no remaining
-    /// kind admits is a bug in the caller, reported as `false`.
-    #[must_use]
-    pub fn learn(&mut self, fact: Fact) -> bool {
-        self.narrow(|k| fact.admits(k))
-    }
-
-    /// True while some remaining kind still has a client CertificateVerify ahead: until
-    /// then the transcript must keep what a CertificateVerify signs (RFC 5246 7.4.8).
-    pub fn certificate_verify_ahead(&self) -> bool {
-        let cv = Step {
-            from: Side::Client,
-            msg: Msg::CertificateVerify,
-        };
-        self.kinds().any(|k| {
-            k.sequence()
-                .get(self.pos..)
-                .is_some_and(|rest| rest.contains(&cv))
-        })
-    }
-
-    /// Keeps only the kinds for which `keep` holds; never narrows to nothing (`false`).
-    #[must_use]
-    fn narrow(&mut self, keep: impl Fn(Kind) -> bool) -> bool {
-        let narrowed = Kind::ALL
-            .into_iter()
-            .filter(|k| self.candidates & k.bit() != 0 && keep(*k))
-            .fold(0u16, |acc, k| acc | k.bit());
-        if narrowed == 0 {
-            return false;
-        }
-        self.candidates = narrowed;
-        true
-    }
-
-    /// What the table says `me` does next. Every remaining kind must say the same thing
-    /// (finish, wait for the peer, or send one message); otherwise [`Next::Undecided`].
-    pub fn next(&self, me: Side) -> Next {
-        let mut answer = None;
-        for kind in self.kinds() {
-            let here = match kind.sequence().get(self.pos) {
-                None => Next::Done,
-                Some(step) if step.from == me => Next::Send(step.msg),
-                // Waiting is the same answer whatever the peer's next message may be.
-                Some(_) => Next::Receive,
-            };
-            match answer {
-                None => answer = Some(here),
-                Some(a) if a == here => {}
-                Some(_) => return Next::Undecided,
-            }
-        }
-        answer.unwrap_or(Next::Undecided)
-    }
-
-    /// The messages the peer may send now (for error messages).
-    pub fn expected(&self) -> Vec<Step> {
-        let mut out: Vec<Step> = Vec::new();
-        for kind in self.kinds() {
-            if let Some(step) = kind.sequence().get(self.pos)
-                && !out.contains(step)
-            {
-                out.push(*step);
-            }
-        }
-        out
-    }
-
-    /// Takes `step` if some remaining kind has it here: narrows to those kinds and advances.
-    /// `false` means the step is out of sequence.
-    #[must_use]
-    pub fn advance(&mut self, step: Step) -> bool {
-        let pos = self.pos;
-        if !self.narrow(|k| k.sequence().get(pos) == Some(&step)) {
-            return false;
-        }
-        self.pos += 1;
-        true
-    }
-}
+pub use flow::{Flow, Next};
 
 #[cfg(test)]
-#[path = "sequence_tests.rs"]
 mod tests;

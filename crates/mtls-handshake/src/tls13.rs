@@ -1,0 +1,259 @@
+//! What both roles of a TLS 1.3 handshake share: the key schedule as a handshake runs it
+//! (secrets from the transcript, key changes for the record layer, key log lines), the
+//! CertificateVerify content (RFC 8446 4.4.3) and the schemes it may use.
+
+use std::sync::Arc;
+
+use mtls_crypto::CryptoProvider;
+use mtls_crypto::signature::SignatureAlgorithm;
+use mtls_prf::tls13::{EarlySecret, FinishedMac, HandshakeSecret, MasterSecret13, Secret};
+
+use crate::action::{KeyChange, RecordProtection};
+use crate::config::KeyLog;
+use crate::error::HandshakeError;
+use crate::sequence::Side;
+use crate::suites::Tls13Suite;
+
+/// The key schedule of one TLS 1.3 connection, as the handshake walks it (RFC 8446 7.1):
+/// handshake traffic secrets at the ServerHello, application traffic secrets at the server's
+/// Finished, the resumption secret at the client's Finished, and new generations of the
+/// application secrets at each KeyUpdate. Each secret is dropped (zeroized) once nothing
+/// can need it any more.
+pub(crate) struct Schedule13 {
+    provider: &'static CryptoProvider,
+    suite: Tls13Suite,
+    client_random: [u8; 32],
+    key_log: Option<Arc<dyn KeyLog>>,
+    handshake: Option<HandshakeSecret>,
+    client_handshake: Option<Secret>,
+    server_handshake: Option<Secret>,
+    master: Option<MasterSecret13>,
+    client_application: Option<Secret>,
+    server_application: Option<Secret>,
+    exporter: Option<Secret>,
+    resumption: Option<Secret>,
+}
+
+impl Schedule13 {
+    /// After the ServerHello: the handshake secret from the (EC)DHE shared secret and the
+    /// handshake traffic secrets over `Hash(ClientHello..ServerHello)` (logged as
+    /// CLIENT_HANDSHAKE_TRAFFIC_SECRET and SERVER_HANDSHAKE_TRAFFIC_SECRET).
+    pub fn new(
+        provider: &'static CryptoProvider,
+        suite: Tls13Suite,
+        client_random: [u8; 32],
+        key_log: Option<Arc<dyn KeyLog>>,
+        shared_secret: &[u8],
+        hello_hash: &[u8],
+    ) -> Self {
+        let handshake =
+            EarlySecret::new(provider, suite.hash, None).into_handshake(provider, shared_secret);
+        let traffic = handshake.traffic(provider, hello_hash);
+        let schedule = Self {
+            provider,
+            suite,
+            client_random,
+            key_log,
+            handshake: Some(handshake),
+            client_handshake: Some(traffic.client),
+            server_handshake: Some(traffic.server),
+            master: None,
+            client_application: None,
+            server_application: None,
+            exporter: None,
+            resumption: None,
+        };
+        schedule.log(
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+            &schedule.client_handshake,
+        );
+        schedule.log(
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+            &schedule.server_handshake,
+        );
+        schedule
+    }
+
+    /// The suite this schedule runs for.
+    pub fn suite(&self) -> Tls13Suite {
+        self.suite
+    }
+
+    fn log(&self, label: &str, secret: &Option<Secret>) {
+        if let (Some(log), Some(secret)) = (&self.key_log, secret) {
+            log.log(label, &self.client_random, secret.as_bytes());
+        }
+    }
+
+    fn key_change(&self, secret: &Secret) -> KeyChange {
+        KeyChange {
+            algorithm: self.suite.aead,
+            keys: secret.traffic_keys(self.provider, self.suite.key_len()),
+            protection: RecordProtection::Tls13,
+            provider: self.provider,
+        }
+    }
+
+    fn present<'a>(secret: &'a Option<Secret>, what: &str) -> Result<&'a Secret, HandshakeError> {
+        secret
+            .as_ref()
+            .ok_or_else(|| HandshakeError::internal(format!("the {what} is not there")))
+    }
+
+    /// `side`'s handshake traffic keys (RFC 8446 7.3).
+    pub fn handshake_keys(&self, side: Side) -> Result<KeyChange, HandshakeError> {
+        let secret = match side {
+            Side::Client => Self::present(&self.client_handshake, "client handshake secret")?,
+            Side::Server => Self::present(&self.server_handshake, "server handshake secret")?,
+        };
+        Ok(self.key_change(secret))
+    }
+
+    /// `side`'s current application traffic keys (RFC 8446 7.3).
+    pub fn application_keys(&self, side: Side) -> Result<KeyChange, HandshakeError> {
+        let secret = match side {
+            Side::Client => Self::present(&self.client_application, "client traffic secret")?,
+            Side::Server => Self::present(&self.server_application, "server traffic secret")?,
+        };
+        Ok(self.key_change(secret))
+    }
+
+    /// The Finished MAC `side` sends over `transcript_hash` (RFC 8446 4.4.4): keyed with its
+    /// handshake traffic secret during the handshake, and with the client's current
+    /// application traffic secret for a post-handshake authentication's Finished.
+    pub fn finished_mac(
+        &self,
+        side: Side,
+        transcript_hash: &[u8],
+    ) -> Result<FinishedMac, HandshakeError> {
+        let base = match side {
+            Side::Client => match &self.client_handshake {
+                Some(secret) => secret,
+                None => Self::present(&self.client_application, "client traffic secret")?,
+            },
+            Side::Server => Self::present(&self.server_handshake, "server handshake secret")?,
+        };
+        Ok(base.finished_mac(self.provider, transcript_hash))
+    }
+
+    /// After the server's Finished: the master secret and the first application traffic and
+    /// exporter secrets over `Hash(ClientHello..server Finished)` (logged as
+    /// CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0, EXPORTER_SECRET). The server's
+    /// handshake secret is dropped: nothing it keys comes any more.
+    pub fn derive_application(
+        &mut self,
+        server_finished_hash: &[u8],
+    ) -> Result<(), HandshakeError> {
+        let handshake = self
+            .handshake
+            .take()
+            .ok_or_else(|| HandshakeError::internal("the handshake secret is not there"))?;
+        let master = handshake.into_master(self.provider);
+        let traffic = master.application_traffic(self.provider, server_finished_hash);
+        self.client_application = Some(traffic.client);
+        self.server_application = Some(traffic.server);
+        self.exporter = Some(master.exporter(self.provider, server_finished_hash));
+        self.master = Some(master);
+        self.server_handshake = None;
+        self.log("CLIENT_TRAFFIC_SECRET_0", &self.client_application);
+        self.log("SERVER_TRAFFIC_SECRET_0", &self.server_application);
+        self.log("EXPORTER_SECRET", &self.exporter);
+        Ok(())
+    }
+
+    /// After the client's Finished: the resumption master secret over
+    /// `Hash(ClientHello..client Finished)`; the master and client handshake secrets are
+    /// dropped.
+    pub fn derive_resumption(&mut self, client_finished_hash: &[u8]) -> Result<(), HandshakeError> {
+        let master = self
+            .master
+            .take()
+            .ok_or_else(|| HandshakeError::internal("the master secret is not there"))?;
+        self.resumption = Some(master.resumption(self.provider, client_finished_hash));
+        self.client_handshake = None;
+        Ok(())
+    }
+
+    /// The resumption master secret, once the client's Finished was sent or checked.
+    pub fn resumption_secret(&self) -> Option<&Secret> {
+        self.resumption.as_ref()
+    }
+
+    /// The exporter master secret (RFC 8446 7.5), once the server's Finished was sent or
+    /// checked.
+    pub fn exporter_secret(&self) -> Option<&Secret> {
+        self.exporter.as_ref()
+    }
+
+    /// KeyUpdate (RFC 8446 7.2): `side`'s application traffic secret moves to its next
+    /// generation, and the keys of the new generation come back for the record layer.
+    pub fn update(&mut self, side: Side) -> Result<KeyChange, HandshakeError> {
+        let slot = match side {
+            Side::Client => &mut self.client_application,
+            Side::Server => &mut self.server_application,
+        };
+        let next = slot
+            .as_ref()
+            .ok_or_else(|| HandshakeError::internal("no application traffic secret to update"))?
+            .next_traffic_secret(self.provider);
+        *slot = Some(next);
+        self.application_keys(side)
+    }
+}
+
+/// The content a TLS 1.3 CertificateVerify signs (RFC 8446 4.4.3): 64 spaces, the context
+/// string of the signer's side, a zero byte, and the transcript hash up to (not including)
+/// the CertificateVerify.
+pub(crate) fn certificate_verify_content(signer: Side, transcript_hash: &[u8]) -> Vec<u8> {
+    let context: &[u8] = match signer {
+        Side::Server => b"TLS 1.3, server CertificateVerify",
+        Side::Client => b"TLS 1.3, client CertificateVerify",
+    };
+    let mut content = Vec::with_capacity(64 + context.len() + 1 + transcript_hash.len());
+    content.extend_from_slice(&[0x20; 64]);
+    content.extend_from_slice(context);
+    content.push(0);
+    content.extend_from_slice(transcript_hash);
+    content
+}
+
+/// True when `scheme` may sign a TLS 1.3 CertificateVerify (RFC 8446 4.4.3): RSASSA-PSS and
+/// ECDSA with the curve's own hash; never RSASSA-PKCS1-v1_5 (which remains only for
+/// signatures in certificates, RFC 8446 4.2.3).
+pub(crate) fn tls13_certificate_verify_scheme(scheme: SignatureAlgorithm) -> bool {
+    matches!(
+        scheme,
+        SignatureAlgorithm::RsaPssRsaeSha256
+            | SignatureAlgorithm::RsaPssRsaeSha384
+            | SignatureAlgorithm::RsaPssRsaeSha512
+            | SignatureAlgorithm::EcdsaSecp256r1Sha256
+            | SignatureAlgorithm::EcdsaSecp384r1Sha384
+            | SignatureAlgorithm::EcdsaSecp521r1Sha512
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc8446_4_4_3_certificate_verify_content() {
+        let content = certificate_verify_content(Side::Server, &[0xAB; 32]);
+        assert_eq!(content.len(), 64 + 33 + 1 + 32);
+        assert!(content[..64].iter().all(|b| *b == 0x20));
+        assert_eq!(&content[64..97], b"TLS 1.3, server CertificateVerify");
+        assert_eq!(content[97], 0);
+        let client = certificate_verify_content(Side::Client, &[0xAB; 32]);
+        assert_eq!(&client[64..97], b"TLS 1.3, client CertificateVerify");
+    }
+
+    #[test]
+    fn rfc8446_4_4_3_no_pkcs1_in_certificate_verify() {
+        assert!(!tls13_certificate_verify_scheme(
+            SignatureAlgorithm::RsaPkcs1Sha256
+        ));
+        assert!(tls13_certificate_verify_scheme(
+            SignatureAlgorithm::RsaPssRsaeSha256
+        ));
+    }
+}
