@@ -62,8 +62,20 @@ pub(crate) mod role {
         /// Removes this connection's session from the cache or store (RFC 5246 7.2.2).
         fn forget_session(&self);
 
-        /// What the application asks of an established TLS 1.3 connection (RFC 8446 4.6).
-        /// TLS 1.2 has no post-handshake messages: the default refuses.
+        /// Whether `request` can be made now, and if not why (the client did not offer
+        /// post_handshake_auth, a request is already in flight, ...): a refusal leaves the
+        /// connection as it was. TLS 1.2 has no post-handshake messages: the default refuses.
+        fn post_handshake_available(
+            &self,
+            _common: &Common,
+            _request: crate::action::PostHandshakeRequest,
+        ) -> Result<(), String> {
+            Err("post-handshake messages need TLS 1.3".into())
+        }
+
+        /// What the application asks of an established TLS 1.3 connection (RFC 8446 4.6),
+        /// once [`Role::post_handshake_available`] said yes. TLS 1.2 has no post-handshake
+        /// messages: the default refuses.
         fn post_handshake(
             &mut self,
             _common: &mut Common,
@@ -116,17 +128,30 @@ impl<R: Role> Endpoint<R> {
         }
     }
 
+    /// Whether `request` can be made now; `Err(why)` leaves the connection as it was.
+    pub fn post_handshake_available(
+        &self,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<(), String> {
+        if let Some(e) = &self.common.dead {
+            return Err(format!("the connection failed: {e}"));
+        }
+        if !self.is_complete() || !self.common.tls13 {
+            return Err("post-handshake messages need an established TLS 1.3 connection".into());
+        }
+        self.role.post_handshake_available(&self.common, request)
+    }
+
     /// Asks something of the established connection: a post-handshake CertificateRequest
-    /// (server) or a KeyUpdate (either side). TLS 1.3 only (RFC 8446 4.6).
+    /// (server) or a KeyUpdate (either side). TLS 1.3 only (RFC 8446 4.6). Check
+    /// [`Endpoint::post_handshake_available`] first: an error here is fatal.
     pub fn post_handshake(
         &mut self,
         request: crate::action::PostHandshakeRequest,
     ) -> Result<Vec<Action>, HandshakeError> {
         self.common.alive()?;
-        if !self.is_complete() || !self.common.tls13 {
-            return Err(HandshakeError::internal(format!(
-                "{request:?} needs an established TLS 1.3 connection"
-            )));
+        if let Err(why) = self.post_handshake_available(request) {
+            return Err(HandshakeError::internal(why));
         }
         let result = self.role.post_handshake(&mut self.common, request);
         self.common.remember(result)
@@ -245,6 +270,11 @@ pub trait Handshake: Send {
     fn forget_session(&self);
     /// See [`Endpoint::version`].
     fn version(&self) -> mtls_wire::ProtocolVersion;
+    /// See [`Endpoint::post_handshake_available`].
+    fn post_handshake_available(
+        &self,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<(), String>;
     /// See [`Endpoint::post_handshake`].
     fn post_handshake(
         &mut self,
@@ -267,6 +297,12 @@ impl<R: Role> Handshake for Endpoint<R> {
     }
     fn version(&self) -> mtls_wire::ProtocolVersion {
         Endpoint::version(self)
+    }
+    fn post_handshake_available(
+        &self,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<(), String> {
+        Endpoint::post_handshake_available(self, request)
     }
     fn post_handshake(
         &mut self,

@@ -60,6 +60,13 @@ impl Handshake for HelloReader {
         mtls_wire::ProtocolVersion::TLSv1_2
     }
 
+    fn post_handshake_available(
+        &self,
+        _request: mtls_handshake::PostHandshakeRequest,
+    ) -> Result<(), String> {
+        Err("no configuration was chosen yet".into())
+    }
+
     fn post_handshake(
         &mut self,
         request: mtls_handshake::PostHandshakeRequest,

@@ -10,11 +10,12 @@ use mtls_cert::{
 use mtls_crypto::CryptoProvider;
 use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
-use mtls_handshake::suites::{ALL_SUITES, SupportedSuite};
+use mtls_handshake::suites::{ALL_SUITES, SupportedSuite, Tls13Suite};
 use mtls_handshake::{
     AuthorizeClient, ClientAuthPolicy, ClientSessionStore, InMemoryClientSessionStore,
     InMemorySessionCache, KeyLog, ServerSessionCache, SuitePreference, Ticketer, TimeProvider,
 };
+use mtls_wire::ProtocolVersion;
 
 use mtls_pki::{RootStore, WebPkiClientVerifier, WebPkiServerVerifier};
 
@@ -39,6 +40,8 @@ struct Options {
     time: Option<Arc<dyn TimeProvider>>,
     observer: Option<Arc<dyn ConnectionObserver>>,
     provider: &'static CryptoProvider,
+    versions: Option<Vec<ProtocolVersion>>,
+    tls13_suites: Option<Vec<Tls13Suite>>,
     /// The first step that failed, reported by `build`.
     error: Option<ConfigError>,
 }
@@ -56,6 +59,8 @@ impl Default for Options {
             time: None,
             observer: None,
             provider: mtls_crypto::default_provider(),
+            versions: None,
+            tls13_suites: None,
             error: None,
         }
     }
@@ -69,6 +74,25 @@ impl Options {
             None if self.static_rsa => ALL_SUITES.to_vec(),
             None => default,
         }
+    }
+
+    /// The versions to speak: explicit (TLS 1.2 and/or TLS 1.3, nothing else), or `default`.
+    fn versions(
+        &mut self,
+        builder: &'static str,
+        default: Vec<ProtocolVersion>,
+    ) -> Result<Vec<ProtocolVersion>, Error> {
+        let Some(versions) = self.versions.take() else {
+            return Ok(default);
+        };
+        let known = [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3];
+        if versions.is_empty() || versions.iter().any(|v| !known.contains(v)) {
+            return Err(Error::Config(ConfigError::new(
+                builder,
+                ConfigCause::Invalid("versions: TLS 1.2 and/or TLS 1.3, at least one"),
+            )));
+        }
+        Ok(versions)
     }
 
     /// Keeps the failure of `step` for `build`, unless an earlier step failed already.
@@ -159,6 +183,19 @@ macro_rules! shared_setters {
         /// Cipher suites, in preference order.
         pub fn cipher_suites(mut self, suites: &[SupportedSuite]) -> Self {
             self.options.suites = Some(suites.to_vec());
+            self
+        }
+
+        /// TLS 1.3 cipher suites, in preference order (RFC 8446 B.4; default: all three).
+        pub fn tls13_cipher_suites(mut self, suites: &[Tls13Suite]) -> Self {
+            self.options.tls13_suites = Some(suites.to_vec());
+            self
+        }
+
+        /// The protocol versions to speak, in preference order: `&[TLSv1_3, TLSv1_2]`
+        /// (the default), or one of them alone to pin it. Anything else fails `build`.
+        pub fn versions(mut self, versions: &[ProtocolVersion]) -> Self {
+            self.options.versions = Some(versions.to_vec());
             self
         }
 
@@ -327,6 +364,16 @@ impl ServerConfigBuilder {
         self.webpki_client_auth(ClientAuthPolicy::Optional, roots)
     }
 
+    /// Does not ask for a client certificate during the handshake: the application asks later,
+    /// on an established TLS 1.3 connection, with
+    /// [`ServerConnection::request_client_certificate`](crate::ServerConnection::request_client_certificate)
+    /// (RFC 8446 4.6.2), and the certificate is verified against `roots` as for
+    /// [`client_auth_required`](Self::client_auth_required). A TLS 1.2 connection, or a
+    /// client that did not offer post_handshake_auth, cannot be asked.
+    pub fn client_auth_post_handshake(self, roots: RootStore) -> Self {
+        self.webpki_client_auth(ClientAuthPolicy::PostHandshake, roots)
+    }
+
     fn webpki_client_auth(mut self, policy: ClientAuthPolicy, roots: RootStore) -> Self {
         self.policy = policy;
         self.verifier = None;
@@ -467,6 +514,8 @@ impl ServerConfigBuilder {
         c.ticketer = self.ticketer;
         c.provider = provider;
         let o = &mut self.options;
+        c.versions = o.versions(SERVER, c.versions.clone())?;
+        c.tls13_suites = o.tls13_suites.take().unwrap_or(c.tls13_suites);
         c.suites = o.suites(c.suites.clone());
         c.groups = o.groups.take().unwrap_or(c.groups);
         c.signature_schemes = o.schemes.take().unwrap_or(c.signature_schemes);
@@ -644,6 +693,8 @@ impl ClientConfigBuilder {
         c.session_store = self.store;
         c.enable_tickets = self.tickets;
         let o = &mut self.options;
+        c.versions = o.versions(CLIENT, c.versions.clone())?;
+        c.tls13_suites = o.tls13_suites.take().unwrap_or(c.tls13_suites);
         c.suites = o.suites(c.suites.clone());
         c.groups = o.groups.take().unwrap_or(c.groups);
         c.signature_schemes = o.schemes.take().unwrap_or(c.signature_schemes);

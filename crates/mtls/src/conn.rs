@@ -16,6 +16,9 @@ use mtls_wire::{AlertDescription, AlertLevel, ContentType, ProtocolVersion};
 
 use crate::error::Error;
 use crate::observe::ConnectionObserver;
+
+#[path = "post_handshake.rs"]
+mod post_handshake;
 use crate::trace::conn_event;
 
 /// Received application data we buffer before the application reads it; beyond this the
@@ -358,6 +361,13 @@ impl ConnectionCommon {
             return Ok(());
         }
         if alert.level == AlertLevel::Fatal || alert.description.is_always_fatal() {
+            return Err(Error::AlertReceived(alert.description));
+        }
+        // RFC 8446 6: in TLS 1.3 the level says nothing; every alert but close_notify and
+        // user_canceled ends the connection.
+        if self.handshake.version() == ProtocolVersion::TLSv1_3
+            && alert.description != AlertDescription::UserCanceled
+        {
             return Err(Error::AlertReceived(alert.description));
         }
         self.warnings_in_a_row += 1;

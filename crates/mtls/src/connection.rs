@@ -88,6 +88,23 @@ impl ServerConnection {
     }
 }
 
+impl ServerConnection {
+    /// Asks the client for a certificate now, on an established TLS 1.3 connection
+    /// (post-handshake authentication, RFC 8446 4.6.2): the CertificateRequest is queued for
+    /// [`write_tls`](ConnectionCommon::write_tls), and once the client's answer has been
+    /// processed and verified, [`peer_certificates`](ConnectionCommon::peer_certificates) and
+    /// [`peer_identity`](ConnectionCommon::peer_identity) say who it is. A client that sends
+    /// no certificate, or one the verifier refuses, ends the connection with
+    /// `certificate_required` or the verifier's alert.
+    ///
+    /// [`Error::Unavailable`] (the connection goes on) when the connection is TLS 1.2, the
+    /// client did not offer post_handshake_auth, or a request is already in flight.
+    pub fn request_client_certificate(&mut self) -> Result<(), Error> {
+        self.common
+            .post_handshake(mtls_handshake::PostHandshakeRequest::RequestClientCertificate)
+    }
+}
+
 impl Deref for ServerConnection {
     type Target = ConnectionCommon;
     fn deref(&self) -> &ConnectionCommon {

@@ -44,6 +44,10 @@ pub enum Error {
     Config(ConfigError),
     /// The connection is closed (close_notify sent) and cannot carry more data.
     Closed,
+    /// What the application asked cannot be done on this connection (a post-handshake
+    /// request on TLS 1.2, a client that did not offer post_handshake_auth, a request
+    /// already in flight); the connection goes on as before.
+    Unavailable(String),
 }
 
 impl Error {
@@ -204,7 +208,9 @@ fn hint(a: AlertDescription) -> &'static str {
         }
         AlertDescription::CertificateExpired => " (the peer says our certificate is expired)",
         AlertDescription::BadCertificate => " (the peer refused our certificate)",
-        AlertDescription::ProtocolVersion => " (the peer does not speak TLS 1.2)",
+        AlertDescription::ProtocolVersion => {
+            " (the peer speaks none of the protocol versions we offered)"
+        }
         _ => "",
     }
 }
@@ -228,6 +234,7 @@ impl fmt::Display for Error {
             }
             Self::Config(e) => write!(f, "configuration error: {e}"),
             Self::Closed => write!(f, "the connection is closed"),
+            Self::Unavailable(why) => write!(f, "not possible on this connection: {why}"),
         }
     }
 }
