@@ -12,6 +12,9 @@
 //! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
 //!   beside rustls and the raw primitives, one table, written to docs/BENCHMARKS.md (not with
 //!   `--quick`, a smoke run of under a minute).
+//! - `cargo xtask ct [--samples N] [--filter NAME]`: the statistical constant-time tests
+//!   (dudect's Welch t-test; `mtls-bench`'s `mtls-ct` binary): RSA premaster handling,
+//!   Finished comparison, AEAD open. Not a CI gate: timing on a shared machine is noisy.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -57,6 +60,16 @@ enum Task {
         #[arg(long)]
         no_doc: bool,
     },
+    /// Constant-time tests (dudect): t statistics for RSA premaster handling, Finished
+    /// comparison and AEAD open (docs/SECURITY.md, "Timing").
+    Ct {
+        /// Measurements per test (the RSA tests take a tenth).
+        #[arg(long, default_value_t = 100_000)]
+        samples: u64,
+        /// Only the tests whose name contains this.
+        #[arg(long)]
+        filter: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -71,6 +84,7 @@ fn main() -> ExitCode {
             targets,
         } => fuzz(&root, seconds, jobs, targets),
         Task::Bench { quick, no_doc } => bench(&root, quick, no_doc),
+        Task::Ct { samples, filter } => ct(&root, samples, filter),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -231,6 +245,28 @@ fn bench(root: &Path, quick: bool, no_doc: bool) -> Result<(), String> {
         args.push("--no-doc");
     }
     run(root, "cargo", &args)
+}
+
+fn ct(root: &Path, samples: u64, filter: Option<String>) -> Result<(), String> {
+    let mut args = vec![
+        "run",
+        "--release",
+        "-p",
+        "mtls-bench",
+        "--bin",
+        "mtls-ct",
+        "--",
+    ];
+    if let Some(f) = &filter {
+        args.extend(["--filter", f.as_str()]);
+    }
+    let samples = samples.to_string();
+    run_env(
+        root,
+        "cargo",
+        &args,
+        &[("MTLS_CT_SAMPLES", samples.as_str())],
+    )
 }
 
 /// True when `cargo +nightly` works; cargo-fuzz needs nightly for `-Zsanitizer`.

@@ -13,6 +13,8 @@
 //!   N clients at once, and the connections kept open for the heap per idle connection.
 //! - [`run`]: the driver that interleaves the trials; [`stats`] and [`report`]: medians,
 //!   the table and the document.
+//! - [`ct`]: the statistical constant-time tests of `cargo xtask ct` (the `mtls-ct` binary):
+//!   RSA premaster handling, Finished comparison, AEAD open.
 //!
 //! Every function here is also run once with tiny sizes by the crate's tests.
 //!
@@ -26,6 +28,7 @@
 //! assert_eq!((s.median, s.min, s.max, s.trials), (2.5, 1.0, 10.0, 4));
 //! ```
 
+pub mod ct;
 pub mod floor;
 pub mod heap;
 pub mod net;
