@@ -29,13 +29,15 @@ pub(crate) mod role {
             input: Input<'_>,
         ) -> Option<Result<Vec<Action>, HandshakeError>>;
 
-        /// The straight-line handler of a received handshake message other than Finished
-        /// (already in sequence, not yet in the transcript).
+        /// The straight-line handler of a received handshake message other than a TLS 1.2
+        /// Finished (already in sequence, not yet in the transcript). A TLS 1.3 handler may
+        /// queue key changes (`actions`), performed before anything `send` adds.
         fn receive(
             &mut self,
             common: &mut Common,
             msg: Msg,
             message: &HandshakeMessage,
+            actions: &mut Vec<Action>,
         ) -> Result<(), HandshakeError>;
 
         /// The key schedule, for ChangeCipherSpec and Finished, which are the same on both
@@ -72,6 +74,16 @@ pub(crate) mod role {
             Err(HandshakeError::internal(format!(
                 "{request:?} needs an established TLS 1.3 connection"
             )))
+        }
+
+        /// Whether the application may ask `request` now: an error here is the
+        /// application's mistake (the connection goes on), not the peer's.
+        fn post_handshake_allowed(
+            &self,
+            _common: &Common,
+            _request: crate::action::PostHandshakeRequest,
+        ) -> Result<(), HandshakeError> {
+            Ok(())
         }
     }
 }
@@ -128,6 +140,8 @@ impl<R: Role> Endpoint<R> {
                 "{request:?} needs an established TLS 1.3 connection"
             )));
         }
+        // The application's mistake leaves the connection alive.
+        self.role.post_handshake_allowed(&self.common, request)?;
         let result = self.role.post_handshake(&mut self.common, request);
         self.common.remember(result)
     }
@@ -170,7 +184,8 @@ impl<R: Role> Endpoint<R> {
                         .keys(msg)?
                         .receive_finished(&self.common, message)?;
                 } else {
-                    self.role.receive(&mut self.common, msg, message)?;
+                    self.role
+                        .receive(&mut self.common, msg, message, &mut actions)?;
                 }
                 // Added after the handler: CertificateVerify and Finished cover what came
                 // before.

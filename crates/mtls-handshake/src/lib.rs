@@ -52,7 +52,6 @@ mod server;
 pub mod session;
 pub mod suites;
 pub mod ticket;
-#[allow(dead_code)] // until the TLS 1.3 handlers use all of it
 mod tls13;
 mod trace;
 mod transcript;
