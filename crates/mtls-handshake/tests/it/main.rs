@@ -22,3 +22,4 @@ mod openssl_interop;
 mod rules;
 mod tls13_common;
 mod tls13_handshakes;
+mod tls13_hostile;
