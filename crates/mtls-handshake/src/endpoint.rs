@@ -128,6 +128,17 @@ impl<R: Role> Endpoint<R> {
         }
     }
 
+    /// Server: the client's TLS 1.3 ClientHello offered early data (RFC 8446 4.2.10). This
+    /// stack accepts no PSK, so never early data: the record layer must then skip the
+    /// client's 0-RTT records. After a ServerHello, records it cannot open with the
+    /// client's handshake keys are skipped (up to a limit, e.g. 16 KiB of ciphertext or a
+    /// few records) rather than failing with bad_record_mac; after a HelloRetryRequest,
+    /// application_data records before the second ClientHello are skipped. Always false on
+    /// a client.
+    pub fn early_data_offered(&self) -> bool {
+        self.common.early_data_offered
+    }
+
     /// Asks something of the established connection: a post-handshake CertificateRequest
     /// (server) or a KeyUpdate (either side). TLS 1.3 only (RFC 8446 4.6).
     pub fn post_handshake(
@@ -260,6 +271,10 @@ pub trait Handshake: Send {
     fn forget_session(&self);
     /// See [`Endpoint::version`].
     fn version(&self) -> mtls_wire::ProtocolVersion;
+    /// See [`Endpoint::early_data_offered`].
+    fn early_data_offered(&self) -> bool {
+        false
+    }
     /// See [`Endpoint::post_handshake`].
     fn post_handshake(
         &mut self,
@@ -282,6 +297,9 @@ impl<R: Role> Handshake for Endpoint<R> {
     }
     fn version(&self) -> mtls_wire::ProtocolVersion {
         Endpoint::version(self)
+    }
+    fn early_data_offered(&self) -> bool {
+        Endpoint::early_data_offered(self)
     }
     fn post_handshake(
         &mut self,

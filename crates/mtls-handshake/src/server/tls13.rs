@@ -214,6 +214,7 @@ impl ServerState {
         common.learn(Fact::HelloRetry(matches!(stage, Stage::Retry { .. })))?;
         // The client's early data is never accepted: no PSK is (RFC 8446 4.2.10); the
         // record layer skips its 0-RTT records.
+        common.early_data_offered = ch.extensions.has_early_data();
         debug_event!(
             suite = ?suite.suite,
             group = ?group,

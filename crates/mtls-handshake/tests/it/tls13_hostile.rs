@@ -736,6 +736,13 @@ fn rfc8446_4_1_3_real_client_hellos_get_tls13_server_hellos() {
             "{session}"
         );
         assert_eq!(server.version(), ProtocolVersion::TLSv1_3);
+        // RFC 8446 4.2.10: the one offer of early data is declined (no PSK accepted) and
+        // reported, for the record layer to skip the 0-RTT records.
+        assert_eq!(
+            server.early_data_offered(),
+            session == "openssl-resumption-early-data",
+            "{session}"
+        );
     }
     for session in ["openssl-hrr", "openssl-to-gnutls-hrr"] {
         let (_, mut sc) = configs13("server-ecdsa", None, ClientAuthPolicy::Required);
