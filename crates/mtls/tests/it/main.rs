@@ -30,3 +30,4 @@ mod rustls_interop;
 mod rustls_tickets;
 mod ticket_file;
 mod tickets;
+mod tls13;
