@@ -285,9 +285,12 @@ fn rfc8446_4_6_3_key_update_both_ways_with_and_without_request() {
     }
 }
 
+/// One key log line: label, client random, secret.
+type Line = (String, [u8; 32], Vec<u8>);
+
 /// Collects key log lines.
 #[derive(Default)]
-struct Lines(Mutex<Vec<(String, [u8; 32], Vec<u8>)>>);
+struct Lines(Mutex<Vec<Line>>);
 
 impl mtls::KeyLog for Lines {
     fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
