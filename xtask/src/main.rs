@@ -2,8 +2,8 @@
 //!
 //! - `cargo xtask ci`: what `.ci/run` runs after installing system packages: the layering
 //!   check, formatting, clippy with warnings as errors, the whole test suite (unit,
-//!   integration, doc tests), the `tracing` and `aws-lc` features' lints and tests, and the
-//!   documentation of every crate with warnings as errors.
+//!   integration, doc tests), the `tracing` and `aws-lc` features' lints and tests, the
+//!   quick soak, and the documentation of every crate with warnings as errors.
 //! - `cargo xtask layers`: every dependency edge between workspace crates must be listed in
 //!   docs/ARCHITECTURE.md's allowed-edges table, and the table must point only downward; and
 //!   the crates above mtls-crypto must not pick the default crypto provider themselves.
@@ -12,6 +12,12 @@
 //! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
 //!   beside rustls and the raw primitives, one table, written to docs/BENCHMARKS.md (not with
 //!   `--quick`, a smoke run of under a minute).
+//! - `cargo xtask soak [--minutes N] [--quick]`: mtls under a long mixed load on 127.0.0.1
+//!   (our client and OpenSSL's against our server, ours against OpenSSL's; full, resumed,
+//!   refused, aborted), reporting outcomes, memory, descriptors and threads (`mtls-soak`).
+//! - `cargo xtask ct [--samples N] [--filter NAME]`: the statistical constant-time tests
+//!   (dudect's Welch t-test; `mtls-bench`'s `mtls-ct` binary): RSA premaster handling,
+//!   Finished comparison, AEAD open. Not a CI gate: timing on a shared machine is noisy.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -57,6 +63,25 @@ enum Task {
         #[arg(long)]
         no_doc: bool,
     },
+    /// A long mixed load on loopback, watched for failures, memory, descriptors, threads.
+    Soak {
+        /// Minutes to run (default 10).
+        #[arg(long, default_value_t = 10)]
+        minutes: u64,
+        /// A run of 90 seconds (what `.ci/run` does).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Constant-time tests (dudect): t statistics for RSA premaster handling, Finished
+    /// comparison and AEAD open (docs/SECURITY.md, "Timing").
+    Ct {
+        /// Measurements per test (the RSA tests take a tenth).
+        #[arg(long, default_value_t = 100_000)]
+        samples: u64,
+        /// Only the tests whose name contains this.
+        #[arg(long)]
+        filter: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -71,6 +96,8 @@ fn main() -> ExitCode {
             targets,
         } => fuzz(&root, seconds, jobs, targets),
         Task::Bench { quick, no_doc } => bench(&root, quick, no_doc),
+        Task::Ct { samples, filter } => ct(&root, samples, filter),
+        Task::Soak { minutes, quick } => soak(&root, minutes, quick),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -192,6 +219,22 @@ fn ci(root: &Path) -> Result<(), String> {
             "warnings",
         ],
     )?;
+    // The quick soak (issue 20): 90 s of mixed load against our server and OpenSSL's, in the
+    // dev profile the tests just built (dependencies at opt-level 3), failing on any
+    // unexpected outcome or a descriptor or thread not released.
+    run(
+        root,
+        "cargo",
+        &[
+            "run",
+            "-p",
+            "mtls-bench",
+            "--bin",
+            "mtls-soak",
+            "--",
+            "--quick",
+        ],
+    )?;
     // Each crate is meant to be read and picked alone: its documentation must build without
     // a broken link.
     run_env(
@@ -231,6 +274,47 @@ fn bench(root: &Path, quick: bool, no_doc: bool) -> Result<(), String> {
         args.push("--no-doc");
     }
     run(root, "cargo", &args)
+}
+
+fn soak(root: &Path, minutes: u64, quick: bool) -> Result<(), String> {
+    let minutes = minutes.to_string();
+    let mut args = vec![
+        "run",
+        "--release",
+        "-p",
+        "mtls-bench",
+        "--bin",
+        "mtls-soak",
+        "--",
+    ];
+    if quick {
+        args.push("--quick");
+    } else {
+        args.extend(["--minutes", minutes.as_str()]);
+    }
+    run(root, "cargo", &args)
+}
+
+fn ct(root: &Path, samples: u64, filter: Option<String>) -> Result<(), String> {
+    let mut args = vec![
+        "run",
+        "--release",
+        "-p",
+        "mtls-bench",
+        "--bin",
+        "mtls-ct",
+        "--",
+    ];
+    if let Some(f) = &filter {
+        args.extend(["--filter", f.as_str()]);
+    }
+    let samples = samples.to_string();
+    run_env(
+        root,
+        "cargo",
+        &args,
+        &[("MTLS_CT_SAMPLES", samples.as_str())],
+    )
 }
 
 /// True when `cargo +nightly` works; cargo-fuzz needs nightly for `-Zsanitizer`.

@@ -13,6 +13,10 @@
 //!   N clients at once, and the connections kept open for the heap per idle connection.
 //! - [`run`]: the driver that interleaves the trials; [`stats`] and [`report`]: medians,
 //!   the table and the document.
+//! - [`soak`]: `cargo xtask soak`, a long mixed load on loopback (mtls and OpenSSL peers)
+//!   watched for failures, memory, descriptors and threads (the `mtls-soak` binary).
+//! - [`ct`]: the statistical constant-time tests of `cargo xtask ct` (the `mtls-ct` binary):
+//!   RSA premaster handling, Finished comparison, AEAD open.
 //!
 //! Every function here is also run once with tiny sizes by the crate's tests.
 //!
@@ -26,6 +30,7 @@
 //! assert_eq!((s.median, s.min, s.max, s.trials), (2.5, 1.0, 10.0, 4));
 //! ```
 
+pub mod ct;
 pub mod floor;
 pub mod heap;
 pub mod net;
@@ -33,6 +38,7 @@ pub mod pump;
 pub mod report;
 pub mod run;
 pub mod setup;
+pub mod soak;
 pub mod stats;
 pub mod work;
 
