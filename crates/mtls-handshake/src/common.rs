@@ -84,6 +84,9 @@ pub struct Common {
     pub compat_ccs_seen: bool,
     /// The peer's Finished was received: no compatibility ChangeCipherSpec may follow it.
     pub peer_finished: bool,
+    /// Server: the TLS 1.3 ClientHello offered early data, which this stack never accepts
+    /// (RFC 8446 4.2.10): the record layer must skip the client's 0-RTT records.
+    pub early_data_offered: bool,
 }
 
 /// Renegotiation attempts refused with a warning before a peer that keeps asking is cut off:
@@ -108,6 +111,7 @@ impl Common {
             tls13_offered: false,
             compat_ccs_seen: false,
             peer_finished: false,
+            early_data_offered: false,
         }
     }
 

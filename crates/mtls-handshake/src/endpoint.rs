@@ -29,13 +29,15 @@ pub(crate) mod role {
             input: Input<'_>,
         ) -> Option<Result<Vec<Action>, HandshakeError>>;
 
-        /// The straight-line handler of a received handshake message other than Finished
-        /// (already in sequence, not yet in the transcript).
+        /// The straight-line handler of a received handshake message other than a TLS 1.2
+        /// Finished (already in sequence, not yet in the transcript). A TLS 1.3 handler may
+        /// queue key changes (`actions`), performed before anything `send` adds.
         fn receive(
             &mut self,
             common: &mut Common,
             msg: Msg,
             message: &HandshakeMessage,
+            actions: &mut Vec<Action>,
         ) -> Result<(), HandshakeError>;
 
         /// The key schedule, for ChangeCipherSpec and Finished, which are the same on both
@@ -62,19 +64,8 @@ pub(crate) mod role {
         /// Removes this connection's session from the cache or store (RFC 5246 7.2.2).
         fn forget_session(&self);
 
-        /// Whether `request` can be made now, and if not why (the client did not offer
-        /// post_handshake_auth, a request is already in flight, ...): a refusal leaves the
-        /// connection as it was. TLS 1.2 has no post-handshake messages: the default refuses.
-        fn post_handshake_available(
-            &self,
-            _common: &Common,
-            _request: crate::action::PostHandshakeRequest,
-        ) -> Result<(), String> {
-            Err("post-handshake messages need TLS 1.3".into())
-        }
-
         /// What the application asks of an established TLS 1.3 connection (RFC 8446 4.6),
-        /// once [`Role::post_handshake_available`] said yes. TLS 1.2 has no post-handshake
+        /// once [`Role::post_handshake_allowed`] said yes. TLS 1.2 has no post-handshake
         /// messages: the default refuses.
         fn post_handshake(
             &mut self,
@@ -84,6 +75,16 @@ pub(crate) mod role {
             Err(HandshakeError::internal(format!(
                 "{request:?} needs an established TLS 1.3 connection"
             )))
+        }
+
+        /// Whether the application may ask `request` now: an error here is the
+        /// application's mistake (the connection goes on), not the peer's.
+        fn post_handshake_allowed(
+            &self,
+            _common: &Common,
+            _request: crate::action::PostHandshakeRequest,
+        ) -> Result<(), HandshakeError> {
+            Ok(())
         }
     }
 }
@@ -139,7 +140,20 @@ impl<R: Role> Endpoint<R> {
         if !self.is_complete() || !self.common.tls13 {
             return Err("post-handshake messages need an established TLS 1.3 connection".into());
         }
-        self.role.post_handshake_available(&self.common, request)
+        self.role
+            .post_handshake_allowed(&self.common, request)
+            .map_err(|e| e.reason().to_string())
+    }
+
+    /// Server: the client's TLS 1.3 ClientHello offered early data (RFC 8446 4.2.10). This
+    /// stack accepts no PSK, so never early data: the record layer must then skip the
+    /// client's 0-RTT records. After a ServerHello, records it cannot open with the
+    /// client's handshake keys are skipped (up to a limit, e.g. 16 KiB of ciphertext or a
+    /// few records) rather than failing with bad_record_mac; after a HelloRetryRequest,
+    /// application_data records before the second ClientHello are skipped. Always false on
+    /// a client.
+    pub fn early_data_offered(&self) -> bool {
+        self.common.early_data_offered
     }
 
     /// Asks something of the established connection: a post-handshake CertificateRequest
@@ -195,7 +209,8 @@ impl<R: Role> Endpoint<R> {
                         .keys(msg)?
                         .receive_finished(&self.common, message)?;
                 } else {
-                    self.role.receive(&mut self.common, msg, message)?;
+                    self.role
+                        .receive(&mut self.common, msg, message, &mut actions)?;
                 }
                 // Added after the handler: CertificateVerify and Finished cover what came
                 // before.
@@ -275,6 +290,10 @@ pub trait Handshake: Send {
         &self,
         request: crate::action::PostHandshakeRequest,
     ) -> Result<(), String>;
+    /// See [`Endpoint::early_data_offered`].
+    fn early_data_offered(&self) -> bool {
+        false
+    }
     /// See [`Endpoint::post_handshake`].
     fn post_handshake(
         &mut self,
@@ -303,6 +322,10 @@ impl<R: Role> Handshake for Endpoint<R> {
         request: crate::action::PostHandshakeRequest,
     ) -> Result<(), String> {
         Endpoint::post_handshake_available(self, request)
+    }
+
+    fn early_data_offered(&self) -> bool {
+        Endpoint::early_data_offered(self)
     }
     fn post_handshake(
         &mut self,

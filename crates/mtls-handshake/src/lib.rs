@@ -1,24 +1,34 @@
-//! Sans-IO TLS 1.2 handshakes with client authentication (RFC 5246 section 7).
+//! Sans-IO TLS 1.2 (RFC 5246) and TLS 1.3 (RFC 8446) handshakes with client authentication.
 //!
 //! [`ClientHandshake`] and [`ServerHandshake`] take what the peer sent, one handshake message
 //! or ChangeCipherSpec at a time ([`Input`]), and return what to do, in order ([`Action`]):
 //! messages to send, key changes for the record layer, warning alerts, completion. They never
 //! touch a socket or a record; errors carry the fatal alert to send ([`HandshakeError`]).
 //!
-//! The message flow of every handshake kind is one table, [`sequence::SEQUENCES`]: full
-//! handshakes with ECDHE or static RSA key exchange, each without client authentication,
-//! with a client certificate, or with an empty client Certificate; and the abbreviated
-//! handshake that resumes a session, by id or by session ticket ([`ticket`], RFC 5077); each
-//! also with a NewSessionTicket when the server issues one. Both state machines follow the table and refuse
-//! anything else with `unexpected_message` before a handler sees it; each message then has
-//! one straight-line handler that checks it and chooses its alert.
+//! The message flow of every handshake kind is one table, [`sequence::SEQUENCES`]. TLS 1.2:
+//! full handshakes with ECDHE or static RSA key exchange, each without client
+//! authentication, with a client certificate, or with an empty client Certificate; and the
+//! abbreviated handshake that resumes a session, by id or by session ticket ([`ticket`], RFC
+//! 5077); each also with a NewSessionTicket when the server issues one. TLS 1.3: the full
+//! handshake (ECDHE on X25519, P-256 or P-384) without client authentication, with a client
+//! certificate or with an empty one, each also after a HelloRetryRequest (RFC 8446 4.1.4);
+//! and the post-handshake client authentication (RFC 8446 4.6.2). Both state machines
+//! follow the table and refuse anything else with `unexpected_message` before a handler sees
+//! it; each message then has one straight-line handler that checks it and chooses its alert.
 //!
-//! Depend on this crate alone to run TLS 1.2 handshakes over your own transport or record
-//! layer (a QUIC-like experiment, a test harness driving handshakes message by message, a
-//! fuzzer). Most users want the `mtls` facade, which adds the record layer and I/O.
+//! The version is negotiated from the configurations' `versions` (RFC 8446 4.2.1; TLS 1.2
+//! only by default). An established TLS 1.3 connection stays alive for KeyUpdate (RFC 8446
+//! 4.6.3) and post-handshake authentication: [`Endpoint::post_handshake`] asks for them,
+//! [`Endpoint::handle`] answers the peer's.
+//!
+//! Depend on this crate alone to run TLS handshakes over your own transport or record layer
+//! (a QUIC-like experiment, a test harness driving handshakes message by message, a fuzzer).
+//! Most users want the `mtls` facade, which adds the record layer and I/O.
 //!
 //! ```
-//! use mtls_handshake::sequence::{Flow, Kind, Msg, Next, Side, Step, FULL_ECDHE_CLIENT_CERT};
+//! use mtls_handshake::sequence::{
+//!     Fact, Flow, Kind, Msg, Next, Side, Step, FULL_ECDHE_CLIENT_CERT, TLS13,
+//! };
 //!
 //! // The spec's handshake, as the table spells it.
 //! let names: Vec<String> = FULL_ECDHE_CLIENT_CERT.iter().map(|s| s.to_string()).collect();
@@ -35,6 +45,15 @@
 //! assert_eq!(flow.next(Side::Server), Next::Send(Msg::ServerHelloDone));
 //! // A message out of sequence is refused.
 //! assert!(!flow.advance(Step { from: Side::Client, msg: Msg::Finished }));
+//!
+//! // TLS 1.3 (RFC 8446 2): what the server decided at the ClientHello leaves one kind, and
+//! // its whole flight follows.
+//! let mut flow = Flow::new();
+//! assert!(flow.advance(TLS13[0]));
+//! assert!(flow.learn(Fact::Tls13(true)) && flow.learn(Fact::HelloRetry(false)));
+//! assert!(flow.learn(Fact::ClientAuth(false)));
+//! assert_eq!(flow.kind(), Some(Kind::Tls13));
+//! assert_eq!(flow.next(Side::Server), Next::Send(Msg::ServerHello));
 //! ```
 #![forbid(unsafe_code)]
 
@@ -52,7 +71,6 @@ mod server;
 pub mod session;
 pub mod suites;
 pub mod ticket;
-#[allow(dead_code)] // until the TLS 1.3 handlers use all of it
 mod tls13;
 mod trace;
 mod transcript;

@@ -4,15 +4,23 @@
 
 use std::sync::Arc;
 
-use mtls_crypto::CryptoProvider;
-use mtls_crypto::signature::SignatureAlgorithm;
+use mtls_crypto::provider::PublicKeyKind;
+use mtls_crypto::signature::{SignatureAlgorithm, SigningKey, VerifyingKey};
+use mtls_crypto::{CryptoProvider, SecureRandom};
 use mtls_prf::tls13::{EarlySecret, FinishedMac, HandshakeSecret, MasterSecret13, Secret};
+use mtls_wire::handshake::{
+    CertificateTls13, DigitallySigned, HandshakeMessage, HandshakePayload, KeyUpdateRequest,
+    check_finished_len,
+};
+use mtls_wire::{AlertDescription, SignatureScheme};
 
-use crate::action::{KeyChange, RecordProtection};
+use crate::action::{Action, KeyChange, RecordProtection};
+use crate::common::{our_scheme, wire_scheme};
 use crate::config::KeyLog;
-use crate::error::HandshakeError;
+use crate::error::{HandshakeError, crypto};
 use crate::sequence::Side;
 use crate::suites::Tls13Suite;
+use crate::transcript::Transcript;
 
 /// The key schedule of one TLS 1.3 connection, as the handshake walks it (RFC 8446 7.1):
 /// handshake traffic secrets at the ServerHello, application traffic secrets at the server's
@@ -175,12 +183,14 @@ impl Schedule13 {
     }
 
     /// The resumption master secret, once the client's Finished was sent or checked.
+    #[allow(dead_code)] // for TLS 1.3 resumption (PSK), a later issue
     pub fn resumption_secret(&self) -> Option<&Secret> {
         self.resumption.as_ref()
     }
 
     /// The exporter master secret (RFC 8446 7.5), once the server's Finished was sent or
     /// checked.
+    #[allow(dead_code)] // for the exporter (RFC 8446 7.5), a later issue
     pub fn exporter_secret(&self) -> Option<&Secret> {
         self.exporter.as_ref()
     }
@@ -230,6 +240,202 @@ pub(crate) fn tls13_certificate_verify_scheme(scheme: SignatureAlgorithm) -> boo
             | SignatureAlgorithm::EcdsaSecp384r1Sha384
             | SignatureAlgorithm::EcdsaSecp521r1Sha512
     )
+}
+
+/// The scheme a TLS 1.3 CertificateVerify is signed with (RFC 8446 4.4.3, 4.2.3): one
+/// `key` can make, `ours` allows and the peer `offered`, never RSASSA-PKCS1-v1_5, and for
+/// ECDSA only the scheme of the key's own curve (TLS 1.3 ties the hash to the curve).
+pub(crate) fn choose_scheme13(
+    key: &SigningKey,
+    ours: &[SignatureAlgorithm],
+    offered: &[SignatureScheme],
+) -> Option<SignatureAlgorithm> {
+    let usable = |s: &SignatureAlgorithm| {
+        tls13_certificate_verify_scheme(*s)
+            && ours.contains(s)
+            && offered.contains(&wire_scheme(*s))
+    };
+    match key.kind() {
+        PublicKeyKind::Rsa => ours
+            .iter()
+            .copied()
+            .filter(|s| key.schemes().contains(s))
+            .find(usable),
+        kind => curve_scheme(kind).filter(usable),
+    }
+}
+
+/// The one ECDSA scheme TLS 1.3 allows for a key on this curve (RFC 8446 4.2.3).
+fn curve_scheme(kind: PublicKeyKind) -> Option<SignatureAlgorithm> {
+    match kind {
+        PublicKeyKind::EcdsaP256 => Some(SignatureAlgorithm::EcdsaSecp256r1Sha256),
+        PublicKeyKind::EcdsaP384 => Some(SignatureAlgorithm::EcdsaSecp384r1Sha384),
+        PublicKeyKind::Rsa => None,
+    }
+}
+
+/// Signs our TLS 1.3 CertificateVerify (RFC 8446 4.4.3) over `transcript_hash`.
+pub(crate) fn sign_certificate_verify(
+    provider: &'static CryptoProvider,
+    key: &SigningKey,
+    scheme: SignatureAlgorithm,
+    signer: Side,
+    transcript_hash: &[u8],
+    rng: &mut dyn SecureRandom,
+) -> Result<HandshakePayload, HandshakeError> {
+    let content = certificate_verify_content(signer, transcript_hash);
+    let signature = key
+        .sign_with(provider, scheme, &content, rng)
+        .map_err(|e| crypto("CertificateVerify signature", e))?;
+    Ok(HandshakePayload::CertificateVerify(DigitallySigned {
+        scheme: wire_scheme(scheme),
+        signature,
+    }))
+}
+
+/// Checks the peer's TLS 1.3 CertificateVerify (RFC 8446 4.4.3): the scheme must be one we
+/// offered (`ours`) and TLS 1.3 allows (RSASSA-PKCS1-v1_5 never) and must fit the key
+/// (`illegal_parameter`); the signature must verify over the content of `signer`'s side
+/// (`decrypt_error`). Returns the scheme.
+pub(crate) fn verify_certificate_verify(
+    provider: &'static CryptoProvider,
+    key: &VerifyingKey,
+    ours: &[SignatureAlgorithm],
+    cv: &DigitallySigned,
+    signer: Side,
+    transcript_hash: &[u8],
+) -> Result<SignatureAlgorithm, HandshakeError> {
+    let scheme = our_scheme(cv.scheme)
+        .filter(|s| ours.contains(s) && tls13_certificate_verify_scheme(*s))
+        .ok_or_else(|| {
+            HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                format!(
+                    "the TLS 1.3 CertificateVerify uses {:?}, which was not offered for it (RFC 8446 4.4.3)",
+                    cv.scheme
+                ),
+            )
+        })?;
+    let fits = match key.raw().kind {
+        PublicKeyKind::Rsa => key.schemes().contains(&scheme),
+        kind => curve_scheme(kind) == Some(scheme),
+    };
+    if !fits {
+        return Err(HandshakeError::new(
+            AlertDescription::IllegalParameter,
+            format!("{scheme:?} does not fit the certificate's key (RFC 8446 4.2.3)"),
+        ));
+    }
+    let content = certificate_verify_content(signer, transcript_hash);
+    key.verify_with(provider, scheme, &content, &cv.signature)
+        .map_err(|e| crypto("CertificateVerify signature", e))?;
+    Ok(scheme)
+}
+
+/// Checks the peer's Finished (RFC 8446 4.4.4): `Hash.length` bytes (`decode_error`) equal,
+/// in constant time, to the MAC `side` keys over `transcript_hash` (`decrypt_error`).
+pub(crate) fn check_finished(
+    schedule: &Schedule13,
+    side: Side,
+    transcript_hash: &[u8],
+    received: &[u8],
+) -> Result<(), HandshakeError> {
+    check_finished_len(received, schedule.suite().hash.output_len())?;
+    if !schedule
+        .finished_mac(side, transcript_hash)?
+        .verify(received)
+    {
+        return Err(HandshakeError::new(
+            AlertDescription::DecryptError,
+            "the peer's Finished does not match the transcript (RFC 8446 4.4.4)",
+        ));
+    }
+    Ok(())
+}
+
+/// Our Finished (RFC 8446 4.4.4) over `transcript_hash`.
+pub(crate) fn finished(
+    schedule: &Schedule13,
+    side: Side,
+    transcript_hash: &[u8],
+) -> Result<HandshakePayload, HandshakeError> {
+    let mac = schedule.finished_mac(side, transcript_hash)?;
+    Ok(HandshakePayload::Finished(mac.as_bytes().to_vec()))
+}
+
+/// What both roles keep of an established TLS 1.3 connection: the key schedule (KeyUpdate,
+/// the Finished of a post-handshake authentication) and the transcript through the client's
+/// Finished, which each post-handshake authentication continues (RFC 8446 4.4.1).
+pub(crate) struct Established13 {
+    pub schedule: Schedule13,
+    pub base: Transcript,
+}
+
+impl Established13 {
+    /// Sends a KeyUpdate (RFC 8446 4.6.3) under the current keys, then moves our direction
+    /// to the next generation.
+    pub fn send_key_update(
+        &mut self,
+        me: Side,
+        request_peer: bool,
+    ) -> Result<Vec<Action>, HandshakeError> {
+        let request = if request_peer {
+            KeyUpdateRequest::UpdateRequested
+        } else {
+            KeyUpdateRequest::UpdateNotRequested
+        };
+        let message = HandshakeMessage::new(HandshakePayload::KeyUpdate(request));
+        Ok(vec![
+            Action::SendHandshake(message.raw().to_vec()),
+            Action::InstallWriteKeys(self.schedule.update(me)?),
+        ])
+    }
+
+    /// The peer's KeyUpdate (RFC 8446 4.6.3): its direction moves to the next generation;
+    /// when it asks, we answer with our own, update_not_requested (so two peers never loop).
+    pub fn receive_key_update(
+        &mut self,
+        me: Side,
+        request: KeyUpdateRequest,
+    ) -> Result<Vec<Action>, HandshakeError> {
+        let mut actions = vec![Action::InstallReadKeys(self.schedule.update(me.peer())?)];
+        if request == KeyUpdateRequest::UpdateRequested {
+            actions.extend(self.send_key_update(me, false)?);
+        }
+        Ok(actions)
+    }
+}
+
+/// Parses a post-handshake message outside any table (KeyUpdate, NewSessionTicket): one
+/// whole TLS 1.3 message, nothing after it.
+pub(crate) fn parse_post_handshake(bytes: &[u8]) -> Result<HandshakeMessage, HandshakeError> {
+    let (message, rest) = HandshakeMessage::parse_tls13(bytes)?;
+    if !rest.is_empty() {
+        return Err(HandshakeError::new(
+            AlertDescription::DecodeError,
+            "bytes after the handshake message",
+        ));
+    }
+    Ok(message)
+}
+
+/// The extensions of a certificate entry must answer extensions of the request (RFC 8446
+/// 4.4.2); we never ask for any (no status_request, no signed_certificate_timestamp).
+pub(crate) fn check_entry_extensions(certificate: &CertificateTls13) -> Result<(), HandshakeError> {
+    if let Some(e) = certificate
+        .certificate_list
+        .iter()
+        .find_map(|entry| entry.extensions.iter().next())
+    {
+        return Err(HandshakeError::new(
+            AlertDescription::UnsupportedExtension,
+            format!(
+                "a certificate entry carries {:?}, which was not requested (RFC 8446 4.4.2)",
+                e.typ()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

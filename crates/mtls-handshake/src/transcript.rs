@@ -151,6 +151,37 @@ impl Transcript {
         }
     }
 
+    /// A copy of the running hash as it stands, for the TLS 1.3 post-handshake exchanges,
+    /// whose transcripts each continue the handshake's through the client's Finished (RFC
+    /// 8446 4.4.1). The copy keeps nothing for a TLS 1.2 CertificateVerify.
+    pub fn fork(&self) -> Transcript {
+        let state = match &self.state {
+            State::Unhashed(raw) => State::Unhashed(raw.clone()),
+            State::Hashed { hash, .. } => State::Hashed {
+                hash: hash.fork(),
+                for_signature: ForSignature::Done,
+            },
+        };
+        Transcript {
+            provider: self.provider,
+            state,
+        }
+    }
+
+    /// After a HelloRetryRequest (RFC 8446 4.4.1): the first ClientHello, the only message
+    /// so far, is replaced by the synthetic message_hash message carrying its hash under
+    /// `alg`, the suite's hash.
+    pub fn replace_with_message_hash(&mut self, alg: HashAlgorithm) {
+        let first = self.current_hash(alg);
+        let message = mtls_wire::handshake::HandshakeMessage::message_hash(first.as_slice());
+        let mut hash = self.provider.hash(alg);
+        hash.update(message.raw());
+        self.state = State::Hashed {
+            hash,
+            for_signature: ForSignature::Done,
+        };
+    }
+
     /// Bytes held for a CertificateVerify (raw messages), for tests and measurements.
     pub fn raw_len(&self) -> usize {
         match &self.state {

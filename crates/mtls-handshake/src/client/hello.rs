@@ -1,11 +1,12 @@
-//! The client's ClientHello (RFC 5246 7.4.1.2) and the ServerHello handler (RFC 5246
-//! 7.4.1.3), which decides between a full handshake and resuming the offered session.
+//! The client's ClientHello (RFC 5246 7.4.1.2, RFC 8446 4.1.2) and the ServerHello handler
+//! (RFC 5246 7.4.1.3), which decides the version (RFC 8446 4.2.1) and, in TLS 1.2, between a
+//! full handshake and resuming the offered session.
 
 use std::sync::Arc;
 
 use mtls_wire::extensions::{Extension, Extensions, ProtocolName, ServerName};
 use mtls_wire::handshake::{
-    ClientHello, HandshakePayload, KeyExchangeAlgorithm, ServerHello, SessionId,
+    ClientHello, DowngradeSentinel, HandshakePayload, KeyExchangeAlgorithm, ServerHello, SessionId,
 };
 use mtls_wire::{
     AlertDescription, CipherSuite, CompressionMethod, ECPointFormat, ExtensionType, ProtocolVersion,
@@ -46,34 +47,67 @@ impl ClientState {
             .and_then(|s| SessionId::new(&s.session_id))
             .unwrap_or_default();
 
-        let suites: Vec<&SupportedSuite> = config.usable_suites().collect();
-        if suites.is_empty() {
+        let offers12 = config.offers_tls12();
+        let offers13 = config.offers_tls13();
+        let suites: Vec<&SupportedSuite> = if offers12 {
+            config.usable_suites().collect()
+        } else {
+            Vec::new()
+        };
+        if suites.is_empty() && !offers13 {
             return Err(HandshakeError::internal(
                 "the client configuration enables no cipher suite (a config error)",
             ));
         }
-        let mut cipher_suites: Vec<CipherSuite> = suites.iter().map(|s| s.suite).collect();
-        // RFC 5746 3.4: signal secure renegotiation support with the SCSV.
-        cipher_suites.push(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+        // RFC 8446 4.1.2: the TLS 1.3 suites first; a client that also offers TLS 1.2
+        // lists its TLS 1.2 suites after them.
+        let mut cipher_suites: Vec<CipherSuite> = Vec::new();
+        if offers13 {
+            cipher_suites.extend(config.tls13_suites.iter().map(|s| s.suite));
+        }
+        cipher_suites.extend(suites.iter().map(|s| s.suite));
+        if offers12 {
+            // RFC 5746 3.4: signal secure renegotiation support with the SCSV.
+            cipher_suites.push(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+        }
+        // RFC 8446 4.1.2 and D.4: without a TLS 1.2 session to offer, a fresh 32-byte
+        // legacy_session_id (middlebox compatibility mode).
+        let session_id = if offers13 && session_id.is_empty() {
+            let mut id = [0u8; 32];
+            self.rng
+                .fill(&mut id)
+                .map_err(|e| crypto("legacy_session_id", e))?;
+            SessionId::new(&id).unwrap_or_default()
+        } else {
+            session_id
+        };
 
+        let ecdhe12 = suites.iter().any(|s| s.kx == KeyExchangeAlgorithm::Ecdhe);
         let mut ext = Vec::new();
         if let Some(name) = self.sni() {
             ext.push(Extension::ServerName(vec![ServerName::HostName(
                 name.as_bytes().to_vec(),
             )]));
         }
-        if suites.iter().any(|s| s.kx == KeyExchangeAlgorithm::Ecdhe) {
-            // RFC 8422 5.1: the groups we can do ECDHE on, and uncompressed points only.
+        if ecdhe12 || offers13 {
+            // RFC 8422 5.1, RFC 8446 4.2.7: the groups we can do ECDHE on.
             ext.push(Extension::SupportedGroups(
                 config.groups.iter().map(|g| wire_group(*g)).collect(),
             ));
+        }
+        if ecdhe12 {
+            // RFC 8422 5.1.2: uncompressed points only.
             ext.push(Extension::EcPointFormats(vec![ECPointFormat::Uncompressed]));
         }
+        // RFC 8446 4.2.3: a client that offers TLS 1.2 too keeps the PKCS#1 v1.5 schemes
+        // (a TLS 1.3 server never picks them for a CertificateVerify).
         ext.push(Extension::SignatureAlgorithms(
             config
                 .signature_schemes
                 .iter()
-                .map(|s| wire_scheme(*s))
+                .copied()
+                .filter(|s| offers12 || crate::tls13::tls13_certificate_verify_scheme(*s))
+                .map(wire_scheme)
                 .collect(),
         ));
         if !config.alpn_protocols.is_empty() {
@@ -85,19 +119,30 @@ impl ClientState {
                     .collect(),
             ));
         }
-        // RFC 7627 5.1: always offer the extended master secret.
-        ext.push(Extension::ExtendedMasterSecret);
-        // RFC 5077 3.2: the ticket of the session we resume, or an empty extension to ask
-        // for one.
-        if config.enable_tickets && config.session_store.is_some() {
-            let ticket = self.offered_session.as_ref().and_then(|s| s.ticket());
-            ext.push(Extension::SessionTicket(
-                ticket.unwrap_or_default().to_vec(),
-            ));
+        if offers12 {
+            // RFC 7627 5.1: always offer the extended master secret.
+            ext.push(Extension::ExtendedMasterSecret);
+            // RFC 5077 3.2: the ticket of the session we resume, or an empty extension to
+            // ask for one.
+            if config.enable_tickets && config.session_store.is_some() {
+                let ticket = self.offered_session.as_ref().and_then(|s| s.ticket());
+                ext.push(Extension::SessionTicket(
+                    ticket.unwrap_or_default().to_vec(),
+                ));
+            }
         }
+        let key = if offers13 {
+            let (extensions, key) = self.tls13_extensions(common)?;
+            ext.extend(extensions);
+            Some(key)
+        } else {
+            None
+        };
         let mut offered_extensions: Vec<ExtensionType> = ext.iter().map(Extension::typ).collect();
-        // The server answers the SCSV with renegotiation_info (RFC 5746 3.6).
-        offered_extensions.push(ExtensionType::RenegotiationInfo);
+        if offers12 {
+            // The server answers the SCSV with renegotiation_info (RFC 5746 3.6).
+            offered_extensions.push(ExtensionType::RenegotiationInfo);
+        }
 
         let hello = ClientHello {
             client_version: ProtocolVersion::TLSv1_2,
@@ -107,8 +152,13 @@ impl ClientState {
             compression_methods: vec![CompressionMethod::Null],
             extensions: Extensions::new(ext),
         };
+        let tls13 = key.map(|key| super::tls13::Offer13::new(hello.clone(), key));
+        common.tls13_offered = tls13.is_some();
         common.emit(HandshakePayload::ClientHello(hello), actions);
-        Ok(Phase::AwaitServerHello(offered_extensions))
+        Ok(Phase::AwaitServerHello(Box::new(super::tls13::Offered {
+            extensions: offered_extensions,
+            tls13,
+        })))
     }
 
     // ---- ServerHello (RFC 5246 7.4.1.3) ----
@@ -117,8 +167,70 @@ impl ClientState {
         &mut self,
         common: &mut Common,
         sh: &ServerHello,
-        offered_extensions: &[ExtensionType],
+        raw: &[u8],
+        offered: super::tls13::Offered,
+        actions: &mut Vec<Action>,
     ) -> Result<Phase, HandshakeError> {
+        if let Some(offer) = &offered.tls13 {
+            // RFC 8446 4.1.3, 4.1.4, 4.2.1: a HelloRetryRequest, a TLS 1.3 ServerHello, or
+            // TLS 1.2 (no supported_versions), which must not carry a downgrade sentinel.
+            if sh.is_hello_retry_request() {
+                if offer.retried() {
+                    return Err(HandshakeError::unexpected(
+                        "a second HelloRetryRequest (RFC 8446 4.1.4)",
+                    ));
+                }
+                return self.receive_hello_retry(common, sh, offered);
+            }
+            match sh.extensions.selected_version() {
+                Some(ProtocolVersion::TLSv1_3) => {
+                    return self.receive_server_hello13(common, sh, raw, offered, actions);
+                }
+                Some(other) => {
+                    return Err(HandshakeError::new(
+                        AlertDescription::IllegalParameter,
+                        format!(
+                            "the server selected {other:?} in supported_versions (RFC 8446 4.2.1)"
+                        ),
+                    ));
+                }
+                None => {
+                    if offer.retried() {
+                        return Err(HandshakeError::new(
+                            AlertDescription::IllegalParameter,
+                            "a TLS 1.2 ServerHello after a HelloRetryRequest (RFC 8446 4.1.4)",
+                        ));
+                    }
+                    if !self.config.offers_tls12() {
+                        return Err(HandshakeError::new(
+                            AlertDescription::ProtocolVersion,
+                            "the server chose TLS 1.2; this client offers only TLS 1.3",
+                        ));
+                    }
+                    if DowngradeSentinel::find(&sh.random).is_some() {
+                        return Err(HandshakeError::new(
+                            AlertDescription::IllegalParameter,
+                            "a TLS 1.2 ServerHello whose random carries the downgrade sentinel of a TLS 1.3 server (RFC 8446 4.1.3)",
+                        ));
+                    }
+                    common.tls13_offered = false;
+                }
+            }
+        }
+        // The TLS 1.3 extensions have no place in a TLS 1.2 ServerHello.
+        let offered_extensions: Vec<ExtensionType> = offered
+            .extensions
+            .into_iter()
+            .filter(|t| {
+                !matches!(
+                    t,
+                    ExtensionType::SupportedVersions
+                        | ExtensionType::KeyShare
+                        | ExtensionType::PostHandshakeAuth
+                        | ExtensionType::SignatureAlgorithmsCert
+                )
+            })
+            .collect();
         if sh.server_version != ProtocolVersion::TLSv1_2 {
             return Err(HandshakeError::new(
                 AlertDescription::ProtocolVersion,

@@ -3,6 +3,8 @@
 //! checks. Each phase of the handshake is a type that owns exactly the data the phase has.
 
 mod hello;
+mod post13;
+mod tls13;
 
 use std::sync::Arc;
 
@@ -14,7 +16,7 @@ use mtls_wire::handshake::{
     CertificateMsg, CertificateRequest, ClientKeyExchange, DigitallySigned, HandshakeMessage,
     HandshakePayload, KeyExchangeAlgorithm, ServerKeyExchange,
 };
-use mtls_wire::{AlertDescription, ExtensionType, HandshakeType, ProtocolVersion};
+use mtls_wire::{AlertDescription, HandshakeType, ProtocolVersion};
 use zeroize::Zeroizing;
 
 use crate::action::{Action, Input};
@@ -33,7 +35,7 @@ use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 use crate::trace::debug_event;
 
-/// A TLS 1.2 client handshake, sans IO: feed it what the server sent ([`Input`]), perform
+/// A TLS 1.2 or TLS 1.3 client handshake, sans IO: feed it what the server sent ([`Input`]), perform
 /// the [`Action`]s it returns, in order.
 pub type ClientHandshake = Endpoint<ClientState>;
 
@@ -58,8 +60,15 @@ pub struct ClientState {
 enum Phase {
     /// The ClientHello is not sent yet.
     Start,
-    /// Waiting for the ServerHello; the extensions we offered.
-    AwaitServerHello(Vec<ExtensionType>),
+    /// Waiting for the ServerHello; what we offered.
+    AwaitServerHello(Box<tls13::Offered>),
+    /// A HelloRetryRequest came: the second ClientHello is due (RFC 8446 4.1.4).
+    Retry(Box<tls13::Offered>),
+    /// A TLS 1.3 handshake after the ServerHello (`tls13.rs`).
+    Tls13(Box<tls13::Client13>),
+    /// An established TLS 1.3 connection: KeyUpdate, tickets, post-handshake
+    /// authentication (`post13.rs`).
+    Established13(Box<tls13::ClientPost>),
     /// A full handshake: the server's Certificate comes next.
     AwaitCertificate(Box<Hello>),
     /// The server's chain is verified; its key exchange, request and ServerHelloDone follow,
@@ -80,6 +89,9 @@ impl Phase {
         match self {
             Self::Start => "before ClientHello",
             Self::AwaitServerHello(_) => "waiting for ServerHello",
+            Self::Retry(_) => "after a HelloRetryRequest",
+            Self::Tls13(_) => "TLS 1.3 handshake",
+            Self::Established13(_) => "TLS 1.3 established",
             Self::AwaitCertificate(_) => "waiting for the server's Certificate",
             Self::Certified(_) => "server certificate verified",
             Self::AwaitSignature(..) => "before our CertificateVerify",
@@ -566,6 +578,14 @@ impl Role for ClientState {
         let Input::Handshake(bytes) = input else {
             return None;
         };
+        // RFC 8446 4.6: after a TLS 1.3 handshake, the post-handshake messages; during one,
+        // the table alone decides (TLS 1.3 has no HelloRequest).
+        if common.tls13 {
+            return common
+                .summary
+                .is_some()
+                .then(|| self.post_input13(common, bytes));
+        }
         if bytes.first() != Some(&HandshakeType::HelloRequest.to_u8()) {
             return None;
         }
@@ -587,6 +607,7 @@ impl Role for ClientState {
         common: &mut Common,
         msg: Msg,
         m: &HandshakeMessage,
+        actions: &mut Vec<Action>,
     ) -> Result<(), HandshakeError> {
         let phase = std::mem::replace(&mut self.phase, Phase::Moved);
         self.phase = match (msg, m.payload(), phase) {
@@ -594,7 +615,8 @@ impl Role for ClientState {
                 Msg::ServerHello,
                 HandshakePayload::ServerHello(sh),
                 Phase::AwaitServerHello(offered),
-            ) => self.receive_server_hello(common, sh, &offered)?,
+            ) => self.receive_server_hello(common, sh, m.raw(), *offered, actions)?,
+            (msg, _, Phase::Tls13(c)) => self.receive13(common, msg, m, c, actions)?,
             (Msg::Certificate, HandshakePayload::Certificate(c), Phase::AwaitCertificate(h)) => {
                 Phase::Certified(Box::new(self.receive_certificate(c, *h)?))
             }
@@ -649,6 +671,10 @@ impl Role for ClientState {
         let phase = std::mem::replace(&mut self.phase, Phase::Moved);
         self.phase = match (msg, phase) {
             (Msg::ClientHello, Phase::Start) => self.send_client_hello(common, actions)?,
+            (Msg::ClientHello, Phase::Retry(offered)) => {
+                self.send_second_hello(common, offered, actions)?
+            }
+            (msg, Phase::Tls13(c)) => self.send13(common, msg, c, actions)?,
             (Msg::Certificate, Phase::Certified(mut certified)) => {
                 self.send_certificate(common, &mut certified, actions)?;
                 Phase::Certified(certified)
@@ -673,11 +699,32 @@ impl Role for ClientState {
     ) -> Result<HandshakeSummary, HandshakeError> {
         match std::mem::replace(&mut self.phase, Phase::Done) {
             Phase::Keyed(keyed) => Ok(self.finish(kind, common, *keyed)),
+            Phase::Tls13(c) => {
+                let (summary, phase) = self.complete13(common, kind, *c);
+                self.phase = phase;
+                Ok(summary)
+            }
             phase => Err(HandshakeError::internal(format!(
                 "the handshake completed while {}",
                 phase.name()
             ))),
         }
+    }
+
+    fn post_handshake(
+        &mut self,
+        _common: &mut Common,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<Vec<Action>, HandshakeError> {
+        self.post_request13(request)
+    }
+
+    fn post_handshake_allowed(
+        &self,
+        _common: &Common,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<(), HandshakeError> {
+        self.post_allowed13(request)
     }
 
     fn forget_session(&self) {

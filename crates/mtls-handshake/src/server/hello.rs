@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use mtls_crypto::kx::{KeyExchange, NamedGroup};
-use mtls_wire::handshake::{ClientHello, KeyExchangeAlgorithm};
+use mtls_wire::handshake::{ClientHello, DowngradeSentinel, KeyExchangeAlgorithm};
 use mtls_wire::{AlertDescription, CipherSuite, CompressionMethod, ECPointFormat, ProtocolVersion};
 
 use super::{Full, Hello, Keyed, Phase, ServerKx, ServerState};
@@ -72,12 +72,20 @@ impl ServerState {
         ch: &ClientHello,
     ) -> Result<Phase, HandshakeError> {
         let config = Arc::clone(&self.config);
+        if self.choose_version(ch)? {
+            return self.receive_client_hello13(common, ch);
+        }
         let offer = self.read_offer(ch)?;
 
         common.client_random = ch.random;
         self.rng
             .fill(&mut common.server_random)
             .map_err(|e| crypto("server random", e))?;
+        // RFC 8446 4.1.3: a server that speaks TLS 1.3 and negotiates TLS 1.2 says so in
+        // the last 8 bytes of its random, which a TLS 1.3 client checks.
+        if config.accepts_tls13() {
+            DowngradeSentinel::Tls12.stamp(&mut common.server_random);
+        }
 
         if let Some(Resumable {
             session,
@@ -239,23 +247,7 @@ impl ServerState {
 
         let server_name = sni_host_name(ch)?;
 
-        // ALPN (RFC 7301 3.2): our preference among theirs; no overlap is fatal.
-        let mut alpn = None;
-        if let Some(offered) = ch.extensions.alpn()
-            && !config.alpn_protocols.is_empty()
-        {
-            let chosen = config
-                .alpn_protocols
-                .iter()
-                .find(|p| offered.iter().any(|o| &o.0 == *p))
-                .ok_or_else(|| {
-                    HandshakeError::new(
-                        AlertDescription::NoApplicationProtocol,
-                        "no application protocol in common (ALPN)",
-                    )
-                })?;
-            alpn = Some(chosen.clone());
-        }
+        let alpn = choose_alpn(config, ch)?;
 
         // RFC 8422 5.1.2: a client that lists point formats must include uncompressed.
         let formats = ch.extensions.ec_point_formats();
@@ -454,6 +446,30 @@ impl ServerState {
             "no cipher suite in common that fits this server's certificates, groups and signature schemes",
         ))
     }
+}
+
+/// ALPN (RFC 7301 3.2): our preference among theirs; no overlap is fatal.
+pub(crate) fn choose_alpn(
+    config: &crate::config::ServerConfig,
+    ch: &ClientHello,
+) -> Result<Option<Vec<u8>>, HandshakeError> {
+    let Some(offered) = ch.extensions.alpn() else {
+        return Ok(None);
+    };
+    if config.alpn_protocols.is_empty() {
+        return Ok(None);
+    }
+    let chosen = config
+        .alpn_protocols
+        .iter()
+        .find(|p| offered.iter().any(|o| &o.0 == *p))
+        .ok_or_else(|| {
+            HandshakeError::new(
+                AlertDescription::NoApplicationProtocol,
+                "no application protocol in common (ALPN)",
+            )
+        })?;
+    Ok(Some(chosen.clone()))
 }
 
 /// The SNI name of a ClientHello (RFC 6066 3), lowercased: a DNS host name, never an IP

@@ -5,6 +5,8 @@
 
 mod first_hello;
 mod hello;
+mod post13;
+mod tls13;
 
 pub use first_hello::FirstClientHello;
 
@@ -38,7 +40,7 @@ use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 use crate::trace::debug_event;
 
-/// A TLS 1.2 server handshake, sans IO: feed it what the client sent ([`Input`]), perform the
+/// A TLS 1.2 or TLS 1.3 server handshake, sans IO: feed it what the client sent ([`Input`]), perform the
 /// [`Action`]s it returns, in order.
 pub type ServerHandshake = Endpoint<ServerState>;
 
@@ -63,8 +65,12 @@ enum Phase {
     /// Keys exist (after the key exchange, or at ServerHello on resumption): ChangeCipherSpec
     /// and Finished remain.
     Keyed(Box<Keyed>),
+    /// A TLS 1.3 handshake (`tls13.rs`).
+    Tls13(Box<tls13::Server13>),
     /// Complete.
     Done,
+    /// An established TLS 1.3 connection: KeyUpdate and post-handshake authentication.
+    Established13(Box<tls13::ServerPost>),
     /// Taken by the handler that runs (and left so if it fails: the handshake is dead).
     Moved,
 }
@@ -76,7 +82,9 @@ impl Phase {
             Self::Full(_) => "full handshake before the key exchange",
             Self::AwaitVerify(..) => "waiting for CertificateVerify",
             Self::Keyed(_) => "keys derived",
+            Self::Tls13(_) => "TLS 1.3 handshake",
             Self::Done => "complete",
+            Self::Established13(_) => "TLS 1.3 established",
             Self::Moved => "failed",
         }
     }
@@ -255,10 +263,11 @@ impl ServerState {
 
     // ---- CertificateRequest (RFC 5246 7.4.4) ----
 
-    fn send_certificate_request(&self, common: &mut Common, actions: &mut Vec<Action>) {
+    /// The verifier's root names for a CertificateRequest, capped: peers refuse oversized
+    /// messages, and a name list is a hint.
+    fn ca_names(&self) -> Vec<DistinguishedName> {
         let mut names: Vec<DistinguishedName> = Vec::new();
         if let Some(verifier) = &self.config.client_verifier {
-            // Cap the CA list: peers refuse oversized messages, and a name list is a hint.
             let mut total = 0usize;
             for dn in verifier.root_hint_subjects() {
                 total += dn.as_bytes().len() + 2;
@@ -268,6 +277,11 @@ impl ServerState {
                 names.push(dn);
             }
         }
+        names
+    }
+
+    fn send_certificate_request(&self, common: &mut Common, actions: &mut Vec<Action>) {
+        let names = self.ca_names();
         let request = CertificateRequest {
             certificate_types: vec![
                 ClientCertificateType::RsaSign,
@@ -304,6 +318,19 @@ impl ServerState {
             common.learn(Fact::ClientCertificate(false))?;
             return Ok(full);
         };
+        full.client = Some(Box::new(self.accept_client_chain(chain, leaf)?));
+        common.learn(Fact::ClientCertificate(true))?;
+        Ok(full)
+    }
+
+    /// A client chain checked by the verifier (unless the policy is `Request`), with its
+    /// leaf's key and identity; the identity becomes the peer's only once the
+    /// CertificateVerify verified. Shared by TLS 1.2 and 1.3, in and after the handshake.
+    fn accept_client_chain(
+        &self,
+        chain: &[CertificateDer<'static>],
+        leaf: &CertificateDer<'static>,
+    ) -> Result<ClientCertificate, HandshakeError> {
         if self.config.client_auth.verifies() {
             let verifier = self.config.client_verifier.as_ref().ok_or_else(|| {
                 HandshakeError::internal("client authentication configured without a verifier")
@@ -319,13 +346,11 @@ impl ServerState {
             verified = self.config.client_auth.verifies(),
             "server: client certificate accepted"
         );
-        full.client = Some(Box::new(ClientCertificate {
+        Ok(ClientCertificate {
             key,
             identity,
-            chain: chain.clone(),
-        }));
-        common.learn(Fact::ClientCertificate(true))?;
-        Ok(full)
+            chain: chain.to_vec(),
+        })
     }
 
     // ---- ClientKeyExchange (RFC 5246 7.4.7) ----
@@ -568,6 +593,11 @@ impl Role for ServerState {
         let Input::Handshake(bytes) = input else {
             return None;
         };
+        // RFC 8446 4.6: after a TLS 1.3 handshake, KeyUpdate and post-handshake
+        // authentication; TLS 1.3 has no renegotiation.
+        if common.tls13 && common.summary.is_some() {
+            return Some(self.post_input13(common, bytes));
+        }
         if common.summary.is_none() || bytes.first() != Some(&HandshakeType::ClientHello.to_u8()) {
             return None;
         }
@@ -583,12 +613,14 @@ impl Role for ServerState {
         common: &mut Common,
         msg: Msg,
         m: &HandshakeMessage,
+        actions: &mut Vec<Action>,
     ) -> Result<(), HandshakeError> {
         let phase = std::mem::replace(&mut self.phase, Phase::Moved);
         self.phase = match (msg, m.payload(), phase) {
             (Msg::ClientHello, HandshakePayload::ClientHello(ch), Phase::AwaitHello) => {
                 self.receive_client_hello(common, ch)?
             }
+            (msg, _, Phase::Tls13(s)) => self.receive13(common, msg, m, s, actions)?,
             (Msg::Certificate, HandshakePayload::Certificate(c), Phase::Full(full)) => {
                 Phase::Full(self.receive_certificate(common, c, full)?)
             }
@@ -622,6 +654,7 @@ impl Role for ServerState {
     ) -> Result<(), HandshakeError> {
         let phase = std::mem::replace(&mut self.phase, Phase::Moved);
         self.phase = match (msg, phase) {
+            (msg, Phase::Tls13(s)) => self.send13(common, msg, s, actions)?,
             (Msg::ServerHello, Phase::Full(full)) => {
                 self.send_server_hello(common, &full.hello, false, actions);
                 Phase::Full(full)
@@ -668,11 +701,32 @@ impl Role for ServerState {
     ) -> Result<HandshakeSummary, HandshakeError> {
         match std::mem::replace(&mut self.phase, Phase::Done) {
             Phase::Keyed(keyed) => Ok(self.finish(kind, common, *keyed)),
+            Phase::Tls13(s) => {
+                let (summary, phase) = self.complete13(common, kind, *s)?;
+                self.phase = phase;
+                Ok(summary)
+            }
             phase => Err(HandshakeError::internal(format!(
                 "the handshake completed while {}",
                 phase.name()
             ))),
         }
+    }
+
+    fn post_handshake(
+        &mut self,
+        common: &mut Common,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<Vec<Action>, HandshakeError> {
+        self.post_request13(common, request)
+    }
+
+    fn post_handshake_allowed(
+        &self,
+        _common: &Common,
+        request: crate::action::PostHandshakeRequest,
+    ) -> Result<(), HandshakeError> {
+        self.post_allowed13(request)
     }
 
     fn forget_session(&self) {

@@ -20,3 +20,6 @@ mod interop;
 mod negotiation;
 mod openssl_interop;
 mod rules;
+mod tls13_common;
+mod tls13_handshakes;
+mod tls13_hostile;

@@ -1,0 +1,696 @@
+//! The server's TLS 1.3 handshake (RFC 8446 2, 4): version negotiation at the ClientHello,
+//! the key share or a HelloRetryRequest, the server's flight and the client's answer. One
+//! straight-line handler per message, as the table in [`crate::sequence`] orders them.
+
+use std::sync::Arc;
+
+use mtls_crypto::kx::{ActiveKeyExchange, NamedGroup};
+use mtls_crypto::signature::SignatureAlgorithm;
+use mtls_wire::extensions::{Extension, Extensions, KeyShareEntry, ProtocolName};
+use mtls_wire::handshake::{
+    CertificateRequestTls13, CertificateTls13, ClientHello, EncryptedExtensions,
+    HELLO_RETRY_REQUEST_RANDOM, HandshakeMessage, HandshakePayload, ServerHello, SessionId,
+};
+use mtls_wire::{AlertDescription, CompressionMethod, ExtensionType, ProtocolVersion};
+use zeroize::Zeroizing;
+
+use super::hello::{choose_alpn, sni_host_name};
+use super::{ClientCertificate, Phase, ServerState};
+use crate::action::Action;
+use crate::certs::{
+    AuthKeyType, CertificateDer, CertifiedKey, ClientHelloInfo, PeerIdentity, key_type_of,
+};
+use crate::common::{Common, HandshakeSummary, wire_group, wire_scheme};
+use crate::config::{ClientAuthPolicy, SuitePreference};
+use crate::error::{HandshakeError, crypto};
+use crate::sequence::{Fact, Kind, Msg, Side};
+use crate::suites::{NegotiatedSuite, Tls13Suite};
+use crate::tls13::{
+    Established13, Schedule13, check_entry_extensions, check_finished, choose_scheme13, finished,
+    sign_certificate_verify, tls13_certificate_verify_scheme, verify_certificate_verify,
+};
+use crate::trace::debug_event;
+
+/// A TLS 1.3 handshake from the ClientHello to the client's Finished.
+pub(super) struct Server13 {
+    suite: Tls13Suite,
+    group: NamedGroup,
+    certified: Arc<CertifiedKey>,
+    /// Our CertificateVerify scheme.
+    scheme: SignatureAlgorithm,
+    alpn: Option<Vec<u8>>,
+    server_name: Option<String>,
+    /// The client's legacy_session_id, echoed (RFC 8446 4.1.3); non-empty: middlebox
+    /// compatibility mode, we send one ChangeCipherSpec (RFC 8446 D.4).
+    session_id: Vec<u8>,
+    /// The client offered post_handshake_auth (RFC 8446 4.2.6).
+    post_handshake_auth: bool,
+    compat_ccs_sent: bool,
+    stage: Stage,
+    /// The client's chain, waiting for its CertificateVerify.
+    client: Option<Box<ClientCertificate>>,
+    /// The client's verified chain, identity and CertificateVerify scheme.
+    client_chain: Vec<CertificateDer<'static>>,
+    client_identity: Option<PeerIdentity>,
+    client_signature: Option<SignatureAlgorithm>,
+}
+
+/// Where the key exchange is.
+enum Stage {
+    /// A HelloRetryRequest asks for a share of `group` (`sent` once it is out); the first
+    /// ClientHello stays to compare the second with (RFC 8446 4.1.2).
+    Retry { first: Box<ClientHello>, sent: bool },
+    /// Our share and the shared secret, for the ServerHello.
+    Shared {
+        public: Vec<u8>,
+        shared: Zeroizing<Vec<u8>>,
+    },
+    /// The ServerHello is out: the key schedule runs.
+    Keyed(Box<Schedule13>),
+    /// Taken by the handler that runs.
+    Moved,
+}
+
+/// An established TLS 1.3 connection, server side: KeyUpdate and post-handshake
+/// authentication (`post13.rs`).
+pub(super) struct ServerPost {
+    pub(super) established: Established13,
+    pub(super) post_handshake_auth: bool,
+    pub(super) server_name: Option<String>,
+    pub(super) auth: Option<Box<super::post13::PostAuth>>,
+}
+
+fn illegal(reason: impl Into<std::borrow::Cow<'static, str>>) -> HandshakeError {
+    HandshakeError::new(AlertDescription::IllegalParameter, reason)
+}
+
+fn missing(what: &str) -> HandshakeError {
+    HandshakeError::new(
+        AlertDescription::MissingExtension,
+        format!("a TLS 1.3 ClientHello without {what} (RFC 8446 9.2)"),
+    )
+}
+
+impl ServerState {
+    /// RFC 8446 4.2.1: the version, from supported_versions when the client sent it (then
+    /// legacy_version is ignored), else TLS 1.2 at most. `true`: TLS 1.3. A client that
+    /// offers TLS 1.3 but no TLS 1.3 suite of ours falls back to TLS 1.2 if both speak it.
+    pub(super) fn choose_version(&self, ch: &ClientHello) -> Result<bool, HandshakeError> {
+        let config = &self.config;
+        let Some(offered) = ch.extensions.supported_versions() else {
+            if config.accepts_tls12() {
+                return Ok(false);
+            }
+            return Err(HandshakeError::new(
+                AlertDescription::ProtocolVersion,
+                "the client offers no TLS 1.3 (no supported_versions) and this server speaks only TLS 1.3",
+            ));
+        };
+        let tls13 = offered.contains(&ProtocolVersion::TLSv1_3) && config.accepts_tls13();
+        let suite_in_common = config
+            .tls13_suites
+            .iter()
+            .any(|s| ch.cipher_suites.contains(&s.suite));
+        if tls13 && suite_in_common {
+            return Ok(true);
+        }
+        if offered.contains(&ProtocolVersion::TLSv1_2) && config.accepts_tls12() {
+            return Ok(false);
+        }
+        if tls13 {
+            return Err(HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "no TLS 1.3 cipher suite in common",
+            ));
+        }
+        Err(HandshakeError::new(
+            AlertDescription::ProtocolVersion,
+            format!("no protocol version in common: the client offers {offered:?}"),
+        ))
+    }
+
+    // ---- ClientHello (RFC 8446 4.1.2) ----
+
+    pub(super) fn receive_client_hello13(
+        &mut self,
+        common: &mut Common,
+        ch: &ClientHello,
+    ) -> Result<Phase, HandshakeError> {
+        let config = Arc::clone(&self.config);
+        common.tls13 = true;
+        common.learn(Fact::Tls13(true))?;
+        // RFC 8446 4.1.2: exactly one compression method, null.
+        if ch.compression_methods != [CompressionMethod::Null] {
+            return Err(illegal(
+                "a TLS 1.3 ClientHello must offer exactly the null compression method (RFC 8446 4.1.2)",
+            ));
+        }
+        let ours = &config.tls13_suites;
+        let suite = match config.preference {
+            SuitePreference::Server => ours.iter().find(|s| ch.cipher_suites.contains(&s.suite)),
+            SuitePreference::Client => ch
+                .cipher_suites
+                .iter()
+                .find_map(|c| ours.iter().find(|s| s.suite == *c)),
+        }
+        .copied()
+        .ok_or_else(|| {
+            HandshakeError::new(
+                AlertDescription::HandshakeFailure,
+                "no TLS 1.3 cipher suite in common",
+            )
+        })?;
+        // RFC 8446 9.2: without a PSK, signature_algorithms, supported_groups and key_share
+        // are mandatory.
+        let client_schemes = ch
+            .extensions
+            .signature_algorithms()
+            .ok_or_else(|| missing("signature_algorithms"))?;
+        let groups = ch
+            .extensions
+            .supported_groups()
+            .ok_or_else(|| missing("supported_groups"))?;
+        let shares = ch
+            .extensions
+            .key_shares()
+            .ok_or_else(|| missing("key_share"))?;
+        check_shares(groups, shares)?;
+        let server_name = sni_host_name(ch)?;
+        let alpn = choose_alpn(&config, ch)?;
+        let (certified, scheme) =
+            self.choose_certificate13(ch, server_name.as_deref(), client_schemes)?;
+
+        common.client_random = ch.random;
+        self.rng
+            .fill(&mut common.server_random)
+            .map_err(|e| crypto("server random", e))?;
+        common.transcript.start_hash(suite.hash);
+        common.transcript.end_signature_transcript();
+        let request = config.client_auth.requests_in_handshake();
+        common.learn(Fact::ClientAuth(request))?;
+
+        // RFC 8446 4.2.8: a share for a group both support (ours first), else a
+        // HelloRetryRequest for the group we like best among theirs.
+        let mutual = |g: &&NamedGroup| groups.contains(&wire_group(**g));
+        let with_share = config.groups.iter().filter(mutual).find_map(|g| {
+            shares
+                .iter()
+                .find(|s| s.group == wire_group(*g))
+                .map(|s| (*g, s))
+        });
+        let (group, stage) = match with_share {
+            Some((group, share)) => (group, self.key_share13(group, &share.key_exchange)?),
+            None => {
+                let group = config.groups.iter().find(mutual).copied().ok_or_else(|| {
+                    HandshakeError::new(
+                        AlertDescription::HandshakeFailure,
+                        "no key exchange group in common (RFC 8446 4.2.7)",
+                    )
+                })?;
+                let first = Box::new(ch.clone());
+                (group, Stage::Retry { first, sent: false })
+            }
+        };
+        common.learn(Fact::HelloRetry(matches!(stage, Stage::Retry { .. })))?;
+        // The client's early data is never accepted: no PSK is (RFC 8446 4.2.10); the
+        // record layer skips its 0-RTT records.
+        common.early_data_offered = ch.extensions.has_early_data();
+        debug_event!(
+            suite = ?suite.suite,
+            group = ?group,
+            retry = matches!(stage, Stage::Retry { .. }),
+            sni = ?server_name,
+            client_auth = ?config.client_auth,
+            "server: TLS 1.3 negotiated"
+        );
+        Ok(Phase::Tls13(Box::new(Server13 {
+            suite,
+            group,
+            certified,
+            scheme,
+            alpn,
+            server_name,
+            session_id: ch.session_id.as_slice().to_vec(),
+            post_handshake_auth: ch.extensions.has_post_handshake_auth(),
+            compat_ccs_sent: false,
+            stage,
+            client: None,
+            client_chain: Vec::new(),
+            client_identity: None,
+            client_signature: None,
+        })))
+    }
+
+    /// The certificate and CertificateVerify scheme: the first key type whose certificate
+    /// can sign a scheme the client accepts in TLS 1.3.
+    fn choose_certificate13(
+        &self,
+        ch: &ClientHello,
+        server_name: Option<&str>,
+        client_schemes: &[mtls_wire::SignatureScheme],
+    ) -> Result<(Arc<CertifiedKey>, SignatureAlgorithm), HandshakeError> {
+        let info = ClientHelloInfo {
+            server_name,
+            signature_schemes: client_schemes,
+            cipher_suites: &ch.cipher_suites,
+        };
+        for auth in [AuthKeyType::Ecdsa, AuthKeyType::Rsa] {
+            let Some(certified) = self.config.cert_resolver.resolve(&info, auth) else {
+                continue;
+            };
+            if key_type_of(certified.key.schemes()) != auth {
+                continue;
+            }
+            if let Some(scheme) = choose_scheme13(
+                &certified.key,
+                &self.config.signature_schemes,
+                client_schemes,
+            ) {
+                return Ok((certified, scheme));
+            }
+        }
+        Err(HandshakeError::new(
+            AlertDescription::HandshakeFailure,
+            "no certificate of this server can sign a scheme the client accepts in TLS 1.3",
+        ))
+    }
+
+    /// Our ephemeral key for `group` and the shared secret with the client's share; a share
+    /// that is not a valid public key is `illegal_parameter` (RFC 8446 4.2.8.1, 4.2.8.2).
+    fn key_share13(&mut self, group: NamedGroup, peer: &[u8]) -> Result<Stage, HandshakeError> {
+        let kx = self
+            .config
+            .provider
+            .start_key_exchange(group, &mut *self.rng)
+            .map_err(|e| crypto("key generation", e))?;
+        let public = kx.public_key().to_vec();
+        let shared = kx.complete(peer).map_err(|e| {
+            illegal(format!(
+                "the client's {group:?} key share is not a valid public key: {e}"
+            ))
+        })?;
+        Ok(Stage::Shared {
+            public,
+            shared: Zeroizing::new(shared.expose().to_vec()),
+        })
+    }
+
+    // ---- the second ClientHello (RFC 8446 4.1.2, 4.1.4) ----
+
+    fn receive_second_hello(
+        &mut self,
+        s: &mut Server13,
+        first: &ClientHello,
+        ch: &ClientHello,
+    ) -> Result<Stage, HandshakeError> {
+        // "the client MUST send the same ClientHello without modification, except": key_share
+        // (one share, our group), cookie (only if we sent one: we never do), early_data
+        // removed, pre_shared_key updated, padding.
+        let comparable = |hello: &ClientHello| -> Vec<Extension> {
+            hello
+                .extensions
+                .iter()
+                .filter(|e| {
+                    !matches!(
+                        e.typ(),
+                        ExtensionType::KeyShare
+                            | ExtensionType::EarlyData
+                            | ExtensionType::PreSharedKey
+                            | ExtensionType::Padding
+                    )
+                })
+                .cloned()
+                .collect()
+        };
+        if ch.client_version != first.client_version
+            || ch.random != first.random
+            || ch.session_id != first.session_id
+            || ch.cipher_suites != first.cipher_suites
+            || ch.compression_methods != first.compression_methods
+            || comparable(ch) != comparable(first)
+        {
+            return Err(illegal(
+                "the second ClientHello differs from the first beyond what a HelloRetryRequest allows (RFC 8446 4.1.2)",
+            ));
+        }
+        if ch.extensions.has_early_data() {
+            return Err(illegal(
+                "early_data in the ClientHello after a HelloRetryRequest (RFC 8446 4.1.2)",
+            ));
+        }
+        let group = wire_group(s.group);
+        let share = match ch.extensions.key_shares() {
+            Some([share]) if share.group == group => share,
+            _ => {
+                return Err(illegal(format!(
+                    "the second ClientHello must carry exactly one key share, for {:?} (RFC 8446 4.1.4)",
+                    s.group
+                )));
+            }
+        };
+        self.key_share13(s.group, &share.key_exchange)
+    }
+
+    // ---- the server's flight (RFC 8446 4.1.3, 4.3, 4.4) ----
+
+    pub(super) fn send13(
+        &mut self,
+        common: &mut Common,
+        msg: Msg,
+        mut s: Box<Server13>,
+        actions: &mut Vec<Action>,
+    ) -> Result<Phase, HandshakeError> {
+        match msg {
+            Msg::ServerHello => self.send_server_hello13(common, &mut s, actions)?,
+            Msg::EncryptedExtensions => {
+                let mut ext = Vec::new();
+                if let Some(p) = &s.alpn {
+                    ext.push(Extension::Alpn(vec![ProtocolName(p.clone())]));
+                }
+                common.emit(
+                    HandshakePayload::EncryptedExtensions(EncryptedExtensions {
+                        extensions: Extensions::new(ext),
+                    }),
+                    actions,
+                );
+            }
+            Msg::CertificateRequest => {
+                let request = self.certificate_request13(Vec::new());
+                common.emit(HandshakePayload::CertificateRequestTls13(request), actions);
+            }
+            Msg::Certificate => common.emit(
+                HandshakePayload::CertificateTls13(CertificateTls13::new(
+                    Vec::new(),
+                    s.certified.chain.clone(),
+                )),
+                actions,
+            ),
+            Msg::CertificateVerify => {
+                let hash = common.transcript.current_hash(s.suite.hash);
+                let cv = sign_certificate_verify(
+                    common.provider,
+                    &s.certified.key,
+                    s.scheme,
+                    Side::Server,
+                    hash.as_slice(),
+                    &mut *self.rng,
+                )?;
+                common.emit(cv, actions);
+            }
+            Msg::Finished => {
+                let schedule = keyed(&mut s.stage, msg)?;
+                let hash = common.transcript.current_hash(s.suite.hash);
+                common.emit(finished(schedule, Side::Server, hash.as_slice())?, actions);
+                // RFC 8446 7.1: the application secrets cover the transcript through our
+                // Finished; we may write application data from here on.
+                let hash = common.transcript.current_hash(s.suite.hash);
+                schedule.derive_application(hash.as_slice())?;
+                actions.push(Action::InstallWriteKeys(
+                    schedule.application_keys(Side::Server)?,
+                ));
+            }
+            _ => return Err(super::out_of_phase(msg, &Phase::Tls13(s))),
+        }
+        Ok(Phase::Tls13(s))
+    }
+
+    /// A TLS 1.3 CertificateRequest (RFC 8446 4.3.2): the schemes we accept in a
+    /// CertificateVerify (never PKCS#1 v1.5), all of ours for certificates, and the
+    /// verifier's root names.
+    pub(super) fn certificate_request13(&self, context: Vec<u8>) -> CertificateRequestTls13 {
+        let schemes = &self.config.signature_schemes;
+        let mut ext = vec![
+            Extension::SignatureAlgorithms(
+                schemes
+                    .iter()
+                    .copied()
+                    .filter(|s| tls13_certificate_verify_scheme(*s))
+                    .map(wire_scheme)
+                    .collect(),
+            ),
+            Extension::SignatureAlgorithmsCert(schemes.iter().copied().map(wire_scheme).collect()),
+        ];
+        let names = self.ca_names();
+        if !names.is_empty() {
+            ext.push(Extension::CertificateAuthorities(names));
+        }
+        CertificateRequestTls13 {
+            certificate_request_context: context,
+            extensions: Extensions::new(ext),
+        }
+    }
+
+    /// ServerHello or HelloRetryRequest (RFC 8446 4.1.3, 4.1.4); after the real one the
+    /// handshake keys (RFC 8446 7.1): ours for writing, the client's for reading.
+    fn send_server_hello13(
+        &mut self,
+        common: &mut Common,
+        s: &mut Server13,
+        actions: &mut Vec<Action>,
+    ) -> Result<(), HandshakeError> {
+        let version = Extension::SelectedVersion(ProtocolVersion::TLSv1_3);
+        let session_id = SessionId::new(&s.session_id).unwrap_or_default();
+        let retry = match &mut s.stage {
+            Stage::Retry { sent, .. } => {
+                *sent = true;
+                true
+            }
+            _ => false,
+        };
+        if retry {
+            // RFC 8446 4.4.1: ClientHello1 becomes message_hash in the transcript.
+            common.transcript.replace_with_message_hash(s.suite.hash);
+            let hrr = ServerHello {
+                server_version: ProtocolVersion::TLSv1_2,
+                random: HELLO_RETRY_REQUEST_RANDOM,
+                session_id,
+                cipher_suite: s.suite.suite,
+                compression_method: CompressionMethod::Null,
+                extensions: Extensions::new(vec![
+                    version,
+                    Extension::SelectedGroup(wire_group(s.group)),
+                ]),
+            };
+            common.emit(HandshakePayload::ServerHello(hrr), actions);
+            self.compat_ccs(s, actions);
+            return Ok(());
+        }
+        let Stage::Shared { public, shared } = std::mem::replace(&mut s.stage, Stage::Moved) else {
+            return Err(HandshakeError::internal(
+                "the ServerHello is due before the key exchange",
+            ));
+        };
+        let sh = ServerHello {
+            server_version: ProtocolVersion::TLSv1_2,
+            random: common.server_random,
+            session_id,
+            cipher_suite: s.suite.suite,
+            compression_method: CompressionMethod::Null,
+            extensions: Extensions::new(vec![
+                version,
+                Extension::ServerKeyShare(KeyShareEntry {
+                    group: wire_group(s.group),
+                    key_exchange: public,
+                }),
+            ]),
+        };
+        common.emit(HandshakePayload::ServerHello(sh), actions);
+        self.compat_ccs(s, actions);
+        let hello_hash = common.transcript.current_hash(s.suite.hash);
+        let schedule = Schedule13::new(
+            common.provider,
+            s.suite,
+            common.client_random,
+            self.config.key_log.clone(),
+            &shared,
+            hello_hash.as_slice(),
+        );
+        actions.push(Action::InstallWriteKeys(
+            schedule.handshake_keys(Side::Server)?,
+        ));
+        actions.push(Action::InstallReadKeys(
+            schedule.handshake_keys(Side::Client)?,
+        ));
+        s.stage = Stage::Keyed(Box::new(schedule));
+        Ok(())
+    }
+
+    /// RFC 8446 D.4: in middlebox compatibility mode (the client sent a session id) one
+    /// ChangeCipherSpec right after our first handshake message, in plaintext.
+    fn compat_ccs(&self, s: &mut Server13, actions: &mut Vec<Action>) {
+        if !s.session_id.is_empty() && !s.compat_ccs_sent {
+            s.compat_ccs_sent = true;
+            actions.push(Action::SendChangeCipherSpec);
+        }
+    }
+
+    // ---- the client's flight (RFC 8446 4.4) ----
+
+    pub(super) fn receive13(
+        &mut self,
+        common: &mut Common,
+        msg: Msg,
+        m: &HandshakeMessage,
+        mut s: Box<Server13>,
+        actions: &mut Vec<Action>,
+    ) -> Result<Phase, HandshakeError> {
+        match (msg, m.payload()) {
+            (Msg::ClientHello, HandshakePayload::ClientHello(ch)) => {
+                let Stage::Retry { first, sent: true } =
+                    std::mem::replace(&mut s.stage, Stage::Moved)
+                else {
+                    return Err(super::out_of_phase(msg, &Phase::Tls13(s)));
+                };
+                s.stage = self.receive_second_hello(&mut s, &first, ch)?;
+            }
+            (Msg::Certificate, HandshakePayload::CertificateTls13(c)) => {
+                self.receive_certificate13(common, &mut s, c)?;
+            }
+            (Msg::CertificateVerify, HandshakePayload::CertificateVerify(cv)) => {
+                let client = s
+                    .client
+                    .take()
+                    .ok_or_else(|| HandshakeError::internal("CertificateVerify without a chain"))?;
+                let hash = common.transcript.current_hash(s.suite.hash);
+                let scheme = verify_certificate_verify(
+                    common.provider,
+                    &client.key,
+                    &self.config.signature_schemes,
+                    cv,
+                    Side::Client,
+                    hash.as_slice(),
+                )?;
+                if self.config.client_auth.verifies() {
+                    self.config.authorize(
+                        &client.identity,
+                        &client.chain,
+                        s.server_name.as_deref(),
+                    )?;
+                }
+                s.client_signature = Some(scheme);
+                s.client_chain = client.chain;
+                s.client_identity = Some(client.identity);
+            }
+            (Msg::Finished, HandshakePayload::Finished(verify_data)) => {
+                let schedule = keyed(&mut s.stage, msg)?;
+                let hash = common.transcript.current_hash(s.suite.hash);
+                check_finished(schedule, Side::Client, hash.as_slice(), verify_data)?;
+                let hash = common.transcript.hash_with(s.suite.hash, m.raw());
+                schedule.derive_resumption(hash.as_slice())?;
+                actions.push(Action::InstallReadKeys(
+                    schedule.application_keys(Side::Client)?,
+                ));
+            }
+            _ => return Err(super::out_of_phase(msg, &Phase::Tls13(s))),
+        }
+        Ok(Phase::Tls13(s))
+    }
+
+    /// The client's Certificate (RFC 8446 4.4.2, 4.4.2.4): an empty one where a certificate
+    /// is required is `certificate_required`; a chain is verified as in TLS 1.2.
+    fn receive_certificate13(
+        &self,
+        common: &mut Common,
+        s: &mut Server13,
+        c: &CertificateTls13,
+    ) -> Result<(), HandshakeError> {
+        if !c.certificate_request_context.is_empty() {
+            return Err(illegal(
+                "the client's Certificate in the handshake must have an empty certificate_request_context (RFC 8446 4.4.2)",
+            ));
+        }
+        check_entry_extensions(c)?;
+        let chain: Vec<CertificateDer<'static>> = c.chain().cloned().collect();
+        let Some(leaf) = chain.first() else {
+            if self.config.client_auth == ClientAuthPolicy::Required {
+                return Err(HandshakeError::new(
+                    AlertDescription::CertificateRequired,
+                    "the client sent no certificate but this server requires one (RFC 8446 4.4.2.4)",
+                ));
+            }
+            common.learn(Fact::ClientCertificate(false))?;
+            return Ok(());
+        };
+        s.client = Some(Box::new(self.accept_client_chain(&chain, leaf)?));
+        common.learn(Fact::ClientCertificate(true))?;
+        Ok(())
+    }
+
+    // ---- done ----
+
+    pub(super) fn complete13(
+        &self,
+        common: &mut Common,
+        kind: Kind,
+        s: Server13,
+    ) -> Result<(HandshakeSummary, Phase), HandshakeError> {
+        let Stage::Keyed(schedule) = s.stage else {
+            return Err(HandshakeError::internal(
+                "the TLS 1.3 handshake completed without a key schedule",
+            ));
+        };
+        let summary = HandshakeSummary {
+            version: ProtocolVersion::TLSv1_3,
+            suite: NegotiatedSuite::Tls13(s.suite),
+            kind,
+            group: Some(s.group),
+            server_signature: Some(s.scheme),
+            client_signature: s.client_signature,
+            // TLS 1.3 always binds the keys to the whole transcript (RFC 8446 7.1), which is
+            // what the extended master secret gives TLS 1.2.
+            extended_master_secret: true,
+            resumed: false,
+            session_id: Vec::new(),
+            peer_verified: self.config.client_auth.verifies() && s.client_identity.is_some(),
+            peer_identity: s.client_identity,
+            peer_certificates: s.client_chain,
+            alpn: s.alpn,
+            server_name: s.server_name.clone(),
+            client_random: common.client_random,
+            server_random: common.server_random,
+        };
+        let post = ServerPost {
+            established: Established13 {
+                schedule: *schedule,
+                base: common.transcript.fork(),
+            },
+            post_handshake_auth: s.post_handshake_auth,
+            server_name: s.server_name,
+            auth: None,
+        };
+        Ok((summary, Phase::Established13(Box::new(post))))
+    }
+}
+
+/// The key schedule, which exists from our ServerHello on.
+fn keyed(stage: &mut Stage, msg: Msg) -> Result<&mut Schedule13, HandshakeError> {
+    match stage {
+        Stage::Keyed(schedule) => Ok(schedule),
+        _ => Err(HandshakeError::internal(format!(
+            "{msg:?} before the TLS 1.3 key schedule exists"
+        ))),
+    }
+}
+
+/// RFC 8446 4.2.8: every share for a group of supported_groups (`illegal_parameter`), at
+/// most one per group (`illegal_parameter`).
+fn check_shares(
+    groups: &[mtls_wire::NamedGroup],
+    shares: &[KeyShareEntry],
+) -> Result<(), HandshakeError> {
+    for (i, share) in shares.iter().enumerate() {
+        if !groups.contains(&share.group) {
+            return Err(illegal(format!(
+                "a key share for {:?}, which supported_groups does not list (RFC 8446 4.2.8)",
+                share.group
+            )));
+        }
+        if shares.iter().take(i).any(|s| s.group == share.group) {
+            return Err(illegal(format!(
+                "two key shares for {:?} (RFC 8446 4.2.8)",
+                share.group
+            )));
+        }
+    }
+    Ok(())
+}
