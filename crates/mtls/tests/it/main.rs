@@ -20,6 +20,8 @@ mod identity;
 mod observer;
 mod openssl_facade;
 mod openssl_p384;
+mod openssl_tls13;
+mod openssl_tls13_post_handshake;
 mod p384;
 mod peers;
 mod pki_handshake;
