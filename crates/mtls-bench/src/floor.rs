@@ -83,15 +83,19 @@ pub fn recipe(kind: Kind) -> Vec<(Op, u32)> {
 /// The server's share: sign ServerKeyExchange (or decrypt the premaster), ECDHE, verify the
 /// client's CertificateVerify and its certificate's CA signature.
 pub fn server_recipe(kind: Kind) -> Vec<(Op, u32)> {
+    // TLS 1.3 runs the same public-key operations as its TLS 1.2 twin (CertificateVerify
+    // signs where ServerKeyExchange did); its HKDF work is hashing, left out as the PRF is.
     match kind {
-        Kind::EcdheRsa => vec![
+        Kind::EcdheRsa | Kind::Tls13Rsa => vec![
             (Op::RsaSign, 1),
             (Op::EcdheP256, 1),
             (Op::RsaVerify, 1),
             (Op::EcdsaVerify, 1),
         ],
-        Kind::EcdheEcdsaP256 => vec![(Op::EcdsaSign, 1), (Op::EcdheP256, 1), (Op::EcdsaVerify, 2)],
-        Kind::EcdheEcdsaX25519 => {
+        Kind::EcdheEcdsaP256 | Kind::Tls13EcdsaP256 => {
+            vec![(Op::EcdsaSign, 1), (Op::EcdheP256, 1), (Op::EcdsaVerify, 2)]
+        }
+        Kind::EcdheEcdsaX25519 | Kind::Tls13EcdsaX25519 => {
             vec![
                 (Op::EcdsaSign, 1),
                 (Op::EcdheX25519, 1),
@@ -110,14 +114,16 @@ pub fn server_recipe(kind: Kind) -> Vec<(Op, u32)> {
 /// premaster), ECDHE, sign CertificateVerify.
 pub fn client_recipe(kind: Kind) -> Vec<(Op, u32)> {
     match kind {
-        Kind::EcdheRsa => vec![
+        Kind::EcdheRsa | Kind::Tls13Rsa => vec![
             (Op::EcdsaVerify, 1),
             (Op::RsaVerify, 1),
             (Op::EcdheP256, 1),
             (Op::RsaSign, 1),
         ],
-        Kind::EcdheEcdsaP256 => vec![(Op::EcdsaVerify, 2), (Op::EcdheP256, 1), (Op::EcdsaSign, 1)],
-        Kind::EcdheEcdsaX25519 => {
+        Kind::EcdheEcdsaP256 | Kind::Tls13EcdsaP256 => {
+            vec![(Op::EcdsaVerify, 2), (Op::EcdheP256, 1), (Op::EcdsaSign, 1)]
+        }
+        Kind::EcdheEcdsaX25519 | Kind::Tls13EcdsaX25519 => {
             vec![
                 (Op::EcdsaVerify, 2),
                 (Op::EcdheX25519, 1),

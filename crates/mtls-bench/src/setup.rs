@@ -62,16 +62,33 @@ pub enum Kind {
     EcdheEcdsaX25519,
     /// Static RSA key exchange, AES-128-GCM, RSA-2048 certificates both sides (mtls only).
     StaticRsa,
+    /// TLS 1.3, P-256, TLS_AES_128_GCM_SHA256, RSA-2048 certificates both sides (RSA-PSS).
+    Tls13Rsa,
+    /// TLS 1.3, P-256, TLS_AES_128_GCM_SHA256, P-256 certificates both sides.
+    Tls13EcdsaP256,
+    /// TLS 1.3, X25519, TLS_AES_128_GCM_SHA256, P-256 certificates both sides.
+    Tls13EcdsaX25519,
 }
 
 impl Kind {
     /// All kinds, in table order.
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 7] = [
         Kind::EcdheRsa,
         Kind::EcdheEcdsaP256,
         Kind::EcdheEcdsaX25519,
         Kind::StaticRsa,
+        Kind::Tls13Rsa,
+        Kind::Tls13EcdsaP256,
+        Kind::Tls13EcdsaX25519,
     ];
+
+    /// True for the TLS 1.3 kinds.
+    pub fn is_tls13(self) -> bool {
+        matches!(
+            self,
+            Self::Tls13Rsa | Self::Tls13EcdsaP256 | Self::Tls13EcdsaX25519
+        )
+    }
 
     /// The table label.
     pub fn label(self) -> &'static str {
@@ -80,14 +97,20 @@ impl Kind {
             Self::EcdheEcdsaP256 => "ECDHE-ECDSA P-256, P-256 certs",
             Self::EcdheEcdsaX25519 => "ECDHE-ECDSA X25519, P-256 certs",
             Self::StaticRsa => "static RSA, RSA-2048 both sides",
+            Self::Tls13Rsa => "TLS 1.3 P-256, RSA-2048 both sides",
+            Self::Tls13EcdsaP256 => "TLS 1.3 P-256, P-256 certs",
+            Self::Tls13EcdsaX25519 => "TLS 1.3 X25519, P-256 certs",
         }
     }
 
     /// The certificates' key type.
     pub fn key_type(self) -> KeyType {
         match self {
-            Self::EcdheRsa | Self::StaticRsa => KeyType::Rsa2048,
-            Self::EcdheEcdsaP256 | Self::EcdheEcdsaX25519 => KeyType::EcdsaP256,
+            Self::EcdheRsa | Self::StaticRsa | Self::Tls13Rsa => KeyType::Rsa2048,
+            Self::EcdheEcdsaP256
+            | Self::EcdheEcdsaX25519
+            | Self::Tls13EcdsaP256
+            | Self::Tls13EcdsaX25519 => KeyType::EcdsaP256,
         }
     }
 
@@ -110,6 +133,23 @@ impl Kind {
                 Group::X25519,
             ),
             Self::StaticRsa => (suites::RSA_AES128_GCM, None, Group::P256),
+            // TLS 1.3: the twin's certificates and group, TLS_AES_128_GCM_SHA256 (the
+            // TLS 1.2 suite is unused).
+            Self::Tls13Rsa => (
+                suites::ECDHE_RSA_AES128_GCM,
+                Some(rs::TLS13_AES_128_GCM_SHA256),
+                Group::P256,
+            ),
+            Self::Tls13EcdsaP256 => (
+                suites::ECDHE_ECDSA_AES128_GCM,
+                Some(rs::TLS13_AES_128_GCM_SHA256),
+                Group::P256,
+            ),
+            Self::Tls13EcdsaX25519 => (
+                suites::ECDHE_ECDSA_AES128_GCM,
+                Some(rs::TLS13_AES_128_GCM_SHA256),
+                Group::X25519,
+            ),
         };
         Spec {
             key_type: self.key_type(),
@@ -117,6 +157,7 @@ impl Kind {
             rustls_suite: theirs,
             group,
             static_rsa: self == Self::StaticRsa,
+            tls13: self.is_tls13(),
             client_resumption: false,
             server_cache: true,
             server_tickets: false,
@@ -174,6 +215,7 @@ impl Cipher {
             rustls_suite: Some(theirs),
             group: Group::X25519,
             static_rsa: false,
+            tls13: false,
             client_resumption: false,
             server_cache: true,
             server_tickets: false,
@@ -203,6 +245,8 @@ pub struct Spec {
     pub group: Group,
     /// Static RSA key exchange on (mtls only).
     pub static_rsa: bool,
+    /// TLS 1.3 with TLS_AES_128_GCM_SHA256 (`suite` unused); otherwise TLS 1.2 with `suite`.
+    pub tls13: bool,
     /// The client keeps sessions and offers them (session id resumption).
     pub client_resumption: bool,
     /// The server keeps sessions (both stacks' default in-memory caches).
@@ -263,6 +307,15 @@ pub fn provider() -> Result<&'static mtls::provider::CryptoProvider> {
     }
 }
 
+/// The one version a spec runs.
+fn version(spec: &Spec) -> mtls::ProtocolVersion {
+    if spec.tls13 {
+        mtls::ProtocolVersion::TLSv1_3
+    } else {
+        mtls::ProtocolVersion::TLSv1_2
+    }
+}
+
 /// mtls configurations for `spec`.
 pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
     let (scert, skey, ccert, ckey) = spec.key_type.material();
@@ -280,6 +333,8 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
         .client_auth_required(roots.clone())
         .crypto_provider(provider()?)
         .cipher_suites(&[spec.suite])
+        .tls13_cipher_suites(&[suites::TLS13_AES_128_GCM_SHA256])
+        .versions(&[version(spec)])
         .groups(&[group])
         .enable_static_rsa(spec.static_rsa);
     if !spec.server_cache {
@@ -297,6 +352,8 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
         )
         .crypto_provider(provider()?)
         .cipher_suites(&[spec.suite])
+        .tls13_cipher_suites(&[suites::TLS13_AES_128_GCM_SHA256])
+        .versions(&[version(spec)])
         .groups(&[group])
         .enable_static_rsa(spec.static_rsa);
     if !spec.client_resumption {
@@ -318,8 +375,8 @@ pub struct RustlsConfigs {
     pub name: ServerName<'static>,
 }
 
-/// rustls configurations for `spec` (ring provider cut down to the one suite and group, TLS
-/// 1.2 only); an error for static RSA, which rustls does not implement.
+/// rustls configurations for `spec` (ring provider cut down to the one suite and group, the
+/// spec's one version); an error for static RSA, which rustls does not implement.
 pub fn rustls_configs(spec: &Spec) -> Result<RustlsConfigs> {
     let suite = spec
         .rustls_suite
@@ -332,6 +389,11 @@ pub fn rustls_configs(spec: &Spec) -> Result<RustlsConfigs> {
         Group::X25519 => kx_group::X25519,
     }];
     let provider = Arc::new(provider);
+    let versions: &[&rustls::SupportedProtocolVersion] = if spec.tls13 {
+        &[&rustls::version::TLS13]
+    } else {
+        &[&rustls::version::TLS12]
+    };
     let mut roots = rustls::RootCertStore::empty();
     roots.add(CA.to_vec().into())?;
     let roots = Arc::new(roots);
@@ -343,7 +405,7 @@ pub fn rustls_configs(spec: &Spec) -> Result<RustlsConfigs> {
     )
     .build()?;
     let mut server = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&[&rustls::version::TLS12])?
+        .with_protocol_versions(versions)?
         .with_client_cert_verifier(verifier)
         .with_single_cert(vec![scert.to_vec().into()], key(skey))?;
     if !spec.server_cache {
@@ -353,7 +415,7 @@ pub fn rustls_configs(spec: &Spec) -> Result<RustlsConfigs> {
         server.ticketer = rustls::crypto::ring::Ticketer::new()?;
     }
     let mut client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS12])?
+        .with_protocol_versions(versions)?
         .with_root_certificates(roots)
         .with_client_auth_cert(vec![ccert.to_vec().into()], key(ckey))?;
     if !spec.client_resumption {
@@ -396,6 +458,9 @@ impl Kind {
             Self::EcdheEcdsaP256 => "ecdhe-ecdsa-p256",
             Self::EcdheEcdsaX25519 => "ecdhe-ecdsa-x25519",
             Self::StaticRsa => "static-rsa",
+            Self::Tls13Rsa => "tls13-rsa",
+            Self::Tls13EcdsaP256 => "tls13-ecdsa-p256",
+            Self::Tls13EcdsaX25519 => "tls13-ecdsa-x25519",
         }
     }
 }

@@ -231,7 +231,8 @@ fn converse<T: Read + Write>(
     input: Option<Receiver<Vec<u8>>>,
 ) -> Result<(), String> {
     let started = Instant::now();
-    if let Err(e) = tls.handshake() {
+    let handshake = tls.handshake().and_then(|()| await_verdict(tls, control));
+    if let Err(e) = handshake {
         let seen = plan.probe.take();
         let why = if is_timeout(&e) {
             format!("no answer for {} s", CONNECT_TIMEOUT.as_secs())
@@ -391,6 +392,43 @@ impl std::fmt::Display for Ending {
             ),
         }
     }
+}
+
+/// How long a TLS 1.3 client waits after its Finished for the server's verdict on its
+/// certificate.
+const VERDICT_WAIT: Duration = Duration::from_secs(1);
+
+/// TLS 1.3 moves the server's verdict on our certificate after our Finished (RFC 8446
+/// 4.4.2.4): the handshake is over for us before the server has said whether it accepts us.
+/// When it asked for a certificate, wait up to [`VERDICT_WAIT`] for its first record after
+/// the handshake: an alert is the refusal, anything else (a NewSessionTicket, data) means it
+/// went on; a server silent that long is taken as accepting. What arrived stays buffered in
+/// the connection for [`pump`].
+fn await_verdict<T: Read + Write>(
+    tls: &mut StreamOwned<ClientConnection, T>,
+    control: &TcpStream,
+) -> io::Result<()> {
+    let asked = tls
+        .conn
+        .handshake_summary()
+        .is_some_and(|s| s.kind.requests_client_cert());
+    if tls.conn.protocol_version() != Some(mtls::ProtocolVersion::TLSv1_3) || !asked {
+        return Ok(());
+    }
+    control.set_read_timeout(Some(VERDICT_WAIT))?;
+    let read = tls.conn.read_tls(&mut tls.sock);
+    control.set_read_timeout(Some(CONNECT_TIMEOUT))?;
+    match read {
+        Err(e) if is_timeout(&e) => return Ok(()),
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    if let Err(e) = tls.conn.process_new_packets() {
+        // Our own fatal alert, if any, goes out before we report.
+        let _ = tls.conn.write_tls(&mut tls.sock);
+        return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+    }
+    Ok(())
 }
 
 /// Moves stdin to the server and the server's data to stdout until the server closes, or

@@ -88,9 +88,12 @@ fn plan(args: &Args) -> Result<Plan, String> {
         .cipher_suites(&suites)
         .enable_static_rsa(static_rsa)
         .crypto_provider(crate::common::crypto_provider())
+        // The spec's handshake is TLS 1.2's, every message readable on the wire.
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .build()
         .map_err(|e| e.to_string())?;
     let mut client = ClientConfig::with_roots(roots)
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .cipher_suites(&suites)
         .enable_static_rsa(static_rsa)
         .crypto_provider(crate::common::crypto_provider());

@@ -202,8 +202,9 @@ where
     }
 }
 
-/// The versions a configuration speaks unless told otherwise.
-pub const DEFAULT_VERSIONS: [ProtocolVersion; 1] = [ProtocolVersion::TLSv1_2];
+/// The versions a configuration speaks unless told otherwise: TLS 1.3 preferred, TLS 1.2.
+pub const DEFAULT_VERSIONS: [ProtocolVersion; 2] =
+    [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
 
 impl ServerConfig {
     /// Defaults: ECDHE suites, X25519, P-256 and P-384, every signature scheme, no client auth,

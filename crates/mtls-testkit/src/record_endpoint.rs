@@ -5,7 +5,7 @@
 
 use std::convert::Infallible;
 
-use mtls_handshake::{Action, Handshake, HandshakeError, Input};
+use mtls_handshake::{Action, Handshake, HandshakeError, Input, RecordProtection};
 use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
 use mtls_wire::ContentType;
 use mtls_wire::alert::Alert;
@@ -86,24 +86,35 @@ impl RecordEndpoint {
                     .writer
                     .write(ContentType::ChangeCipherSpec, &[1], &mut self.outgoing)
                     .unwrap(),
-                Action::InstallWriteKeys(k) => self.writer.install_encrypter(
-                    RecordEncrypter::with_provider(
-                        k.provider,
-                        k.algorithm,
-                        k.keys.key(),
-                        k.keys.iv(),
+                Action::InstallWriteKeys(k) => {
+                    let (key, iv) = (k.keys.key(), k.keys.iv());
+                    self.writer.install_encrypter(
+                        match k.protection {
+                            RecordProtection::Tls12 => {
+                                RecordEncrypter::with_provider(k.provider, k.algorithm, key, iv)
+                            }
+                            RecordProtection::Tls13 => {
+                                RecordEncrypter::tls13(k.provider, k.algorithm, key, iv)
+                            }
+                        }
+                        .unwrap(),
                     )
-                    .unwrap(),
-                ),
-                Action::InstallReadKeys(k) => self.reader.install_decrypter(
-                    RecordDecrypter::with_provider(
-                        k.provider,
-                        k.algorithm,
-                        k.keys.key(),
-                        k.keys.iv(),
-                    )
-                    .unwrap(),
-                ),
+                }
+                Action::InstallReadKeys(k) => {
+                    let (key, iv) = (k.keys.key(), k.keys.iv());
+                    match k.protection {
+                        RecordProtection::Tls12 => self.reader.install_decrypter(
+                            RecordDecrypter::with_provider(k.provider, k.algorithm, key, iv)
+                                .unwrap(),
+                        ),
+                        RecordProtection::Tls13 => self
+                            .reader
+                            .install_tls13_decrypter(
+                                RecordDecrypter::tls13(k.provider, k.algorithm, key, iv).unwrap(),
+                            )
+                            .unwrap(),
+                    }
+                }
                 Action::SendAlert(alert) => {
                     let mut b = Vec::new();
                     alert.encode(&mut b);
@@ -159,6 +170,10 @@ impl RecordEndpoint {
                         continue;
                     }
                 };
+                if machine.version() == mtls_wire::ProtocolVersion::TLSv1_3 {
+                    // A ChangeCipherSpec from here on is the compatibility one (RFC 8446 D.4).
+                    self.reader.set_tls13(true);
+                }
                 match result {
                     Ok(actions) => self.apply(actions),
                     Err(e) => {

@@ -71,6 +71,7 @@ const SMALL: usize = 2 * 1024;
 
 fn server() -> ServerConnection {
     let config = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth(ClientAuthPolicy::Required, Arc::new(TrustAll))
         .build()
@@ -80,6 +81,7 @@ fn server() -> ServerConnection {
 
 fn client() -> ClientConnection {
     let config = ClientConfig::builder(Arc::new(TrustAll))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .build()
         .unwrap();
@@ -101,6 +103,7 @@ fn connected() -> (ClientConnection, ServerConnection) {
 
 fn client_raw() -> ClientConnection {
     let config = ClientConfig::builder(Arc::new(TrustAll))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .build()
         .unwrap();

@@ -51,12 +51,14 @@ const PAYLOAD: &[u8] = b"application-data-that-must-never-be-logged";
 /// Full handshake, resumption (both with application data), and a refused client.
 fn run(secrets: &Arc<Secrets>) {
     let server = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth_required(roots(CA))
         .key_log(secrets.clone())
         .build()
         .unwrap();
     let client = ClientConfig::with_roots(roots(CA))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .key_log(secrets.clone())
         .build()
@@ -72,6 +74,7 @@ fn run(secrets: &Arc<Secrets>) {
     }
     // A client of another CA: refused with unknown_ca.
     let stranger = ClientConfig::with_roots(roots(CA))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-p384"), key("client-p384"))
         .build()
         .unwrap();

@@ -63,16 +63,22 @@ fn mtls_client_names_the_cause_of_each_refusal() {
         "{err}"
     );
 
-    // No certificate at all.
-    let (ok, _, err) = client(&addr, &a, None, &[]);
-    assert!(!ok);
-    assert!(
-        err.contains(
-            "probable cause: the server requires a client certificate (handshake_failure), \
-             and we sent none: no certificate is configured (--cert/--key)"
-        ),
-        "{err}"
-    );
+    // No certificate at all: TLS 1.3 says certificate_required (RFC 8446 4.4.2.4), TLS 1.2
+    // handshake_failure (RFC 5246 7.4.6).
+    for (versions, alert) in [
+        ("1.3", "certificate_required"),
+        ("1.2", "handshake_failure"),
+    ] {
+        let (ok, _, err) = client(&addr, &a, None, &["--versions", versions]);
+        assert!(!ok);
+        assert!(
+            err.contains(&format!(
+                "probable cause: the server requires a client certificate ({alert}), \
+                 and we sent none: no certificate is configured (--cert/--key)"
+            )),
+            "{err}"
+        );
+    }
 
     // We do not trust the server's CA.
     let (ok, _, err) = client(&addr, &b, Some(&a), &[]);

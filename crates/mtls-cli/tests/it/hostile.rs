@@ -82,6 +82,7 @@ fn rfc5246_7_2_2_refused_client_reads_unknown_ca_not_a_reset() {
     let pki = certs("flight-ca", "ecdsa");
     let other = certs("flight-other", "ecdsa");
     let client = ClientConfig::with_roots(roots(&pki))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate_files(other.file("client.pem"), other.file("client.key"))
         .build()
         .unwrap();
@@ -93,7 +94,10 @@ fn rfc5246_7_2_2_refused_client_reads_unknown_ca_not_a_reset() {
 #[test]
 fn rfc5246_7_2_2_client_without_certificate_reads_handshake_failure_not_a_reset() {
     let pki = certs("flight-none", "ecdsa");
-    let client = ClientConfig::with_roots(roots(&pki)).build().unwrap();
+    let client = ClientConfig::with_roots(roots(&pki))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
     split_flight_clients_read(&pki, &client, AlertDescription::HandshakeFailure);
 }
 
@@ -109,6 +113,7 @@ fn handshake_deadline_closes_a_client_that_trickles_its_hello() {
     // A long ALPN name makes the hello longer than BYTES (the server ignores ALPN).
     let padding = [b'x'; 100];
     let config = ClientConfig::with_roots(roots(&pki))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .alpn_protocols(&[b"http/1.1", &padding])
         .build()
         .unwrap();

@@ -20,20 +20,25 @@ pub use mtls_testkit::{
     AcceptServer, MemoryKeyLog, RecordEndpoint, Tamper, TestClientVerifier, certified, fixture,
 };
 use mtls_wire::alert::Alert;
-use mtls_wire::{AlertDescription, ContentType};
+use mtls_wire::{AlertDescription, ContentType, ProtocolVersion};
 
 /// 2026-11-28, inside the fixtures' validity.
 pub const NOW: u64 = 1_795_824_000;
 
+/// A TLS 1.2 server (most tests here are about TLS 1.2; the TLS 1.3 ones set
+/// `versions` themselves, see tls13_common.rs).
 pub fn server_config(cert: &str) -> ServerConfig {
     let mut c = ServerConfig::new(Arc::new(vec![certified(cert)]));
     c.time = Arc::new(FixedClock(NOW));
+    c.versions = vec![ProtocolVersion::TLSv1_2];
     c
 }
 
+/// A TLS 1.2 client (see [`server_config`]).
 pub fn client_config() -> ClientConfig {
     let mut c = ClientConfig::new(Arc::new(AcceptServer::default()));
     c.time = Arc::new(FixedClock(NOW));
+    c.versions = vec![ProtocolVersion::TLSv1_2];
     c
 }
 

@@ -89,6 +89,8 @@ async fn curl_without_certificate_gets_the_handshake_failure_alert() {
     let server = AxumServer::start().await;
     let port = server.addr.port();
     let mut cmd = curl(port);
+    // TLS 1.2: the refusal ends the handshake (RFC 5246 7.4.6).
+    cmd.args(["--tls-max", "1.2"]);
     cmd.arg(format!("https://localhost:{port}/"));
     let (peer, status) = run(cmd).await;
     // 35: CURLE_SSL_CONNECT_ERROR, with OpenSSL's name for alert 40. A reset would read
@@ -113,4 +115,26 @@ async fn curl_without_certificate_gets_the_handshake_failure_alert() {
     let (peer, status) = run(cmd).await;
     assert!(status.success(), "{status}\n{}", peer.describe());
     assert_eq!(peer.stdout(), "hello CN=test-client-rsa\n");
+}
+
+/// TLS 1.3: curl has finished its handshake before our server judges the empty Certificate
+/// (RFC 8446 4.4.2.4), so the refusal, certificate_required, is what its first read gets; still
+/// an alert, never a reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc8446_4_4_2_4_curl_tls13_without_certificate_reads_certificate_required() {
+    let server = AxumServer::start().await;
+    let port = server.addr.port();
+    let mut cmd = curl(port);
+    cmd.args(["--tlsv1.3"]);
+    cmd.arg(format!("https://localhost:{port}/"));
+    let (peer, status) = run(cmd).await;
+    assert!(!status.success(), "{}", peer.describe());
+    let err = peer.stderr();
+    assert!(
+        err.contains("alert certificate required"),
+        "{}",
+        peer.describe()
+    );
+    assert!(!err.contains("reset"), "{}", peer.describe());
+    assert!(peer.stdout().is_empty(), "{}", peer.describe());
 }

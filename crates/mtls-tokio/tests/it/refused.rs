@@ -25,6 +25,7 @@ async fn refused_client_certificate_alert_reaches_the_client() {
         let mut roots = RootStore::new();
         roots.add(&CA_P384.to_vec().into()).unwrap();
         let server_cfg = ServerConfig::builder()
+            .versions(&[mtls::ProtocolVersion::TLSv1_2])
             .certificate(chain("server-ecdsa"), key("server-ecdsa"))
             .client_auth_required(roots)
             .build()
@@ -53,6 +54,54 @@ async fn refused_client_certificate_alert_reaches_the_client() {
         assert!(
             matches!(mtls_error(&err), mtls::Error::AlertReceived(_)),
             "{err:?}"
+        );
+        let server_err = server.await.unwrap();
+        assert_eq!(
+            mtls_error(&server_err).alert_sent(),
+            Some(AlertDescription::UnknownCa),
+            "{server_err}"
+        );
+    })
+    .await
+    .expect("timed out");
+}
+
+/// TLS 1.3: the client's handshake is over before the server judges its certificate (RFC 8446
+/// 4.4.2.4), so `connect` succeeds and the refusal, unknown_ca, is what the first read gets:
+/// an alert, not a reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc8446_4_4_2_4_refused_client_reads_the_alert_on_its_first_read() {
+    use tokio::io::AsyncReadExt;
+    timeout(LIMIT, async {
+        let mut roots = RootStore::new();
+        roots.add(&CA_P384.to_vec().into()).unwrap();
+        let server_cfg = ServerConfig::builder()
+            .certificate(chain("server-ecdsa"), key("server-ecdsa"))
+            .client_auth_required(roots)
+            .versions(&[mtls::ProtocolVersion::TLSv1_3])
+            .build()
+            .unwrap();
+        let acceptor = TlsAcceptor::from(Arc::new(server_cfg));
+        let (listener, addr) = listen().await;
+        let server = tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            acceptor
+                .accept(tcp)
+                .await
+                .err()
+                .expect("the server must refuse")
+        });
+        let connector = TlsConnector::from(client_config());
+        let mut tls = connector
+            .connect(localhost(), dial(addr).await)
+            .await
+            .expect("a TLS 1.3 client finishes its side of the handshake");
+        let mut buf = [0u8; 16];
+        let err = tls.read(&mut buf).await.expect_err("the refusal arrives");
+        assert_eq!(
+            mtls_error(&err),
+            &mtls::Error::AlertReceived(AlertDescription::UnknownCa),
+            "{err}"
         );
         let server_err = server.await.unwrap();
         assert_eq!(

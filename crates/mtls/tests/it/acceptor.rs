@@ -29,11 +29,13 @@ struct Tenants {
 fn tenants() -> Tenants {
     Tenants {
         localhost: ServerConfig::builder()
+            .versions(&[mtls::ProtocolVersion::TLSv1_2])
             .certificate(chain("server-ecdsa"), key("server-ecdsa"))
             .client_auth_required(roots(CA))
             .build()
             .unwrap(),
         other: ServerConfig::builder()
+            .versions(&[mtls::ProtocolVersion::TLSv1_2])
             .certificate(chain("server-other"), key("server-other"))
             .client_auth_required(roots(CA_P384))
             .build()
@@ -43,6 +45,7 @@ fn tenants() -> Tenants {
 
 fn client(cert: &str) -> ClientConfig {
     ClientConfig::with_roots(roots(CA))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain(cert), key(cert))
         .alpn_protocols(&[b"h2", b"http/1.1"])
         .build()
@@ -267,11 +270,13 @@ fn rfc6066_3_an_unknown_name_can_be_refused_with_unrecognized_name() {
 fn a_configuration_that_cannot_serve_the_hello_refuses_with_its_alert() {
     // The client offers only ECDSA suites; the chosen configuration has an RSA certificate.
     let rsa_only = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-rsa"), key("server-rsa"))
         .client_auth_required(roots(CA))
         .build()
         .unwrap();
     let ecdsa_client = ClientConfig::with_roots(roots(CA))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .cipher_suites(&[mtls::suites::ECDHE_ECDSA_AES128_GCM])
         .build()

@@ -20,6 +20,7 @@ use mtls_testkit::{TrustAll, chain, fixture, hello, key, pump, pump_ok};
 
 fn server_config(policy: ClientAuthPolicy) -> ServerConfig {
     ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .certificate(chain("server-rsa"), key("server-rsa"))
         .client_auth(policy, Arc::new(TrustAll))
@@ -28,7 +29,7 @@ fn server_config(policy: ClientAuthPolicy) -> ServerConfig {
 }
 
 fn client_config(with_cert: bool) -> ClientConfig {
-    let b = ClientConfig::builder(Arc::new(TrustAll));
+    let b = ClientConfig::builder(Arc::new(TrustAll)).versions(&[mtls::ProtocolVersion::TLSv1_2]);
     let b = if with_cert {
         b.client_certificate(chain("client-rsa"), key("client-rsa"))
     } else {
@@ -170,11 +171,13 @@ fn key_log_file_has_the_nss_format_and_matches_on_both_sides() {
     let _ = std::fs::remove_file(&path);
     let log = Arc::new(mtls::KeyLogFile::new(&path));
     let server_cfg = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-rsa"), key("server-rsa"))
         .key_log(log.clone())
         .build()
         .unwrap();
     let client_cfg = ClientConfig::builder(Arc::new(TrustAll))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .key_log(log)
         .build()
         .unwrap();
@@ -206,6 +209,7 @@ fn the_server_picks_the_certificate_that_fits_the_client() {
         (mtls::suites::ECDHE_ECDSA_AES128_GCM, "server-ecdsa"),
     ] {
         let client_cfg = ClientConfig::builder(Arc::new(TrustAll))
+            .versions(&[mtls::ProtocolVersion::TLSv1_2])
             .cipher_suites(&[suite])
             .build()
             .unwrap();
@@ -488,12 +492,14 @@ fn resumable_configs() -> (
     let cache = Arc::new(mtls::InMemorySessionCache::new(8, 3600));
     let store = Arc::new(mtls::InMemoryClientSessionStore::new(8, 3600));
     let server = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth(ClientAuthPolicy::Required, Arc::new(TrustAll))
         .session_cache(Some(cache.clone()))
         .build()
         .unwrap();
     let client = ClientConfig::builder(Arc::new(TrustAll))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-rsa"), key("client-rsa"))
         .session_store(Some(store.clone()))
         .build()

@@ -85,6 +85,7 @@ fn roots(ca: &CertificateDer<'_>) -> RootStore {
 
 fn client_config(p: &Pki) -> ClientConfig {
     ClientConfig::with_roots(roots(&p.ca))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(p.client.0.clone(), key(&p.client))
         .build()
         .unwrap()
@@ -110,6 +111,7 @@ fn connect(
 fn both_sides_read_the_verified_peer_identity_without_parsing_der() {
     let p = pki();
     let server = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(p.server.0.clone(), key(&p.server))
         .client_auth_required(roots(&p.ca))
         .build()
@@ -146,6 +148,7 @@ fn both_sides_read_the_verified_peer_identity_without_parsing_der() {
 fn an_unverified_client_chain_is_only_a_claim() {
     let p = pki();
     let server = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(p.server.0.clone(), key(&p.server))
         .client_auth(
             ClientAuthPolicy::Request,
@@ -170,6 +173,7 @@ fn rfc5246_7_2_2_the_authorizer_refuses_with_access_denied_on_resumption_too() {
     let allow = Arc::new(AtomicBool::new(true));
     let seen = Arc::clone(&allow);
     let server = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(p.server.0.clone(), key(&p.server))
         .client_auth_required(roots(&p.ca))
         .authorize(move |client: &ClientAuthorization<'_>| {

@@ -44,6 +44,7 @@ fn roots() -> RootStore {
 
 fn server(seen: &Arc<Seen>) -> ServerConfig {
     ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth_required(roots())
         .observer(seen.clone())
@@ -57,6 +58,7 @@ fn full_and_resumed_handshakes_failures_and_refusals_are_counted() {
     let server = server(&seen);
     let client_seen = Arc::new(Seen::default());
     let client = ClientConfig::with_roots(roots())
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .observer(client_seen.clone())
         .build()
@@ -75,6 +77,7 @@ fn full_and_resumed_handshakes_failures_and_refusals_are_counted() {
         .add(&mtls_testkit::fixtures::CA_P384.to_vec().into())
         .unwrap();
     let strict = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth_required(ca_p384)
         .observer(seen.clone())
@@ -99,6 +102,7 @@ fn a_configuration_chosen_after_the_client_hello_brings_its_observer() {
     let seen = Arc::new(Seen::default());
     let server = server(&seen);
     let client = ClientConfig::with_roots(roots())
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .build()
         .unwrap();

@@ -95,11 +95,13 @@ fn configs(
     server_ca: &CertificateDer<'_>,
 ) -> (ClientConfig, ServerConfig) {
     let server = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(server.chain, server.key)
         .client_auth_required(roots(client_ca))
         .build()
         .unwrap();
     let client = ClientConfig::with_roots(roots(server_ca))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(client.chain, client.key)
         .build()
         .unwrap();
@@ -169,10 +171,14 @@ fn p384_chains_from_an_untrusted_ca_are_refused() {
 fn p384_server_certificate_for_another_name_is_refused() {
     let p = pki("P-384 CA");
     let server = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(p.server.chain, p.server.key)
         .build()
         .unwrap();
-    let client = ClientConfig::with_roots(roots(&p.ca)).build().unwrap();
+    let client = ClientConfig::with_roots(roots(&p.ca))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
     let mut c = ClientConnection::new(&client, "example.com").unwrap();
     let mut s = ServerConnection::new(&server).unwrap();
     let (rc, _) = pump(&mut c, &mut s);

@@ -70,6 +70,8 @@ fn configs(server_cert: &str, client_cert: &str) -> (ClientConfig, ServerConfig)
     sc.client_auth = ClientAuthPolicy::Required;
     sc.client_verifier = Some(Arc::new(WebPkiClientVerifier::new(Arc::clone(&roots))));
     sc.time = Arc::new(FixedClock(NOW));
+    // TLS 1.2: session-id resumption and its re-verification are what these tests check.
+    sc.versions = vec![mtls_wire::ProtocolVersion::TLSv1_2];
 
     let client_key = load_certified_key(
         pki(&format!("{client_cert}.pem")),
@@ -79,6 +81,7 @@ fn configs(server_cert: &str, client_cert: &str) -> (ClientConfig, ServerConfig)
     let mut cc = ClientConfig::new(Arc::new(WebPkiServerVerifier::new(roots)));
     cc.cert_resolver = Some(Arc::new(Arc::new(client_key)));
     cc.time = Arc::new(FixedClock(NOW));
+    cc.versions = vec![mtls_wire::ProtocolVersion::TLSv1_2];
     (cc, sc)
 }
 

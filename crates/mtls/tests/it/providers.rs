@@ -68,6 +68,7 @@ fn configs(
 ) -> (ServerConfig, ClientConfig) {
     let (chain, key) = leaf(pki, case.server_leaf);
     let server = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .crypto_provider(server_p)
         .certificate(chain, key)
         .client_auth_required(pki.roots.clone())
@@ -78,6 +79,7 @@ fn configs(
         .unwrap();
     let (chain, key) = leaf(pki, case.client_leaf);
     let client = ClientConfig::with_roots(pki.roots.clone())
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain, key)
         .crypto_provider(client_p)
         .cipher_suites(&[case.suite])
@@ -411,6 +413,7 @@ mod openssl {
     fn s_client_to_our_aws_lc_server() {
         let deadline = Instant::now() + TEST_TIMEOUT;
         let config = mtls::ServerConfig::builder()
+            .versions(&[mtls::ProtocolVersion::TLSv1_2])
             .crypto_provider(&PROVIDER)
             .certificate_files(pki("server-rsa.pem"), pki("server-rsa.key"))
             .client_auth_required(roots())

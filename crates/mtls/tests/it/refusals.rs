@@ -238,6 +238,7 @@ fn split_flight_clients_read(client: &mtls::ClientConfig, alert: AlertDescriptio
 #[test]
 fn rfc5246_7_2_2_refused_client_reads_unknown_ca_not_a_reset() {
     let client = mtls::ClientConfig::with_roots(roots())
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate_files(
             local_pki("client-other-ca.pem"),
             local_pki("client-other-ca.key"),
@@ -251,6 +252,9 @@ fn rfc5246_7_2_2_refused_client_reads_unknown_ca_not_a_reset() {
 /// client in every try, never a reset.
 #[test]
 fn rfc5246_7_2_2_client_without_certificate_reads_handshake_failure_not_a_reset() {
-    let client = mtls::ClientConfig::with_roots(roots()).build().unwrap();
+    let client = mtls::ClientConfig::with_roots(roots())
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
     split_flight_clients_read(&client, AlertDescription::HandshakeFailure);
 }

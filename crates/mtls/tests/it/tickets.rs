@@ -37,6 +37,7 @@ fn keys() -> Arc<TicketKeys> {
 /// of `client_ca` required.
 fn server_with(keys: &Arc<TicketKeys>, client_ca: &[u8]) -> mtls::ServerConfigBuilder {
     ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .certificate(chain("server-other"), key("server-other"))
         .client_auth_required(roots(client_ca))
@@ -50,6 +51,7 @@ fn server(keys: &Arc<TicketKeys>) -> ServerConfig {
 
 fn client() -> ClientConfig {
     ClientConfig::with_roots(roots(CA))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .build()
         .unwrap()
@@ -136,6 +138,7 @@ fn scheduled_rotation_keeps_a_ticket_for_one_more_period_and_no_longer() {
     let keys = Arc::new(TicketKeys::rotating(3600, clock.clone()).unwrap());
     let server = server_with(&keys, CA).clock(clock.clone()).build().unwrap();
     let client = ClientConfig::with_roots(roots(CA))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .clock(clock.clone())
         .build()
@@ -194,6 +197,7 @@ impl ClientSessionStore for OneSession {
 
 fn client_with(store: &Arc<OneSession>) -> ClientConfig {
     ClientConfig::with_roots(roots(CA))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .session_store(Some(store.clone()))
         .build()
@@ -309,6 +313,7 @@ fn the_authorization_hook_runs_again_on_a_ticket() {
 fn no_ticket_without_a_ticketer_or_when_the_client_does_not_ask() {
     // A server with a session cache and no ticketer: resumption by id, as before.
     let by_id = ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth_required(roots(CA))
         .build()
@@ -325,6 +330,7 @@ fn no_ticket_without_a_ticketer_or_when_the_client_does_not_ask() {
     // A client that does not ask gets no ticket from a ticketing server.
     let keys = keys();
     let no_tickets = ClientConfig::with_roots(roots(CA))
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .enable_tickets(false)
         .build()
@@ -373,6 +379,7 @@ fn counting(digest: bool) -> Arc<Counting> {
 
 fn counted_server(keys: &Arc<TicketKeys>, v: &Arc<Counting>) -> ServerConfig {
     ServerConfig::builder()
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth(mtls::ClientAuthPolicy::Required, v.clone())
         .session_cache(None)
