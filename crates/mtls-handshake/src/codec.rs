@@ -57,6 +57,10 @@ impl<'a> Cursor<'a> {
         Some(u16::from_be_bytes(self.take(2)?.try_into().ok()?))
     }
 
+    pub(crate) fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+
     pub(crate) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_be_bytes(self.take(8)?.try_into().ok()?))
     }
