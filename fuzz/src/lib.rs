@@ -7,6 +7,7 @@
 //!
 //! - [`parsers`]: the mtls-wire parsers, and the differential `roundtrip`;
 //! - [`record`]: the record layer (`deframer`, `record_open`, `handshake_reassembly`);
+//! - [`record13`]: the TLS 1.3 record layer (`record_tls13`);
 //! - [`connections`]: facade connections fed a peer's flights (`server`, `client`);
 //! - [`certificates`]: chains judged by the webpki verifiers (`certificate_chain`);
 //! - [`structured`]: the structure-aware `client_hello_structured`;
@@ -23,6 +24,7 @@ pub mod certificates;
 pub mod connections;
 pub mod parsers;
 pub mod record;
+pub mod record13;
 pub mod seeds;
 pub mod structured;
 pub mod tickets;
@@ -31,6 +33,7 @@ pub use certificates::*;
 pub use connections::*;
 pub use parsers::*;
 pub use record::*;
+pub use record13::*;
 pub use structured::*;
 pub use tickets::*;
 

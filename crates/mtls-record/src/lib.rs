@@ -1,19 +1,28 @@
-//! The TLS 1.2 record layer (RFC 5246 section 6) for AEAD cipher suites.
+//! The TLS record layer for AEAD cipher suites: TLS 1.2 (RFC 5246 section 6) and TLS 1.3
+//! (RFC 8446 section 5).
 //!
 //! - [`RecordReader`]: bytes from the peer, in chunks of any size, become [`Inbound`] events:
 //!   whole handshake messages (reassembled across records, several per record), ChangeCipherSpec,
 //!   alerts and decrypted application data. Every header is checked before its fragment is
-//!   buffered (content type, version, 2^14 / 2^14 + 2048 length limits).
+//!   buffered (content type, version, 2^14 / 2^14 + 2048 length limits; TLS 1.3: no version
+//!   check, 2^14 + 256). In TLS 1.3 mode ([`RecordReader::set_tls13`]) it applies RFC 8446 5:
+//!   the inner content type, padding, the compatibility ChangeCipherSpec, and no handshake
+//!   message across a key change ([`RecordReader::install_tls13_decrypter`]).
 //! - [`RecordWriter`]: outgoing payloads become records of at most the maximum fragment length,
-//!   sealed once keys are installed.
-//! - [`RecordEncrypter`] / [`RecordDecrypter`]: AEAD protection for one direction, AES-GCM
-//!   with the RFC 5288 explicit nonce (the sequence number) and ChaCha20-Poly1305 with the
-//!   RFC 7905 nonce (IV XOR sequence number), in place on caller-owned buffers.
+//!   sealed once keys are installed (TLS 1.3 records with a TLS 1.3 encrypter).
+//! - [`RecordEncrypter`] / [`RecordDecrypter`]: AEAD protection for one direction, in place on
+//!   caller-owned buffers. TLS 1.2 ([`RecordEncrypter::new`]): AES-GCM with the RFC 5288
+//!   explicit nonce (the sequence number) and ChaCha20-Poly1305 with the RFC 7905 nonce (IV
+//!   XOR sequence number). TLS 1.3 ([`RecordEncrypter::tls13`]): every AEAD with the nonce IV
+//!   XOR sequence number, the record header as additional data and the content type inside
+//!   (TLSInnerPlaintext, RFC 8446 5.2 - 5.4), optionally padded
+//!   ([`RecordEncrypter::seal_padded_to`]).
 //!
-//! Depend on this crate alone to decrypt or produce TLS 1.2 records when you already have the
-//! keys: a passive decryptor fed from an NSS key log, a TLS-terminating middlebox with its own
-//! handshake, or a fuzzer of the record layer. Keys come from the key block (`mtls-prf`); the
-//! handshake decides when to install them.
+//! Depend on this crate alone to decrypt or produce TLS records when you already have the
+//! keys: a passive decryptor fed from an NSS key log (TLS 1.2: the key block from `mtls-prf`;
+//! TLS 1.3: each logged traffic secret's key and IV from `mtls_prf::tls13`), a
+//! TLS-terminating middlebox with its own handshake, or a fuzzer of the record layer. The
+//! handshake decides when to install keys.
 //!
 //! Memory: the read side holds at most one record (2^14 + 2048 + 5 bytes, grown on demand)
 //! plus one handshake message under reassembly (capped by default at 64 KiB, and a ClientHello
@@ -21,7 +30,10 @@
 //! allocation once a connection is running, and no payload copy that can be avoided: records
 //! are opened in place, application data and handshake messages lying whole in one record are
 //! handed out as slices of the receive buffer (only a message spanning records is joined),
-//! and sealing encrypts from the caller's bytes straight into the output.
+//! and sealing encrypts from the caller's bytes straight into the output (TLS 1.3: the
+//! plaintext is copied once into its place in the output and sealed there, with its type).
+//!
+//! TLS 1.2:
 //!
 //! ```
 //! use mtls_crypto::aead::AeadAlgorithm;
@@ -45,6 +57,33 @@
 //!     }
 //! }
 //! assert_eq!(got.as_deref(), Some(&b"ping"[..]));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! TLS 1.3, with the keys of a traffic secret (`mtls_prf::tls13::Secret::traffic_keys`):
+//!
+//! ```
+//! use mtls_crypto::{aead::AeadAlgorithm, default_provider};
+//! use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
+//! use mtls_wire::ContentType;
+//!
+//! let (provider, alg) = (default_provider(), AeadAlgorithm::Aes128Gcm);
+//! let (key, iv) = ([0x11u8; 16], [0x22u8; 12]);
+//! let mut writer = RecordWriter::new();
+//! writer.install_encrypter(RecordEncrypter::tls13(provider, alg, &key, &iv)?);
+//! let mut wire = Vec::new();
+//! writer.write(ContentType::ChangeCipherSpec, &[1], &mut wire)?; // stays plaintext (D.4)
+//! writer.write(ContentType::Handshake, &[20, 0, 0, 1, 0xaa], &mut wire)?;
+//! assert_eq!(wire[..6], [20, 3, 3, 0, 1, 1]);
+//! assert_eq!(wire[6..9], [23, 3, 3]); // outer type application_data (RFC 8446 5.2)
+//!
+//! let mut reader = RecordReader::new();
+//! reader.install_tls13_decrypter(RecordDecrypter::tls13(provider, alg, &key, &iv)?)?;
+//! reader.push(&wire);
+//! assert_eq!(reader.next_event()?, Some(Inbound::ChangeCipherSpec)); // keys unchanged
+//! assert_eq!(reader.next_event()?, Some(Inbound::Handshake(&[20, 0, 0, 1, 0xaa][..])));
+//! // A Finished or KeyUpdate read: the next keys go in at this record boundary.
+//! assert!(!reader.handshake_pending());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]

@@ -44,6 +44,7 @@ const TARGETS: &[Target] = &[
     ("message_body_tls13", targets::fuzz_message_body_tls13),
     ("extensions_tls13", targets::fuzz_extensions_tls13),
     ("inner_plaintext", targets::fuzz_inner_plaintext),
+    ("record_tls13", targets::fuzz_record_tls13),
 ];
 
 #[test]
