@@ -426,3 +426,47 @@ pub fn decode13(plaintext: &[u8]) -> Option<StoredSession> {
     }
     Some(session)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::certs::CertificateDer;
+
+    fn session13() -> StoredSession {
+        let mut s = StoredSession::new13(
+            CipherSuite::TLS13_AES_256_GCM_SHA384,
+            vec![CertificateDer::from(vec![1, 2, 3])],
+            Some("localhost".into()),
+            1_800_000_000,
+            Tls13Session::new(&[5; 48], 1_800_000_100, 3600, 77, Some(b"h2".to_vec())),
+        );
+        s.set_verified_by_policy([9; 32], 1_900_000_000);
+        s
+    }
+
+    #[test]
+    fn a_tls13_ticket_comes_back_as_it_was_sealed_and_never_as_tls12() {
+        let bytes = encode13(&session13()).unwrap();
+        let back = decode13(&bytes).unwrap();
+        assert_eq!(encode13(&back).unwrap(), bytes);
+        let t = back.tls13().unwrap();
+        assert_eq!(
+            (t.psk(), t.issued, t.lifetime, t.age_add),
+            (&[5u8; 48][..], 1_800_000_100, 3600, 77)
+        );
+        assert_eq!(t.alpn.as_deref(), Some(&b"h2"[..]));
+        assert_eq!(back.verified_by_policy(), Some(([9; 32], 1_900_000_000)));
+        // The version byte keeps the two layouts apart.
+        assert!(decode(&bytes).is_none());
+        assert!(encode(&session13()).is_some_and(|v12| decode13(&v12).is_none()));
+        for cut in 0..bytes.len() {
+            assert!(decode13(&bytes[..cut]).is_none(), "{cut}");
+        }
+        // RFC 8446 4.6.1: no lifetime over 7 days.
+        let mut long = bytes.to_vec();
+        let at = 1 + 2 + 1 + 48 + 8 + 8;
+        long[at..at + 4].copy_from_slice(&(MAX_TLS13_TICKET_LIFETIME + 1).to_be_bytes());
+        assert!(decode13(&long).is_none());
+    }
+}
