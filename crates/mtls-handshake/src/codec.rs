@@ -113,7 +113,11 @@ impl StoredSession {
     /// length), suite, EMS flag, master secret, start time, the SNI name, the ticket (u16
     /// length, 0: none) and the server's chain. Later versions of mtls read version 1 or
     /// refuse it (`None`: the client then makes a full handshake); they never misread it.
+    /// A TLS 1.3 session (a ticket's PSK) is not written yet: `None`.
     pub fn to_bytes(&self) -> Option<Zeroizing<Vec<u8>>> {
+        if self.tls13().is_some() {
+            return None;
+        }
         let mut out = Zeroizing::new(Vec::with_capacity(
             128 + self.peer_chain_len() + self.ticket().map_or(0, <[u8]>::len),
         ));
