@@ -57,6 +57,10 @@ impl<'a> Cursor<'a> {
         Some(u16::from_be_bytes(self.take(2)?.try_into().ok()?))
     }
 
+    pub(crate) fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+
     pub(crate) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_be_bytes(self.take(8)?.try_into().ok()?))
     }
@@ -109,7 +113,11 @@ impl StoredSession {
     /// length), suite, EMS flag, master secret, start time, the SNI name, the ticket (u16
     /// length, 0: none) and the server's chain. Later versions of mtls read version 1 or
     /// refuse it (`None`: the client then makes a full handshake); they never misread it.
+    /// A TLS 1.3 session (a ticket's PSK) is not written yet: `None`.
     pub fn to_bytes(&self) -> Option<Zeroizing<Vec<u8>>> {
+        if self.tls13().is_some() {
+            return None;
+        }
         let mut out = Zeroizing::new(Vec::with_capacity(
             128 + self.peer_chain_len() + self.ticket().map_or(0, <[u8]>::len),
         ));

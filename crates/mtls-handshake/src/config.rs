@@ -168,6 +168,13 @@ pub struct ServerConfig {
     pub versions: Vec<ProtocolVersion>,
     /// TLS 1.3 suites in preference order (RFC 8446 B.4).
     pub tls13_suites: Vec<Tls13Suite>,
+    /// How many TLS 1.3 NewSessionTickets to send after the client's Finished (RFC 8446
+    /// 4.6.1), when a [`ticketer`](Self::ticketer) is configured; 0: none. Default: 2. One
+    /// more follows each successful post-handshake authentication, with the new identity.
+    pub tls13_tickets: usize,
+    /// Remembers the TLS 1.3 tickets accepted, so that each resumes at most once (RFC 8446
+    /// 8); see [`TicketReplayGuard`](crate::replay::TicketReplayGuard) for its bound.
+    pub ticket_replay: Arc<crate::replay::TicketReplayGuard>,
 }
 
 /// What an [`AuthorizeClient`] decides on: the client's verified chain, the identity read
@@ -202,6 +209,10 @@ where
     }
 }
 
+/// TLS 1.3 NewSessionTickets a server sends after a handshake by default (RFC 8446 4.6.1:
+/// several let a client open parallel connections, each ticket used once).
+pub const DEFAULT_TLS13_TICKETS: usize = 2;
+
 /// The versions a configuration speaks unless told otherwise: TLS 1.3 preferred, TLS 1.2.
 pub const DEFAULT_VERSIONS: [ProtocolVersion; 2] =
     [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
@@ -230,6 +241,8 @@ impl ServerConfig {
             provider: mtls_crypto::default_provider(),
             versions: DEFAULT_VERSIONS.to_vec(),
             tls13_suites: ALL_TLS13_SUITES.to_vec(),
+            tls13_tickets: DEFAULT_TLS13_TICKETS,
+            ticket_replay: Arc::new(crate::replay::TicketReplayGuard::default()),
         }
     }
 

@@ -12,7 +12,9 @@
 //! 5077); each also with a NewSessionTicket when the server issues one. TLS 1.3: the full
 //! handshake (ECDHE on X25519, P-256 or P-384) without client authentication, with a client
 //! certificate or with an empty one, each also after a HelloRetryRequest (RFC 8446 4.1.4);
-//! and the post-handshake client authentication (RFC 8446 4.6.2). Both state machines
+//! resumption with a ticket's PSK and (EC)DHE (RFC 8446 2.2), with or without a
+//! HelloRetryRequest; and the post-handshake client authentication (RFC 8446 4.6.2). Both
+//! state machines
 //! follow the table and refuse anything else with `unexpected_message` before a handler sees
 //! it; each message then has one straight-line handler that checks it and chooses its alert.
 //!
@@ -51,7 +53,7 @@
 //! let mut flow = Flow::new();
 //! assert!(flow.advance(TLS13[0]));
 //! assert!(flow.learn(Fact::Tls13(true)) && flow.learn(Fact::HelloRetry(false)));
-//! assert!(flow.learn(Fact::ClientAuth(false)));
+//! assert!(flow.learn(Fact::Resumption(false)) && flow.learn(Fact::ClientAuth(false)));
 //! assert_eq!(flow.kind(), Some(Kind::Tls13));
 //! assert_eq!(flow.next(Side::Server), Next::Send(Msg::ServerHello));
 //! ```
@@ -66,6 +68,7 @@ mod config;
 mod endpoint;
 mod error;
 mod keys;
+pub mod replay;
 pub mod sequence;
 mod server;
 pub mod session;
@@ -85,15 +88,17 @@ pub use client::{ClientHandshake, ClientState};
 pub use common::{HandshakeSummary, MAX_REFUSED_RENEGOTIATIONS};
 pub use config::{
     AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientConfig, DEFAULT_GROUPS,
-    DEFAULT_MAX_CA_NAMES_LEN, DEFAULT_SIGNATURE_SCHEMES, DEFAULT_VERSIONS, FixedClock, KeyLog,
-    ServerConfig, SuitePreference, SystemClock, TimeProvider,
+    DEFAULT_MAX_CA_NAMES_LEN, DEFAULT_SIGNATURE_SCHEMES, DEFAULT_TLS13_TICKETS, DEFAULT_VERSIONS,
+    FixedClock, KeyLog, ServerConfig, SuitePreference, SystemClock, TimeProvider,
 };
 pub use endpoint::{Endpoint, Handshake};
 pub use error::HandshakeError;
+pub use replay::{DEFAULT_REPLAY_CAPACITY, TicketReplayGuard};
 pub use server::{FirstClientHello, ServerHandshake, ServerState};
 pub use session::{
     ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES,
     InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache, StoredSession,
+    Tls13Session,
 };
 pub use suites::{AuthKeyType, NegotiatedSuite, SupportedSuite, Tls13Suite};
 pub use ticket::{TicketKey, TicketKeys, Ticketer};

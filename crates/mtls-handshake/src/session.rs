@@ -37,6 +37,55 @@ pub struct StoredSession {
     /// The peer's identity as read from its leaf when the session was made, so that a
     /// resumption does not parse the certificate again.
     peer_identity: Option<PeerIdentity>,
+    /// A TLS 1.3 session (a ticket's PSK, RFC 8446 4.6.1); `None`: TLS 1.2.
+    tls13: Option<Box<Tls13Session>>,
+}
+
+/// What a TLS 1.3 session holds beyond what both versions share (RFC 8446 4.6.1): the PSK
+/// its ticket stands for and the ticket's parameters. A TLS 1.3 session never resumes a TLS
+/// 1.2 handshake, nor the other way round.
+pub struct Tls13Session {
+    psk: Zeroizing<Vec<u8>>,
+    /// When the ticket was issued (server) or received (client), in seconds since the Unix
+    /// epoch: its age counts from here (RFC 8446 4.2.11.1).
+    pub issued: u64,
+    /// The ticket's lifetime in seconds from `issued` (at most 7 days, RFC 8446 4.6.1).
+    pub lifetime: u32,
+    /// The ticket_age_add of the ticket, which obfuscates its age (RFC 8446 4.6.1).
+    pub age_add: u32,
+    /// The ALPN protocol of the connection that issued the ticket (TLS 1.3 renegotiates it
+    /// on every handshake; it would bind only 0-RTT, which this stack never does).
+    pub alpn: Option<Vec<u8>>,
+}
+
+impl Tls13Session {
+    /// A TLS 1.3 session's ticket parameters and its PSK (as long as the suite's hash).
+    pub fn new(
+        psk: &[u8],
+        issued: u64,
+        lifetime: u32,
+        age_add: u32,
+        alpn: Option<Vec<u8>>,
+    ) -> Self {
+        Self {
+            psk: Zeroizing::new(psk.to_vec()),
+            issued,
+            lifetime,
+            age_add,
+            alpn,
+        }
+    }
+
+    /// The PSK (RFC 8446 4.6.1: `HKDF-Expand-Label(resumption_master_secret, "resumption",
+    /// ticket_nonce, Hash.length)`).
+    pub fn psk(&self) -> &[u8] {
+        &self.psk
+    }
+
+    /// True when the ticket is past its lifetime at `now` (or issued in the future).
+    pub fn expired_at(&self, now: u64) -> bool {
+        now < self.issued || now - self.issued >= u64::from(self.lifetime)
+    }
 }
 
 /// A verifier's word on a client chain: true until `until`, from the verifier `by`.
@@ -81,7 +130,35 @@ impl StoredSession {
             client_verified: None,
             ticket: None,
             peer_identity: None,
+            tls13: None,
         }
+    }
+
+    /// A TLS 1.3 session of `suite` made at `created` (the handshake that authenticated the
+    /// peer: a resumption does not extend it), with its ticket's PSK and parameters.
+    pub fn new13(
+        suite: CipherSuite,
+        peer_certificates: Vec<CertificateDer<'static>>,
+        server_name: Option<String>,
+        created: u64,
+        tls13: Tls13Session,
+    ) -> Self {
+        let mut session = Self::new(
+            Vec::new(),
+            suite,
+            &MasterSecret::from_bytes([0; MASTER_SECRET_LEN]),
+            true,
+            peer_certificates,
+            server_name,
+            created,
+        );
+        session.tls13 = Some(Box::new(tls13));
+        session
+    }
+
+    /// The TLS 1.3 part of the session; `None` for a TLS 1.2 session.
+    pub fn tls13(&self) -> Option<&Tls13Session> {
+        self.tls13.as_deref()
     }
 
     /// The same session with the peer's identity, as read from the leaf of
@@ -175,6 +252,11 @@ impl StoredSession {
             + self.server_name.as_ref().map_or(0, String::len)
             + self.ticket.as_ref().map_or(0, Vec::len)
             + self.peer_identity.as_ref().map_or(0, identity_size)
+            + self.tls13.as_ref().map_or(0, |t| {
+                std::mem::size_of::<Tls13Session>()
+                    + t.psk.len()
+                    + t.alpn.as_ref().map_or(0, Vec::len)
+            })
     }
 
     pub(crate) fn expired_at(&self, now: u64, lifetime_secs: u64) -> bool {

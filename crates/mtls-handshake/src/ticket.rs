@@ -20,6 +20,25 @@
 //! u16     number of certificates in the client chain, then each as u24 length + DER
 //! ```
 //!
+//! A TLS 1.3 ticket (RFC 8446 4.6.1) has the same envelope and another plaintext, format
+//! version 2 ([`encode13`], [`decode13`]): the version byte says which protocol the session
+//! belongs to, so a TLS 1.2 ticket never resumes a TLS 1.3 handshake nor the other way round.
+//!
+//! ```text
+//! u8      version = 2 (a TLS 1.3 session)
+//! u16     cipher suite (TLS 1.3; its hash is the PSK's)
+//! u8      PSK length (32 or 48), then the PSK
+//! u64     created (the handshake that authenticated the client; resumption keeps it)
+//! u64     issued (when this ticket was sealed: its age counts from here)
+//! u32     lifetime (seconds from issued, at most 7 days)
+//! u32     ticket_age_add
+//! u64     verified until
+//! [32]    policy digest
+//! u8      SNI length, then the SNI name (0: none)
+//! u8      ALPN length, then the protocol (0: none)
+//! u16     number of certificates in the client chain, then each as u24 length + DER
+//! ```
+//!
 //! The client's chain rides in the ticket (capped at [`DEFAULT_MAX_PEER_CHAIN_BYTES`]: a
 //! larger one gets no ticket) so that the server that resumes it, whichever replica it is,
 //! judges it against its own policy and runs the authorization hook on it. The chain is
@@ -37,7 +56,7 @@ use zeroize::Zeroizing;
 
 use crate::codec::{self, Cursor};
 use crate::config::TimeProvider;
-use crate::session::{DEFAULT_MAX_PEER_CHAIN_BYTES, StoredSession};
+use crate::session::{DEFAULT_MAX_PEER_CHAIN_BYTES, StoredSession, Tls13Session};
 
 /// Length of a ticket key's name.
 pub const TICKET_KEY_NAME_LEN: usize = 16;
@@ -45,8 +64,12 @@ pub const TICKET_KEY_NAME_LEN: usize = 16;
 pub const TICKET_KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
-/// The plaintext format this code writes and reads.
+/// The plaintext format of a TLS 1.2 session.
 const FORMAT_VERSION: u8 = 1;
+/// The plaintext format of a TLS 1.3 session.
+const FORMAT_VERSION_13: u8 = 2;
+/// RFC 8446 4.6.1: a ticket lives at most 7 days.
+pub const MAX_TLS13_TICKET_LIFETIME: u32 = 604_800;
 
 /// Seals and opens session tickets for a server. Implementations must be thread-safe: one
 /// serves every connection.
@@ -332,4 +355,118 @@ pub fn decode(plaintext: &[u8]) -> Option<StoredSession> {
         _ => return None,
     }
     Some(session)
+}
+
+/// The ticket plaintext of a TLS 1.3 server session (format version 2, see the module
+/// documentation), or `None` for a TLS 1.2 session or a client chain too large to ride in a
+/// ticket.
+pub fn encode13(session: &StoredSession) -> Option<Zeroizing<Vec<u8>>> {
+    let t = session.tls13()?;
+    if session.peer_chain_len() > DEFAULT_MAX_PEER_CHAIN_BYTES {
+        return None;
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(200 + session.peer_chain_len()));
+    out.push(FORMAT_VERSION_13);
+    out.extend_from_slice(&session.suite.to_u16().to_be_bytes());
+    out.push(u8::try_from(t.psk().len()).ok()?);
+    out.extend_from_slice(t.psk());
+    out.extend_from_slice(&session.created.to_be_bytes());
+    out.extend_from_slice(&t.issued.to_be_bytes());
+    out.extend_from_slice(&t.lifetime.to_be_bytes());
+    out.extend_from_slice(&t.age_add.to_be_bytes());
+    let (digest, until) = session.verified_by_policy().unwrap_or(([0; 32], 0));
+    out.extend_from_slice(&until.to_be_bytes());
+    out.extend_from_slice(&digest);
+    codec::put_name(&mut out, session.server_name.as_deref())?;
+    let alpn = t.alpn.as_deref().unwrap_or_default();
+    out.push(u8::try_from(alpn.len()).ok()?);
+    out.extend_from_slice(alpn);
+    codec::put_chain(&mut out, &session.peer_certificates)?;
+    Some(out)
+}
+
+/// The TLS 1.3 session in a ticket plaintext; `None` for a TLS 1.2 ticket and for anything
+/// malformed (a PSK that is not 32 or 48 bytes, a lifetime over 7 days, a chain over the
+/// cap). What `decode13` accepts, [`encode13`] writes back byte for byte.
+pub fn decode13(plaintext: &[u8]) -> Option<StoredSession> {
+    let mut r = Cursor::new(plaintext);
+    if r.u8()? != FORMAT_VERSION_13 {
+        return None;
+    }
+    let suite = CipherSuite::from(r.u16()?);
+    let psk_len = usize::from(r.u8()?);
+    if psk_len != 32 && psk_len != 48 {
+        return None;
+    }
+    let psk = Zeroizing::new(r.take(psk_len)?.to_vec());
+    let created = r.u64()?;
+    let issued = r.u64()?;
+    let lifetime = r.u32()?;
+    let age_add = r.u32()?;
+    let until = r.u64()?;
+    let digest: [u8; 32] = r.take(32)?.try_into().ok()?;
+    let server_name = r.name()?;
+    let alpn = match usize::from(r.u8()?) {
+        0 => None,
+        len => Some(r.take(len)?.to_vec()),
+    };
+    let chain = r.chain()?;
+    if !r.is_empty()
+        || lifetime > MAX_TLS13_TICKET_LIFETIME
+        || chain.iter().map(|c| c.len()).sum::<usize>() > DEFAULT_MAX_PEER_CHAIN_BYTES
+    {
+        return None;
+    }
+    let tls13 = Tls13Session::new(&psk, issued, lifetime, age_add, alpn);
+    let mut session = StoredSession::new13(suite, chain, server_name, created, tls13);
+    match (until == 0, digest == [0; 32]) {
+        (true, true) => {}
+        (false, false) => session.set_verified_by_policy(digest, until),
+        _ => return None,
+    }
+    Some(session)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::certs::CertificateDer;
+
+    fn session13() -> StoredSession {
+        let mut s = StoredSession::new13(
+            CipherSuite::TLS13_AES_256_GCM_SHA384,
+            vec![CertificateDer::from(vec![1, 2, 3])],
+            Some("localhost".into()),
+            1_800_000_000,
+            Tls13Session::new(&[5; 48], 1_800_000_100, 3600, 77, Some(b"h2".to_vec())),
+        );
+        s.set_verified_by_policy([9; 32], 1_900_000_000);
+        s
+    }
+
+    #[test]
+    fn a_tls13_ticket_comes_back_as_it_was_sealed_and_never_as_tls12() {
+        let bytes = encode13(&session13()).unwrap();
+        let back = decode13(&bytes).unwrap();
+        assert_eq!(encode13(&back).unwrap(), bytes);
+        let t = back.tls13().unwrap();
+        assert_eq!(
+            (t.psk(), t.issued, t.lifetime, t.age_add),
+            (&[5u8; 48][..], 1_800_000_100, 3600, 77)
+        );
+        assert_eq!(t.alpn.as_deref(), Some(&b"h2"[..]));
+        assert_eq!(back.verified_by_policy(), Some(([9; 32], 1_900_000_000)));
+        // The version byte keeps the two layouts apart.
+        assert!(decode(&bytes).is_none());
+        assert!(encode(&session13()).is_some_and(|v12| decode13(&v12).is_none()));
+        for cut in 0..bytes.len() {
+            assert!(decode13(&bytes[..cut]).is_none(), "{cut}");
+        }
+        // RFC 8446 4.6.1: no lifetime over 7 days.
+        let mut long = bytes.to_vec();
+        let at = 1 + 2 + 1 + 48 + 8 + 8;
+        long[at..at + 4].copy_from_slice(&(MAX_TLS13_TICKET_LIFETIME + 1).to_be_bytes());
+        assert!(decode13(&long).is_none());
+    }
 }

@@ -43,19 +43,21 @@ pub(crate) struct Schedule13 {
 }
 
 impl Schedule13 {
-    /// After the ServerHello: the handshake secret from the (EC)DHE shared secret and the
-    /// handshake traffic secrets over `Hash(ClientHello..ServerHello)` (logged as
-    /// CLIENT_HANDSHAKE_TRAFFIC_SECRET and SERVER_HANDSHAKE_TRAFFIC_SECRET).
+    /// After the ServerHello: the early secret from the PSK of a resumption (`None`: a full
+    /// handshake), the handshake secret from the (EC)DHE shared secret (psk_dhe_ke, RFC 8446
+    /// 4.2.9) and the handshake traffic secrets over `Hash(ClientHello..ServerHello)`
+    /// (logged as CLIENT_HANDSHAKE_TRAFFIC_SECRET and SERVER_HANDSHAKE_TRAFFIC_SECRET).
     pub fn new(
         provider: &'static CryptoProvider,
         suite: Tls13Suite,
         client_random: [u8; 32],
         key_log: Option<Arc<dyn KeyLog>>,
+        psk: Option<&[u8]>,
         shared_secret: &[u8],
         hello_hash: &[u8],
     ) -> Self {
         let handshake =
-            EarlySecret::new(provider, suite.hash, None).into_handshake(provider, shared_secret);
+            EarlySecret::new(provider, suite.hash, psk).into_handshake(provider, shared_secret);
         let traffic = handshake.traffic(provider, hello_hash);
         let schedule = Self {
             provider,
@@ -182,10 +184,11 @@ impl Schedule13 {
         Ok(())
     }
 
-    /// The resumption master secret, once the client's Finished was sent or checked.
-    #[allow(dead_code)] // for TLS 1.3 resumption (PSK), a later issue
-    pub fn resumption_secret(&self) -> Option<&Secret> {
-        self.resumption.as_ref()
+    /// The PSK of the ticket with `nonce` (RFC 8446 4.6.1), once the resumption master
+    /// secret exists.
+    pub fn ticket_psk(&self, nonce: &[u8]) -> Result<Secret, HandshakeError> {
+        Ok(Self::present(&self.resumption, "resumption master secret")?
+            .resumption_psk(self.provider, nonce))
     }
 
     /// The exporter master secret (RFC 8446 7.5), once the server's Finished was sent or
@@ -209,6 +212,21 @@ impl Schedule13 {
         *slot = Some(next);
         self.application_keys(side)
     }
+}
+
+/// The binder of a resumption PSK (RFC 8446 4.2.11.2): a Finished MAC keyed with the
+/// "res binder" key of the PSK's early secret, over the transcript hash up to the binders
+/// (the ClientHello truncated before them, after a HelloRetryRequest the messages before
+/// it too). Compare a received binder only with [`FinishedMac::verify`] (constant time).
+pub(crate) fn psk_binder(
+    provider: &'static CryptoProvider,
+    hash: mtls_crypto::HashAlgorithm,
+    psk: &[u8],
+    truncated_hash: &[u8],
+) -> FinishedMac {
+    EarlySecret::new(provider, hash, Some(psk))
+        .binder_key(provider, true)
+        .finished_mac(provider, truncated_hash)
 }
 
 /// The content a TLS 1.3 CertificateVerify signs (RFC 8446 4.4.3): 64 spaces, the context

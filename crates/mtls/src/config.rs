@@ -301,6 +301,7 @@ pub struct ServerConfigBuilder {
     cache: Option<Arc<dyn ServerSessionCache>>,
     authorizer: Option<Arc<dyn AuthorizeClient>>,
     ticketer: Option<Arc<dyn Ticketer>>,
+    tls13_tickets: Option<usize>,
     options: Options,
 }
 
@@ -319,6 +320,7 @@ impl Default for ServerConfigBuilder {
             ))),
             authorizer: None,
             ticketer: None,
+            tls13_tickets: None,
             options: Options::default(),
         }
     }
@@ -456,6 +458,14 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// How many TLS 1.3 NewSessionTickets (RFC 8446 4.6.1) follow each handshake when a
+    /// [`ticketer`](Self::ticketer) is set (default 2; 0: none). One more follows each
+    /// successful post-handshake authentication. Each ticket resumes at most once.
+    pub fn tls13_tickets(mut self, count: usize) -> Self {
+        self.tls13_tickets = Some(count);
+        self
+    }
+
     /// Authorization after authentication: `authorizer` sees every verified client (its
     /// [`PeerIdentity`](crate::PeerIdentity), chain and SNI name) on full handshakes and
     /// resumptions alike, and refuses one with `access_denied` by returning `Err(reason)`.
@@ -512,6 +522,9 @@ impl ServerConfigBuilder {
         c.session_cache = self.cache;
         c.authorizer = self.authorizer;
         c.ticketer = self.ticketer;
+        if let Some(n) = self.tls13_tickets {
+            c.tls13_tickets = n;
+        }
         c.provider = provider;
         let o = &mut self.options;
         c.versions = o.versions(SERVER, c.versions.clone())?;

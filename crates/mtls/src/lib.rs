@@ -114,6 +114,6 @@ pub use mtls_handshake::{
     AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientSessionStore,
     DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES, FixedClock, HandshakeSummary,
     InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ServerSessionCache, StoredSession,
-    SystemClock, TicketKey, TicketKeys, Ticketer, TimeProvider,
+    SystemClock, TicketKey, TicketKeys, TicketReplayGuard, Ticketer, TimeProvider, Tls13Session,
 };
 pub use mtls_wire::{AlertDescription, CipherSuite, ProtocolVersion, SignatureScheme};

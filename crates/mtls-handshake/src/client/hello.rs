@@ -37,10 +37,17 @@ impl ClientState {
         // Resume the last session with this server, if we kept one. Sessions are kept by
         // the name connected to, an IP address included (which is never sent as SNI).
         let now = config.time.now();
-        self.offered_session = match (&config.session_store, self.server_name.as_deref()) {
+        let stored = match (&config.session_store, self.server_name.as_deref()) {
             (Some(store), Some(name)) => store.get(name, now),
             _ => None,
         };
+        // A TLS 1.3 session is offered as a PSK (`psk13.rs`), a TLS 1.2 one by its session
+        // id or ticket.
+        let (resumable13, stored12) = match stored {
+            Some(s) if s.tls13().is_some() => (Some(s), None),
+            other => (None, other),
+        };
+        self.offered_session = stored12;
         let session_id = self
             .offered_session
             .as_ref()
@@ -138,13 +145,24 @@ impl ClientState {
         } else {
             None
         };
+        // Last: the TLS 1.3 PSK (RFC 8446 4.2.11), whose ticket is used once (RFC 8446 C.4).
+        let psk = if offers13 {
+            self.psk_extensions(&mut ext, resumable13)
+        } else {
+            None
+        };
+        if psk.is_some()
+            && let (Some(store), Some(name)) = (&config.session_store, self.server_name.as_deref())
+        {
+            store.remove(name);
+        }
         let mut offered_extensions: Vec<ExtensionType> = ext.iter().map(Extension::typ).collect();
         if offers12 {
             // The server answers the SCSV with renegotiation_info (RFC 5746 3.6).
             offered_extensions.push(ExtensionType::RenegotiationInfo);
         }
 
-        let hello = ClientHello {
+        let mut hello = ClientHello {
             client_version: ProtocolVersion::TLSv1_2,
             random: common.client_random,
             session_id,
@@ -152,7 +170,10 @@ impl ClientState {
             compression_methods: vec![CompressionMethod::Null],
             extensions: Extensions::new(ext),
         };
-        let tls13 = key.map(|key| super::tls13::Offer13::new(hello.clone(), key));
+        if let Some(psk) = &psk {
+            super::psk13::bind_psk(common, &mut hello, psk)?;
+        }
+        let tls13 = key.map(|key| super::tls13::Offer13::new(hello.clone(), key, psk));
         common.tls13_offered = tls13.is_some();
         common.emit(HandshakePayload::ClientHello(hello), actions);
         Ok(Phase::AwaitServerHello(Box::new(super::tls13::Offered {
@@ -228,6 +249,8 @@ impl ClientState {
                         | ExtensionType::KeyShare
                         | ExtensionType::PostHandshakeAuth
                         | ExtensionType::SignatureAlgorithmsCert
+                        | ExtensionType::PreSharedKey
+                        | ExtensionType::PskKeyExchangeModes
                 )
             })
             .collect();

@@ -4,6 +4,7 @@
 
 mod hello;
 mod post13;
+mod psk13;
 mod tls13;
 
 use std::sync::Arc;

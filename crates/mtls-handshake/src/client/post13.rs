@@ -1,5 +1,5 @@
 //! An established TLS 1.3 connection, client side (RFC 8446 4.6): KeyUpdate both ways,
-//! NewSessionTicket (accepted and ignored until resumption exists), and the answer to a
+//! NewSessionTicket (kept for resumption), and the answer to a
 //! post-handshake CertificateRequest, walked through the table's post-handshake rows.
 
 use mtls_wire::HandshakeType;
@@ -74,10 +74,20 @@ impl ClientState {
                     .receive_key_update(Side::Client, *request)
             }
             Some(HandshakeType::NewSessionTicket) => {
-                // RFC 8446 4.6.1: parsed (a malformed one is an error), kept for nothing yet:
-                // this client does not resume TLS 1.3 sessions.
-                parse_post_handshake(bytes)?;
-                debug_event!("client: TLS 1.3 NewSessionTicket ignored");
+                // RFC 8446 4.6.1: parsed (a malformed one is an error), kept in the session
+                // store when we keep sessions (`psk13.rs`).
+                let message = parse_post_handshake(bytes)?;
+                let HandshakePayload::NewSessionTicketTls13(nst) = message.payload() else {
+                    return Err(HandshakeError::internal(
+                        "a NewSessionTicket parsed as something else",
+                    ));
+                };
+                let Phase::Established13(post) = &self.phase else {
+                    return Err(HandshakeError::internal(
+                        "a NewSessionTicket without an established TLS 1.3 connection",
+                    ));
+                };
+                self.store_ticket13(nst, &post.established.schedule, post.tickets.as_deref())?;
                 Ok(Vec::new())
             }
             Some(HandshakeType::CertificateRequest) => self.post_handshake_auth(common, bytes),

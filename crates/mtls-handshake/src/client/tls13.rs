@@ -15,6 +15,7 @@ use mtls_wire::{
     AlertDescription, ClientCertificateType, CompressionMethod, ExtensionType, ProtocolVersion,
 };
 
+use super::psk13::{OfferedPsk, TicketBase, bind_psk, check_selected};
 use super::{ClientState, Phase};
 use crate::action::Action;
 use crate::certs::{CertificateDer, CertificateRequestInfo, CertifiedKey, PeerIdentity, read_leaf};
@@ -42,6 +43,8 @@ pub(super) struct Offer13 {
     hello: ClientHello,
     key: KeyExchange,
     retry: Option<Retry>,
+    /// The PSK we offer, if any (`psk13.rs`).
+    psk: Option<Box<OfferedPsk>>,
 }
 
 /// What a HelloRetryRequest asked for (RFC 8446 4.1.4).
@@ -52,11 +55,12 @@ struct Retry {
 }
 
 impl Offer13 {
-    pub(super) fn new(hello: ClientHello, key: KeyExchange) -> Self {
+    pub(super) fn new(hello: ClientHello, key: KeyExchange, psk: Option<Box<OfferedPsk>>) -> Self {
         Self {
             hello,
             key,
             retry: None,
+            psk,
         }
     }
 
@@ -85,6 +89,8 @@ pub(super) struct Client13 {
     /// Our certificate and CertificateVerify scheme (`None`: an empty Certificate).
     client_cert: Option<(Arc<CertifiedKey>, SignatureAlgorithm)>,
     client_signature: Option<SignatureAlgorithm>,
+    /// The server resumed with our PSK: its identity is the stored session's.
+    resumed: bool,
 }
 
 /// An established TLS 1.3 connection, client side (`post13.rs`).
@@ -92,6 +98,8 @@ pub(super) struct ClientPost {
     pub(super) established: Established13,
     /// We offered post_handshake_auth (RFC 8446 4.2.6).
     pub(super) post_handshake_auth: bool,
+    /// What the server's tickets are stored with (`None`: we keep no tickets).
+    pub(super) tickets: Option<Box<TicketBase>>,
 }
 
 fn illegal(reason: impl Into<std::borrow::Cow<'static, str>>) -> HandshakeError {
@@ -256,7 +264,12 @@ impl ClientState {
             .hello
             .extensions
             .iter()
-            .filter(|e| e.typ() != ExtensionType::EarlyData)
+            .filter(|e| {
+                !matches!(
+                    e.typ(),
+                    ExtensionType::EarlyData | ExtensionType::PreSharedKey
+                )
+            })
             .map(|e| match e {
                 Extension::KeyShare(_) => Extension::KeyShare(vec![share.clone()]),
                 other => other.clone(),
@@ -265,7 +278,19 @@ impl ClientState {
         if let Some(cookie) = cookie {
             list.push(Extension::Cookie(cookie));
         }
+        // RFC 8446 4.1.4: the PSK again, last, with a binder over the new transcript, if
+        // its hash is the suite's; otherwise no PSK.
+        let suite_hash = offer.retry.as_ref().map(|r| r.suite.hash);
+        offer.psk = offer.psk.take().filter(|p| Some(p.hash) == suite_hash);
+        if offer.psk.is_some()
+            && let Some(psk) = offer.hello.extensions.pre_shared_key()
+        {
+            list.push(Extension::PreSharedKey(psk.clone()));
+        }
         offer.hello.extensions = Extensions::new(list);
+        if let Some(psk) = &offer.psk {
+            bind_psk(common, &mut offer.hello, psk)?;
+        }
         common.emit(HandshakePayload::ClientHello(offer.hello.clone()), actions);
         Ok(Phase::AwaitServerHello(offered))
     }
@@ -313,7 +338,12 @@ impl ClientState {
             extensions: offered,
             tls13,
         } = offered;
-        let Offer13 { hello, key, retry } = tls13
+        let Offer13 {
+            hello,
+            key,
+            retry,
+            psk,
+        } = tls13
             .ok_or_else(|| HandshakeError::internal("a TLS 1.3 ServerHello without an offer"))?;
         let suite = self.offered_suite(sh)?;
         if let Some(r) = &retry
@@ -341,9 +371,18 @@ impl ClientState {
         let shared = key
             .complete(&share.key_exchange)
             .map_err(|e| illegal(format!("the server's key share: {e}")))?;
+        // RFC 8446 4.2.11: pre_shared_key in the ServerHello: the server resumes our PSK.
+        let resumed = match sh.extensions.selected_identity() {
+            Some(selected) => {
+                check_selected(selected, psk.as_deref(), suite)?;
+                psk.map(|p| p.session)
+            }
+            None => None,
+        };
         common.tls13 = true;
         common.learn(Fact::Tls13(true))?;
         common.learn(Fact::HelloRetry(retry.is_some()))?;
+        common.learn(Fact::Resumption(resumed.is_some()))?;
         common.server_random = sh.random;
         common.transcript.start_hash(suite.hash);
         common.transcript.end_signature_transcript();
@@ -353,13 +392,19 @@ impl ClientState {
             suite,
             common.client_random,
             self.config.key_log.clone(),
+            resumed.as_ref().and_then(|s| s.tls13()).map(|t| t.psk()),
             shared.expose(),
             hello_hash.as_slice(),
         );
         actions.push(Action::InstallReadKeys(
             schedule.handshake_keys(Side::Server)?,
         ));
-        debug_event!(suite = ?suite.suite, group = ?group, "client: TLS 1.3 ServerHello accepted");
+        debug_event!(
+            suite = ?suite.suite,
+            group = ?group,
+            resumed = resumed.is_some(),
+            "client: TLS 1.3 ServerHello accepted"
+        );
         Ok(Phase::Tls13(Box::new(Client13 {
             suite,
             group,
@@ -369,11 +414,16 @@ impl ClientState {
             alpn: None,
             request: None,
             server_key: None,
-            server_chain: Vec::new(),
-            server_identity: None,
+            // Resumed: the server as it was verified when the ticket came.
+            server_chain: resumed
+                .as_ref()
+                .map(|s| s.peer_certificates.clone())
+                .unwrap_or_default(),
+            server_identity: resumed.as_ref().and_then(|s| s.peer_identity()),
             server_signature: None,
             client_cert: None,
             client_signature: None,
+            resumed: resumed.is_some(),
         })))
     }
 
@@ -590,6 +640,14 @@ impl ClientState {
         kind: Kind,
         c: Client13,
     ) -> (HandshakeSummary, Phase) {
+        let tickets = self.wants_tickets13().then(|| {
+            Box::new(TicketBase {
+                server_chain: c.server_chain.clone(),
+                server_identity: c.server_identity.clone(),
+                alpn: c.alpn.clone(),
+                sni: self.sni().map(str::to_string),
+            })
+        });
         let summary = HandshakeSummary {
             version: ProtocolVersion::TLSv1_3,
             suite: NegotiatedSuite::Tls13(c.suite),
@@ -599,7 +657,7 @@ impl ClientState {
             client_signature: c.client_signature,
             // TLS 1.3 always binds the keys to the whole transcript (RFC 8446 7.1).
             extended_master_secret: true,
-            resumed: false,
+            resumed: c.resumed,
             session_id: Vec::new(),
             peer_verified: c.server_identity.is_some(),
             peer_identity: c.server_identity,
@@ -615,6 +673,7 @@ impl ClientState {
                 base: common.transcript.fork(),
             },
             post_handshake_auth: c.offered.contains(&ExtensionType::PostHandshakeAuth),
+            tickets,
         };
         (summary, Phase::Established13(Box::new(post)))
     }

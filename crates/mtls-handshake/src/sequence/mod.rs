@@ -158,11 +158,17 @@ pub enum Kind {
     PostHandshakeAuth,
     /// TLS 1.3 post-handshake authentication, the client sends an empty Certificate.
     PostHandshakeAuthEmpty,
+    /// TLS 1.3 resumption with a PSK from a ticket, psk_dhe_ke (RFC 8446 2.2): no
+    /// Certificate, CertificateVerify or CertificateRequest; the identities are the
+    /// ticket's.
+    Tls13Psk,
+    /// [`Kind::Tls13Psk`] after a HelloRetryRequest.
+    Tls13PskRetry,
 }
 
 impl Kind {
     /// Every kind, in table order.
-    pub const ALL: [Kind; 22] = [
+    pub const ALL: [Kind; 24] = [
         Kind::FullEcdhe,
         Kind::FullEcdheClientCert,
         Kind::FullEcdheNoClientCert,
@@ -185,6 +191,8 @@ impl Kind {
         Kind::Tls13RetryNoClientCert,
         Kind::PostHandshakeAuth,
         Kind::PostHandshakeAuthEmpty,
+        Kind::Tls13Psk,
+        Kind::Tls13PskRetry,
     ];
 
     pub(crate) const fn bit(self) -> u32 {
@@ -216,6 +224,8 @@ impl Kind {
             Kind::Tls13RetryNoClientCert => TLS13_RETRY_NO_CLIENT_CERT,
             Kind::PostHandshakeAuth => POST_HANDSHAKE_AUTH,
             Kind::PostHandshakeAuthEmpty => POST_HANDSHAKE_AUTH_EMPTY,
+            Kind::Tls13Psk => TLS13_PSK,
+            Kind::Tls13PskRetry => TLS13_PSK_RETRY,
         }
     }
 
@@ -229,6 +239,8 @@ impl Kind {
                 | Kind::Tls13Retry
                 | Kind::Tls13RetryClientCert
                 | Kind::Tls13RetryNoClientCert
+                | Kind::Tls13Psk
+                | Kind::Tls13PskRetry
         )
     }
 
@@ -236,7 +248,10 @@ impl Kind {
     pub const fn is_retry(self) -> bool {
         matches!(
             self,
-            Kind::Tls13Retry | Kind::Tls13RetryClientCert | Kind::Tls13RetryNoClientCert
+            Kind::Tls13Retry
+                | Kind::Tls13RetryClientCert
+                | Kind::Tls13RetryNoClientCert
+                | Kind::Tls13PskRetry
         )
     }
 
@@ -246,9 +261,13 @@ impl Kind {
         matches!(self, Kind::PostHandshakeAuth | Kind::PostHandshakeAuthEmpty)
     }
 
-    /// True for the abbreviated handshakes (a session resumed, by id or by ticket).
+    /// True for the abbreviated handshakes (a session resumed, by id or by ticket; in TLS
+    /// 1.3 with a ticket's PSK).
     pub const fn is_resumption(self) -> bool {
-        matches!(self, Kind::Resumed | Kind::ResumedTicket)
+        matches!(
+            self,
+            Kind::Resumed | Kind::ResumedTicket | Kind::Tls13Psk | Kind::Tls13PskRetry
+        )
     }
 
     /// True when the server sends a NewSessionTicket (RFC 5077 3.3).
@@ -652,8 +671,30 @@ pub const POST_HANDSHAKE_AUTH: &[Step] = &[
 pub const POST_HANDSHAKE_AUTH_EMPTY: &[Step] =
     &[s(CertificateRequest), c(Certificate), c(Finished)];
 
+/// TLS 1.3 resumption with a ticket's PSK and (EC)DHE (RFC 8446 2.2, figure 3): both
+/// hellos carry pre_shared_key, the server proves the PSK with its Finished alone.
+pub const TLS13_PSK: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    s(EncryptedExtensions),
+    s(Finished),
+    c(Finished),
+];
+
+/// [`TLS13_PSK`] after a HelloRetryRequest (RFC 8446 4.1.4): the second ClientHello offers
+/// the PSK again with a binder over the new transcript.
+pub const TLS13_PSK_RETRY: &[Step] = &[
+    c(ClientHello),
+    s(ServerHello),
+    c(ClientHello),
+    s(ServerHello),
+    s(EncryptedExtensions),
+    s(Finished),
+    c(Finished),
+];
+
 /// The table: every handshake kind with its exact message sequence.
-pub const SEQUENCES: [(Kind, &[Step]); 22] = [
+pub const SEQUENCES: [(Kind, &[Step]); 24] = [
     (Kind::FullEcdhe, FULL_ECDHE),
     (Kind::FullEcdheClientCert, FULL_ECDHE_CLIENT_CERT),
     (Kind::FullEcdheNoClientCert, FULL_ECDHE_NO_CLIENT_CERT),
@@ -685,12 +726,16 @@ pub const SEQUENCES: [(Kind, &[Step]); 22] = [
     (Kind::Tls13RetryNoClientCert, TLS13_RETRY_NO_CLIENT_CERT),
     (Kind::PostHandshakeAuth, POST_HANDSHAKE_AUTH),
     (Kind::PostHandshakeAuthEmpty, POST_HANDSHAKE_AUTH_EMPTY),
+    (Kind::Tls13Psk, TLS13_PSK),
+    (Kind::Tls13PskRetry, TLS13_PSK_RETRY),
 ];
 
 /// What a handler learned that decides between kinds of handshake.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fact {
-    /// The server resumes the offered session (`true`) or runs a full handshake.
+    /// The server resumes the offered session (`true`) or runs a full handshake; in TLS 1.3
+    /// the server accepts a ticket's PSK (it says so with pre_shared_key in its ServerHello,
+    /// RFC 8446 4.2.11), which admits the PSK rows.
     Resumption(bool),
     /// The suite's key exchange (full handshakes): ECDHE has a ServerKeyExchange, static RSA
     /// none (RFC 5246 7.4.3).

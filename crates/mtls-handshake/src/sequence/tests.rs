@@ -128,9 +128,22 @@ fn rfc8446_4_4_2_4_tls13_certificate_verify_only_after_a_non_empty_certificate()
             kind.requests_client_cert(),
             "{kind:?}"
         );
-        // The server always authenticates in a full TLS 1.3 handshake (RFC 8446 4.4).
+        // The server always authenticates with a certificate in a full TLS 1.3 handshake
+        // (RFC 8446 4.4), never when it resumes with a PSK (RFC 8446 2.2): no Certificate,
+        // CertificateVerify or CertificateRequest then (RFC 8446 4.3.2).
+        if kind.is_tls13() && kind.is_resumption() {
+            assert!(
+                !seq.iter()
+                    .any(|s| matches!(s.msg, Certificate | CertificateVerify | CertificateRequest)),
+                "{kind:?}"
+            );
+        }
         if kind.is_tls13() {
-            assert!(seq.contains(&s(CertificateVerify)), "{kind:?}");
+            assert_eq!(
+                seq.contains(&s(CertificateVerify)),
+                !kind.is_resumption(),
+                "{kind:?}"
+            );
             assert_eq!(
                 seq.get(2),
                 Some(&if kind.is_retry() {
@@ -154,17 +167,39 @@ fn facts_after(kind: Kind, i: usize, step: Step, me: Side) -> Vec<Fact> {
     }
     if kind.is_tls13() {
         let first_hello = i == 0;
+        // The hello that settles resumption: the first, or the second after a retry.
+        let deciding_hello = i == if kind.is_retry() { 2 } else { 0 };
+        let resumption = || {
+            let mut facts = vec![Fact::Resumption(kind.is_resumption())];
+            if !kind.is_resumption() {
+                facts.push(Fact::ClientAuth(kind.requests_client_cert()));
+            }
+            facts
+        };
         return match (me, step.msg, step.from) {
-            // The server decides version, retry and client authentication at the first
-            // ClientHello.
-            (Side::Server, ClientHello, Side::Client) if first_hello => vec![
-                Fact::Tls13(true),
-                Fact::HelloRetry(kind.is_retry()),
-                Fact::ClientAuth(kind.requests_client_cert()),
-            ],
-            // The client learns the version and the retry from the first ServerHello.
-            (Side::Client, ServerHello, Side::Server) if i == 1 => {
-                vec![Fact::Tls13(true), Fact::HelloRetry(kind.is_retry())]
+            // The server decides version and retry at the first ClientHello; the PSK and
+            // client authentication at the ClientHello it answers with a ServerHello.
+            (Side::Server, ClientHello, Side::Client) => {
+                let mut facts = Vec::new();
+                if first_hello {
+                    facts.extend([Fact::Tls13(true), Fact::HelloRetry(kind.is_retry())]);
+                }
+                if deciding_hello {
+                    facts.extend(resumption());
+                }
+                facts
+            }
+            // The client learns the version and the retry from the first ServerHello, the
+            // PSK from the real one (pre_shared_key, RFC 8446 4.2.11).
+            (Side::Client, ServerHello, Side::Server) => {
+                let mut facts = Vec::new();
+                if i == 1 {
+                    facts.extend([Fact::Tls13(true), Fact::HelloRetry(kind.is_retry())]);
+                }
+                if i == 1 + usize::from(kind.is_retry()) * 2 {
+                    facts.push(Fact::Resumption(kind.is_resumption()));
+                }
+                facts
             }
             (_, Certificate, Side::Client) => {
                 vec![Fact::ClientCertificate(kind.has_client_cert())]

@@ -70,10 +70,11 @@ impl ServerState {
         &mut self,
         common: &mut Common,
         ch: &ClientHello,
+        raw: &[u8],
     ) -> Result<Phase, HandshakeError> {
         let config = Arc::clone(&self.config);
         if self.choose_version(ch)? {
-            return self.receive_client_hello13(common, ch);
+            return self.receive_client_hello13(common, ch, raw);
         }
         let offer = self.read_offer(ch)?;
 
@@ -342,8 +343,21 @@ impl ServerState {
         if session.server_name != offer.server_name {
             return Ok(None);
         }
-        // The client's identity must still pass today's policy and validity check.
-        let client_ok = match (
+        let client_ok = self.client_still_admitted(&session, now);
+        Ok(client_ok.then_some(Resumable {
+            session,
+            suite,
+            by_ticket,
+            renew,
+        }))
+    }
+
+    /// The client identity of a session to resume must still pass today's policy and
+    /// validity check (both versions): a chain where one is required, verified again unless
+    /// the same verifier (or, for a ticket, a verifier of the same policy digest) vouched
+    /// for it until a time still ahead.
+    pub(super) fn client_still_admitted(&self, session: &StoredSession, now: u64) -> bool {
+        match (
             self.config.client_auth,
             session.peer_certificates.is_empty(),
         ) {
@@ -364,13 +378,7 @@ impl ServerState {
                 })
             }
             _ => true,
-        };
-        Ok(client_ok.then_some(Resumable {
-            session,
-            suite,
-            by_ticket,
-            renew,
-        }))
+        }
     }
 
     /// Picks the suite, certificate, group and signature scheme (RFC 5246 7.4.1.2, RFC 8422

@@ -6,6 +6,7 @@
 mod first_hello;
 mod hello;
 mod post13;
+mod psk13;
 mod tls13;
 
 pub use first_hello::FirstClientHello;
@@ -501,15 +502,7 @@ impl ServerState {
             keyed.hello.server_name.clone(),
             keyed.hello.created,
         );
-        // The verifier's word on the chain, for whichever replica resumes the ticket.
-        if self.config.client_auth.verifies()
-            && !keyed.client_chain.is_empty()
-            && let Some(v) = &self.config.client_verifier
-            && let (Some(digest), Some(until)) =
-                (v.policy_digest(), v.verified_until(&keyed.client_chain))
-        {
-            session.set_verified_by_policy(digest, until);
-        }
+        psk13::vouch_in_ticket(&self.config, &mut session);
         let ticketer = self.config.ticketer.as_deref();
         let ticket = crate::ticket::encode(&session)
             .zip(ticketer)
@@ -618,7 +611,7 @@ impl Role for ServerState {
         let phase = std::mem::replace(&mut self.phase, Phase::Moved);
         self.phase = match (msg, m.payload(), phase) {
             (Msg::ClientHello, HandshakePayload::ClientHello(ch), Phase::AwaitHello) => {
-                self.receive_client_hello(common, ch)?
+                self.receive_client_hello(common, ch, m.raw())?
             }
             (msg, _, Phase::Tls13(s)) => self.receive13(common, msg, m, s, actions)?,
             (Msg::Certificate, HandshakePayload::Certificate(c), Phase::Full(full)) => {

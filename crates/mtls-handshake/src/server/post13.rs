@@ -6,6 +6,7 @@ use mtls_crypto::signature::SignatureAlgorithm;
 use mtls_wire::handshake::{HandshakePayload, KeyUpdateRequest};
 use mtls_wire::{AlertDescription, HandshakeType};
 
+use super::psk13::{TicketSource, new_session_tickets};
 use super::tls13::ServerPost;
 use super::{ClientCertificate, Phase, ServerState};
 use crate::action::{Action, PostHandshakeRequest};
@@ -244,9 +245,27 @@ impl ServerState {
                 })?;
                 summary.peer_verified = config.client_auth.verifies() && auth.identity.is_some();
                 summary.peer_identity = auth.identity;
-                summary.peer_certificates = auth.chain;
                 summary.client_signature = auth.scheme;
                 actions.push(Action::PeerAuthenticated);
+                // RFC 8446 4.6.1: a fresh ticket, which carries the identity just proven
+                // (the earlier ones keep the identity they were issued with).
+                if post.tickets && config.tls13_tickets > 0 {
+                    let source = TicketSource {
+                        chain: &auth.chain,
+                        server_name: post.server_name.as_deref(),
+                        alpn: post.alpn.as_deref(),
+                        created: post.created,
+                    };
+                    actions.extend(new_session_tickets(
+                        &config,
+                        &mut *self.rng,
+                        &post.established.schedule,
+                        &source,
+                        1,
+                        &mut post.next_nonce,
+                    )?);
+                }
+                summary.peer_certificates = auth.chain;
                 return Ok(actions);
             }
             _ => {

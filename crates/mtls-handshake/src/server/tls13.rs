@@ -15,6 +15,7 @@ use mtls_wire::{AlertDescription, CompressionMethod, ExtensionType, ProtocolVers
 use zeroize::Zeroizing;
 
 use super::hello::{choose_alpn, sni_host_name};
+use super::psk13::{Resumed13, TicketSource, new_session_tickets, offers_psk_dhe_ke};
 use super::{ClientCertificate, Phase, ServerState};
 use crate::action::Action;
 use crate::certs::{
@@ -53,6 +54,15 @@ pub(super) struct Server13 {
     client_chain: Vec<CertificateDer<'static>>,
     client_identity: Option<PeerIdentity>,
     client_signature: Option<SignatureAlgorithm>,
+    /// The PSK we resume with (RFC 8446 4.2.11), once the deciding ClientHello accepted one.
+    resumed: Option<Box<Resumed13>>,
+    /// The client allows psk_dhe_ke: tickets are worth sending (RFC 8446 4.2.9).
+    psk_dhe_ke: bool,
+    /// When the handshake that authenticated the client ran: now, or the resumed
+    /// ticket's.
+    created: u64,
+    /// The nonce of our next NewSessionTicket.
+    next_nonce: u64,
 }
 
 /// Where the key exchange is.
@@ -78,6 +88,12 @@ pub(super) struct ServerPost {
     pub(super) post_handshake_auth: bool,
     pub(super) server_name: Option<String>,
     pub(super) auth: Option<Box<super::post13::PostAuth>>,
+    /// Tickets may be sent (a ticketer, psk_dhe_ke offered), and what they carry besides
+    /// the client's chain.
+    pub(super) tickets: bool,
+    pub(super) alpn: Option<Vec<u8>>,
+    pub(super) created: u64,
+    pub(super) next_nonce: u64,
 }
 
 fn illegal(reason: impl Into<std::borrow::Cow<'static, str>>) -> HandshakeError {
@@ -135,6 +151,7 @@ impl ServerState {
         &mut self,
         common: &mut Common,
         ch: &ClientHello,
+        raw: &[u8],
     ) -> Result<Phase, HandshakeError> {
         let config = Arc::clone(&self.config);
         common.tls13 = true;
@@ -186,8 +203,6 @@ impl ServerState {
             .map_err(|e| crypto("server random", e))?;
         common.transcript.start_hash(suite.hash);
         common.transcript.end_signature_transcript();
-        let request = config.client_auth.requests_in_handshake();
-        common.learn(Fact::ClientAuth(request))?;
 
         // RFC 8446 4.2.8: a share for a group both support (ours first), else a
         // HelloRetryRequest for the group we like best among theirs.
@@ -211,9 +226,11 @@ impl ServerState {
                 (group, Stage::Retry { first, sent: false })
             }
         };
-        common.learn(Fact::HelloRetry(matches!(stage, Stage::Retry { .. })))?;
-        // The client's early data is never accepted: no PSK is (RFC 8446 4.2.10); the
-        // record layer skips its 0-RTT records.
+        let retry = matches!(stage, Stage::Retry { .. });
+        common.learn(Fact::HelloRetry(retry))?;
+        // The client's early data is never accepted, even with a PSK (our tickets allow
+        // none, RFC 8446 4.2.10): a 1-RTT handshake, the record layer skips its 0-RTT
+        // records.
         common.early_data_offered = ch.extensions.has_early_data();
         debug_event!(
             suite = ?suite.suite,
@@ -223,7 +240,7 @@ impl ServerState {
             client_auth = ?config.client_auth,
             "server: TLS 1.3 negotiated"
         );
-        Ok(Phase::Tls13(Box::new(Server13 {
+        let mut s = Box::new(Server13 {
             suite,
             group,
             certified,
@@ -238,7 +255,41 @@ impl ServerState {
             client_chain: Vec::new(),
             client_identity: None,
             client_signature: None,
-        })))
+            resumed: None,
+            psk_dhe_ke: offers_psk_dhe_ke(ch),
+            created: config.time.now(),
+            next_nonce: 0,
+        });
+        if !retry {
+            self.decide13(common, &mut s, ch, raw)?;
+        }
+        Ok(Phase::Tls13(s))
+    }
+
+    /// At the ClientHello we answer with a ServerHello (the first, or the second after a
+    /// HelloRetryRequest): resume with its PSK (RFC 8446 4.2.11) and take the ticket's
+    /// client identity, or run a full handshake with client authentication as configured.
+    fn decide13(
+        &self,
+        common: &mut Common,
+        s: &mut Server13,
+        ch: &ClientHello,
+        raw: &[u8],
+    ) -> Result<(), HandshakeError> {
+        let resumed = self.accept_psk13(common, s.suite, s.server_name.as_deref(), ch, raw)?;
+        common.learn(Fact::Resumption(resumed.is_some()))?;
+        match &resumed {
+            Some(r) => {
+                s.client_chain = r.session.peer_certificates.clone();
+                s.client_identity = r.session.peer_identity();
+                s.created = r.session.created;
+            }
+            None => common.learn(Fact::ClientAuth(
+                self.config.client_auth.requests_in_handshake(),
+            ))?,
+        }
+        s.resumed = resumed;
+        Ok(())
     }
 
     /// The certificate and CertificateVerify scheme: the first key type whose certificate
@@ -486,13 +537,22 @@ impl ServerState {
             session_id,
             cipher_suite: s.suite.suite,
             compression_method: CompressionMethod::Null,
-            extensions: Extensions::new(vec![
-                version,
-                Extension::ServerKeyShare(KeyShareEntry {
-                    group: wire_group(s.group),
-                    key_exchange: public,
-                }),
-            ]),
+            extensions: Extensions::new(
+                [
+                    Some(version),
+                    Some(Extension::ServerKeyShare(KeyShareEntry {
+                        group: wire_group(s.group),
+                        key_exchange: public,
+                    })),
+                    // RFC 8446 4.2.11: the identity we resume with.
+                    s.resumed
+                        .as_ref()
+                        .map(|r| Extension::SelectedIdentity(r.index)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ),
         };
         common.emit(HandshakePayload::ServerHello(sh), actions);
         self.compat_ccs(s, actions);
@@ -502,6 +562,7 @@ impl ServerState {
             s.suite,
             common.client_random,
             self.config.key_log.clone(),
+            s.resumed.as_ref().map(|r| r.psk.as_bytes()),
             &shared,
             hello_hash.as_slice(),
         );
@@ -542,6 +603,7 @@ impl ServerState {
                     return Err(super::out_of_phase(msg, &Phase::Tls13(s)));
                 };
                 s.stage = self.receive_second_hello(&mut s, &first, ch)?;
+                self.decide13(common, &mut s, ch, m.raw())?;
             }
             (Msg::Certificate, HandshakePayload::CertificateTls13(c)) => {
                 self.receive_certificate13(common, &mut s, c)?;
@@ -580,6 +642,24 @@ impl ServerState {
                 actions.push(Action::InstallReadKeys(
                     schedule.application_keys(Side::Client)?,
                 ));
+                // RFC 8446 4.6.1: tickets once the client's Finished verified, so that they
+                // carry its verified identity.
+                if s.psk_dhe_ke {
+                    let source = TicketSource {
+                        chain: &s.client_chain,
+                        server_name: s.server_name.as_deref(),
+                        alpn: s.alpn.as_deref(),
+                        created: s.created,
+                    };
+                    actions.extend(new_session_tickets(
+                        &self.config,
+                        &mut *self.rng,
+                        schedule,
+                        &source,
+                        self.config.tls13_tickets,
+                        &mut s.next_nonce,
+                    )?);
+                }
             }
             _ => return Err(super::out_of_phase(msg, &Phase::Tls13(s))),
         }
@@ -634,17 +714,17 @@ impl ServerState {
             suite: NegotiatedSuite::Tls13(s.suite),
             kind,
             group: Some(s.group),
-            server_signature: Some(s.scheme),
+            server_signature: s.resumed.is_none().then_some(s.scheme),
             client_signature: s.client_signature,
             // TLS 1.3 always binds the keys to the whole transcript (RFC 8446 7.1), which is
             // what the extended master secret gives TLS 1.2.
             extended_master_secret: true,
-            resumed: false,
+            resumed: s.resumed.is_some(),
             session_id: Vec::new(),
             peer_verified: self.config.client_auth.verifies() && s.client_identity.is_some(),
             peer_identity: s.client_identity,
             peer_certificates: s.client_chain,
-            alpn: s.alpn,
+            alpn: s.alpn.clone(),
             server_name: s.server_name.clone(),
             client_random: common.client_random,
             server_random: common.server_random,
@@ -657,6 +737,10 @@ impl ServerState {
             post_handshake_auth: s.post_handshake_auth,
             server_name: s.server_name,
             auth: None,
+            tickets: s.psk_dhe_ke,
+            alpn: s.alpn,
+            created: s.created,
+            next_nonce: s.next_nonce,
         };
         Ok((summary, Phase::Established13(Box::new(post))))
     }

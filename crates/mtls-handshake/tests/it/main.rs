@@ -23,3 +23,4 @@ mod rules;
 mod tls13_common;
 mod tls13_handshakes;
 mod tls13_hostile;
+mod tls13_resumption;

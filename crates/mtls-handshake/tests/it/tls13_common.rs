@@ -135,12 +135,24 @@ impl Conn13 {
         cc: ClientConfig,
         sc: ServerConfig,
         seed: u8,
+        tamper_c2s: Option<Tamper13>,
+        tamper_s2c: Option<Tamper13>,
+    ) -> Self {
+        Self::named(cc, sc, seed, "localhost", tamper_c2s, tamper_s2c)
+    }
+
+    /// As [`Conn13::with_tampers`], the client connecting to `server_name`.
+    pub fn named(
+        cc: ClientConfig,
+        sc: ServerConfig,
+        seed: u8,
+        server_name: &str,
         mut tamper_c2s: Option<Tamper13>,
         tamper_s2c: Option<Tamper13>,
     ) -> Self {
         let (client, actions) = ClientHandshake::with_rng(
             Arc::new(cc),
-            Some("localhost"),
+            Some(server_name),
             Box::new(DeterministicRng::from_seed([seed; 32])),
         )
         .unwrap();

@@ -33,3 +33,4 @@ mod rustls_tickets;
 mod ticket_file;
 mod tickets;
 mod tls13;
+mod tls13_resumption;

@@ -1,0 +1,85 @@
+//! TLS 1.3 resumption through the facade (RFC 8446 2.2, 4.6.1), our client against our
+//! servers in memory over the record layer: the tickets travel as post-handshake records,
+//! a ticket resumes on another server holding the same keys with the client's identity,
+//! and is used once.
+
+use std::sync::Arc;
+
+use mtls::pki::RootStore;
+use mtls::{
+    ClientConfig, ClientConnection, HandshakeKind, ProtocolVersion, ServerConfig, ServerConnection,
+    TicketKey, TicketKeys,
+};
+use mtls_testkit::fixtures::CA;
+use mtls_testkit::{chain, key, pump};
+
+const TLS13: [ProtocolVersion; 1] = [ProtocolVersion::TLSv1_3];
+
+fn roots() -> RootStore {
+    let mut r = RootStore::new();
+    r.add(&CA.to_vec().into()).unwrap();
+    r
+}
+
+fn keys() -> Arc<TicketKeys> {
+    Arc::new(TicketKeys::new(
+        TicketKey::new([4; 16], [5; 32]),
+        None,
+        86_400,
+    ))
+}
+
+/// A stateless TLS 1.3 server sealing tickets with `keys`, client certificates required.
+fn server(keys: &Arc<TicketKeys>, tickets: usize) -> ServerConfig {
+    ServerConfig::builder()
+        .certificate(chain("server-ecdsa"), key("server-ecdsa"))
+        .client_auth_required(roots())
+        .session_cache(None)
+        .ticketer(keys.clone())
+        .tls13_tickets(tickets)
+        .versions(&TLS13)
+        .build()
+        .unwrap()
+}
+
+fn client() -> ClientConfig {
+    ClientConfig::with_roots(roots())
+        .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
+        .versions(&TLS13)
+        .build()
+        .unwrap()
+}
+
+/// One connection, pumped until quiet (the tickets included); the server's kind.
+fn connect(client: &ClientConfig, server: &ServerConfig) -> (HandshakeKind, ServerConnection) {
+    let mut c = ClientConnection::new(client, "localhost").unwrap();
+    let mut s = ServerConnection::new(server).unwrap();
+    let (rc, rs) = pump(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(c.handshake_kind(), s.handshake_kind());
+    (s.handshake_kind().unwrap(), s)
+}
+
+#[test]
+fn rfc8446_2_2_a_ticket_resumes_on_another_server_with_the_clients_identity() {
+    let keys = keys();
+    let client = client();
+    let (first, _) = connect(&client, &server(&keys, 2));
+    assert_eq!(first, HandshakeKind::Tls13ClientCert);
+    let (second, s) = connect(&client, &server(&keys, 2));
+    assert_eq!(second, HandshakeKind::Tls13Psk);
+    let who = s.peer_identity().expect("the ticket's verified identity");
+    assert_eq!(who.subject(), "CN=test-client-ecdsa");
+    assert!(s.handshake_summary().unwrap().resumed);
+}
+
+#[test]
+fn rfc8446_4_6_1_no_tickets_no_resumption() {
+    let keys = keys();
+    let client = client();
+    for _ in 0..2 {
+        let (kind, _) = connect(&client, &server(&keys, 0));
+        assert_eq!(kind, HandshakeKind::Tls13ClientCert);
+    }
+}
