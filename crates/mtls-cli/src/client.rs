@@ -51,6 +51,9 @@ pub struct Args {
     /// ALPN protocols in preference order, comma-separated.
     #[arg(long, value_name = "LIST")]
     pub alpn: Option<String>,
+    /// Protocol versions in preference order, comma-separated: 1.3, 1.2, or both (1.3,1.2).
+    #[arg(long, value_name = "LIST", default_value = crate::common::DEFAULT_VERSIONS)]
+    pub versions: String,
     /// Append the session secrets to FILE in the NSS key log format (for Wireshark).
     #[arg(long, value_name = "FILE")]
     pub keylog: Option<PathBuf>,
@@ -253,10 +256,11 @@ fn converse<T: Read + Write>(
     show(plan, n, &seen);
     let info = Info::of(&tls.conn);
     let mut line = format!(
-        "connection {n}: {} handshake with {} ({:.1} ms), {}, server {}, client certificate {}",
+        "connection {n}: {} handshake with {} ({:.1} ms), {}, {}, server {}, client certificate {}",
         info.full_or_resumed(),
         plan.addr,
         started.elapsed().as_secs_f64() * 1000.0,
+        crate::common::version_text(info.version),
         info.suite,
         info.peer_or("(none)"),
         info.client_cert_status(),
@@ -264,7 +268,7 @@ fn converse<T: Read + Write>(
     if let Some(p) = &info.alpn {
         line.push_str(&format!(", alpn {p}"));
     }
-    if !info.ems {
+    if !info.ems && info.version != Some(mtls::ProtocolVersion::TLSv1_3) {
         line.push_str(", without extended master secret");
     }
     if plan.insecure {

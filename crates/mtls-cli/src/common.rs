@@ -49,6 +49,48 @@ pub fn alpn_list(list: &str) -> Result<Vec<Vec<u8>>, String> {
     Ok(protocols)
 }
 
+/// `--versions` by default: TLS 1.3 and TLS 1.2, TLS 1.3 preferred.
+pub const DEFAULT_VERSIONS: &str = "1.3,1.2";
+
+/// A comma-separated list of protocol versions (`1.3,1.2`, `1.2`, `1.3`; `tls1.3` and
+/// `TLSv1.3` are accepted too), in preference order, each at most once.
+pub fn version_list(list: &str) -> Result<Vec<mtls::ProtocolVersion>, String> {
+    let mut versions = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+        let bare = name
+            .to_ascii_lowercase()
+            .trim_start_matches("tlsv")
+            .trim_start_matches("tls")
+            .to_string();
+        let v = match bare.as_str() {
+            "1.2" => mtls::ProtocolVersion::TLSv1_2,
+            "1.3" => mtls::ProtocolVersion::TLSv1_3,
+            _ => {
+                return Err(format!(
+                    "--versions: unknown version {name:?}; give 1.2, 1.3, or both (1.3,1.2)"
+                ));
+            }
+        };
+        if versions.contains(&v) {
+            return Err(format!("--versions {list:?} names {name} twice"));
+        }
+        versions.push(v);
+    }
+    if versions.is_empty() {
+        return Err(format!("--versions {list:?} names no version"));
+    }
+    Ok(versions)
+}
+
+/// A protocol version as people write it: `TLS 1.3`.
+pub fn version_text(v: Option<mtls::ProtocolVersion>) -> &'static str {
+    match v {
+        Some(mtls::ProtocolVersion::TLSv1_3) => "TLS 1.3",
+        Some(mtls::ProtocolVersion::TLSv1_2) => "TLS 1.2",
+        _ => "unknown",
+    }
+}
+
 /// `--ems`: whether the peer must support extended master secret (RFC 7627).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Ems {
@@ -92,14 +134,15 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
-/// `--suites`, `--alpn`, `--keylog` and `--ems`, the options `client` and `server` share,
+/// `--versions`, `--suites`, `--alpn`, `--keylog` and `--ems`, the options `client` and `server` share,
 /// applied to either config builder (both have the same setters): `b = apply_options!(b, args);`
 /// in a function returning `Result<_, String>`.
 macro_rules! apply_options {
     ($b:expr, $args:expr) => {{
         let mut b = $b
             .require_ems($args.ems == $crate::common::Ems::Required)
-            .crypto_provider($crate::common::crypto_provider());
+            .crypto_provider($crate::common::crypto_provider())
+            .versions(&$crate::common::version_list(&$args.versions)?);
         if let Some(list) = &$args.suites {
             let suites = $crate::names::suite_list(list)?;
             if suites.is_empty() {
@@ -181,6 +224,8 @@ pub struct Info {
     pub sni: Option<String>,
     /// Extended master secret.
     pub ems: bool,
+    /// The protocol version.
+    pub version: Option<mtls::ProtocolVersion>,
 }
 
 impl Info {
@@ -205,6 +250,7 @@ impl Info {
                 .map(|p| String::from_utf8_lossy(p).into_owned()),
             sni: conn.server_name().map(str::to_string),
             ems: conn.extended_master_secret().unwrap_or(false),
+            version: conn.protocol_version(),
         }
     }
 
@@ -240,6 +286,18 @@ mod tests {
         assert_eq!(snake("ServerName"), "server_name");
         assert_eq!(known(&mtls_wire::NamedGroup::X25519), Some("X25519".into()));
         assert_eq!(known(&mtls_wire::NamedGroup::from(0x1234)), None);
+    }
+
+    #[test]
+    fn version_lists() {
+        use mtls::ProtocolVersion::{TLSv1_2, TLSv1_3};
+        assert_eq!(version_list("1.3,1.2"), Ok(vec![TLSv1_3, TLSv1_2]));
+        assert_eq!(version_list("1.2, 1.3"), Ok(vec![TLSv1_2, TLSv1_3]));
+        assert_eq!(version_list("1.2"), Ok(vec![TLSv1_2]));
+        assert_eq!(version_list("TLSv1.3"), Ok(vec![TLSv1_3]));
+        assert!(version_list("1.1").is_err());
+        assert!(version_list("1.3,1.3").is_err());
+        assert!(version_list(",").is_err());
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! `mtls decode`: prints every record and every plaintext handshake message of one
-//! direction of a TLS 1.2 connection, field by field, with mtls-wire's parsers. Malformed
-//! input stops the decoding with an error that names the field.
+//! direction of a TLS 1.2 or TLS 1.3 connection, field by field, with mtls-wire's parsers;
+//! or bare handshake messages without records (`--messages`, or input that does not start
+//! with a record), such as decrypted TLS 1.3 messages. A ServerHello that selects TLS 1.3
+//! switches the decoding to TLS 1.3's rules (`decode_tls13.rs`). Malformed input stops the
+//! decoding with an error that names the field.
 
 use std::fmt::Write as _;
 use std::io::Read;
@@ -27,6 +30,15 @@ pub struct Args {
     /// transcript-c2s.hex vectors); `-` or nothing reads stdin.
     #[arg(value_name = "FILE", default_value = "-")]
     pub file: String,
+    /// The input is handshake messages without the record layer (as decrypted TLS 1.3
+    /// messages are). Input whose first byte is no record type is read so anyway.
+    #[arg(long)]
+    pub messages: bool,
+    /// Parse the handshake messages as TLS 1.3 ones from the start (RFC 8446 4), as
+    /// `--messages` input of a TLS 1.3 connection needs; with records, a ServerHello that
+    /// selects TLS 1.3 does this by itself.
+    #[arg(long)]
+    pub tls13: bool,
 }
 
 /// Runs `mtls decode`.
@@ -46,9 +58,47 @@ pub fn run(args: Args) -> Result<(), String> {
         raw
     };
     let mut out = String::new();
-    let result = decode(&data, &mut out);
+    let bare = args.messages || !matches!(data.first(), Some(20..=24) | None);
+    let result = if bare {
+        decode_messages(&data, args.tls13, &mut out)
+    } else {
+        decode(&data, args.tls13, &mut out)
+    };
     print!("{out}");
     result
+}
+
+/// Decodes handshake messages without records.
+fn decode_messages(data: &[u8], tls13: bool, out: &mut String) -> Result<(), String> {
+    let mut d = Decoder {
+        tls13,
+        handshake: data.to_vec(),
+        ..Decoder::default()
+    };
+    d.messages(out).map_err(|e| {
+        let alert = e.alert().rfc_name().unwrap_or("unknown");
+        format!(
+            "malformed input in message {} (offset {}): {e} (field {}; a peer would answer \
+             with alert {alert}){}",
+            d.messages_seen + 1,
+            data.len() - d.handshake.len(),
+            e.field(),
+            if d.tls13 {
+                ""
+            } else {
+                "; TLS 1.3 messages decode with --tls13"
+            }
+        )
+    })?;
+    if !d.handshake.is_empty() {
+        return Err(format!(
+            "malformed input: the input ends inside a handshake message ({} bytes of it; \
+             field Handshake.body)",
+            d.handshake.len()
+        ));
+    }
+    let _ = writeln!(out, "{} messages, {} bytes", d.messages_seen, data.len());
+    Ok(())
 }
 
 /// True if the input is hex digits and whitespace only (a TLS stream never is: its first
@@ -79,7 +129,7 @@ fn from_hex(raw: &[u8]) -> Result<Vec<u8>, String> {
         .collect())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -91,7 +141,7 @@ fn hex_cut(bytes: &[u8], max: usize) -> String {
     }
 }
 
-fn version(v: ProtocolVersion) -> String {
+pub(crate) fn version(v: ProtocolVersion) -> String {
     let name = match v {
         ProtocolVersion::SSLv2 => "SSL 2.0",
         ProtocolVersion::SSLv3 => "SSL 3.0",
@@ -112,7 +162,7 @@ fn suite(s: CipherSuite) -> String {
     )
 }
 
-fn group(g: NamedGroup) -> String {
+pub(crate) fn group(g: NamedGroup) -> String {
     format!(
         "{} (0x{:04x})",
         known(&g).map_or_else(|| "unknown".into(), |n| n.to_lowercase()),
@@ -164,7 +214,7 @@ fn alert_name(a: AlertDescription) -> String {
     format!("{} ({})", a.rfc_name().unwrap_or("unknown"), a.to_u8())
 }
 
-fn list<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
+pub(crate) fn list<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
     items.iter().map(f).collect::<Vec<_>>().join(", ")
 }
 
@@ -179,6 +229,12 @@ struct Decoder {
     encrypted_handshakes: usize,
     /// The key exchange, from ServerHello (for ServerKeyExchange and ClientKeyExchange).
     kx: Option<KeyExchangeAlgorithm>,
+    /// TLS 1.3: a ServerHello selected it (or `--tls13`), or encrypted records tell.
+    tls13: bool,
+    /// The ClientHello offered TLS 1.3 (supported_versions).
+    offered13: bool,
+    /// Handshake messages decoded.
+    messages_seen: usize,
 }
 
 /// Where the decoding stopped, for the error message.
@@ -191,8 +247,11 @@ fn failed(record: usize, offset: usize, e: WireError, detail: &str) -> String {
     )
 }
 
-fn decode(data: &[u8], out: &mut String) -> Result<(), String> {
-    let mut d = Decoder::default();
+fn decode(data: &[u8], tls13: bool, out: &mut String) -> Result<(), String> {
+    let mut d = Decoder {
+        tls13,
+        ..Decoder::default()
+    };
     let (mut rest, mut offset, mut n) = (data, 0usize, 0usize);
     while !rest.is_empty() {
         n += 1;
@@ -249,6 +308,29 @@ impl Decoder {
                     "handshake message"
                 };
                 let _ = writeln!(out, "  {what} (encrypted), {} bytes", fragment.len());
+                Ok(())
+            }
+            ContentType::ChangeCipherSpec if self.tls13 => {
+                ChangeCipherSpec::parse(fragment)?;
+                let _ = writeln!(
+                    out,
+                    "  ChangeCipherSpec: TLS 1.3's compatibility record (RFC 8446 D.4), changes \
+                     nothing"
+                );
+                Ok(())
+            }
+            ContentType::ApplicationData
+                if self.tls13
+                    || (self.protected && self.offered13 && self.encrypted_handshakes == 0) =>
+            {
+                // RFC 8446 5.2: every protected TLS 1.3 record is application_data outside.
+                self.tls13 = true;
+                let _ = writeln!(
+                    out,
+                    "  encrypted record (TLS 1.3: a handshake message, an alert or data inside, \
+                     RFC 8446 5.2), {} bytes",
+                    fragment.len()
+                );
                 Ok(())
             }
             ContentType::ChangeCipherSpec => {
@@ -334,15 +416,25 @@ impl Decoder {
                 }
                 _ => ParseContext::new(),
             };
-            let (msg, _) = HandshakeMessage::parse(&self.handshake, &ctx)?;
+            let (msg, _) = if self.tls13 {
+                HandshakeMessage::parse_tls13(&self.handshake)?
+            } else {
+                HandshakeMessage::parse(&self.handshake, &ctx)?
+            };
             self.handshake.drain(..total);
-            let _ = writeln!(
-                out,
-                "  {}, {} bytes",
-                known(&msg.typ())
+            self.messages_seen += 1;
+            let name = match msg.payload() {
+                HandshakePayload::ServerHello(m)
+                    if crate::decode_tls13::is_hello_retry_request(&m.random) =>
+                {
+                    "HelloRetryRequest (a ServerHello asking for another ClientHello, RFC 8446 \
+                     4.1.4)"
+                        .to_string()
+                }
+                _ => known(&msg.typ())
                     .unwrap_or_else(|| format!("handshake type {}", msg.typ().to_u8())),
-                total - HandshakeHeader::LEN
-            );
+            };
+            let _ = writeln!(out, "  {name}, {} bytes", total - HandshakeHeader::LEN);
             self.message(msg.payload(), guessed, out);
         }
     }
@@ -353,11 +445,31 @@ impl Decoder {
         } else {
             ""
         };
+        if crate::decode_tls13::message(payload, out) {
+            return;
+        }
         match payload {
-            HandshakePayload::ClientHello(m) => client_hello(m, out),
+            HandshakePayload::ClientHello(m) => {
+                self.offered13 |= m.extensions.iter().any(|e| {
+                    matches!(e, Extension::SupportedVersions(v) if v.contains(&ProtocolVersion::TLSv1_3))
+                });
+                client_hello(m, out);
+            }
             HandshakePayload::ServerHello(m) => {
                 self.kx = KeyExchangeAlgorithm::of(m.cipher_suite);
                 server_hello(m, out);
+                let selects13 = m
+                    .extensions
+                    .iter()
+                    .any(|e| matches!(e, Extension::SelectedVersion(ProtocolVersion::TLSv1_3)));
+                if selects13 && !self.tls13 {
+                    self.tls13 = true;
+                    let _ = writeln!(
+                        out,
+                        "    (TLS 1.3 selected: the records after the ServerHello are encrypted, \
+                         RFC 8446 2)"
+                    );
+                }
             }
             HandshakePayload::Certificate(m) => certificate(m, out),
             HandshakePayload::ServerKeyExchange(ServerKeyExchange::Ecdhe(m)) => {
@@ -405,7 +517,6 @@ impl Decoder {
             HandshakePayload::Unknown(_, body) => {
                 field(out, "body", &format!("{} bytes, not decoded", body.len()));
             }
-            // TLS 1.3 bodies (mtls-wire's `parse_tls13`): named, not decoded here yet.
             other => field(out, "body", &format!("{:?}, not decoded", other.typ())),
         }
     }
@@ -420,7 +531,7 @@ fn guess_cke(body: &[u8]) -> KeyExchangeAlgorithm {
     }
 }
 
-fn field(out: &mut String, name: &str, value: &str) {
+pub(crate) fn field(out: &mut String, name: &str, value: &str) {
     if value.is_empty() {
         let _ = writeln!(out, "    {name}");
     } else {
@@ -428,7 +539,7 @@ fn field(out: &mut String, name: &str, value: &str) {
     }
 }
 
-fn item(out: &mut String, value: &str) {
+pub(crate) fn item(out: &mut String, value: &str) {
     let _ = writeln!(out, "      {value}");
 }
 
@@ -491,7 +602,7 @@ fn session_id(out: &mut String, id: &[u8]) {
     }
 }
 
-fn extensions(out: &mut String, exts: &Extensions) {
+pub(crate) fn extensions(out: &mut String, exts: &Extensions) {
     if exts.omitted {
         field(out, "extensions", "none (block omitted)");
         return;
@@ -505,6 +616,12 @@ fn extensions(out: &mut String, exts: &Extensions) {
             None => extension_name(typ.to_u16()).to_string(),
         };
         let label = format!("{name} ({})", typ.to_u16());
+        if let Some(value) = crate::decode_tls13::extension_value(e, out, &label) {
+            if !value.is_empty() {
+                let _ = writeln!(out, "      {label:<32} {value}");
+            }
+            continue;
+        }
         let value = match e {
             Extension::ServerName(names) if names.is_empty() => {
                 "empty (the server saw the name)".into()
@@ -540,7 +657,6 @@ fn extensions(out: &mut String, exts: &Extensions) {
             Extension::SelectedVersion(v) => version(*v),
             Extension::Unknown(_, d) if d.is_empty() => "(empty)".into(),
             Extension::Unknown(_, d) => format!("{} bytes: {}", d.len(), hex_cut(d, 32)),
-            // TLS 1.3 extensions: their bytes, not decoded here yet.
             other => {
                 let mut d = Vec::new();
                 other.encode_data(&mut d);
@@ -625,7 +741,7 @@ mod tests {
     #[test]
     fn alert_record_and_malformed_session_id() {
         let mut out = String::new();
-        assert!(decode(&[21, 3, 3, 0, 2, 2, 40], &mut out).is_ok());
+        assert!(decode(&[21, 3, 3, 0, 2, 2, 40], false, &mut out).is_ok());
         assert!(out.contains("fatal handshake_failure (40)"), "{out}");
 
         // ClientHello with a 33-byte session id.
@@ -638,7 +754,7 @@ mod tests {
         msg.extend_from_slice(&body);
         let mut rec = vec![22, 3, 1, 0, u8::try_from(msg.len()).unwrap()];
         rec.extend_from_slice(&msg);
-        let e = decode(&rec, &mut String::new()).unwrap_err();
+        let e = decode(&rec, false, &mut String::new()).unwrap_err();
         assert!(e.contains("ClientHello.session_id"), "{e}");
     }
 

@@ -10,6 +10,7 @@ mod client_probe;
 mod common;
 mod crlinfo;
 mod decode;
+mod decode_tls13;
 mod demo;
 mod diagnosis;
 mod inspect;

@@ -58,6 +58,11 @@ pub enum ClientAuth {
     Optional,
     /// Ask, accept any certificate unverified (or none), show what was sent.
     Request,
+    /// TLS 1.3: do not ask in the handshake; ask once the client's first data arrives
+    /// (post-handshake authentication, RFC 8446 4.6.2), verify against --client-ca, and
+    /// refuse a client that then sends none (certificate_required). A client on TLS 1.2,
+    /// or that did not offer post_handshake_auth, is served without a certificate.
+    PostHandshake,
     /// Do not ask.
     None,
 }
@@ -90,6 +95,9 @@ pub struct Args {
     /// ALPN protocols in preference order, comma-separated (e.g. h2,http/1.1).
     #[arg(long, value_name = "LIST")]
     pub alpn: Option<String>,
+    /// Protocol versions in preference order, comma-separated: 1.3, 1.2, or both (1.3,1.2).
+    #[arg(long, value_name = "LIST", default_value = crate::common::DEFAULT_VERSIONS)]
+    pub versions: String,
     /// Append the session secrets to FILE in the NSS key log format (for Wireshark).
     #[arg(long, value_name = "FILE")]
     pub keylog: Option<PathBuf>,
@@ -152,10 +160,11 @@ fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
         (ClientAuth::None, _) => b,
         (ClientAuth::Required, Some(roots)) => b.client_auth_required(roots),
         (ClientAuth::Optional, Some(roots)) => b.client_auth_optional(roots),
-        (ClientAuth::Required | ClientAuth::Optional, None) => {
+        (ClientAuth::PostHandshake, Some(roots)) => b.client_auth_post_handshake(roots),
+        (ClientAuth::Required | ClientAuth::Optional | ClientAuth::PostHandshake, None) => {
             return Err(
-                "--client-auth required/optional needs --client-ca FILE, the CA that issues \
-                 client certificates"
+                "--client-auth required/optional/post-handshake needs --client-ca FILE, the CA \
+                 that issues client certificates"
                     .into(),
             );
         }
@@ -165,6 +174,14 @@ fn config(args: &Args) -> Result<(ServerConfig, ClientAuth), String> {
             Arc::new(WebPkiClientVerifier::new(roots.unwrap_or_default())),
         ),
     };
+    if policy == ClientAuth::PostHandshake
+        && !crate::common::version_list(&args.versions)?.contains(&mtls::ProtocolVersion::TLSv1_3)
+    {
+        return Err(
+            "--client-auth post-handshake is TLS 1.3's (RFC 8446 4.6.2): give --versions with 1.3"
+                .into(),
+        );
+    }
     if let Some(path) = &args.ticket_keys {
         let keys = mtls::TicketKeyFile::open(path, args.ticket_lifetime)
             .map_err(|e| format!("--ticket-keys {}: {e}", path.display()))?;
@@ -244,17 +261,19 @@ async fn listen(args: Args, config: ServerConfig, policy: ClientAuth) -> Result<
         idle: Duration::from_secs(args.idle_timeout.max(1)),
         handshake: Duration::from_secs(args.handshake_timeout.max(1)),
         unverified: policy == ClientAuth::Request,
+        post_handshake: policy == ClientAuth::PostHandshake,
     });
     let acceptor = TlsAcceptor::from(Arc::new(config));
     eprintln!(
-        "mtls server: listening on {local} ({}, client certificates: {}, extended master \
-         secret: {}, at most {max} connections)",
+        "mtls server: listening on {local} ({}, TLS {}, client certificates: {}, extended \
+         master secret: {}, at most {max} connections)",
         if args.http {
             "HTTP status page"
         } else {
             "echo"
         },
-        crate::common::snake(&format!("{policy:?}")),
+        args.versions.replace(',', "/"),
+        crate::common::snake(&format!("{policy:?}")).replace('_', "-"),
         crate::common::snake(&format!("{:?}", args.ems)),
     );
 

@@ -237,6 +237,11 @@ impl EarlySecret {
         Self(hkdf_extract(provider, hash, &[], ikm))
     }
 
+    /// The early secret itself (for a key log or a known-answer test; never send it).
+    pub fn secret(&self) -> &Secret {
+        &self.0
+    }
+
     /// The binder key: "res binder" for a resumption PSK, "ext binder" for an external one
     /// (RFC 8446 7.1); its [`Secret::finished_mac`] over the truncated ClientHello is the
     /// binder (RFC 8446 4.2.11.2).
@@ -285,6 +290,11 @@ pub struct TrafficSecrets {
 pub struct HandshakeSecret(Secret);
 
 impl HandshakeSecret {
+    /// The handshake secret itself (for a known-answer test; never send it).
+    pub fn secret(&self) -> &Secret {
+        &self.0
+    }
+
     /// The handshake traffic secrets, over `Hash(ClientHello..ServerHello)` (RFC 8446 7.1).
     pub fn traffic(&self, provider: &CryptoProvider, hello_hash: &[u8]) -> TrafficSecrets {
         TrafficSecrets {
@@ -314,6 +324,11 @@ impl HandshakeSecret {
 pub struct MasterSecret13(Secret);
 
 impl MasterSecret13 {
+    /// The master secret itself (for a known-answer test; never send it).
+    pub fn secret(&self) -> &Secret {
+        &self.0
+    }
+
     /// The first application traffic secrets, over `Hash(ClientHello..server Finished)`.
     pub fn application_traffic(
         &self,

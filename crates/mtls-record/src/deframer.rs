@@ -6,7 +6,9 @@ use mtls_wire::ContentType;
 use mtls_wire::record::RecordHeader;
 
 use crate::error::RecordError;
-use crate::limits::{HEADER_LEN, MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT_LEN, MAX_RECORD_LEN};
+use crate::limits::{
+    HEADER_LEN, MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT_LEN, MAX_RECORD_LEN, MAX_TLS13_CIPHERTEXT_LEN,
+};
 
 /// The buffer's size at the first read: a handshake flight's records usually fit.
 pub const INITIAL_LEN: usize = 4096;
@@ -38,6 +40,8 @@ pub struct Deframer {
     end: usize,
     /// Bytes of the record handed out last, consumed at the next call.
     pending_discard: usize,
+    /// TLS 1.3 header rules: see [`Deframer::set_tls13`].
+    tls13: bool,
 }
 
 impl Default for Deframer {
@@ -54,7 +58,15 @@ impl Deframer {
             start: 0,
             end: 0,
             pending_discard: 0,
+            tls13: false,
         }
+    }
+
+    /// Checks headers by the TLS 1.3 rules (RFC 8446 5.1, 5.2): the record version is not
+    /// looked at (legacy_record_version "MUST be ignored for all purposes"), a protected
+    /// record may be 2^14 + 256 bytes long, and zero-length records are left to the reader.
+    pub fn set_tls13(&mut self, on: bool) {
+        self.tls13 = on;
     }
 
     /// Bytes received and not yet handed out as records.
@@ -164,7 +176,8 @@ impl Deframer {
     ///
     /// The header is checked as soon as its 5 bytes are here, before the fragment is buffered:
     /// known content type, major version 3, and a length within the limit of the current
-    /// state (`protected`: 2^14 + 2048, else 2^14; RFC 5246 6.2.1 - 6.2.3).
+    /// state (`protected`: 2^14 + 2048, else 2^14; RFC 5246 6.2.1 - 6.2.3). In TLS 1.3 mode
+    /// ([`Deframer::set_tls13`]): any version, and 2^14 + 256 when protected.
     pub fn next_record(&mut self, protected: bool) -> Result<Option<RecordSpan>, RecordError> {
         self.discard_pending();
         let Some(available) = self.buf.get(self.start..self.end) else {
@@ -174,7 +187,7 @@ impl Deframer {
             return Ok(None);
         }
         let (header, _) = RecordHeader::parse(available)?;
-        check_header(&header, protected)?;
+        check_header(&header, protected, self.tls13)?;
         let total = HEADER_LEN + usize::from(header.length);
         if available.len() < total {
             if self.buf.len() - self.start < total {
@@ -198,7 +211,7 @@ impl Deframer {
     }
 }
 
-fn check_header(header: &RecordHeader, protected: bool) -> Result<(), RecordError> {
+fn check_header(header: &RecordHeader, protected: bool, tls13: bool) -> Result<(), RecordError> {
     match header.content_type {
         ContentType::ChangeCipherSpec
         | ContentType::Alert
@@ -208,20 +221,22 @@ fn check_header(header: &RecordHeader, protected: bool) -> Result<(), RecordErro
     }
     // RFC 5246 6.2.1 and Appendix E.1: any {3, x}; the very first ClientHello record may carry
     // {3, 1} or even {3, 0}. Exact version checks happen once a version is negotiated.
+    // RFC 8446 5.1: in TLS 1.3 the version is not checked at all.
     let version = header.version.to_u16();
-    if version >> 8 != 3 {
+    if version >> 8 != 3 && !tls13 {
         return Err(RecordError::BadVersion(version));
     }
-    let max = if protected {
-        MAX_CIPHERTEXT_LEN
-    } else {
-        MAX_PLAINTEXT_LEN
+    let max = match (protected, tls13) {
+        (false, _) => MAX_PLAINTEXT_LEN,
+        (true, false) => MAX_CIPHERTEXT_LEN,
+        // RFC 8446 5.2: "The length MUST NOT exceed 2^14 + 256 bytes".
+        (true, true) => MAX_TLS13_CIPHERTEXT_LEN,
     };
     let len = usize::from(header.length);
     if len > max {
         return Err(RecordError::RecordOverflow { len, max });
     }
-    if len == 0 && header.content_type != ContentType::ApplicationData && !protected {
+    if len == 0 && header.content_type != ContentType::ApplicationData && !protected && !tls13 {
         return Err(RecordError::EmptyRecord);
     }
     Ok(())
@@ -320,6 +335,36 @@ mod tests {
                 "type {typ}"
             );
         }
+    }
+
+    #[test]
+    fn rfc8446_5_1_and_5_2_tls13_headers() {
+        // Any version; 2^14 + 256 when protected; empty records left to the reader.
+        let mut d = Deframer::new();
+        d.set_tls13(true);
+        d.push(&[23, 0, 0, 0, 1, 9]);
+        assert!(d.next_record(true).unwrap().is_some());
+        let mut d = Deframer::new();
+        d.set_tls13(true);
+        d.push(&[23, 3, 3, 0x41, 0x01]);
+        assert_eq!(
+            d.next_record(true),
+            Err(RecordError::RecordOverflow {
+                len: 16641,
+                max: 16640
+            })
+        );
+        let mut d = Deframer::new();
+        d.set_tls13(true);
+        d.push(&[23, 3, 3, 0x40, 0x01]);
+        assert!(matches!(
+            d.next_record(false),
+            Err(RecordError::RecordOverflow { .. })
+        ));
+        let mut d = Deframer::new();
+        d.set_tls13(true);
+        d.push(&record(20, b""));
+        assert!(d.next_record(false).unwrap().is_some());
     }
 
     #[test]

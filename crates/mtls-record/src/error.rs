@@ -1,4 +1,4 @@
-//! The record layer's error type, each kind mapped to its alert (RFC 5246 7.2.2).
+//! The record layer's error type, each kind mapped to its alert (RFC 5246 7.2.2, RFC 8446 6.2).
 
 use core::fmt;
 
@@ -69,6 +69,30 @@ pub enum RecordError {
     KeysNotInstalled,
     /// The AEAD refused to seal (cannot happen with valid keys). Alert `internal_error`.
     SealFailed,
+    /// TLS 1.3: a record whose outer type is not application_data (nor a plaintext
+    /// change_cipher_spec) once the peer's keys are installed (RFC 8446 5.2: "any record
+    /// ... other than ... change_cipher_spec ... MUST be protected"). Alert
+    /// `unexpected_message`.
+    UnexpectedOuterType(u8),
+    /// TLS 1.3: a change_cipher_spec that is not the single byte 0x01, or one inside a
+    /// protected record (RFC 8446 5: "An implementation which receives any other
+    /// change_cipher_spec value or which receives a protected change_cipher_spec record MUST
+    /// abort the handshake with an unexpected_message alert"). Alert `unexpected_message`.
+    UnexpectedChangeCipherSpec,
+    /// TLS 1.3: a protected record whose content is empty and whose type is handshake or
+    /// alert (RFC 8446 5.1: "Implementations MUST NOT send zero-length fragments of Handshake
+    /// types, even if those fragments contain padding"; an alert is two bytes). Only
+    /// application data may be empty (RFC 8446 5.4). Alert `unexpected_message`.
+    EmptyProtectedFragment(u8),
+    /// TLS 1.3: new read keys while a handshake message is partly received or the current
+    /// record still holds handshake messages (RFC 8446 5.1: "Handshake messages MUST NOT span
+    /// key changes ... they MUST all align with a record boundary"). Alert
+    /// `unexpected_message`.
+    HandshakeSpansKeyChange,
+    /// An operation the installed protection does not have: a TLS 1.2 open on TLS 1.3 keys or
+    /// the reverse, padding under TLS 1.2, a protected change_cipher_spec under TLS 1.3. A bug
+    /// in the code driving the record layer, never a peer's doing. Alert `internal_error`.
+    ProtectionMismatch,
 }
 
 impl RecordError {
@@ -78,16 +102,21 @@ impl RecordError {
             Self::UnknownContentType(_)
             | Self::TooManyEmptyRecords
             | Self::InterleavedRecord
-            | Self::UnprotectedApplicationData => AlertDescription::UnexpectedMessage,
+            | Self::UnprotectedApplicationData
+            | Self::UnexpectedOuterType(_)
+            | Self::UnexpectedChangeCipherSpec
+            | Self::EmptyProtectedFragment(_)
+            | Self::HandshakeSpansKeyChange => AlertDescription::UnexpectedMessage,
             Self::BadVersion(_) => AlertDescription::ProtocolVersion,
             Self::RecordOverflow { .. } => AlertDescription::RecordOverflow,
             Self::EmptyRecord | Self::ClientHelloTooLarge { .. } => AlertDescription::DecodeError,
             Self::BadRecordMac => AlertDescription::BadRecordMac,
             Self::HandshakeMessageTooLarge { .. } => AlertDescription::IllegalParameter,
             Self::Malformed(e) => e.alert(),
-            Self::SequenceExhausted | Self::KeysNotInstalled | Self::SealFailed => {
-                AlertDescription::InternalError
-            }
+            Self::SequenceExhausted
+            | Self::KeysNotInstalled
+            | Self::SealFailed
+            | Self::ProtectionMismatch => AlertDescription::InternalError,
         }
     }
 }
@@ -140,6 +169,24 @@ impl fmt::Display for RecordError {
                 )
             }
             Self::SealFailed => write!(f, "record encryption failed"),
+            Self::UnexpectedOuterType(t) => write!(
+                f,
+                "TLS 1.3 record of outer type {t} where only protected application_data may come"
+            ),
+            Self::UnexpectedChangeCipherSpec => write!(
+                f,
+                "TLS 1.3 change_cipher_spec that is protected or not the single byte 1"
+            ),
+            Self::EmptyProtectedFragment(t) => {
+                write!(f, "zero-length protected record of content type {t}")
+            }
+            Self::HandshakeSpansKeyChange => {
+                write!(f, "handshake message spans a TLS 1.3 key change")
+            }
+            Self::ProtectionMismatch => write!(
+                f,
+                "record operation of the other TLS version than the installed keys"
+            ),
         }
     }
 }

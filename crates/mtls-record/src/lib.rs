@@ -54,6 +54,7 @@ mod error;
 mod joiner;
 mod limits;
 mod protection;
+mod protection13;
 mod reader;
 mod writer;
 
@@ -63,7 +64,8 @@ pub use joiner::HandshakeJoiner;
 pub use limits::{
     DEFAULT_MAX_HANDSHAKE_MESSAGE_LEN, GCM_EXPLICIT_NONCE_LEN, HEADER_LEN, MAX_CIPHERTEXT_LEN,
     MAX_CLIENT_HELLO_BODY_LEN, MAX_CLIENT_HELLO_LEN, MAX_CONSECUTIVE_EMPTY_RECORDS,
-    MAX_PLAINTEXT_LEN, MAX_RECORD_LEN, TAG_LEN,
+    MAX_PLAINTEXT_LEN, MAX_RECORD_LEN, MAX_TLS13_CIPHERTEXT_LEN, MAX_TLS13_INNER_PLAINTEXT_LEN,
+    TAG_LEN,
 };
 pub use protection::{RecordDecrypter, RecordEncrypter};
 pub use reader::{Inbound, RecordReader};

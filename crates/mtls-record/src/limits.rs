@@ -1,4 +1,5 @@
-//! The record layer's size limits (RFC 5246 6.2.1 - 6.2.3) and this crate's defaults.
+//! The record layer's size limits (RFC 5246 6.2.1 - 6.2.3, RFC 8446 5.1 - 5.4) and this
+//! crate's defaults.
 
 /// Largest `TLSPlaintext.length` (and decrypted fragment): 2^14 bytes (RFC 5246 6.2.1).
 pub const MAX_PLAINTEXT_LEN: usize = 1 << 14;
@@ -40,3 +41,12 @@ pub const GCM_EXPLICIT_NONCE_LEN: usize = 8;
 
 /// AEAD tag length for every suite we implement (RFC 5116, RFC 8439).
 pub const TAG_LEN: usize = 16;
+
+/// Largest TLS 1.3 `TLSCiphertext.length`: 2^14 + 256 bytes (RFC 8446 5.2: "The length MUST
+/// NOT exceed 2^14 + 256 bytes. An endpoint that receives a record that exceeds this length
+/// MUST terminate the connection with a "record_overflow" alert").
+pub const MAX_TLS13_CIPHERTEXT_LEN: usize = MAX_PLAINTEXT_LEN + 256;
+
+/// Largest TLS 1.3 `TLSInnerPlaintext` (content, type and padding): 2^14 + 1 bytes (RFC 8446
+/// 5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets").
+pub const MAX_TLS13_INNER_PLAINTEXT_LEN: usize = MAX_PLAINTEXT_LEN + 1;

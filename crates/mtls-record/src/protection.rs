@@ -1,4 +1,7 @@
-//! AEAD record protection for one direction (RFC 5246 6.2.3.3, RFC 5288, RFC 7905).
+//! AEAD record protection for one direction (RFC 5246 6.2.3.3, RFC 5288, RFC 7905), and the
+//! state TLS 1.3 protection shares with it (`protection13.rs`, RFC 8446 5.2 - 5.3).
+//!
+//! TLS 1.2:
 //!
 //! ```text
 //! struct {
@@ -13,6 +16,8 @@ use mtls_crypto::CryptoProvider;
 use mtls_crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN};
 use mtls_wire::{ContentType, ProtocolVersion};
 
+use zeroize::Zeroize;
+
 use crate::error::RecordError;
 use crate::limits::{GCM_EXPLICIT_NONCE_LEN, HEADER_LEN, MAX_PLAINTEXT_LEN, TAG_LEN};
 
@@ -20,21 +25,34 @@ use crate::limits::{GCM_EXPLICIT_NONCE_LEN, HEADER_LEN, MAX_PLAINTEXT_LEN, TAG_L
 const AAD_LEN: usize = 13;
 
 /// How a suite turns the sequence number into a nonce.
-#[derive(Clone, Copy)]
-enum NonceScheme {
+pub(crate) enum NonceScheme {
     /// RFC 5288 3: `nonce = salt(4, from the key block) || nonce_explicit(8, in the record)`.
     /// We send the sequence number as `nonce_explicit`, so a nonce never repeats under a key.
     Gcm { salt: [u8; 4] },
-    /// RFC 7905 2: `nonce = IV(12) XOR (0^32 || seq_num(64))`, nothing in the record.
-    ChaCha { iv: [u8; NONCE_LEN] },
+    /// `nonce = IV(12) XOR (0^32 || seq_num(64))`, nothing in the record: RFC 7905 2 (TLS 1.2
+    /// ChaCha20-Poly1305) and RFC 8446 5.3 (every TLS 1.3 AEAD).
+    Xor { iv: [u8; NONCE_LEN] },
 }
 
-/// The shared half of both directions: key, nonce scheme, sequence number.
-struct DirectionState {
-    key: AeadKey,
-    scheme: NonceScheme,
-    /// Next sequence number; starts at 0 with every new key (RFC 5246 6.1).
-    seq: u64,
+/// The shared half of both directions: key, nonce scheme, sequence number, record format.
+pub(crate) struct DirectionState {
+    pub(crate) key: AeadKey,
+    pub(crate) scheme: NonceScheme,
+    /// Next sequence number; starts at 0 with every new key (RFC 5246 6.1, RFC 8446 5.3).
+    pub(crate) seq: u64,
+    /// TLS 1.3 records (RFC 8446 5.2): TLSInnerPlaintext, the header as additional data.
+    pub(crate) tls13: bool,
+}
+
+impl Drop for DirectionState {
+    /// The AEAD key wipes itself; the salt or IV is key material too (RFC 8446 7.3 derives
+    /// it from the traffic secret).
+    fn drop(&mut self) {
+        match &mut self.scheme {
+            NonceScheme::Gcm { salt } => salt.zeroize(),
+            NonceScheme::Xor { iv } => iv.zeroize(),
+        }
+    }
 }
 
 impl DirectionState {
@@ -51,7 +69,7 @@ impl DirectionState {
                     .try_into()
                     .map_err(|_| mtls_crypto::Error::InvalidKeyLength)?,
             },
-            AeadAlgorithm::ChaCha20Poly1305 => NonceScheme::ChaCha {
+            AeadAlgorithm::ChaCha20Poly1305 => NonceScheme::Xor {
                 iv: iv
                     .try_into()
                     .map_err(|_| mtls_crypto::Error::InvalidKeyLength)?,
@@ -61,6 +79,26 @@ impl DirectionState {
             key,
             scheme,
             seq: 0,
+            tls13: false,
+        })
+    }
+
+    /// TLS 1.3 protection (RFC 8446 5.3): the 12-byte IV XOR the sequence number for every
+    /// AEAD.
+    pub(crate) fn new_tls13(
+        provider: &CryptoProvider,
+        algorithm: AeadAlgorithm,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<Self, mtls_crypto::Error> {
+        let iv: [u8; NONCE_LEN] = iv
+            .try_into()
+            .map_err(|_| mtls_crypto::Error::InvalidKeyLength)?;
+        Ok(Self {
+            key: provider.aead_key(algorithm, key)?,
+            scheme: NonceScheme::Xor { iv },
+            seq: 0,
+            tls13: true,
         })
     }
 
@@ -68,13 +106,15 @@ impl DirectionState {
     fn explicit_len(&self) -> usize {
         match self.scheme {
             NonceScheme::Gcm { .. } => GCM_EXPLICIT_NONCE_LEN,
-            NonceScheme::ChaCha { .. } => 0,
+            NonceScheme::Xor { .. } => 0,
         }
     }
 
     /// Takes the current sequence number and advances it; refuses the last value so that the
-    /// counter can never wrap (RFC 5246 6.1: "Sequence numbers ... MUST NOT wrap").
-    fn next_seq(&mut self) -> Result<u64, RecordError> {
+    /// counter can never wrap (RFC 5246 6.1: "Sequence numbers ... MUST NOT wrap"; RFC 8446
+    /// 5.3: an implementation that would wrap "MUST either rekey ... or terminate the
+    /// connection").
+    pub(crate) fn next_seq(&mut self) -> Result<u64, RecordError> {
         let seq = self.seq;
         self.seq = seq.checked_add(1).ok_or(RecordError::SequenceExhausted)?;
         if self.seq == u64::MAX {
@@ -103,7 +143,8 @@ fn additional_data(
     aad
 }
 
-fn chacha_nonce(iv: &[u8; NONCE_LEN], seq: u64) -> [u8; NONCE_LEN] {
+/// `IV XOR (0^32 || seq_num)` (RFC 7905 2, RFC 8446 5.3).
+pub(crate) fn xor_nonce(iv: &[u8; NONCE_LEN], seq: u64) -> [u8; NONCE_LEN] {
     let mut nonce = *iv;
     let (_, low) = nonce.split_at_mut(NONCE_LEN - 8);
     low.iter_mut()
@@ -120,9 +161,12 @@ fn gcm_nonce(salt: &[u8; 4], explicit: [u8; 8]) -> [u8; NONCE_LEN] {
     nonce
 }
 
-/// Protects outgoing records for one direction (our write key).
+/// Protects outgoing records for one direction (our write key): TLS 1.2 records
+/// ([`RecordEncrypter::new`]) or TLS 1.3 records ([`RecordEncrypter::tls13`]), through the
+/// same [`seal_in_place`](RecordEncrypter::seal_in_place) and
+/// [`seal_to`](RecordEncrypter::seal_to).
 pub struct RecordEncrypter {
-    state: DirectionState,
+    pub(crate) state: DirectionState,
 }
 
 impl RecordEncrypter {
@@ -149,14 +193,25 @@ impl RecordEncrypter {
         })
     }
 
-    /// Bytes before the plaintext in a sealed record: header plus explicit nonce.
+    /// Bytes before the plaintext in a sealed record: header plus explicit nonce (TLS 1.3:
+    /// the header alone).
     pub fn prefix_len(&self) -> usize {
         HEADER_LEN + self.state.explicit_len()
     }
 
-    /// Bytes after the plaintext in a sealed record: the tag.
+    /// Bytes after the plaintext in a sealed record: the tag (TLS 1.3: the inner content type
+    /// byte, then the tag; no padding).
     pub fn suffix_len(&self) -> usize {
-        TAG_LEN
+        if self.state.tls13 {
+            1 + TAG_LEN
+        } else {
+            TAG_LEN
+        }
+    }
+
+    /// True for TLS 1.3 protection ([`RecordEncrypter::tls13`]).
+    pub fn is_tls13(&self) -> bool {
+        self.state.tls13
     }
 
     /// The sequence number the next record will carry.
@@ -168,18 +223,29 @@ impl RecordEncrypter {
     /// `[prefix_len() bytes to fill | plaintext | suffix_len() bytes to fill]`; this writes
     /// the header, the explicit nonce and the tag around the plaintext and encrypts it.
     /// No copy, no allocation: the zero-copy path for callers that own their buffers.
+    ///
+    /// TLS 1.3 (RFC 8446 5.2): the header is always application_data and {3, 3} (`version`
+    /// is not used), `typ` goes into the first suffix byte as the inner content type, and
+    /// plaintext and type are sealed together.
     pub fn seal_in_place(
         &mut self,
         typ: ContentType,
         version: ProtocolVersion,
         record: &mut [u8],
     ) -> Result<(), RecordError> {
+        if self.state.tls13 {
+            return self.seal13(typ, 0, record);
+        }
         self.seal_record(typ, version, None, record)
     }
 
     /// Appends one sealed record carrying `plaintext` to `out`, encrypting straight from
     /// `plaintext` into `out` (no intermediate copy). With `out` reused across records this
     /// allocates nothing once its capacity has grown to a record.
+    ///
+    /// TLS 1.3: as [`RecordEncrypter::seal_in_place`]; the plaintext is copied into its place
+    /// in `out` and sealed there with the content type after it (the AEAD reads one
+    /// contiguous inner plaintext), still without an intermediate buffer.
     pub fn seal_to(
         &mut self,
         typ: ContentType,
@@ -187,6 +253,9 @@ impl RecordEncrypter {
         plaintext: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<(), RecordError> {
+        if self.state.tls13 {
+            return self.seal13_to(typ, plaintext, 0, out);
+        }
         let start = out.len();
         out.resize(start + self.prefix_len() + plaintext.len() + TAG_LEN, 0);
         let result = match out.get_mut(start..) {
@@ -269,15 +338,17 @@ impl RecordEncrypter {
                 explicit.copy_from_slice(&e);
                 gcm_nonce(salt, e)
             }
-            NonceScheme::ChaCha { iv } => chacha_nonce(iv, seq),
+            NonceScheme::Xor { iv } => xor_nonce(iv, seq),
         };
         Ok((nonce, aad))
     }
 }
 
-/// Authenticates and decrypts incoming records for one direction (the peer's write key).
+/// Authenticates and decrypts incoming records for one direction (the peer's write key):
+/// TLS 1.2 records ([`RecordDecrypter::new`], [`RecordDecrypter::open_in_place`]) or TLS 1.3
+/// records ([`RecordDecrypter::tls13`], [`RecordDecrypter::open_tls13_in_place`]).
 pub struct RecordDecrypter {
-    state: DirectionState,
+    pub(crate) state: DirectionState,
 }
 
 impl RecordDecrypter {
@@ -308,18 +379,29 @@ impl RecordDecrypter {
         self.state.seq
     }
 
+    /// True for TLS 1.3 protection ([`RecordDecrypter::tls13`]).
+    pub fn is_tls13(&self) -> bool {
+        self.state.tls13
+    }
+
     /// Opens the fragment of one protected record in place and returns the range of
     /// `fragment` that holds the plaintext.
     ///
     /// The additional data uses our own count of records, never anything the peer sent, so a
     /// replayed, dropped or reordered record fails authentication (RFC 5246 6.2.3.3). Any
     /// failure is [`RecordError::BadRecordMac`], with the buffer wiped by the AEAD.
+    ///
+    /// TLS 1.2 only: a TLS 1.3 decrypter refuses with [`RecordError::ProtectionMismatch`]
+    /// (use [`RecordDecrypter::open_tls13_in_place`], which also returns the inner type).
     pub fn open_in_place(
         &mut self,
         typ: ContentType,
         version: ProtocolVersion,
         fragment: &mut [u8],
     ) -> Result<core::ops::Range<usize>, RecordError> {
+        if self.state.tls13 {
+            return Err(RecordError::ProtectionMismatch);
+        }
         let explicit_len = self.state.explicit_len();
         let Some(plaintext_len) = fragment.len().checked_sub(explicit_len + TAG_LEN) else {
             return Err(RecordError::BadRecordMac);
@@ -343,7 +425,7 @@ impl RecordDecrypter {
                     .map_err(|_| RecordError::BadRecordMac)?;
                 gcm_nonce(salt, explicit)
             }
-            NonceScheme::ChaCha { iv } => chacha_nonce(iv, seq),
+            NonceScheme::Xor { iv } => xor_nonce(iv, seq),
         };
         self.state
             .key
@@ -360,7 +442,7 @@ mod tests {
     #[test]
     fn rfc7905_2_chacha_nonce_xors_the_padded_sequence_number() {
         let iv = [0xffu8; 12];
-        let n = chacha_nonce(&iv, 0x0102_0304_0506_0708);
+        let n = xor_nonce(&iv, 0x0102_0304_0506_0708);
         assert_eq!(
             n,
             [

@@ -1,4 +1,6 @@
-//! The read side of the record layer: deframe, open, reassemble, and hand out what arrived.
+//! The read side of the record layer: deframe, open, reassemble, and hand out what arrived,
+//! under the TLS 1.2 rules (RFC 5246 6) or the TLS 1.3 ones (RFC 8446 5,
+//! [`RecordReader::set_tls13`]).
 
 use mtls_wire::alert::Alert;
 use mtls_wire::{ChangeCipherSpec, ContentType, ProtocolVersion};
@@ -6,7 +8,8 @@ use mtls_wire::{ChangeCipherSpec, ContentType, ProtocolVersion};
 use crate::deframer::Deframer;
 use crate::error::RecordError;
 use crate::joiner::HandshakeJoiner;
-use crate::limits::{HANDSHAKE_HEADER_LEN, MAX_CONSECUTIVE_EMPTY_RECORDS};
+use crate::limits::HANDSHAKE_HEADER_LEN;
+use crate::limits::MAX_CONSECUTIVE_EMPTY_RECORDS;
 use crate::protection::RecordDecrypter;
 
 /// What the peer sent, in the order it sent it.
@@ -17,6 +20,10 @@ pub enum Inbound<'a> {
     Handshake(&'a [u8]),
     /// A ChangeCipherSpec (RFC 5246 7.1). The reader now waits for
     /// [`RecordReader::install_decrypter`] before it reads any further record.
+    ///
+    /// In TLS 1.3 mode ([`RecordReader::set_tls13`]) it is the middlebox-compatibility one
+    /// (RFC 8446 5, D.4): a plaintext record holding the single byte 1, handed up without any
+    /// change to the read protection; whether one may come here is the handshake's decision.
     ChangeCipherSpec,
     /// An alert (RFC 5246 7.2).
     Alert(Alert),
@@ -24,19 +31,21 @@ pub enum Inbound<'a> {
     ApplicationData(&'a [u8]),
 }
 
-/// Read-side state of the protection: the peer's keys change only at ChangeCipherSpec.
+/// Read-side state of the protection: the peer's keys change at ChangeCipherSpec (TLS 1.2) or
+/// when the caller installs new ones (TLS 1.3).
 enum ReadProtection {
     /// Before the peer's ChangeCipherSpec: records are plaintext (RFC 5246 6.1: the initial
     /// state is TLS_NULL_WITH_NULL_NULL).
     Plaintext,
     /// ChangeCipherSpec was handed out; the caller must install the keys it implies.
     AwaitingKeys,
-    /// Records are AEAD-protected.
+    /// Records are AEAD-protected (TLS 1.2 or TLS 1.3 records, as the decrypter says).
     Protected(Box<RecordDecrypter>),
 }
 
 /// Turns bytes from the peer into [`Inbound`] events: deframing, decryption and handshake
-/// reassembly, with every RFC 5246 section 6 check on the way.
+/// reassembly, with every RFC 5246 section 6 check on the way, or every RFC 8446 section 5
+/// one in TLS 1.3 mode ([`RecordReader::set_tls13`], [`RecordReader::install_tls13_decrypter`]).
 ///
 /// No allocation per record once running: records are opened in place in the deframer's
 /// one-record buffer and application data is handed out as a slice of it. So are handshake
@@ -54,6 +63,8 @@ pub struct RecordReader {
     last_application_data: Option<std::ops::Range<usize>>,
     /// The part of the current handshake record not yet handed out, in the receive buffer.
     handshake_record: std::ops::Range<usize>,
+    /// TLS 1.3 record rules (RFC 8446 5): see [`RecordReader::set_tls13`].
+    tls13: bool,
 }
 
 impl Default for RecordReader {
@@ -101,6 +112,7 @@ impl RecordReader {
             empty_records: 0,
             last_application_data: None,
             handshake_record: 0..0,
+            tls13: false,
         }
     }
 
@@ -139,14 +151,78 @@ impl RecordReader {
 
     /// Requires every further record to carry `version` (call once the version is negotiated;
     /// RFC 5246 Appendix E.1 allows other values only in the first ClientHello records).
+    /// Not applied in TLS 1.3 mode, where the record version is ignored (RFC 8446 5.1).
     pub fn set_expected_version(&mut self, version: ProtocolVersion) {
         self.expected_version = Some(version);
     }
 
     /// Installs the peer's new keys after a ChangeCipherSpec; the sequence number restarts at
-    /// zero (RFC 5246 6.1).
+    /// zero (RFC 5246 6.1). For TLS 1.3 keys use [`RecordReader::install_tls13_decrypter`],
+    /// which also checks that no handshake message spans the key change (given TLS 1.3 keys,
+    /// this one turns TLS 1.3 mode on but does not check).
     pub fn install_decrypter(&mut self, decrypter: RecordDecrypter) {
+        if decrypter.is_tls13() {
+            self.set_tls13(true);
+        }
         self.protection = ReadProtection::Protected(Box::new(decrypter));
+    }
+
+    /// Turns the TLS 1.3 record rules on (RFC 8446 5) or off; call it as soon as TLS 1.3 is
+    /// known to be the version (the client on the ServerHello or HelloRetryRequest, the server
+    /// once it chose it), before the peer's compatibility ChangeCipherSpec can arrive.
+    /// [`RecordReader::install_tls13_decrypter`] turns it on too.
+    ///
+    /// In TLS 1.3 mode:
+    /// - the record version is not checked (RFC 8446 5.1), whatever
+    ///   [`RecordReader::set_expected_version`] said;
+    /// - a plaintext change_cipher_spec record must be the single byte 1 and is handed up as
+    ///   [`Inbound::ChangeCipherSpec`] with no change of keys (RFC 8446 5, D.4); anything else
+    ///   in it is [`RecordError::UnexpectedChangeCipherSpec`];
+    /// - with TLS 1.3 keys installed, every other record must be protected application_data
+    ///   of at most 2^14 + 256 bytes (RFC 8446 5.2) whose inner plaintext is at most
+    ///   2^14 + 1 (5.4); the inner type decides what the content is; a protected
+    ///   change_cipher_spec or empty handshake or alert content is `unexpected_message`;
+    ///   empty application data is skipped (5.4), within the cap on empty records.
+    pub fn set_tls13(&mut self, on: bool) {
+        self.tls13 = on;
+        self.deframer.set_tls13(on);
+    }
+
+    /// True when the TLS 1.3 record rules are on.
+    pub fn is_tls13(&self) -> bool {
+        self.tls13
+    }
+
+    /// True when a handshake message is partly received, or the record being read still holds
+    /// handshake messages not handed out: new keys now would make a message span the key
+    /// change (RFC 8446 5.1). Check it before asking the handshake for the next read keys;
+    /// [`RecordReader::install_tls13_decrypter`] checks it too.
+    pub fn handshake_pending(&mut self) -> bool {
+        !self.handshake_record.is_empty() || self.joiner.buffered() > 0
+    }
+
+    /// Installs the peer's TLS 1.3 traffic keys ([`RecordDecrypter::tls13`]): the handshake
+    /// keys after the ServerHello, the application keys after the Finished, the next
+    /// generation after a KeyUpdate. The sequence number restarts at zero (RFC 8446 5.3) and
+    /// TLS 1.3 mode is on from here.
+    ///
+    /// Refuses, installing nothing, with [`RecordError::HandshakeSpansKeyChange`]
+    /// (`unexpected_message`) while [`RecordReader::handshake_pending`] (RFC 8446 5.1:
+    /// "Handshake messages MUST NOT span key changes"), and with
+    /// [`RecordError::ProtectionMismatch`] given TLS 1.2 keys.
+    pub fn install_tls13_decrypter(
+        &mut self,
+        decrypter: RecordDecrypter,
+    ) -> Result<(), RecordError> {
+        if !decrypter.is_tls13() {
+            return Err(RecordError::ProtectionMismatch);
+        }
+        if self.handshake_pending() {
+            return Err(RecordError::HandshakeSpansKeyChange);
+        }
+        self.set_tls13(true);
+        self.protection = ReadProtection::Protected(Box::new(decrypter));
+        Ok(())
     }
 
     /// True when records are being decrypted.
@@ -255,27 +331,50 @@ impl RecordReader {
                 return Ok(None);
             };
             let header = span.header;
-            if let Some(v) = self.expected_version
+            if self.tls13 {
+                if header.content_type == ContentType::ChangeCipherSpec {
+                    return self.tls13_change_cipher_spec(span.fragment);
+                }
+            } else if let Some(v) = self.expected_version
                 && header.version != v
             {
                 return Err(RecordError::BadVersion(header.version.to_u16()));
             }
 
             let buf = self.deframer.buffer_mut();
-            let fragment = match &mut self.protection {
+            // The content type: the header's, or in TLS 1.3 the inner one.
+            let mut inner_type = false;
+            let (typ, fragment) = match &mut self.protection {
                 ReadProtection::Protected(d) => {
                     let Some(frag) = buf.get_mut(span.fragment.clone()) else {
                         return Err(RecordError::BadRecordMac);
                     };
-                    let inner = d.open_in_place(header.content_type, header.version, frag)?;
-                    span.fragment.start + inner.start..span.fragment.start + inner.end
+                    let (typ, inner) = if d.is_tls13() {
+                        let (typ, inner) = d.open_tls13_in_place(header, frag)?;
+                        // RFC 8446 5: "receives a protected change_cipher_spec record".
+                        if typ == ContentType::ChangeCipherSpec {
+                            return Err(RecordError::UnexpectedChangeCipherSpec);
+                        }
+                        inner_type = true;
+                        (typ, inner)
+                    } else {
+                        let inner = d.open_in_place(header.content_type, header.version, frag)?;
+                        (header.content_type, inner)
+                    };
+                    let at = span.fragment.start;
+                    (typ, at + inner.start..at + inner.end)
                 }
-                _ => span.fragment.clone(),
+                _ => (header.content_type, span.fragment.clone()),
             };
             let plaintext = self.deframer.buffer().get(fragment.clone()).unwrap_or(&[]);
 
             if plaintext.is_empty() {
-                if header.content_type != ContentType::ApplicationData {
+                if typ != ContentType::ApplicationData {
+                    if inner_type {
+                        // RFC 8446 5.1: no zero-length handshake fragment, even padded; an
+                        // alert is two bytes.
+                        return Err(RecordError::EmptyProtectedFragment(typ.to_u8()));
+                    }
                     return Err(RecordError::EmptyRecord);
                 }
                 // Empty application data is legal (a traffic-analysis countermeasure), but each
@@ -291,10 +390,10 @@ impl RecordReader {
             }
             self.empty_records = 0;
 
-            if header.content_type != ContentType::Handshake && self.joiner.has_partial() {
+            if typ != ContentType::Handshake && self.joiner.has_partial() {
                 return Err(RecordError::InterleavedRecord);
             }
-            match header.content_type {
+            match typ {
                 ContentType::Handshake => {
                     if self.joiner.has_partial() {
                         self.joiner.push(plaintext)?;
@@ -322,5 +421,20 @@ impl RecordReader {
                 other => return Err(RecordError::UnknownContentType(other.to_u8())),
             }
         }
+    }
+
+    /// A plaintext change_cipher_spec record in TLS 1.3 mode (RFC 8446 5): exactly the byte 1,
+    /// handed up with the keys left as they are.
+    fn tls13_change_cipher_spec(
+        &mut self,
+        fragment: std::ops::Range<usize>,
+    ) -> Result<Option<Found>, RecordError> {
+        if self.deframer.buffer().get(fragment) != Some(&[1u8][..]) {
+            return Err(RecordError::UnexpectedChangeCipherSpec);
+        }
+        if self.joiner.has_partial() {
+            return Err(RecordError::InterleavedRecord);
+        }
+        Ok(Some(Found::ChangeCipherSpec))
     }
 }

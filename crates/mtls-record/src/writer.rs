@@ -1,4 +1,5 @@
-//! The write side of the record layer: fragment, protect, frame.
+//! The write side of the record layer: fragment, protect, frame (TLS 1.2 records, or TLS 1.3
+//! records once a TLS 1.3 encrypter is installed).
 
 use mtls_wire::record::RecordHeader;
 use mtls_wire::{ContentType, ProtocolVersion};
@@ -43,7 +44,8 @@ impl RecordWriter {
     }
 
     /// Protects every later record with `encrypter`, right after our ChangeCipherSpec; the
-    /// sequence number starts at zero (RFC 5246 6.1).
+    /// sequence number starts at zero (RFC 5246 6.1). TLS 1.3: install a new
+    /// [`RecordEncrypter::tls13`] at every key change and KeyUpdate (RFC 8446 5.3, 4.6.3).
     pub fn install_encrypter(&mut self, encrypter: RecordEncrypter) {
         self.encrypter = Some(encrypter);
     }
@@ -66,6 +68,11 @@ impl RecordWriter {
     /// Appends `payload` to `out` as records of `typ`, fragmented and (once keys are in place)
     /// sealed. An empty payload writes nothing: zero-length handshake, alert and
     /// ChangeCipherSpec records are forbidden (RFC 5246 6.2.1).
+    ///
+    /// With a TLS 1.3 encrypter the records are TLS 1.3 ones (RFC 8446 5.2: outer type
+    /// application_data, version {3, 3}, the type inside, no padding), except a
+    /// ChangeCipherSpec: the middlebox-compatibility one is never protected (RFC 8446 5, D.4),
+    /// so it goes out in plaintext and takes no sequence number.
     pub fn write(
         &mut self,
         typ: ContentType,
@@ -75,8 +82,10 @@ impl RecordWriter {
         out.reserve(self.max_output_len(payload.len()));
         for fragment in payload.chunks(self.max_fragment_len) {
             match &mut self.encrypter {
-                Some(e) => e.seal_to(typ, self.version, fragment, out)?,
-                None => {
+                Some(e) if !(e.is_tls13() && typ == ContentType::ChangeCipherSpec) => {
+                    e.seal_to(typ, self.version, fragment, out)?;
+                }
+                _ => {
                     let length =
                         u16::try_from(fragment.len()).map_err(|_| RecordError::SealFailed)?;
                     RecordHeader {

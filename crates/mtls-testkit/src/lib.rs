@@ -66,11 +66,12 @@ pub mod split_flight;
 pub mod verifiers;
 
 pub use fixtures::{certified, chain, fixture, key, leaf, pki, vectors_dir};
-pub use keylog::{MemoryKeyLog, key_log_lines};
+pub use keylog::{MemoryKeyLog, TLS13_KEY_LOG_LABELS, key_log_lines, tls13_key_log_lines};
 pub use local_server::LocalServer;
 pub use process::{
     IO_TIMEOUT, Peer, TEST_TIMEOUT, TempDir, TempFile, connect, free_port, require, run_gnutls_cli,
-    run_s_client, start_gnutls_serv, start_s_server, start_s_server_env,
+    run_s_client, spawn_openssl_client, start_gnutls_serv, start_openssl_server, start_s_server,
+    start_s_server_env,
 };
 pub use pump::{Side, deliver, pump, pump_ok};
 pub use record_endpoint::{Driven, RecordEndpoint, Tamper};

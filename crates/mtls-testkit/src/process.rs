@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::keylog::key_log_lines;
+use crate::keylog::{key_log_lines, tls13_key_log_lines};
 
 /// Read and write timeout on every socket to a peer.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -126,6 +126,16 @@ impl Peer {
         }
     }
 
+    /// Writes `data` to the process's stdin (if piped) and flushes it; the error (the process
+    /// exited, say) for the caller to report with [`Peer::describe`].
+    pub fn try_write_stdin(&mut self, data: &[u8]) -> std::io::Result<()> {
+        if let Some(stdin) = &mut self.stdin {
+            stdin.write_all(data)?;
+            stdin.flush()?;
+        }
+        Ok(())
+    }
+
     /// Closes stdin: the process reads end of file.
     pub fn close_stdin(&mut self) {
         self.stdin = None;
@@ -209,6 +219,11 @@ impl TempFile {
     pub fn client_random_lines(&self) -> Vec<String> {
         key_log_lines(&std::fs::read_to_string(&self.0).unwrap_or_default())
     }
+
+    /// The TLS 1.3 lines of this NSS key log file, normalised and sorted.
+    pub fn tls13_key_log_lines(&self) -> Vec<String> {
+        tls13_key_log_lines(&std::fs::read_to_string(&self.0).unwrap_or_default())
+    }
 }
 
 impl Drop for TempFile {
@@ -288,9 +303,20 @@ fn start_server(
     ready: impl Fn(u16) -> String,
     command: impl Fn(u16) -> Command,
 ) -> (Peer, u16) {
+    start_server_stdin(what, ready, command, false)
+}
+
+/// [`start_server`] with the server's stdin piped (`pipe_stdin`), for peers that read
+/// commands there (`openssl s_server`'s `c`, `k`, `K`).
+fn start_server_stdin(
+    what: &str,
+    ready: impl Fn(u16) -> String,
+    command: impl Fn(u16) -> Command,
+    pipe_stdin: bool,
+) -> (Peer, u16) {
     for attempt in 0..3 {
         let port = free_port();
-        let mut peer = Peer::spawn(command(port), false);
+        let mut peer = Peer::spawn(command(port), pipe_stdin);
         if peer.wait_output(&ready(port), Instant::now() + Duration::from_secs(10)) {
             return (peer, port);
         }
@@ -347,6 +373,44 @@ pub fn run_s_client<S: AsRef<std::ffi::OsStr>>(
         .arg(format!("127.0.0.1:{port}"))
         .args(args);
     run_to_exit("s_client", cmd, input, deadline)
+}
+
+/// `openssl s_server -accept 127.0.0.1:PORT` with `args` alone (no version flag, no `-rev`:
+/// the caller chooses, `-tls1_3` say), once it accepts. With `pipe_stdin`, its stdin stays
+/// open for [`Peer::write_stdin`]: in its default mode s_server sends each line written there
+/// to the client, and reads the commands `c` (a TLS 1.3 CertificateRequest after the
+/// handshake), `k` and `K` (a KeyUpdate, without and with update_requested).
+pub fn start_openssl_server<S: AsRef<std::ffi::OsStr>>(
+    args: &[S],
+    pipe_stdin: bool,
+) -> (Peer, u16) {
+    require("openssl");
+    start_server_stdin(
+        "openssl s_server",
+        |_| "ACCEPT".to_string(),
+        |port| {
+            let mut cmd = Command::new("openssl");
+            cmd.arg("s_server")
+                .arg("-accept")
+                .arg(format!("127.0.0.1:{port}"))
+                .args(args);
+            cmd
+        },
+        pipe_stdin,
+    )
+}
+
+/// `openssl s_client -connect 127.0.0.1:PORT` with `args` alone (no version flag), started
+/// with its stdin piped and left running: the caller writes lines (or the commands `k`, `K`)
+/// with [`Peer::write_stdin`] and waits for its output with [`Peer::wait_output`].
+pub fn spawn_openssl_client<S: AsRef<std::ffi::OsStr>>(port: u16, args: &[S]) -> Peer {
+    require("openssl");
+    let mut cmd = Command::new("openssl");
+    cmd.arg("s_client")
+        .arg("-connect")
+        .arg(format!("127.0.0.1:{port}"))
+        .args(args);
+    Peer::spawn(cmd, true)
 }
 
 /// `gnutls-serv --port PORT` with `args` and environment `env` (it listens on every

@@ -75,7 +75,7 @@ pub(crate) fn would_block_to_pending<T>(r: io::Result<T>) -> Poll<io::Result<T>>
 }
 
 /// One `read_tls` from the transport; `Ready(Ok(0))` is the transport's end of stream.
-fn read_io<IO: AsyncRead + Unpin>(
+pub(crate) fn read_io<IO: AsyncRead + Unpin>(
     io: &mut IO,
     conn: &mut ConnectionCommon,
     cx: &mut Context<'_>,
@@ -84,7 +84,7 @@ fn read_io<IO: AsyncRead + Unpin>(
 }
 
 /// Writes every pending TLS byte to the transport; `Pending` while the transport is full.
-fn write_all_io<IO: AsyncWrite + Unpin>(
+pub(crate) fn write_all_io<IO: AsyncWrite + Unpin>(
     io: &mut IO,
     conn: &mut ConnectionCommon,
     cx: &mut Context<'_>,
@@ -171,12 +171,25 @@ pub(crate) fn poll_read<IO: AsyncRead + AsyncWrite + Unpin>(
         // At the transport's end (0 bytes) the reader reports a truncation, or the end of
         // data if close_notify came first.
         ready!(read_io(io, conn, cx))?;
+        let idle = !conn.wants_write();
         if let Err(e) = conn.process_new_packets() {
             // The fatal alert, best effort: the error is what the caller needs. Only on an
             // error: a read that polls the transport for writing would take the write waker
             // from a task writing through the other half of a split stream.
             let _ = write_all_io(io, conn, cx);
             return Poll::Ready(Err(to_io(e)));
+        }
+        if idle && conn.wants_write() && !conn.is_handshaking() {
+            // What the records just read asked for (TLS 1.3: the answer to a KeyUpdate that
+            // requested one, to a post-handshake CertificateRequest) goes out now: a peer
+            // may wait for it before it sends anything more, so waiting for our next write
+            // could stall both sides. Only when nothing else was queued: records a writer
+            // (the other half of a split stream) queued are its own to send, and its waker
+            // stays its own. What the transport does not take now goes with the next write
+            // or flush.
+            if let Poll::Ready(Err(e)) = write_all_io(io, conn, cx) {
+                return Poll::Ready(Err(e));
+            }
         }
     }
 }

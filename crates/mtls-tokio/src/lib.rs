@@ -55,6 +55,7 @@ pub mod client;
 mod common;
 mod lazy;
 mod linger;
+mod post_handshake;
 pub mod server;
 mod stream;
 

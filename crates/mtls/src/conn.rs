@@ -8,7 +8,7 @@ use std::sync::Arc;
 use mtls_cert::PeerIdentity;
 use mtls_handshake::sequence::Kind;
 use mtls_handshake::{Action, CertificateDer, Handshake, HandshakeSummary, Input, NegotiatedSuite};
-use mtls_record::{Inbound, RecordDecrypter, RecordEncrypter, RecordReader, RecordWriter};
+use mtls_record::{Inbound, RecordReader, RecordWriter};
 #[cfg(feature = "tracing")]
 use mtls_wire::HandshakeType;
 use mtls_wire::alert::Alert;
@@ -385,6 +385,12 @@ impl ConnectionCommon {
     }
 
     fn apply(&mut self, actions: Vec<Action>) -> Result<(), Error> {
+        if self.handshake.version() == ProtocolVersion::TLSv1_3 {
+            // From the ServerHello on (the ClientHello at the server), a ChangeCipherSpec
+            // record is the compatibility one (RFC 8446 D.4): handed up as it is, keys
+            // unchanged; the handshake decides whether one may come.
+            self.reader.set_tls13(true);
+        }
         for action in actions {
             match action {
                 Action::SendHandshake(m) => {
@@ -401,27 +407,8 @@ impl ConnectionCommon {
                     conn_event!(self, debug, "sent ChangeCipherSpec");
                     self.write_record(ContentType::ChangeCipherSpec, &[1])?
                 }
-                Action::InstallWriteKeys(k) => self.writer.install_encrypter(
-                    RecordEncrypter::with_provider(
-                        k.provider,
-                        k.algorithm,
-                        k.keys.key(),
-                        k.keys.iv(),
-                    )
-                    .map_err(|e| internal(format!("write keys: {e}")))?,
-                ),
-                Action::InstallReadKeys(k) => {
-                    self.reader.set_expected_version(ProtocolVersion::TLSv1_2);
-                    self.reader.install_decrypter(
-                        RecordDecrypter::with_provider(
-                            k.provider,
-                            k.algorithm,
-                            k.keys.key(),
-                            k.keys.iv(),
-                        )
-                        .map_err(|e| internal(format!("read keys: {e}")))?,
-                    )
-                }
+                Action::InstallWriteKeys(k) => self.install_write_keys(&k)?,
+                Action::InstallReadKeys(k) => self.install_read_keys(&k)?,
                 Action::SendAlert(alert) => self.queue_alert(alert),
                 Action::Complete => {
                     self.handshake_done = true;

@@ -22,9 +22,7 @@ impl ClientConnection {
     /// is queued for writing at once.
     pub fn new(config: &ClientConfig, server_name: &str) -> Result<Self, Error> {
         let (hs, actions) = ClientHandshake::new(config.inner.clone(), Some(server_name))?;
-        Ok(Self {
-            common: ConnectionCommon::for_client(Box::new(hs), actions, config.observer.clone())?,
-        })
+        Self::start(config, Box::new(hs), actions)
     }
 
     /// As [`ClientConnection::new`] with an injected random source (reproducible tests).
@@ -35,9 +33,19 @@ impl ClientConnection {
     ) -> Result<Self, Error> {
         let (hs, actions) =
             ClientHandshake::with_rng(config.inner.clone(), Some(server_name), rng)?;
-        Ok(Self {
-            common: ConnectionCommon::for_client(Box::new(hs), actions, config.observer.clone())?,
-        })
+        Self::start(config, Box::new(hs), actions)
+    }
+
+    fn start(
+        config: &ClientConfig,
+        hs: Box<dyn mtls_handshake::Handshake>,
+        actions: Vec<mtls_handshake::Action>,
+    ) -> Result<Self, Error> {
+        let mut common = ConnectionCommon::for_client(hs, actions, config.observer.clone())?;
+        if config.inner.offers_tls13() {
+            common.offer_tls13();
+        }
+        Ok(Self { common })
     }
 }
 

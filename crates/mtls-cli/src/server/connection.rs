@@ -32,6 +32,8 @@ pub(super) struct Options {
     pub handshake: Duration,
     /// `--client-auth request`: certificates are accepted unverified.
     pub unverified: bool,
+    /// `--client-auth post-handshake`: ask for the certificate once the first data arrived.
+    pub post_handshake: bool,
 }
 
 /// One connection: handshake, the one-line report, then echo or the HTTP page.
@@ -97,34 +99,33 @@ async fn session(mut tls: Box<Tls<'_>>, peer: SocketAddr, options: &Options) -> 
         peer.push_str(" (not verified)");
     }
     let mut line = format!(
-        "{peer}: {} handshake, {}, client {}",
+        "{peer}: {} {} handshake, {}, client {}",
+        crate::common::version_text(info.version),
         info.full_or_resumed(),
         info.suite,
-        info.peer_or("sent no certificate"),
+        if options.post_handshake && info.peer.is_none() {
+            "not asked yet (post-handshake)".to_string()
+        } else {
+            info.peer_or("sent no certificate")
+        },
     );
     if let Some(p) = &info.alpn {
         line.push_str(&format!(", alpn {p}"));
     }
-    if !info.ems {
+    if !info.ems && info.version != Some(mtls::ProtocolVersion::TLSv1_3) {
         line.push_str(", without extended master secret");
     }
     eprintln!("{line}");
     // The client's chain, as `mtls client` shows the server's.
-    if !info.resumed
-        && let Some(chain) = tls.get_ref().1.peer_certificates()
-    {
-        for (i, cert) in chain.iter().enumerate() {
-            eprintln!(
-                "{peer}: client certificate {i}: {}",
-                crate::client_probe::describe(cert)
-            );
-        }
+    if !info.resumed {
+        show_chain(&tls, peer);
     }
 
+    let ask = options.post_handshake.then_some(peer);
     let result = if options.http {
-        http::answer(&mut tls, peer, &info, options.idle).await
+        http::answer(&mut tls, peer, info, ask, options.idle).await
     } else {
-        echo(&mut tls, options.idle).await
+        echo(&mut tls, ask, options.idle).await
     };
     // A fatal alert may still be queued after an error: send it (bounded). The caller then
     // gives the client a moment to close, so that unread bytes of its do not turn our close
@@ -133,13 +134,73 @@ async fn session(mut tls: Box<Tls<'_>>, peer: SocketAddr, options: &Options) -> 
     result
 }
 
-/// Echoes everything back until the client's close_notify, then answers with ours.
-async fn echo(tls: &mut Tls<'_>, idle: Duration) -> Result<(), String> {
+/// The client's chain, one line per certificate.
+fn show_chain(tls: &Tls<'_>, peer: SocketAddr) {
+    if let Some(chain) = tls.get_ref().1.peer_certificates() {
+        for (i, cert) in chain.iter().enumerate() {
+            eprintln!(
+                "{peer}: client certificate {i}: {}",
+                crate::client_probe::describe(cert)
+            );
+        }
+    }
+}
+
+/// `--client-auth post-handshake`, once the client's first data has arrived: asks for its
+/// certificate (RFC 8446 4.6.2) and waits, within `idle`, for the verified answer; says who
+/// it is. `Ok(None)` when the connection cannot ask (TLS 1.2, or the client did not offer
+/// post_handshake_auth): it is served without a certificate. A refused or missing answer
+/// ends the connection (its alert is sent).
+pub(super) async fn authenticate(
+    tls: &mut Tls<'_>,
+    peer: SocketAddr,
+    idle: Duration,
+) -> Result<Option<String>, String> {
+    match timeout(idle, tls.request_client_certificate()).await {
+        Ok(Ok(())) => {
+            let who = Info::of(tls.get_ref().1).peer;
+            eprintln!(
+                "{peer}: post-handshake authentication: client {}",
+                who.as_deref().unwrap_or("(none)")
+            );
+            show_chain(tls, peer);
+            Ok(who)
+        }
+        Ok(Err(e)) => {
+            if let Some(mtls::Error::Unavailable(why)) =
+                e.get_ref().and_then(|i| i.downcast_ref::<mtls::Error>())
+            {
+                eprintln!("{peer}: post-handshake authentication not possible: {why}");
+                return Ok(None);
+            }
+            Err(format!(
+                "post-handshake authentication failed: {}",
+                io_text(&e)
+            ))
+        }
+        Err(_) => Err(format!(
+            "post-handshake authentication failed: no answer within {} s",
+            idle.as_secs()
+        )),
+    }
+}
+
+/// Echoes everything back until the client's close_notify, then answers with ours. With
+/// `ask` (post-handshake authentication), the certificate is asked for when the first data
+/// arrives, before it is echoed.
+async fn echo(
+    tls: &mut Tls<'_>,
+    mut ask: Option<SocketAddr>,
+    idle: Duration,
+) -> Result<(), String> {
     let mut buf = vec![0u8; ECHO_BUFFER];
     loop {
         match timeout(idle, tls.read(&mut buf)).await {
             Ok(Ok(0)) => return close(tls, idle).await,
             Ok(Ok(n)) => {
+                if let Some(peer) = ask.take() {
+                    authenticate(tls, peer, idle).await?;
+                }
                 write(tls, buf.get(..n).unwrap_or_default(), idle).await?;
             }
             Err(_) => {

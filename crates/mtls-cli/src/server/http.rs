@@ -7,18 +7,21 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::time::timeout;
 
-use super::connection::{Tls, close, write};
+use super::connection::{Tls, authenticate, close, write};
 use crate::common::{Info, io_text};
 
 /// Largest HTTP request head read.
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
 
 /// Reads one HTTP request head and answers with a page describing the connection; every read
-/// and write within `idle`.
+/// and write within `idle`. With `ask` (post-handshake authentication), the client's
+/// certificate is asked for once the request head has arrived, and the page names the
+/// client it then knows.
 pub(super) async fn answer(
     tls: &mut Tls<'_>,
     peer: SocketAddr,
-    info: &Info,
+    mut info: Info,
+    ask: Option<SocketAddr>,
     idle: Duration,
 ) -> Result<(), String> {
     let mut head = Vec::new();
@@ -38,9 +41,14 @@ pub(super) async fn answer(
             Ok(Err(e)) => return Err(format!("connection failed: {}", io_text(&e))),
         }
     }
+    if let Some(peer) = ask {
+        info.peer = authenticate(tls, peer, idle)
+            .await?
+            .map(|subject| format!("{subject} (asked after the handshake)"));
+    }
     let text = String::from_utf8_lossy(&head);
     let request = text.lines().next().unwrap_or_default().trim().to_string();
-    let body = page(peer, info, &request);
+    let body = page(peer, &info, &request);
     let mut response = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\
          Cache-Control: no-store\r\nConnection: close\r\n\r\n",
@@ -63,7 +71,7 @@ fn page(peer: SocketAddr, info: &Info, request: &str) -> String {
         "mtls server: your connection\n\
          \n\
          client address          {peer}\n\
-         protocol                TLS 1.2\n\
+         protocol                {}\n\
          cipher suite            {}\n\
          handshake               {}\n\
          client certificate      {}\n\
@@ -71,6 +79,7 @@ fn page(peer: SocketAddr, info: &Info, request: &str) -> String {
          server name (SNI)       {}\n\
          extended master secret  {}\n\
          request                 {request}\n",
+        crate::common::version_text(info.version),
         info.suite,
         info.full_or_resumed(),
         info.peer_or(none),

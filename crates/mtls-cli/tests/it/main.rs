@@ -18,5 +18,6 @@ mod inspect;
 mod support;
 mod testpki;
 mod tickets;
+mod tls13;
 mod verbose;
 mod verify;

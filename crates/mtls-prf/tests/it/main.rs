@@ -9,3 +9,4 @@
 )]
 
 mod prf_vectors;
+mod rfc8448;

@@ -13,3 +13,7 @@ mod openssl_captures;
 mod protection;
 mod reader;
 mod reassembly_captures;
+mod tls13_captures;
+mod tls13_oracle;
+mod tls13_protection;
+mod tls13_rules;

@@ -17,6 +17,7 @@ mod lazy;
 mod openssl_server;
 mod ours;
 mod pending;
+mod post_handshake;
 mod refused;
 mod rustls_interop;
 mod shutdown;

@@ -13,6 +13,8 @@
     clippy::indexing_slicing
 )]
 
+pub mod tls13;
+
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
