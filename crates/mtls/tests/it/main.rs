@@ -12,6 +12,7 @@
 )]
 
 mod acceptor;
+mod concurrency;
 mod config_errors;
 mod connections;
 mod fuzz_corpus_replay;
