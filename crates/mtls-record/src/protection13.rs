@@ -230,12 +230,15 @@ impl RecordDecrypter {
             });
         }
         let aad = received_header(&header, len);
+        let seq = self.state.seq;
         let nonce = self.state.next_tls13_nonce()?;
-        let inner = self
-            .state
-            .key
-            .open_in_place(&nonce, &aad, fragment)
-            .map_err(|_| RecordError::BadRecordMac)?;
+        let Ok(inner) = self.state.key.open_in_place(&nonce, &aad, fragment) else {
+            // A record that does not open does not count: the next one is expected at the
+            // same sequence number (only a server skipping declined early data goes on,
+            // RFC 8446 4.2.10; anywhere else this error ends the connection).
+            self.state.seq = seq;
+            return Err(RecordError::BadRecordMac);
+        };
         let parsed = InnerPlaintext::parse(inner)?;
         Ok((parsed.content_type, 0..parsed.content.len()))
     }

@@ -65,6 +65,8 @@ pub struct RecordReader {
     handshake_record: std::ops::Range<usize>,
     /// TLS 1.3 record rules (RFC 8446 5): see [`RecordReader::set_tls13`].
     tls13: bool,
+    /// Bytes of early data still to skip: see [`RecordReader::skip_early_data`].
+    early_data_budget: usize,
 }
 
 impl Default for RecordReader {
@@ -113,6 +115,7 @@ impl RecordReader {
             last_application_data: None,
             handshake_record: 0..0,
             tls13: false,
+            early_data_budget: 0,
         }
     }
 
@@ -186,6 +189,26 @@ impl RecordReader {
     pub fn set_tls13(&mut self, on: bool) {
         self.tls13 = on;
         self.deframer.set_tls13(on);
+    }
+
+    /// A TLS 1.3 server that declined the client's early data (RFC 8446 4.2.10) skips it:
+    /// application_data records before any read key is installed (early data sent before
+    /// a HelloRetryRequest's second ClientHello), and protected records that do not open
+    /// with the new read keys, up to `budget` bytes of records in all; the first record that
+    /// opens ends the skipping. Beyond the budget, an unopened record is `bad_record_mac`.
+    pub fn skip_early_data(&mut self, budget: usize) {
+        self.early_data_budget = budget;
+    }
+
+    /// Takes `len` bytes of a skipped early record from the budget; false when it is spent.
+    fn skip(&mut self, len: usize) -> bool {
+        match self.early_data_budget.checked_sub(len) {
+            Some(left) if self.early_data_budget > 0 => {
+                self.early_data_budget = left;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// True when the TLS 1.3 record rules are on.
@@ -327,10 +350,18 @@ impl RecordReader {
                     return Err(RecordError::KeysNotInstalled);
                 }
             };
-            let Some(span) = self.deframer.next_record(protected)? else {
+            // Early data is ciphertext even while this side reads plaintext (RFC 8446 4.2.10).
+            let skipping = self.early_data_budget > 0;
+            let Some(span) = self.deframer.next_record(protected || skipping)? else {
                 return Ok(None);
             };
             let header = span.header;
+            if skipping && !protected && header.content_type == ContentType::ApplicationData {
+                if self.skip(span.fragment.len()) {
+                    continue;
+                }
+                return Err(RecordError::BadRecordMac);
+            }
             if self.tls13 {
                 if header.content_type == ContentType::ChangeCipherSpec {
                     return self.tls13_change_cipher_spec(span.fragment);
@@ -350,7 +381,19 @@ impl RecordReader {
                         return Err(RecordError::BadRecordMac);
                     };
                     let (typ, inner) = if d.is_tls13() {
-                        let (typ, inner) = d.open_tls13_in_place(header, frag)?;
+                        let (typ, inner) = match d.open_tls13_in_place(header, frag) {
+                            Ok(opened) => {
+                                self.early_data_budget = 0;
+                                opened
+                            }
+                            Err(RecordError::BadRecordMac)
+                                if self.early_data_budget >= span.fragment.len() =>
+                            {
+                                self.early_data_budget -= span.fragment.len();
+                                continue;
+                            }
+                            Err(e) => return Err(e),
+                        };
                         // RFC 8446 5: "receives a protected change_cipher_spec record".
                         if typ == ContentType::ChangeCipherSpec {
                             return Err(RecordError::UnexpectedChangeCipherSpec);

@@ -25,6 +25,11 @@ use crate::trace::conn_event;
 /// connection stops decrypting (and stops reading from the socket) until it does.
 const MAX_RECEIVED_PLAINTEXT: usize = 64 * 1024;
 
+/// Early data a TLS 1.3 server declined (it accepts no 0-RTT) and skips, in bytes of records
+/// (RFC 8446 4.2.10: "up to the configured max_early_data_size"; we never issue tickets that
+/// allow early data, so this only bounds what a client sends anyway).
+const EARLY_DATA_SKIP: usize = 64 * 1024;
+
 /// Send and receive buffers keep at most this capacity once emptied.
 const IDLE_BUFFER_CAPACITY: usize = 1024;
 
@@ -76,6 +81,8 @@ pub struct ConnectionCommon {
     /// Application data written before the handshake completed.
     plaintext_out: Vec<u8>,
     handshake_done: bool,
+    /// The reader was told to skip the client's declined early data (server, TLS 1.3).
+    early_data_skipped: bool,
     peer_closed: bool,
     transport_eof: bool,
     sent_close: bool,
@@ -131,6 +138,7 @@ impl ConnectionCommon {
             held: None,
             plaintext_out: Vec::new(),
             handshake_done: false,
+            early_data_skipped: false,
             peer_closed: false,
             transport_eof: false,
             sent_close: false,
@@ -390,6 +398,10 @@ impl ConnectionCommon {
             // record is the compatibility one (RFC 8446 D.4): handed up as it is, keys
             // unchanged; the handshake decides whether one may come.
             self.reader.set_tls13(true);
+        }
+        if !self.early_data_skipped && self.handshake.early_data_offered() {
+            self.early_data_skipped = true;
+            self.reader.skip_early_data(EARLY_DATA_SKIP);
         }
         for action in actions {
             match action {

@@ -616,3 +616,50 @@ fn installing_tls13_keys_turns_the_tls13_rules_on() {
     assert_eq!((evs, err), (vec![Ev::Ccs], None));
     assert!(r.is_protected());
 }
+
+#[test]
+fn rfc8446_4_2_10_declined_early_data_is_skipped_within_its_budget() {
+    for (alg, key_len) in AEADS {
+        // The client's early records, under keys the server never derived.
+        let mut early = Peer::new(alg, &vec![0x33; key_len], &[0x44; 12]);
+        let early_records: Vec<Vec<u8>> =
+            (0..3).map(|i| early.seal(23, &vec![i; 100], 0)).collect();
+        let mut p = Peer::test(alg, key_len);
+        let finished = p.seal(22, &hs(20, &[0xf1; 32]), 0);
+        let early_len: usize = early_records.iter().map(|r| r.len() - 5).sum();
+
+        // Skipped, and the first record that opens ends the skipping.
+        let mut r = reader(&Peer::test(alg, key_len));
+        r.skip_early_data(early_len);
+        let wire: Vec<u8> = early_records
+            .iter()
+            .flatten()
+            .copied()
+            .chain(finished.clone())
+            .collect();
+        let (evs, err) = events(&mut r, &wire);
+        assert_eq!(err, None, "{alg:?}");
+        assert_eq!(evs, vec![Ev::Hs(hs(20, &[0xf1; 32]))], "{alg:?}");
+
+        // One byte short of the budget: the last early record is bad_record_mac.
+        let mut r = reader(&Peer::test(alg, key_len));
+        r.skip_early_data(early_len - 1);
+        let (_, err) = events(&mut r, &wire);
+        assert_eq!(err, Some(RecordError::BadRecordMac), "{alg:?}");
+
+        // Without the skip, the first early record is bad_record_mac.
+        let (_, err) = events(&mut reader(&Peer::test(alg, key_len)), &wire);
+        assert_eq!(err, Some(RecordError::BadRecordMac), "{alg:?}");
+
+        // Before any key (after a HelloRetryRequest): early application_data records are
+        // dropped, the second ClientHello in plaintext comes through.
+        let mut r = RecordReader::new();
+        r.set_tls13(true);
+        r.skip_early_data(early_len);
+        let ch = plain(22, &hs(1, &[0xc1; 40]));
+        let wire: Vec<u8> = early_records.iter().flatten().copied().chain(ch).collect();
+        let (evs, err) = events(&mut r, &wire);
+        assert_eq!(err, None, "{alg:?}");
+        assert_eq!(evs, vec![Ev::Hs(hs(1, &[0xc1; 40]))], "{alg:?}");
+    }
+}

@@ -494,10 +494,10 @@ fn connect(sh: &Shared, who: usize, name: &str, tag: &str) {
     } else {
         if seen.offered.is_some() {
             // A trusted client's session is resumed whenever the server still has it; in
-            // TLS 1.3 an opened ticket may still be refused: two connections of the
-            // identities that share a store can take the same ticket at once, and the
-            // second is a replay (RFC 8446 8).
-            if !(sh.tls13 && id.shares_store) {
+            // TLS 1.3 an opened ticket may still be refused: two connections that share a
+            // store (one identity on two threads, or the identities that share one) can take
+            // the same ticket at once, and the second is a replay (RFC 8446 8).
+            if !sh.tls13 {
                 assert_ne!(
                     seen.found,
                     Some(true),

@@ -333,3 +333,42 @@ fn key_log_has_the_five_tls13_secrets_and_both_sides_agree() {
     let random = c.handshake_summary().unwrap().client_random;
     assert!(ours.iter().all(|(_, r, s)| *r == random && s.len() == 32));
 }
+
+/// The raw bytes of a stored TLS 1.3 capture (`crates/mtls-testkit/vectors/tls13/`).
+fn capture(session: &str, file: &str) -> Vec<u8> {
+    let path = mtls_testkit::vectors_dir()
+        .join("tls13")
+        .join(session)
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    hex::decode(text.split_whitespace().collect::<String>()).unwrap()
+}
+
+#[test]
+fn rfc8446_4_2_10_early_data_we_did_not_accept_is_skipped() {
+    // OpenSSL's resumption with 0-RTT: its ClientHello offers a PSK of another server's (so
+    // ours makes a full handshake) and early_data, and its 0-RTT records, EndOfEarlyData and
+    // the rest follow under keys we do not have. The server must skip what it cannot open
+    // instead of failing with bad_record_mac.
+    let wire = capture("openssl-resumption-early-data", "transcript-c2s.hex");
+    let s = ServerConfig::builder()
+        .certificate(chain("server-ecdsa"), key("server-ecdsa"))
+        .versions(&[TLS13])
+        .build()
+        .unwrap();
+    let mut s = ServerConnection::new(&s).unwrap();
+    let mut rest = wire.as_slice();
+    while !rest.is_empty() {
+        let n = s.read_tls(&mut rest).unwrap();
+        assert!(n > 0);
+        s.process_new_packets().unwrap();
+    }
+    assert!(s.is_handshaking(), "waiting for a Finished it can open");
+    assert_eq!(s.protocol_version(), None);
+    let mut out = Vec::new();
+    while s.wants_write() {
+        s.write_tls(&mut out).unwrap();
+    }
+    // Its flight went out: a ServerHello (handshake record, type 2) first.
+    assert_eq!((out[0], out[5]), (22, 2));
+}
