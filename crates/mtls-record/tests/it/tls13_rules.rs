@@ -622,8 +622,7 @@ fn rfc8446_4_2_10_declined_early_data_is_skipped_within_its_budget() {
     for (alg, key_len) in AEADS {
         // The client's early records, under keys the server never derived.
         let mut early = Peer::new(alg, &vec![0x33; key_len], &[0x44; 12]);
-        let early_records: Vec<Vec<u8>> =
-            (0..3).map(|i| early.seal(23, &vec![i; 100], 0)).collect();
+        let early_records: Vec<Vec<u8>> = (0..3).map(|i| early.seal(23, &[i; 100], 0)).collect();
         let mut p = Peer::test(alg, key_len);
         let finished = p.seal(22, &hs(20, &[0xf1; 32]), 0);
         let early_len: usize = early_records.iter().map(|r| r.len() - 5).sum();
