@@ -1,6 +1,6 @@
 //! # mtls-cert
 //!
-//! The certificate layer of mtls, a mutual-TLS 1.2 stack: what the handshake
+//! The certificate layer of mtls, a mutual-TLS stack (TLS 1.2 and 1.3): what the handshake
 //! (`mtls-handshake`) and the PKI crate (`mtls-pki`) both need to talk about certificates,
 //! and nothing more.
 //!

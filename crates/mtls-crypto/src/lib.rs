@@ -1,6 +1,6 @@
 //! # mtls-crypto
 //!
-//! The cryptographic primitives a TLS 1.2 stack needs, behind a provider
+//! The cryptographic primitives a TLS 1.2 and 1.3 stack needs, behind a provider
 //! boundary ([`provider::CryptoProvider`]) with the RustCrypto crates inside by
 //! default and AWS-LC with the `aws-lc` feature, and nothing TLS-stateful: no
 //! sequence numbers, no transcript, no negotiation. Part of mtls, a mutual-TLS

@@ -1,6 +1,6 @@
 //! # mtls-pki
 //!
-//! Certificates and keys for mtls, a mutual-TLS 1.2 stack:
+//! Certificates and keys for mtls, a mutual-TLS stack:
 //!
 //! - **Loading**: certificate chains, private keys and CRLs from PEM (RFC 7468) or DER
 //!   files, through `rustls-pki-types`: [`load_certs`], [`load_private_key`] (PKCS#8,

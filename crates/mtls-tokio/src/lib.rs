@@ -1,4 +1,4 @@
-//! Mutual TLS 1.2 on tokio.
+//! Mutual TLS (TLS 1.3 and 1.2) on tokio.
 //!
 //! `mtls-tokio` runs the [`mtls`] facade's sans-IO connections over any tokio transport
 //! (`AsyncRead + AsyncWrite + Unpin`: a `TcpStream`, a `UnixStream`, a duplex pipe). Its shape
@@ -14,7 +14,10 @@
 //! Errors are `io::Error`s. A handshake that fails has written its fatal alert to the peer
 //! before `accept` / `connect` returns, and the error's inner error is the [`mtls::Error`]
 //! (`err.get_ref().and_then(|e| e.downcast_ref::<mtls::Error>())`). Dropping a pending
-//! `accept` / `connect` future drops the transport and the connection.
+//! `accept` / `connect` future drops the transport and the connection. In TLS 1.3 the server
+//! judges the client's certificate after the client's Finished (RFC 8446 4.4.2.4): a client's
+//! `connect` can succeed and the refusal (`unknown_ca`, `certificate_required`) is then the
+//! error of its first read.
 //!
 //! A server that requires client certificates and greets each client by the subject of its
 //! verified certificate (the README shows the same program):

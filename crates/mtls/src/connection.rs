@@ -9,7 +9,7 @@ use crate::config::{ClientConfig, ServerConfig};
 use crate::conn::ConnectionCommon;
 use crate::error::Error;
 
-/// The client side of a mutual-TLS 1.2 connection, sans IO: move bytes with
+/// The client side of a mutual-TLS connection (TLS 1.3 or 1.2), sans IO: move bytes with
 /// [`read_tls`](ConnectionCommon::read_tls) / [`write_tls`](ConnectionCommon::write_tls), then
 /// [`process_new_packets`](ConnectionCommon::process_new_packets); or wrap it in a
 /// [`Stream`](crate::Stream).
@@ -62,7 +62,7 @@ impl DerefMut for ClientConnection {
     }
 }
 
-/// The server side of a mutual-TLS 1.2 connection, sans IO.
+/// The server side of a mutual-TLS connection (TLS 1.3 or 1.2), sans IO.
 pub struct ServerConnection {
     common: ConnectionCommon,
 }

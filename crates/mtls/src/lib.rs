@@ -1,4 +1,4 @@
-//! Mutual TLS 1.2 for Rust services.
+//! Mutual TLS for Rust services: TLS 1.3 and TLS 1.2, client certificates both ways.
 //!
 //! `mtls` composes the layered crates of this workspace into the API most users want:
 //! [`ServerConfig`] / [`ClientConfig`] builders, sans-IO [`ServerConnection`] /
@@ -9,6 +9,13 @@
 //! The cryptography runs on the configuration's crypto provider ([`provider`]): RustCrypto
 //! by default, AWS-LC (several times faster) with this crate's `aws-lc` feature and
 //! `.crypto_provider(&mtls::provider::aws_lc::PROVIDER)` on a builder.
+//!
+//! Configurations speak TLS 1.3 and TLS 1.2 (1.3 preferred; `versions(...)` on a builder pins
+//! one). In TLS 1.3 a server may also ask for the client's certificate after the handshake
+//! ([`ServerConnection::request_client_certificate`], with
+//! `ServerConfigBuilder::client_auth_post_handshake`), either side may re-key
+//! ([`ConnectionCommon::send_key_update`]), and a server with a ticketer resumes clients by
+//! ticket, re-checking their identity against today's policy.
 //!
 //! Depend on this crate to put mutual TLS between two services; depend on the layers
 //! (`mtls-wire`, `mtls-record`, `mtls-handshake`, ...) only to build something else on them.
