@@ -133,6 +133,7 @@ pub fn record_seeds() {
         )
         .cipher_suites(&[mtls::suites::RSA_AES128_GCM])
         .enable_static_rsa(true)
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
         .clock(std::sync::Arc::new(mtls_handshake::FixedClock(crate::NOW)))
         .session_store(None)
         .build()
@@ -155,6 +156,42 @@ pub fn record_seeds() {
         Some(mtls::NegotiatedSuite::Tls12(mtls::suites::RSA_AES128_GCM))
     );
     put("server", "mtls-static-rsa", &with_mode(0, &all_rsa));
+
+    // The same handshake in TLS 1.2 (the targets' configurations offer TLS 1.3 first, so the
+    // recording above is TLS 1.3): a TLS 1.2-only client against the target's server.
+    let tls12_config = mtls::ClientConfig::with_roots(crate::fixture_roots())
+        .client_certificate(
+            crate::chain(fixtures::CLIENT_ECDSA),
+            crate::fixture_key(fixtures::CLIENT_ECDSA_KEY),
+        )
+        .versions(&[mtls::ProtocolVersion::TLSv1_2])
+        .clock(std::sync::Arc::new(mtls_handshake::FixedClock(crate::NOW)))
+        .session_store(None)
+        .build()
+        .unwrap();
+    let tls12_client = mtls::ClientConnection::with_rng(
+        &tls12_config,
+        crate::SERVER_NAME,
+        Box::new(mtls_crypto::DeterministicRng::from_seed([0x12; 32])),
+    )
+    .unwrap();
+    let (tls12_c2s, tls12_s2c) = record_mtls_handshake(tls12_client);
+    let all_tls12 = tls12_c2s.concat();
+    let mut server = crate::new_server();
+    assert_eq!(
+        crate::drive(&mut server, &[&all_tls12], &mut out),
+        Outcome::Alive
+    );
+    assert_eq!(
+        server.protocol_version(),
+        Some(mtls::ProtocolVersion::TLSv1_2)
+    );
+    put("server", "mtls-tls12-full", &with_mode(0, &all_tls12));
+    put(
+        "client",
+        "mtls-tls12-full",
+        &with_mode(0, &tls12_s2c.concat()),
+    );
 
     // Mode bytes: 0 = one chunk; 0b101_011_10 = three chunks cut at 4/9 and 6/9.
     let three = 0b1010_1110;
