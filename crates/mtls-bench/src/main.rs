@@ -42,7 +42,7 @@ fn args() -> Result<Args> {
             "-h" | "--help" => {
                 println!(
                     "usage: mtls-bench [--quick] [--no-doc | --doc]\n       \
-                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|resumed|resumed-ticket|bulk-aes128|bulk-aes256|bulk-chacha[-in-place]|tcp-N mtls|rustls|raw (bulk only)\n  \
+                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|tls13-rsa|tls13-ecdsa|tls13-x25519|resumed|resumed-ticket|resumed-ticket13|bulk-aes128|bulk-aes256|bulk-chacha[-in-place]|tcp-N mtls|rustls|raw (bulk only)\n  \
                      --quick   a smoke run (under a minute); does not write the document\n  \
                      --no-doc  do not write docs/BENCHMARKS.md\n  \
                      --doc     write docs/BENCHMARKS.md even with --quick"
@@ -99,6 +99,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
         Full(Kind),
         Resumed,
         Ticket,
+        Ticket13,
         Bulk(Cipher),
     }
     // `tcp-N`: full handshakes over loopback TCP on tokio, N clients at once.
@@ -137,6 +138,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
         "tls13-x25519" => W::Full(Kind::Tls13EcdsaX25519),
         "resumed" => W::Resumed,
         "resumed-ticket" => W::Ticket,
+        "resumed-ticket13" => W::Ticket13,
         "bulk-aes128" => W::Bulk(Cipher::Aes128Gcm),
         "bulk-aes256" => W::Bulk(Cipher::Aes256Gcm),
         "bulk-chacha" => W::Bulk(Cipher::ChaCha20Poly1305),
@@ -146,6 +148,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
         W::Full(k) => k.spec(),
         W::Resumed => Kind::EcdheEcdsaP256.spec().resuming(),
         W::Ticket => Kind::EcdheEcdsaP256.spec().ticketing(),
+        W::Ticket13 => Kind::Tls13EcdsaP256.spec().ticketing(),
         W::Bulk(c) => c.spec(),
     };
     macro_rules! go {
@@ -156,7 +159,7 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
                     let t = full_handshakes(&cfg, budget)?;
                     println!("{:.0} handshakes/s", t.per_sec());
                 }
-                W::Resumed | W::Ticket => {
+                W::Resumed | W::Ticket | W::Ticket13 => {
                     let t = resumed_handshakes(&cfg, budget)?;
                     println!("{:.0} resumptions/s", t.per_sec());
                 }

@@ -127,6 +127,8 @@ pub enum Figure {
     ResumedRate(StackKey),
     /// The same, by session ticket against a server without a session cache.
     TicketRate(StackKey),
+    /// The same in TLS 1.3 (a PSK from a NewSessionTicket, with (EC)DHE: RFC 8446 2.2).
+    Ticket13Rate(StackKey),
     /// Bulk MB/s (10^6 bytes per second), the server reading with `Read`.
     Bulk(CipherKey, StackKey),
     /// Bulk MB/s, the server reading in place with `BufRead`.
@@ -201,6 +203,11 @@ impl Results {
         self.get(Figure::TicketRate(key(&StackId::ALL, stack)))
     }
 
+    /// TLS 1.3 resumptions by ticket/s on `stack`.
+    pub fn ticket13_rate(&self, stack: StackId) -> Option<Summary> {
+        self.get(Figure::Ticket13Rate(key(&StackId::ALL, stack)))
+    }
+
     /// Bulk MB/s with `cipher` on `stack`.
     pub fn bulk(&self, cipher: Cipher, stack: StackId) -> Option<Summary> {
         self.get(Figure::Bulk(
@@ -259,6 +266,7 @@ struct Configs {
     full: Vec<(Kind, MtlsConfigs, Option<RustlsConfigs>)>,
     resumed: (MtlsConfigs, RustlsConfigs),
     ticket: (MtlsConfigs, RustlsConfigs),
+    ticket13: (MtlsConfigs, RustlsConfigs),
     bulk: Vec<(Cipher, MtlsConfigs, RustlsConfigs)>,
     /// The loopback-TCP rows' stacks: mtls, rustls.
     net: [Arc<NetStack>; 2],
@@ -278,6 +286,8 @@ fn configs() -> Result<Configs> {
     let resumed = (mtls_configs(&spec)?, rustls_configs(&spec)?);
     let spec = Kind::EcdheEcdsaP256.spec().ticketing();
     let ticket = (mtls_configs(&spec)?, rustls_configs(&spec)?);
+    let spec = Kind::Tls13EcdsaP256.spec().ticketing();
+    let ticket13 = (mtls_configs(&spec)?, rustls_configs(&spec)?);
     let mut bulk = Vec::new();
     for cipher in Cipher::ALL {
         let spec = cipher.spec();
@@ -292,6 +302,7 @@ fn configs() -> Result<Configs> {
         full,
         resumed,
         ticket,
+        ticket13,
         bulk,
         net,
     })
@@ -366,6 +377,11 @@ pub fn run(set: &Settings, mut progress: impl FnMut(&str)) -> Result<Results> {
                 StackId::Rustls => resumed_handshakes(&c.ticket.1, set.resumed)?,
             };
             r.push(Figure::TicketRate(key(&StackId::ALL, stack)), t.per_sec());
+            let t = match stack {
+                StackId::Mtls => resumed_handshakes(&c.ticket13.0, set.resumed)?,
+                StackId::Rustls => resumed_handshakes(&c.ticket13.1, set.resumed)?,
+            };
+            r.push(Figure::Ticket13Rate(key(&StackId::ALL, stack)), t.per_sec());
         }
         for op in Op::ALL {
             let secs = prims.time(op, set.primitive)?;

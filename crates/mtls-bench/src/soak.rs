@@ -103,7 +103,11 @@ fn server_config() -> Result<ServerConfig> {
     // Tickets live five minutes: the TLS 1.3 anti-replay memory keeps each accepted ticket
     // until it expires, so it reaches its steady size five minutes into the run (with an
     // hour, a one-hour run would show it growing the whole time).
-    let keys = TicketKeys::new(TicketKey::generate(&mut mtls::OsRng)?, None, TICKET_LIFETIME);
+    let keys = TicketKeys::new(
+        TicketKey::generate(&mut mtls::OsRng)?,
+        None,
+        TICKET_LIFETIME,
+    );
     Ok(ServerConfig::builder()
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth_required(roots()?)
