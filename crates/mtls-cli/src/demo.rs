@@ -1,5 +1,6 @@
 //! `mtls demo`: a throwaway PKI, a server and a client on 127.0.0.1, one mutually
 //! authenticated handshake printed as it happened on the wire, then data and close_notify.
+//! TLS 1.2 (the spec's handshake) unless `--tls13`: that one is in `demo_tls13`.
 
 use std::io::{IsTerminal, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -41,9 +42,19 @@ pub struct Args {
     /// Connect a second time and resume the session by id (the abbreviated handshake).
     #[arg(long)]
     pub resume: bool,
-    /// The client has no certificate: watch the server refuse with handshake_failure.
+    /// The client has no certificate: watch the server refuse with handshake_failure
+    /// (certificate_required with --tls13).
     #[arg(long)]
     pub no_client_cert: bool,
+    /// Draw the TLS 1.3 handshake (RFC 8446) instead: its sealed messages are opened with
+    /// the traffic secrets the client logged and shown in braces, as RFC 8446 section 2 does.
+    #[arg(long)]
+    pub tls13: bool,
+    /// With --tls13 (required): the server asks for the client's certificate after the
+    /// first application data (post-handshake authentication, RFC 8446 4.6.2), not in the
+    /// handshake.
+    #[arg(long, requires = "tls13")]
+    pub post_handshake: bool,
 }
 
 struct Plan {
@@ -145,7 +156,7 @@ fn serve(
     }
 }
 
-fn subject_of(pki: &Pki, chain: &[CertificateDer<'_>]) -> String {
+pub(crate) fn subject_of(pki: &Pki, chain: &[CertificateDer<'_>]) -> String {
     match chain.first() {
         None => "(none)".into(),
         Some(c) if c.as_ref() == pki.server.cert_der => pki.server.subject.clone(),
@@ -247,6 +258,9 @@ fn describe(
 
 /// Runs the demo and prints it; `Err` is a failure of the demo itself.
 pub fn run(args: Args) -> Result<(), String> {
+    if args.tls13 {
+        return crate::demo_tls13::run(&args);
+    }
     let colour = std::io::stdout().is_terminal();
     let plan = plan(&args)?;
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;

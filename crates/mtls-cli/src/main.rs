@@ -12,6 +12,7 @@ mod crlinfo;
 mod decode;
 mod decode_tls13;
 mod demo;
+mod demo_tls13;
 mod diagnosis;
 mod inspect;
 mod issue;
@@ -22,6 +23,7 @@ mod server;
 mod throwaway;
 mod ticket_keys;
 mod trace;
+mod trace13;
 mod verify;
 mod when;
 

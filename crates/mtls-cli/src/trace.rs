@@ -169,7 +169,8 @@ impl Decoder {
     }
 }
 
-fn message_name(t: HandshakeType) -> String {
+/// The name of a handshake message type.
+pub(crate) fn message_name(t: HandshakeType) -> String {
     match t {
         HandshakeType::ClientHello => "ClientHello".into(),
         HandshakeType::ServerHello => "ServerHello".into(),
@@ -205,17 +206,27 @@ pub fn diagram(lines: &[Line], colour: bool) -> String {
     } else {
         ("", "", "")
     };
-    let mut text = format!("{:<34}{:^16}{:>30}\n", "client", "", "server");
+    let label = |l: &Line| format!("{} ({} B)", l.what, l.bytes);
+    // Columns as wide as the longest label of their side (at least 34 and 30).
+    let width = |dir: Dir, least: usize| {
+        lines
+            .iter()
+            .filter(|l| l.dir == dir)
+            .map(|l| label(l).len())
+            .fold(least, usize::max)
+    };
+    let (left, right) = (width(Dir::Out, 34), width(Dir::In, 30));
+    let mut text = format!("{:<left$}{:^16}{:>right$}\n", "client", "", "server");
     for l in lines {
-        let label = format!("{} ({} B)", l.what, l.bytes);
+        let label = label(l);
         match l.dir {
             Dir::Out => {
-                let line = format!("{c}{label:<34}{r}{:^16}", "------------->");
+                let line = format!("{c}{label:<left$}{r}{:^16}", "------------->");
                 text.push_str(line.trim_end());
                 text.push('\n');
             }
             Dir::In => text.push_str(&format!(
-                "{:<34}{:^16}{s}{label:>30}{r}\n",
+                "{:<left$}{:^16}{s}{label:>right$}{r}\n",
                 "", "<-------------"
             )),
         }

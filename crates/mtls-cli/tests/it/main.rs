@@ -11,6 +11,7 @@
 
 mod certs_from_ca;
 mod cli;
+mod demo13;
 mod diagnose;
 mod hostile;
 mod idle;
