@@ -35,7 +35,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "mtls",
     version = common::VERSION,
-    about = "Mutual TLS 1.2: demo, server, client, certs, verify, inspect, decode, ticket-keys"
+    about = "Mutual TLS (1.3 and 1.2): demo, server, client, certs, verify, inspect, decode, ticket-keys"
 )]
 struct Cli {
     #[command(subcommand)]
