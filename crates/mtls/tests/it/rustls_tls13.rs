@@ -123,18 +123,6 @@ fn new_rustls_client(cfg: &Arc<rustls::ClientConfig>) -> rustls::ClientConnectio
     rustls::ClientConnection::new(cfg.clone(), ServerName::try_from("localhost").unwrap()).unwrap()
 }
 
-/// `a` writes `from_a`, `b` writes `from_b`; after `move_bytes` each reads the other's.
-fn data_both_ways(
-    a: &mut dyn Write,
-    b: &mut dyn Write,
-    from_a: &[u8],
-    from_b: &[u8],
-) -> (Vec<u8>, Vec<u8>) {
-    a.write_all(from_a).unwrap();
-    b.write_all(from_b).unwrap();
-    (from_a.to_vec(), from_b.to_vec())
-}
-
 /// Reads exactly `n` bytes of application data.
 fn read_n(r: &mut dyn Read, n: usize) -> Vec<u8> {
     let mut got = vec![0u8; n];
@@ -148,7 +136,8 @@ fn exchange_rc(client: &mut rustls::ClientConnection, server: &mut ServerConnect
         format!("from rustls {tag}").into_bytes(),
         format!("from mtls {tag}").into_bytes(),
     );
-    data_both_ways(&mut client.writer(), &mut server.writer(), &c, &s);
+    client.writer().write_all(&c).unwrap();
+    server.writer().write_all(&s).unwrap();
     pump(client, server);
     assert_eq!(read_n(&mut server.reader(), c.len()), c, "{tag}");
     assert_eq!(read_n(&mut client.reader(), s.len()), s, "{tag}");
@@ -160,7 +149,8 @@ fn exchange_cs(server: &mut rustls::ServerConnection, client: &mut ClientConnect
         format!("from mtls {tag}").into_bytes(),
         format!("from rustls {tag}").into_bytes(),
     );
-    data_both_ways(&mut client.writer(), &mut server.writer(), &c, &s);
+    client.writer().write_all(&c).unwrap();
+    server.writer().write_all(&s).unwrap();
     pump(server, client);
     assert_eq!(read_n(&mut server.reader(), c.len()), c, "{tag}");
     assert_eq!(read_n(&mut client.reader(), s.len()), s, "{tag}");
@@ -381,6 +371,11 @@ fn rfc8446_2_2_our_client_resumes_by_ticket_against_rustls_server() {
         Some(rustls::HandshakeKind::Resumed)
     );
     assert_eq!(client.is_resumed(), Some(true));
+    assert_eq!(
+        client.peer_identity().map(|p| p.subject().to_string()),
+        Some("CN=localhost".to_string()),
+        "our client knows the server from the session"
+    );
     assert_eq!(
         server.peer_certificates().unwrap()[0].as_ref(),
         &fixture("client-rsa.cert.der")[..],
