@@ -3,7 +3,8 @@
 //! mutual TLS 1.3 handshake each way, and post-handshake client authentication (RFC 8446
 //! 4.6.2) each way: a Python client with `post_handshake_auth = True` answers our server's
 //! `request_client_certificate()`, and our client answers a Python server's
-//! `verify_client_post_handshake()` on its own.
+//! `verify_client_post_handshake()` on its own. Also: a Python client resuming by ticket
+//! against our server (RFC 8446 2.2), and its key log against ours (RFC 8446 7.1).
 //!
 //! The peers are tests/it/peers/py_server13.py and py_client13.py, run by `python3` (missing
 //! `python3` fails the test); every child is killed on drop, every wait bounded.
@@ -21,7 +22,9 @@ use std::time::{Duration, Instant};
 use crate::openssl_tls13_post_handshake::{Outcome, request_certificate, step_server};
 use crate::peers::tls13::*;
 use crate::peers::*;
-use mtls::{HandshakeKind, ProtocolVersion};
+use std::sync::Arc;
+
+use mtls::{HandshakeKind, ProtocolVersion, TicketKey, TicketKeys};
 
 /// `py_server13.py` in `mode` with the ECDSA server certificate, once it listens; its port.
 fn python_server(mode: &str) -> (Peer, u16) {
@@ -49,6 +52,17 @@ fn python_server(mode: &str) -> (Peer, u16) {
 
 /// `py_client13.py` in `mode` against 127.0.0.1:`port`, presenting `client`, run to its end.
 fn python_client(port: u16, client: &str, mode: &str, deadline: Instant) -> Peer {
+    python_client_env(port, client, mode, &[], deadline)
+}
+
+/// [`python_client`] with environment variables (`PY_KEYLOG`).
+fn python_client_env(
+    port: u16,
+    client: &str,
+    mode: &str,
+    env: &[(&str, &str)],
+    deadline: Instant,
+) -> Peer {
     require("python3");
     let mut cmd = Command::new("python3");
     cmd.arg(peer_script("py_client13.py"))
@@ -56,7 +70,8 @@ fn python_client(port: u16, client: &str, mode: &str, deadline: Instant) -> Peer
         .arg(pki(&format!("{client}.pem")))
         .arg(pki(&format!("{client}.key")))
         .arg(pki("ca.pem"))
-        .arg(mode);
+        .arg(mode)
+        .envs(env.iter().copied());
     let mut peer = Peer::spawn(cmd, false);
     assert!(
         peer.wait_exit(deadline).is_some(),
@@ -205,4 +220,82 @@ fn rfc8446_4_6_2_our_client_answers_python_verify_client_post_handshake() {
     assert!(out.contains("BEFORE nobody"), "{what}");
     assert!(out.contains("AFTER CN=test-client-ecdsa"), "{what}");
     assert!(out.contains("DONE"), "{what}");
+}
+
+/// A Python client offers the session of its first connection on the second
+/// (`wrap_socket(session=...)`): our server, which seals tickets and keeps no cache,
+/// resumes it, and knows the client from the ticket (RFC 8446 2.2).
+#[test]
+fn rfc8446_2_2_python_client_resumes_by_ticket_against_our_server() {
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let keys = Arc::new(TicketKeys::new(
+        TicketKey::generate(&mut mtls::OsRng).unwrap(),
+        None,
+        3600,
+    ));
+    let config = server13()
+        .session_cache(None)
+        .ticketer(keys)
+        .build()
+        .unwrap();
+    let server = facade_server(config, 2, deadline);
+    let peer = python_client(server.port, "client-ecdsa", "resume", deadline);
+    let served = server.finish();
+    let what = format!("{served:?}\n{}", peer.describe());
+    assert_eq!(served.len(), 2, "{what}");
+    assert!(served.iter().all(|s| s.error.is_none()), "{what}");
+    let kinds: Vec<_> = served
+        .iter()
+        .map(|s| s.summary.as_ref().map(|x| x.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            Some(HandshakeKind::Tls13ClientCert),
+            Some(HandshakeKind::Tls13Psk)
+        ],
+        "{what}"
+    );
+    let resumed = served[1].summary.as_ref().unwrap();
+    assert_eq!(
+        resumed
+            .peer_identity
+            .as_ref()
+            .map(|p| p.subject().to_string()),
+        Some("CN=test-client-ecdsa".to_string()),
+        "{what}"
+    );
+    let out = peer.stdout();
+    let reused: Vec<&str> = out.lines().filter(|l| l.starts_with("REUSED")).collect();
+    assert_eq!(reused, ["REUSED False", "REUSED True"], "{what}");
+    assert_eq!(
+        out.matches("ECHO mtls-echo: hello from python").count(),
+        2,
+        "{what}"
+    );
+}
+
+/// Our server's five TLS 1.3 key log lines equal Python's `keylog_filename` (RFC 8446 7.1).
+#[test]
+fn rfc8446_7_1_server_key_log_matches_python_client() {
+    let deadline = Instant::now() + TEST_TIMEOUT;
+    let ours = Arc::new(MemoryKeyLog::default());
+    let server = facade_server(
+        server13().key_log(ours.clone()).build().unwrap(),
+        1,
+        deadline,
+    );
+    let theirs = TempFile::new("python13.keylog");
+    let peer = python_client_env(
+        server.port,
+        "client-rsa",
+        "plain",
+        &[("PY_KEYLOG", theirs.path())],
+        deadline,
+    );
+    let served = server.finish();
+    assert!(served[0].error.is_none(), "{served:?}\n{}", peer.describe());
+    let ours = ours.tls13_lines();
+    assert_eq!(ours.len(), 5, "{ours:#?}");
+    assert_eq!(theirs.tls13_key_log_lines(), ours, "{}", peer.describe());
 }
