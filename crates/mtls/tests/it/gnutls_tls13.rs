@@ -61,6 +61,11 @@ const PAIRS: [(&str, &str); 2] = [
 /// `gnutls-serv --echo`, TLS 1.3 with `priority`, `cert` as its certificate, client
 /// certificates required and verified against the test CA.
 fn gnutls_serv(cert: &str, priority: &str) -> (Peer, u16) {
+    gnutls_serv_env(cert, priority, &[])
+}
+
+/// [`gnutls_serv`] with environment variables (`SSLKEYLOGFILE`).
+fn gnutls_serv_env(cert: &str, priority: &str, env: &[(&str, &str)]) -> (Peer, u16) {
     start_gnutls_serv(
         &[
             "--echo",
@@ -75,7 +80,7 @@ fn gnutls_serv(cert: &str, priority: &str) -> (Peer, u16) {
             "--priority",
             priority,
         ],
-        &[],
+        env,
     )
 }
 
@@ -529,5 +534,28 @@ fn rfc8446_7_1_server_key_log_matches_gnutls_cli() {
     assert!(served[0].error.is_none(), "{served:?}\n{}", peer.describe());
     let ours = ours.tls13_lines();
     assert_eq!(ours.len(), 5, "{ours:#?}");
+    assert_eq!(theirs.tls13_key_log_lines(), ours, "{}", peer.describe());
+}
+
+/// Our client's TLS 1.3 key log equals gnutls-serv's `SSLKEYLOGFILE`.
+#[test]
+fn rfc8446_7_1_client_key_log_matches_gnutls_serv() {
+    let theirs = TempFile::new("gnutls-serv13.keylog");
+    let (mut peer, port) = gnutls_serv_env(
+        "server-ecdsa",
+        TLS13_ONLY,
+        &[("SSLKEYLOGFILE", theirs.path())],
+    );
+    let ours = Arc::new(MemoryKeyLog::default());
+    let config = client13("client-ecdsa")
+        .key_log(ours.clone())
+        .build()
+        .unwrap();
+    let mut tls = our_client(&config, port, &mut peer);
+    assert_eq!(line_and_answer(&mut tls, &peer, b"keylog\n"), "keylog\n");
+    close(tls);
+    let ours = ours.tls13_lines();
+    assert_eq!(ours.len(), 5, "{ours:#?}");
+    // gnutls-serv writes each secret as it derives it: all five are there once it echoed.
     assert_eq!(theirs.tls13_key_log_lines(), ours, "{}", peer.describe());
 }
