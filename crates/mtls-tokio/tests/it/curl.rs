@@ -138,3 +138,36 @@ async fn rfc8446_4_4_2_4_curl_tls13_without_certificate_reads_certificate_requir
     assert!(!err.contains("reset"), "{}", peer.describe());
     assert!(peer.stdout().is_empty(), "{}", peer.describe());
 }
+
+/// TLS 1.3 with a client certificate (RFC 8446 4.4.2): curl `--tlsv1.3 --tls-max 1.3 --cert
+/// --key` against the axum example; the handshake is TLS 1.3 (curl's `-v` says so), the
+/// server certificate verifies, and the page names the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc8446_4_4_2_curl_tls13_with_certificate_is_named_by_the_page() {
+    let server = AxumServer::start().await;
+    let port = server.addr.port();
+    for client in ["client-ecdsa", "client-rsa"] {
+        let mut cmd = curl(port);
+        cmd.args(["--tlsv1.3", "--tls-max", "1.3", "--verbose"])
+            .arg("--cert")
+            .arg(pki(&format!("{client}.pem")))
+            .arg("--key")
+            .arg(pki(&format!("{client}.key")))
+            .args(["--write-out", "%{http_code} %{ssl_verify_result}\\n"])
+            .arg(format!("https://localhost:{port}/"));
+        let (peer, status) = run(cmd).await;
+        assert!(status.success(), "{status}\n{}", peer.describe());
+        assert_eq!(
+            peer.stdout(),
+            format!("hello CN=test-{client}\n200 0\n"),
+            "{}",
+            peer.describe()
+        );
+        assert!(
+            peer.stderr()
+                .contains("SSL connection using TLSv1.3 / TLS_"),
+            "{}",
+            peer.describe()
+        );
+    }
+}

@@ -80,24 +80,24 @@ fn interactive_s_client(port: u16, extra: &[&str]) -> Peer {
 
 /// What our step-by-step server found out.
 #[derive(Debug, Default)]
-struct Outcome {
+pub(crate) struct Outcome {
     /// Subject of the client before the request (none expected).
-    before: Option<String>,
+    pub(crate) before: Option<String>,
     /// Subject after the request was answered.
-    after: Option<String>,
+    pub(crate) after: Option<String>,
     /// What `request_client_certificate` returned.
-    request: Option<Result<(), Error>>,
+    pub(crate) request: Option<Result<(), Error>>,
     /// The first failure.
-    error: Option<String>,
+    pub(crate) error: Option<String>,
     /// The alert we sent, if the connection failed with one.
-    alert_sent: Option<AlertDescription>,
-    version: Option<ProtocolVersion>,
+    pub(crate) alert_sent: Option<AlertDescription>,
+    pub(crate) version: Option<ProtocolVersion>,
 }
 
 /// Our server (`config`) in a thread, step by step: handshake, read a line, then `step`
 /// (a post-handshake request, say), then answer the line with `mtls-echo: ` and the client
 /// subject it knows by then, and close.
-fn step_server(
+pub(crate) fn step_server(
     config: ServerConfig,
     step: fn(&mut OurServer, &mut Outcome) -> std::io::Result<()>,
 ) -> (JoinHandle<Outcome>, u16) {
@@ -137,7 +137,7 @@ fn step_server(
 }
 
 /// The step of RFC 8446 4.6.2: ask for the certificate and wait for the answer.
-fn request_certificate(tls: &mut OurServer, out: &mut Outcome) -> std::io::Result<()> {
+pub(crate) fn request_certificate(tls: &mut OurServer, out: &mut Outcome) -> std::io::Result<()> {
     let r = tls.conn.request_client_certificate();
     out.request = Some(r.clone());
     if r.is_err() {
@@ -149,7 +149,7 @@ fn request_certificate(tls: &mut OurServer, out: &mut Outcome) -> std::io::Resul
 }
 
 /// The step of RFC 8446 4.6.3: a KeyUpdate asking the client to update too.
-fn key_update(tls: &mut OurServer, _: &mut Outcome) -> std::io::Result<()> {
+pub(crate) fn key_update(tls: &mut OurServer, _: &mut Outcome) -> std::io::Result<()> {
     tls.conn
         .send_key_update(true)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
