@@ -213,7 +213,15 @@ pub fn sections(r: &Results) -> Vec<Section> {
         rustls: r.bulk_in_place(c, StackId::Rustls),
         floor: r.raw_aead(c).map(|s| s.median),
     });
-    let rows = copy.chain(in_place).collect();
+    let tls13 = std::iter::once(Row {
+        label: "TLS 1.3 AES-128-GCM, read with `Read`".to_string(),
+        unit: "MB/s",
+        better: Better::Higher,
+        mtls: r.bulk13(StackId::Mtls),
+        rustls: r.bulk13(StackId::Rustls),
+        floor: r.raw_aead(Cipher::Aes128Gcm).map(|s| s.median),
+    });
+    let rows = copy.chain(in_place).chain(tls13).collect();
     out.push(Section {
         title: "Bulk: client to server in 16 KiB writes (floor: raw RustCrypto AEAD seal + open)"
             .into(),

@@ -133,6 +133,8 @@ pub enum Figure {
     Bulk(CipherKey, StackKey),
     /// Bulk MB/s, the server reading in place with `BufRead`.
     BulkInPlace(CipherKey, StackKey),
+    /// Bulk MB/s over TLS 1.3 (TLS_AES_128_GCM_SHA256), the server reading with `Read`.
+    Bulk13(StackKey),
     /// Raw AEAD seal + open MB/s.
     RawAead(CipherKey),
     /// Seconds per primitive operation.
@@ -224,6 +226,11 @@ impl Results {
         ))
     }
 
+    /// TLS 1.3 bulk MB/s (AES-128-GCM) on `stack`.
+    pub fn bulk13(&self, stack: StackId) -> Option<Summary> {
+        self.get(Figure::Bulk13(key(&StackId::ALL, stack)))
+    }
+
     /// Raw AEAD seal + open MB/s.
     pub fn raw_aead(&self, cipher: Cipher) -> Option<Summary> {
         self.get(Figure::RawAead(key(&Cipher::ALL, cipher)))
@@ -268,6 +275,7 @@ struct Configs {
     ticket: (MtlsConfigs, RustlsConfigs),
     ticket13: (MtlsConfigs, RustlsConfigs),
     bulk: Vec<(Cipher, MtlsConfigs, RustlsConfigs)>,
+    bulk13: (MtlsConfigs, RustlsConfigs),
     /// The loopback-TCP rows' stacks: mtls, rustls.
     net: [Arc<NetStack>; 2],
 }
@@ -293,6 +301,10 @@ fn configs() -> Result<Configs> {
         let spec = cipher.spec();
         bulk.push((cipher, mtls_configs(&spec)?, rustls_configs(&spec)?));
     }
+    let mut spec = Cipher::Aes128Gcm.spec();
+    spec.tls13 = true;
+    spec.rustls_suite = Some(rustls::crypto::ring::cipher_suite::TLS13_AES_128_GCM_SHA256);
+    let bulk13 = (mtls_configs(&spec)?, rustls_configs(&spec)?);
     let spec = NET_KIND.spec();
     let net = [
         Arc::new(NetStack::mtls(&mtls_configs(&spec)?)?),
@@ -304,6 +316,7 @@ fn configs() -> Result<Configs> {
         ticket,
         ticket13,
         bulk,
+        bulk13,
         net,
     })
 }
@@ -392,6 +405,18 @@ pub fn run(set: &Settings, mut progress: impl FnMut(&str)) -> Result<Results> {
                 match stack {
                     StackId::Mtls => bulk_trial(&mut r, ours, *cipher, stack, set)?,
                     StackId::Rustls => bulk_trial(&mut r, theirs, *cipher, stack, set)?,
+                }
+            }
+            if *cipher == Cipher::Aes128Gcm {
+                for stack in order {
+                    let d = match stack {
+                        StackId::Mtls => bulk(&c.bulk13.0, bulk_bytes, set.chunk, Receive::Copy)?,
+                        StackId::Rustls => bulk(&c.bulk13.1, bulk_bytes, set.chunk, Receive::Copy)?,
+                    };
+                    r.push(
+                        Figure::Bulk13(key(&StackId::ALL, stack)),
+                        mb_per_s(bulk_bytes, d),
+                    );
                 }
             }
             let d = raw_aead(*cipher, bulk_bytes, set.chunk)?;
