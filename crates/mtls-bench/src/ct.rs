@@ -295,9 +295,32 @@ fn altered(ours: &[u8], at: Differs) -> Vec<u8> {
 /// Comparisons per measurement.
 const COMPARISONS: usize = 64;
 
+/// Times `verify` of a Finished made by `make` (our expected value, as bytes, and its
+/// constant-time check) against the received one: equal (Left), or differing `at` (Right).
+fn finished<V: Fn(&[u8]) -> bool>(
+    runner: &mut CtRunner,
+    rng: &mut BenchRng,
+    at: Differs,
+    make: impl Fn(&mut BenchRng) -> (Vec<u8>, V),
+) {
+    for _ in 0..samples() {
+        let (ours, verify) = make(rng);
+        let class = coin(rng);
+        let received = match class {
+            Class::Left => ours,
+            Class::Right => altered(&ours, at),
+        };
+        runner.run_one(class, || {
+            (0..COMPARISONS)
+                .filter(|_| verify(black_box(&received)))
+                .count()
+        });
+    }
+}
+
 fn finished12(runner: &mut CtRunner, rng: &mut BenchRng, at: Differs) {
     let provider = mtls_crypto::default_provider();
-    for _ in 0..samples() {
+    finished(runner, rng, at, |rng| {
         let premaster: [u8; 48] = rng.random();
         let hash: [u8; 32] = rng.random();
         let master = mtls_prf::master_secret(
@@ -314,17 +337,8 @@ fn finished12(runner: &mut CtRunner, rng: &mut BenchRng, at: Differs) {
             mtls_prf::Sender::Client,
             &hash,
         );
-        let class = coin(rng);
-        let received = match class {
-            Class::Left => ours.as_bytes().to_vec(),
-            Class::Right => altered(ours.as_bytes(), at),
-        };
-        runner.run_one(class, || {
-            (0..COMPARISONS)
-                .filter(|_| ours.verify(black_box(&received)))
-                .count()
-        });
-    }
+        (ours.as_bytes().to_vec(), move |r: &[u8]| ours.verify(r))
+    });
 }
 
 /// TLS 1.2 Finished: equal against the first byte different.
@@ -339,22 +353,13 @@ pub fn finished12_last_byte(runner: &mut CtRunner, rng: &mut BenchRng) {
 
 fn finished13(runner: &mut CtRunner, rng: &mut BenchRng, at: Differs) {
     let provider = mtls_crypto::default_provider();
-    for _ in 0..samples() {
+    finished(runner, rng, at, |rng| {
         let secret: [u8; 32] = rng.random();
         let hash: [u8; 32] = rng.random();
         let base = mtls_prf::tls13::Secret::from_bytes(HashAlgorithm::Sha256, &secret);
         let ours = base.finished_mac(provider, &hash);
-        let class = coin(rng);
-        let received = match class {
-            Class::Left => ours.as_bytes().to_vec(),
-            Class::Right => altered(ours.as_bytes(), at),
-        };
-        runner.run_one(class, || {
-            (0..COMPARISONS)
-                .filter(|_| ours.verify(black_box(&received)))
-                .count()
-        });
-    }
+        (ours.as_bytes().to_vec(), move |r: &[u8]| ours.verify(r))
+    });
 }
 
 /// TLS 1.3 Finished: equal against the first byte different.
