@@ -15,7 +15,8 @@
 //!   fresh and waits for exactly this record (set up untimed).
 //! - `finished12_*` / `finished13_*`: the constant-time comparison of a received Finished
 //!   with ours (TLS 1.2 `VerifyData::verify`, TLS 1.3 `FinishedMac::verify`): equal against
-//!   first byte different and last byte different; 64 comparisons per measurement, so that one
+//!   wrong (whether a Finished matched is public anyway), and wrong in the first byte against
+//!   wrong in the last (which must not differ); 64 comparisons per measurement, so that one
 //!   measurement is well above the clock's resolution.
 //! - `aead_*`: opening one 1 KiB AES-128-GCM record: a valid tag against a wrong one (a
 //!   difference is expected: a forged record is not decrypted, and its failure is public
@@ -296,31 +297,40 @@ fn altered(ours: &[u8], at: Differs) -> Vec<u8> {
 const COMPARISONS: usize = 64;
 
 /// Times `verify` of a Finished made by `make` (our expected value, as bytes, and its
-/// constant-time check) against the received one: equal (Left), or differing `at` (Right).
+/// constant-time check) against a received one: equal, or differing at `left` (Left class)
+/// and at `right` (Right class); `None` is equal.
 fn finished<V: Fn(&[u8]) -> bool>(
     runner: &mut CtRunner,
     rng: &mut BenchRng,
-    at: Differs,
+    (left, right): (Option<Differs>, Option<Differs>),
     make: impl Fn(&mut BenchRng) -> (Vec<u8>, V),
 ) {
     for _ in 0..samples() {
         let (ours, verify) = make(rng);
         let class = coin(rng);
-        let received = match class {
-            Class::Left => ours,
-            Class::Right => altered(&ours, at),
+        let differs = match class {
+            Class::Left => left,
+            Class::Right => right,
         };
+        let received = match differs {
+            None => ours,
+            Some(at) => altered(&ours, at),
+        };
+        // The verdicts are folded without a branch: counting them would time our own
+        // branch on the answer, not the comparison.
         runner.run_one(class, || {
-            (0..COMPARISONS)
-                .filter(|_| verify(black_box(&received)))
-                .count()
+            (0..COMPARISONS).fold(0u8, |acc, _| acc | u8::from(verify(black_box(&received))))
         });
     }
 }
 
-fn finished12(runner: &mut CtRunner, rng: &mut BenchRng, at: Differs) {
+fn finished12(
+    runner: &mut CtRunner,
+    rng: &mut BenchRng,
+    classes: (Option<Differs>, Option<Differs>),
+) {
     let provider = mtls_crypto::default_provider();
-    finished(runner, rng, at, |rng| {
+    finished(runner, rng, classes, |rng| {
         let premaster: [u8; 48] = rng.random();
         let hash: [u8; 32] = rng.random();
         let master = mtls_prf::master_secret(
@@ -341,19 +351,13 @@ fn finished12(runner: &mut CtRunner, rng: &mut BenchRng, at: Differs) {
     });
 }
 
-/// TLS 1.2 Finished: equal against the first byte different.
-pub fn finished12_first_byte(runner: &mut CtRunner, rng: &mut BenchRng) {
-    finished12(runner, rng, Differs::First);
-}
-
-/// TLS 1.2 Finished: equal against the last byte different.
-pub fn finished12_last_byte(runner: &mut CtRunner, rng: &mut BenchRng) {
-    finished12(runner, rng, Differs::Last);
-}
-
-fn finished13(runner: &mut CtRunner, rng: &mut BenchRng, at: Differs) {
+fn finished13(
+    runner: &mut CtRunner,
+    rng: &mut BenchRng,
+    classes: (Option<Differs>, Option<Differs>),
+) {
     let provider = mtls_crypto::default_provider();
-    finished(runner, rng, at, |rng| {
+    finished(runner, rng, classes, |rng| {
         let secret: [u8; 32] = rng.random();
         let hash: [u8; 32] = rng.random();
         let base = mtls_prf::tls13::Secret::from_bytes(HashAlgorithm::Sha256, &secret);
@@ -362,14 +366,26 @@ fn finished13(runner: &mut CtRunner, rng: &mut BenchRng, at: Differs) {
     });
 }
 
-/// TLS 1.3 Finished: equal against the first byte different.
-pub fn finished13_first_byte(runner: &mut CtRunner, rng: &mut BenchRng) {
-    finished13(runner, rng, Differs::First);
+/// TLS 1.2 Finished: equal against the first byte different (whether it matched is public:
+/// the handshake goes on or ends with decrypt_error).
+pub fn finished12_equal_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    finished12(runner, rng, (None, Some(Differs::First)));
 }
 
-/// TLS 1.3 Finished: equal against the last byte different.
-pub fn finished13_last_byte(runner: &mut CtRunner, rng: &mut BenchRng) {
-    finished13(runner, rng, Differs::Last);
+/// TLS 1.2 Finished: wrong in its first byte against wrong in its last (must not differ: the
+/// time would say how much of a forgery was right).
+pub fn finished12_first_vs_last_byte(runner: &mut CtRunner, rng: &mut BenchRng) {
+    finished12(runner, rng, (Some(Differs::First), Some(Differs::Last)));
+}
+
+/// TLS 1.3 Finished: equal against the first byte different.
+pub fn finished13_equal_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    finished13(runner, rng, (None, Some(Differs::First)));
+}
+
+/// TLS 1.3 Finished: wrong in its first byte against wrong in its last.
+pub fn finished13_first_vs_last_byte(runner: &mut CtRunner, rng: &mut BenchRng) {
+    finished13(runner, rng, (Some(Differs::First), Some(Differs::Last)));
 }
 
 // ---------------------------------------------------------------- AEAD open

@@ -4,9 +4,9 @@
 
 use dudect_bencher::ctbench_main;
 use mtls_bench::ct::{
-    aead_valid_vs_wrong_tag, aead_wrong_tag_first_vs_last_byte, finished12_first_byte,
-    finished12_last_byte, finished13_first_byte, finished13_last_byte, rsa_bad_padding,
-    rsa_no_separator, rsa_wrong_length, rsa_wrong_version,
+    aead_valid_vs_wrong_tag, aead_wrong_tag_first_vs_last_byte, finished12_equal_vs_wrong,
+    finished12_first_vs_last_byte, finished13_equal_vs_wrong, finished13_first_vs_last_byte,
+    rsa_bad_padding, rsa_no_separator, rsa_wrong_length, rsa_wrong_version,
 };
 
 ctbench_main!(
@@ -14,10 +14,10 @@ ctbench_main!(
     rsa_wrong_length,
     rsa_bad_padding,
     rsa_no_separator,
-    finished12_first_byte,
-    finished12_last_byte,
-    finished13_first_byte,
-    finished13_last_byte,
+    finished12_equal_vs_wrong,
+    finished12_first_vs_last_byte,
+    finished13_equal_vs_wrong,
+    finished13_first_vs_last_byte,
     aead_valid_vs_wrong_tag,
     aead_wrong_tag_first_vs_last_byte
 );
