@@ -39,6 +39,17 @@ pub struct StoredSession {
     peer_identity: Option<PeerIdentity>,
     /// A TLS 1.3 session (a ticket's PSK, RFC 8446 4.6.1); `None`: TLS 1.2.
     tls13: Option<Box<Tls13Session>>,
+    /// At a client: the configuration whose certificate and server verifier made the
+    /// session; `None` for a session restored from bytes (offered by any configuration).
+    made_by: Option<MadeBy>,
+}
+
+/// The client configuration parts a session is bound to, by identity: the certificate
+/// resolver that authenticated us and the verifier that accepted the server. `Weak`s keep the
+/// allocations (not the objects), so a reloaded configuration can never get these addresses.
+struct MadeBy {
+    resolver: Option<Weak<dyn crate::certs::ResolvesClientCert>>,
+    verifier: Weak<dyn crate::certs::ServerCertVerifier>,
 }
 
 /// What a TLS 1.3 session holds beyond what both versions share (RFC 8446 4.6.1): the PSK
@@ -131,6 +142,7 @@ impl StoredSession {
             ticket: None,
             peer_identity: None,
             tls13: None,
+            made_by: None,
         }
     }
 
@@ -159,6 +171,32 @@ impl StoredSession {
     /// The TLS 1.3 part of the session; `None` for a TLS 1.2 session.
     pub fn tls13(&self) -> Option<&Tls13Session> {
         self.tls13.as_deref()
+    }
+
+    /// Binds a client's session to the configuration that made it: only a configuration with
+    /// the same certificate resolver and server verifier (the same objects) offers it again,
+    /// so that a store shared by two client identities never lends one's session to the
+    /// other (the server would see the session's identity, not the connecting client's).
+    pub fn made_by(mut self, config: &crate::config::ClientConfig) -> Self {
+        self.made_by = Some(MadeBy {
+            resolver: config.cert_resolver.as_ref().map(Arc::downgrade),
+            verifier: Arc::downgrade(&config.verifier),
+        });
+        self
+    }
+
+    /// True when `config` may offer this session: it made it (the same resolver and
+    /// verifier), or the session was restored from bytes and carries no binding.
+    pub fn offerable_by(&self, config: &crate::config::ClientConfig) -> bool {
+        let Some(made) = &self.made_by else {
+            return true;
+        };
+        let same_resolver = match (&made.resolver, &config.cert_resolver) {
+            (None, None) => true,
+            (Some(w), Some(r)) => std::ptr::addr_eq(w.as_ptr(), Arc::as_ptr(r)),
+            _ => false,
+        };
+        same_resolver && std::ptr::addr_eq(made.verifier.as_ptr(), Arc::as_ptr(&config.verifier))
     }
 
     /// The same session with the peer's identity, as read from the leaf of

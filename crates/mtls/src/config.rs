@@ -667,10 +667,10 @@ impl ClientConfigBuilder {
 
     /// Use this session store (`None`: no resumption).
     ///
-    /// A client offers the session the store holds for the server name, whichever
-    /// configuration made it: share a store only between configurations with the same client
-    /// certificate and server verifier, or a connection may resume, and be authenticated as,
-    /// another identity's session (docs/SECURITY.md, "Concurrency").
+    /// A store may be shared between configurations: a session is offered only by the
+    /// configuration that made it (the same client certificate resolver and server verifier),
+    /// so one identity never resumes, and is never taken for, another (docs/SECURITY.md,
+    /// "Concurrency").
     pub fn session_store(mut self, store: Option<Arc<dyn ClientSessionStore>>) -> Self {
         self.store = store;
         self

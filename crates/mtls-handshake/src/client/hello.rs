@@ -38,7 +38,10 @@ impl ClientState {
         // the name connected to, an IP address included (which is never sent as SNI).
         let now = config.time.now();
         let stored = match (&config.session_store, self.server_name.as_deref()) {
-            (Some(store), Some(name)) => store.get(name, now),
+            (Some(store), Some(name)) => store
+                .get(name, now)
+                // Only a session this configuration's identity made (`StoredSession::made_by`).
+                .filter(|s| s.offerable_by(&config)),
             _ => None,
         };
         // A TLS 1.3 session is offered as a PSK (`psk13.rs`), a TLS 1.2 one by its session

@@ -536,7 +536,8 @@ impl ClientState {
                 self.sni().map(str::to_string),
                 created,
             )
-            .with_peer_identity(server_identity.clone());
+            .with_peer_identity(server_identity.clone())
+            .made_by(&self.config);
             store.put(
                 name,
                 Arc::new(match ticket {

@@ -121,7 +121,8 @@ impl ClientState {
             tls13,
         )
         .with_peer_identity(base.server_identity.clone())
-        .with_ticket(nst.ticket.clone());
+        .with_ticket(nst.ticket.clone())
+        .made_by(&self.config);
         debug_event!(
             len = nst.ticket.len(),
             lifetime = nst.ticket_lifetime,

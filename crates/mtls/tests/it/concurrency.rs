@@ -11,7 +11,8 @@
 //! Five client identities from three CAs: the fixture ECDSA and RSA clients of the test CA,
 //! the fixture P-384 client of the P-384 CA, and two clients minted here by a CA of this
 //! test. The first three keep sessions in a store of their own; the two minted clients share
-//! one, so that one of them offers the sessions the other made.
+//! one, and neither may resume a session the other made (a client offers only the sessions
+//! its own configuration made: no resumption is ever "borrowed").
 //!
 //! Every connection is checked as it ends: a client whose CA the configuration in use trusts
 //! connects, full or resumed, and the server sees exactly the identity of the client that
@@ -480,9 +481,9 @@ fn connect(sh: &Shared, who: usize, name: &str, tag: &str) {
             Some(true),
             "{tag}: resumed what it did not find"
         );
-        if !id.shares_store {
-            assert_eq!(maker, who, "{tag}: {} resumed another's session", id.name);
-        }
+        // Even through a shared store: a session is offered only by the configuration that
+        // made it (`StoredSession::offerable_by`).
+        assert_eq!(maker, who, "{tag}: {} resumed another's session", id.name);
         bump(&counts.resumed);
         if maker != who {
             bump(&counts.borrowed);
@@ -510,23 +511,8 @@ fn connect(sh: &Shared, who: usize, name: &str, tag: &str) {
         who
     };
 
-    // The identity: exactly the client that made the session. In TLS 1.3 the identities
-    // that share a store cannot be told apart from the client side (a ticket received on a
-    // resumed connection carries the resumed session's identity, and which connection
-    // resumed is known only after the ticket was stored): there it must be one of them,
-    // never a third client.
+    // The identity: exactly the client that made the session, which is the connecting one.
     let got = s.peer_identity().expect("a verified client");
-    if sh.tls13 && id.shares_store {
-        assert!(
-            sh.ids
-                .iter()
-                .any(|other| other.shares_store && got.subject() == other.subject),
-            "{tag}: {} seen as {}",
-            id.name,
-            got.subject()
-        );
-        return;
-    }
     let m = &sh.ids[maker];
     assert_eq!(
         got.subject(),
@@ -726,7 +712,11 @@ fn sixteen_threads_resume_by_session_id_across_reloads_and_evictions() {
     check_common(scenario, &r);
     let c = &r.counts;
     assert!(get(&c.resumed) > 0, "nothing resumed");
-    assert!(get(&c.borrowed) > 0, "the shared store lent no session");
+    assert_eq!(
+        get(&c.borrowed),
+        0,
+        "a client resumed another identity's session"
+    );
     assert!(
         get(&c.missed) > 0,
         "no session was evicted while a client held it"
@@ -750,7 +740,11 @@ fn sixteen_threads_resume_by_ticket_across_reloads_and_key_rotations() {
     check_common(scenario, &r);
     let c = &r.counts;
     assert!(get(&c.resumed) > 0, "nothing resumed");
-    assert!(get(&c.borrowed) > 0, "the shared store lent no ticket");
+    assert_eq!(
+        get(&c.borrowed),
+        0,
+        "a client resumed another identity's ticket"
+    );
     assert!(
         get(&c.renewed) > 0,
         "no ticket of the previous key came back"

@@ -83,3 +83,71 @@ fn rfc8446_4_6_1_no_tickets_no_resumption() {
         assert_eq!(kind, HandshakeKind::Tls13ClientCert);
     }
 }
+
+/// Two client identities (other certificates, other configurations) share one session store:
+/// neither may resume the other's session, in either version, or the server would take the
+/// connecting client for the one that made the session.
+#[test]
+fn a_session_made_by_one_client_identity_is_never_offered_by_another() {
+    use mtls::{InMemoryClientSessionStore, ProtocolVersion};
+    for version in [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3] {
+        let mut roots = mtls::pki::RootStore::new();
+        roots
+            .add(&mtls_testkit::fixtures::CA.to_vec().into())
+            .unwrap();
+        let keys = mtls::TicketKeys::new(
+            mtls::TicketKey::generate(&mut mtls::OsRng).unwrap(),
+            None,
+            3600,
+        );
+        let server = mtls::ServerConfig::builder()
+            .certificate(
+                mtls_testkit::chain("server-ecdsa"),
+                mtls_testkit::key("server-ecdsa"),
+            )
+            .client_auth_required(roots.clone())
+            .ticketer(std::sync::Arc::new(keys))
+            .versions(&[version])
+            .build()
+            .unwrap();
+        let store = std::sync::Arc::new(InMemoryClientSessionStore::new(8, 3600));
+        let client = |name: &str| {
+            mtls::ClientConfig::with_roots(roots.clone())
+                .client_certificate(mtls_testkit::chain(name), mtls_testkit::key(name))
+                .session_store(Some(store.clone()))
+                .versions(&[version])
+                .build()
+                .unwrap()
+        };
+        let (a, b) = (client("client-ecdsa"), client("client-rsa"));
+        let connect = |config: &mtls::ClientConfig| {
+            let mut c = mtls::ClientConnection::new(config, "localhost").unwrap();
+            let mut s = mtls::ServerConnection::new(&server).unwrap();
+            mtls_testkit::pump_ok(&mut c, &mut s);
+            (
+                s.is_resumed().unwrap(),
+                s.peer_certificates().unwrap()[0].clone().into_owned(),
+            )
+        };
+        assert_eq!(
+            connect(&a),
+            (false, mtls_testkit::chain("client-ecdsa")[0].clone())
+        );
+        assert_eq!(
+            connect(&a),
+            (true, mtls_testkit::chain("client-ecdsa")[0].clone()),
+            "{version:?}"
+        );
+        // The store now holds a's session: b makes its own, as itself.
+        assert_eq!(
+            connect(&b),
+            (false, mtls_testkit::chain("client-rsa")[0].clone()),
+            "{version:?}: b resumed a's session"
+        );
+        assert_eq!(
+            connect(&b),
+            (true, mtls_testkit::chain("client-rsa")[0].clone()),
+            "{version:?}"
+        );
+    }
+}
