@@ -34,6 +34,12 @@ struct Fleet {
     policy: ClientAuthPolicy,
     client_now: u64,
     server_now: u64,
+    /// The client's certificate resolver and server verifier, the same objects on every
+    /// connection: a client offers only the sessions its own configuration made.
+    client: (
+        Option<Arc<dyn mtls_handshake::ResolvesClientCert>>,
+        Arc<dyn mtls_handshake::ServerCertVerifier>,
+    ),
 }
 
 fn key(n: u8) -> TicketKey {
@@ -42,7 +48,9 @@ fn key(n: u8) -> TicketKey {
 
 impl Fleet {
     fn new(policy: ClientAuthPolicy) -> Self {
+        let (cc, _) = configs13("server-ecdsa", Some("client-ecdsa"), policy);
         Self {
+            client: (cc.cert_resolver, cc.verifier),
             keys: Arc::new(TicketKeys::new(key(1), None, 3600)),
             store: Arc::new(InMemoryClientSessionStore::new(8, 86_400)),
             replay: Arc::new(TicketReplayGuard::default()),
@@ -57,6 +65,8 @@ impl Fleet {
     fn configs(&self) -> (ClientConfig, ServerConfig) {
         let (mut cc, mut sc) = configs13("server-ecdsa", Some("client-ecdsa"), self.policy);
         cc.session_store = Some(self.store.clone());
+        cc.cert_resolver = self.client.0.clone();
+        cc.verifier = self.client.1.clone();
         cc.time = Arc::new(FixedClock(self.client_now));
         sc.ticketer = Some(self.keys.clone());
         sc.ticket_replay = self.replay.clone();

@@ -71,6 +71,9 @@ fn resume_with_alpn(offered: &[&[u8]], want: Option<&[u8]>, seed: u8) {
     sc.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     cc.alpn_protocols = vec![b"h2".to_vec()];
     let store = cc.session_store.clone();
+    // The same client identity (resolver and verifier objects) on both connections: a client
+    // offers only the sessions its own configuration made.
+    let (resolver, verifier) = (cc.cert_resolver.clone(), cc.verifier.clone());
     let sc = Arc::new(sc);
     let first = first_session(&Arc::new(cc), &sc, seed);
     assert_eq!(
@@ -79,7 +82,8 @@ fn resume_with_alpn(offered: &[&[u8]], want: Option<&[u8]>, seed: u8) {
     );
 
     let mut again = client_config();
-    again.cert_resolver = Some(Arc::new(certified("client-ecdsa")));
+    again.cert_resolver = resolver;
+    again.verifier = verifier;
     again.session_store = store;
     again.alpn_protocols = offered.iter().map(|p| p.to_vec()).collect();
     let mut second = Pair::build(Arc::new(again), sc, seed + 1, Some("localhost"), None, None);
