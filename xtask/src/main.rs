@@ -8,7 +8,9 @@
 //!   docs/ARCHITECTURE.md's allowed-edges table, and the table must point only downward; and
 //!   the crates above mtls-crypto must not pick the default crypto provider themselves.
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets under `fuzz/`
-//!   for N seconds each on the nightly toolchain and prints one table of the results.
+//!   for N seconds each on the nightly toolchain and prints one table of the results;
+//!   `--minutes N [--merge]` runs a campaign instead (the targets in rotation, executions
+//!   summed; new coverage merged into the committed corpus, capped).
 //! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
 //!   beside rustls and the raw primitives, one table, written to docs/BENCHMARKS.md (not with
 //!   `--quick`, a smoke run of under a minute).
@@ -25,6 +27,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod campaign;
 mod layers;
 mod providers;
 
@@ -51,6 +54,14 @@ enum Task {
         /// libFuzzer worker processes per target (`-jobs`/`-workers`).
         #[arg(long, default_value_t = 1)]
         jobs: u32,
+        /// A campaign instead: the targets in rotation, a minute each, for this many
+        /// minutes in all; executions summed per target.
+        #[arg(long)]
+        minutes: Option<u64>,
+        /// After a campaign, merge what the fuzzer found into fuzz/corpus (libFuzzer
+        /// `-merge=1`: only units that add coverage; then capped per target).
+        #[arg(long, requires = "minutes")]
+        merge: bool,
         /// Targets to run; all targets when empty.
         targets: Vec<String>,
     },
@@ -93,8 +104,10 @@ fn main() -> ExitCode {
         Task::Fuzz {
             seconds,
             jobs,
+            minutes,
+            merge,
             targets,
-        } => fuzz(&root, seconds, jobs, targets),
+        } => fuzz(&root, seconds, jobs, minutes, merge, targets),
         Task::Bench { quick, no_doc } => bench(&root, quick, no_doc),
         Task::Ct { samples, filter } => ct(&root, samples, filter),
         Task::Soak { minutes, quick } => soak(&root, minutes, quick),
@@ -348,7 +361,14 @@ struct FuzzRow {
     ok: bool,
 }
 
-fn fuzz(root: &Path, seconds: u64, jobs: u32, targets: Vec<String>) -> Result<(), String> {
+fn fuzz(
+    root: &Path,
+    seconds: u64,
+    jobs: u32,
+    minutes: Option<u64>,
+    merge: bool,
+    targets: Vec<String>,
+) -> Result<(), String> {
     let fuzz_dir = root.join("fuzz");
     if !fuzz_dir.join("Cargo.toml").exists() {
         return Err(format!("no fuzz workspace at {}", fuzz_dir.display()));
@@ -369,12 +389,18 @@ fn fuzz(root: &Path, seconds: u64, jobs: u32, targets: Vec<String>) -> Result<()
     } else {
         targets
     };
-    let mut rows = Vec::new();
-    for target in &targets {
-        eprintln!("xtask: fuzzing {target} for {seconds} s");
-        rows.push(fuzz_one(&fuzz_dir, target, seconds, jobs)?);
-    }
-    print_table(&rows);
+    let rows = match minutes {
+        Some(minutes) => campaign::run(&fuzz_dir, &targets, minutes, jobs, merge)?,
+        None => {
+            let mut rows = Vec::new();
+            for target in &targets {
+                eprintln!("xtask: fuzzing {target} for {seconds} s");
+                rows.push(fuzz_one(&fuzz_dir, target, seconds, jobs)?);
+            }
+            print_table(&rows);
+            rows
+        }
+    };
     if rows.iter().any(|r| r.crashes > 0 || !r.ok) {
         return Err("some fuzz targets found crashes or failed; see fuzz/artifacts/".into());
     }
