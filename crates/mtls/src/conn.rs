@@ -83,6 +83,8 @@ pub struct ConnectionCommon {
     handshake_done: bool,
     /// The reader was told to skip the client's declined early data (server, TLS 1.3).
     early_data_skipped: bool,
+    /// The handshake has taken its first message (the peer's hello): the version is settled.
+    hello_seen: bool,
     peer_closed: bool,
     transport_eof: bool,
     sent_close: bool,
@@ -139,6 +141,7 @@ impl ConnectionCommon {
             plaintext_out: Vec::new(),
             handshake_done: false,
             early_data_skipped: false,
+            hello_seen: false,
             peer_closed: false,
             transport_eof: false,
             sent_close: false,
@@ -221,7 +224,10 @@ impl ConnectionCommon {
             .handshake
             .handle(Input::Handshake(client_hello))
             .map_err(Error::from)
-            .and_then(|actions| self.apply(actions))
+            .and_then(|actions| {
+                self.hello_seen = true;
+                self.apply(actions)
+            })
             .and_then(|()| self.process());
         self.settle(processed)
     }
@@ -325,7 +331,9 @@ impl ConnectionCommon {
                         "received handshake message"
                     );
                     self.warnings_in_a_row = 0;
-                    self.handshake.handle(Input::Handshake(m))?
+                    let actions = self.handshake.handle(Input::Handshake(m))?;
+                    self.hello_seen = true;
+                    actions
                 }
                 Some(Inbound::ChangeCipherSpec) => {
                     conn_event!(self, debug, "received ChangeCipherSpec");
@@ -393,11 +401,13 @@ impl ConnectionCommon {
     }
 
     fn apply(&mut self, actions: Vec<Action>) -> Result<(), Error> {
-        if self.handshake.version() == ProtocolVersion::TLSv1_3 {
-            // From the ServerHello on (the ClientHello at the server), a ChangeCipherSpec
-            // record is the compatibility one (RFC 8446 D.4): handed up as it is, keys
-            // unchanged; the handshake decides whether one may come.
-            self.reader.set_tls13(true);
+        if self.hello_seen {
+            // From the ServerHello on (the ClientHello at the server) the version is known:
+            // TLS 1.3's record rules (a ChangeCipherSpec is the compatibility one, RFC 8446
+            // D.4, handed up with the keys unchanged; legacy_record_version ignored), or TLS
+            // 1.2's, also for a client that offered TLS 1.3 (RFC 5246 6.2.1).
+            self.reader
+                .set_tls13(self.handshake.version() == ProtocolVersion::TLSv1_3);
         }
         if !self.early_data_skipped && self.handshake.early_data_offered() {
             self.early_data_skipped = true;

@@ -372,3 +372,31 @@ fn rfc8446_4_2_10_early_data_we_did_not_accept_is_skipped() {
     // Its flight went out: a ServerHello (handshake record, type 2) first.
     assert_eq!((out[0], out[5]), (22, 2));
 }
+
+#[test]
+fn rfc5246_6_2_1_tls12_chosen_by_the_server_keeps_tls12_record_rules_at_a_client_that_offered_tls13()
+ {
+    // The client offers both versions; the server speaks only TLS 1.2. Once TLS 1.2 is
+    // chosen, every protected record must carry version 1.2, as on a TLS 1.2-only client.
+    let s = server("server-ecdsa", &[TLS12]).build().unwrap();
+    let cl = client(Some("client-ecdsa"), &[TLS13, TLS12])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = connect(&cl, &s);
+    pump_ok(&mut c, &mut s);
+    assert_eq!(c.protocol_version(), Some(TLS12));
+    s.writer().write_all(b"one record").unwrap();
+    let mut wire = Vec::new();
+    while s.wants_write() {
+        s.write_tls(&mut wire).unwrap();
+    }
+    // The record header's version: 3,3 -> 3,1.
+    wire[2] = 1;
+    c.read_tls(&mut wire.as_slice()).unwrap();
+    let err = c.process_new_packets().unwrap_err();
+    assert_eq!(
+        err.alert_sent(),
+        Some(AlertDescription::ProtocolVersion),
+        "{err}"
+    );
+}
