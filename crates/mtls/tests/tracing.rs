@@ -48,17 +48,20 @@ fn roots(ca: &[u8]) -> RootStore {
 
 const PAYLOAD: &[u8] = b"application-data-that-must-never-be-logged";
 
-/// Full handshake, resumption (both with application data), and a refused client.
-fn run(secrets: &Arc<Secrets>) {
+/// Full handshake, resumption (both with application data), and a refused client, in
+/// `version` (TLS 1.3 resumes by ticket: the server has a ticketer).
+fn run(secrets: &Arc<Secrets>, version: mtls::ProtocolVersion) {
+    let ticket_key = mtls::TicketKey::generate(&mut mtls::OsRng).unwrap();
     let server = ServerConfig::builder()
-        .versions(&[mtls::ProtocolVersion::TLSv1_2])
+        .versions(&[version])
         .certificate(chain("server-ecdsa"), key("server-ecdsa"))
         .client_auth_required(roots(CA))
+        .ticketer(Arc::new(mtls::TicketKeys::new(ticket_key, None, 3600)))
         .key_log(secrets.clone())
         .build()
         .unwrap();
     let client = ClientConfig::with_roots(roots(CA))
-        .versions(&[mtls::ProtocolVersion::TLSv1_2])
+        .versions(&[version])
         .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
         .key_log(secrets.clone())
         .build()
@@ -74,7 +77,7 @@ fn run(secrets: &Arc<Secrets>) {
     }
     // A client of another CA: refused with unknown_ca.
     let stranger = ClientConfig::with_roots(roots(CA))
-        .versions(&[mtls::ProtocolVersion::TLSv1_2])
+        .versions(&[version])
         .client_certificate(chain("client-p384"), key("client-p384"))
         .build()
         .unwrap();
@@ -105,7 +108,10 @@ fn events_name_messages_values_and_refusals_but_never_a_secret() {
         .with_writer(move || writer.clone())
         .finish();
     let secrets = Arc::new(Secrets::default());
-    tracing::subscriber::with_default(subscriber, || run(&secrets));
+    tracing::subscriber::with_default(subscriber, || {
+        run(&secrets, mtls::ProtocolVersion::TLSv1_2);
+        run(&secrets, mtls::ProtocolVersion::TLSv1_3);
+    });
     let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
 
     // What an operator needs is there.
