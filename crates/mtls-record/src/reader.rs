@@ -200,17 +200,6 @@ impl RecordReader {
         self.early_data_budget = budget;
     }
 
-    /// Takes `len` bytes of a skipped early record from the budget; false when it is spent.
-    fn skip(&mut self, len: usize) -> bool {
-        match self.early_data_budget.checked_sub(len) {
-            Some(left) if self.early_data_budget > 0 => {
-                self.early_data_budget = left;
-                true
-            }
-            _ => false,
-        }
-    }
-
     /// True when the TLS 1.3 record rules are on.
     pub fn is_tls13(&self) -> bool {
         self.tls13
@@ -357,7 +346,7 @@ impl RecordReader {
             };
             let header = span.header;
             if skipping && !protected && header.content_type == ContentType::ApplicationData {
-                if self.skip(span.fragment.len()) {
+                if skip_early_record(&mut self.early_data_budget, span.fragment.len()) {
                     continue;
                 }
                 return Err(RecordError::BadRecordMac);
@@ -387,9 +376,11 @@ impl RecordReader {
                                 opened
                             }
                             Err(RecordError::BadRecordMac)
-                                if self.early_data_budget >= span.fragment.len() =>
+                                if skip_early_record(
+                                    &mut self.early_data_budget,
+                                    span.fragment.len(),
+                                ) =>
                             {
-                                self.early_data_budget -= span.fragment.len();
                                 continue;
                             }
                             Err(e) => return Err(e),
@@ -479,5 +470,17 @@ impl RecordReader {
             return Err(RecordError::InterleavedRecord);
         }
         Ok(Some(Found::ChangeCipherSpec))
+    }
+}
+
+/// Takes a skipped early record of `len` bytes from `budget` (RFC 8446 4.2.10); false, and
+/// nothing taken, when the budget is spent or was never set.
+fn skip_early_record(budget: &mut usize, len: usize) -> bool {
+    match budget.checked_sub(len) {
+        Some(left) if *budget > 0 => {
+            *budget = left;
+            true
+        }
+        _ => false,
     }
 }

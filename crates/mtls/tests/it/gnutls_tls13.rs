@@ -264,11 +264,7 @@ fn rfc8446_4_6_2_post_handshake_auth_with_gnutls_cli() {
     let _ = peer.wait_exit(deadline);
     let out: Outcome = server.join().unwrap();
     let what = format!("{out:?}\n{}", peer.describe());
-    assert!(out.error.is_none(), "{what}");
-    assert_eq!(out.version, Some(ProtocolVersion::TLSv1_3), "{what}");
-    assert_eq!(out.before, None, "{what}");
-    assert!(matches!(out.request, Some(Ok(()))), "{what}");
-    assert_eq!(out.after.as_deref(), Some("CN=test-client-rsa"), "{what}");
+    out.assert_authenticated_after_the_handshake("CN=test-client-rsa", &what);
     let o = peer.output();
     assert!(o.contains("*** Re-auth was performed."), "{what}");
     assert!(o.contains("mtls-echo: CN=test-client-rsa"), "{what}");

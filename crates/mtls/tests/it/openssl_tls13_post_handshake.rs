@@ -94,6 +94,18 @@ pub(crate) struct Outcome {
     pub(crate) version: Option<ProtocolVersion>,
 }
 
+impl Outcome {
+    /// A TLS 1.3 connection whose client was unknown until our request (the policy asks only
+    /// after the handshake) and is `subject` once it was answered; `what` names the run.
+    pub(crate) fn assert_authenticated_after_the_handshake(&self, subject: &str, what: &str) {
+        assert!(self.error.is_none(), "{what}");
+        assert_eq!(self.version, Some(ProtocolVersion::TLSv1_3), "{what}");
+        assert_eq!(self.before, None, "{what}");
+        assert!(matches!(self.request, Some(Ok(()))), "{what}");
+        assert_eq!(self.after.as_deref(), Some(subject), "{what}");
+    }
+}
+
 /// Our server (`config`) in a thread, step by step: handshake, read a line, then `step`
 /// (a post-handshake request, say), then answer the line with `mtls-echo: ` and the client
 /// subject it knows by then, and close.
@@ -187,12 +199,7 @@ fn rfc8446_4_6_2_post_handshake_auth_with_openssl_client() {
         "mtls-echo: CN=test-client-rsa",
     );
     let what = format!("{out:?}\n{}", peer.describe());
-    assert!(out.error.is_none(), "{what}");
-    assert_eq!(out.version, Some(ProtocolVersion::TLSv1_3), "{what}");
-    // No certificate in the handshake: the policy asks only after it.
-    assert_eq!(out.before, None, "{what}");
-    assert!(matches!(out.request, Some(Ok(()))), "{what}");
-    assert_eq!(out.after.as_deref(), Some("CN=test-client-rsa"), "{what}");
+    out.assert_authenticated_after_the_handshake("CN=test-client-rsa", &what);
     let o = peer.stdout();
     assert_eq!(msg_count(&o, "<<<", "CertificateRequest"), 1, "{what}");
     assert_eq!(msg_count(&o, ">>>", "Certificate"), 1, "{what}");

@@ -159,11 +159,7 @@ fn rfc8446_4_6_2_python_client_answers_our_post_handshake_request() {
     let peer = python_client(port, "client-rsa", "pha", deadline);
     let out: Outcome = server.join().unwrap();
     let what = format!("{out:?}\n{}", peer.describe());
-    assert!(out.error.is_none(), "{what}");
-    assert_eq!(out.version, Some(ProtocolVersion::TLSv1_3), "{what}");
-    assert_eq!(out.before, None, "{what}");
-    assert!(matches!(out.request, Some(Ok(()))), "{what}");
-    assert_eq!(out.after.as_deref(), Some("CN=test-client-rsa"), "{what}");
+    out.assert_authenticated_after_the_handshake("CN=test-client-rsa", &what);
     let o = peer.stdout();
     assert!(o.contains("VERSION TLSv1.3"), "{what}");
     assert!(o.contains("ECHO mtls-echo: CN=test-client-rsa"), "{what}");

@@ -55,6 +55,15 @@ fn send(from: &mut ConnectionCommon, to: &mut ConnectionCommon, data: &[u8]) {
     assert_eq!(got, data);
 }
 
+/// The server refuses the client with `alert`, and the alert reaches the client: it ends with
+/// what the server said, never a reset.
+fn refused_with(client: &ClientConfig, server: &ServerConfig, alert: AlertDescription) {
+    let (mut c, mut s) = connect(client, server);
+    let (rc, rs) = pump(&mut c, &mut s);
+    assert_eq!(rs.unwrap_err().alert_sent(), Some(alert));
+    assert_eq!(rc.unwrap_err(), Error::AlertReceived(alert));
+}
+
 fn data_both_ways(c: &mut ClientConnection, s: &mut ServerConnection) {
     send(c, s, b"ping from the client");
     send(s, c, b"pong from the server");
@@ -160,49 +169,21 @@ fn rfc8446_4_2_1_both_versions_offered_prefer_tls13_and_pinned_peers_get_their_v
 fn rfc8446_4_2_1_a_tls13_only_client_and_a_tls12_only_server_share_no_version() {
     let s = server("server-ecdsa", &[TLS12]).build().unwrap();
     let cl = client(Some("client-ecdsa"), &[TLS13]).build().unwrap();
-    let (mut c, mut s) = connect(&cl, &s);
-    let (rc, rs) = pump(&mut c, &mut s);
-    assert_eq!(
-        rs.unwrap_err().alert_sent(),
-        Some(AlertDescription::ProtocolVersion)
-    );
-    assert_eq!(
-        rc.unwrap_err(),
-        Error::AlertReceived(AlertDescription::ProtocolVersion)
-    );
+    refused_with(&cl, &s, AlertDescription::ProtocolVersion);
 }
 
 #[test]
 fn rfc8446_4_4_2_4_no_client_certificate_when_required_is_certificate_required() {
     let s = server("server-ecdsa", &[TLS13]).build().unwrap();
     let cl = client(None, &[TLS13]).build().unwrap();
-    let (mut c, mut s) = connect(&cl, &s);
-    let (rc, rs) = pump(&mut c, &mut s);
-    assert_eq!(
-        rs.unwrap_err().alert_sent(),
-        Some(AlertDescription::CertificateRequired)
-    );
-    // The alert reached the client: it ends with what the server said.
-    assert_eq!(
-        rc.unwrap_err(),
-        Error::AlertReceived(AlertDescription::CertificateRequired)
-    );
+    refused_with(&cl, &s, AlertDescription::CertificateRequired);
 }
 
 #[test]
 fn rfc8446_4_4_2_4_an_untrusted_client_certificate_is_unknown_ca() {
     let s = server("server-ecdsa", &[TLS13]).build().unwrap();
     let cl = client(Some("client-p384"), &[TLS13]).build().unwrap();
-    let (mut c, mut s) = connect(&cl, &s);
-    let (rc, rs) = pump(&mut c, &mut s);
-    assert_eq!(
-        rs.unwrap_err().alert_sent(),
-        Some(AlertDescription::UnknownCa)
-    );
-    assert_eq!(
-        rc.unwrap_err(),
-        Error::AlertReceived(AlertDescription::UnknownCa)
-    );
+    refused_with(&cl, &s, AlertDescription::UnknownCa);
 }
 
 #[test]
