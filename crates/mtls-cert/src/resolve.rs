@@ -73,6 +73,15 @@ pub struct CertificateRequestInfo<'a> {
 pub trait ResolvesClientCert: Send + Sync {
     /// A chain and key that fits the request, or `None`.
     fn resolve(&self, request: &CertificateRequestInfo<'_>) -> Option<Arc<CertifiedKey>>;
+
+    /// Every chain this resolver can ever present, or `None` (the default) when it cannot
+    /// list them. A client's sessions are bound to the identity that made them: listed
+    /// chains bind them by content (a reloaded configuration with the same certificates
+    /// resumes them, in this process or after a restart); otherwise they are bound to this
+    /// resolver object and live only as long as it does.
+    fn identity_chains(&self) -> Option<Vec<Arc<CertifiedKey>>> {
+        None
+    }
 }
 
 /// One client certificate, offered whenever its key can sign with a requested scheme and its
@@ -90,5 +99,9 @@ impl ResolvesClientCert for Arc<CertifiedKey> {
                 .contains(&SignatureScheme::from(s.to_u16()))
         });
         (type_ok && scheme_ok).then(|| Arc::clone(self))
+    }
+
+    fn identity_chains(&self) -> Option<Vec<Arc<CertifiedKey>>> {
+        Some(vec![Arc::clone(self)])
     }
 }

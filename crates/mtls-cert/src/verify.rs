@@ -16,6 +16,16 @@ pub trait ServerCertVerifier: Send + Sync {
         server_name: Option<&str>,
         now: u64,
     ) -> Result<(), CertificateError>;
+
+    /// A digest of everything this verifier's verdict depends on besides the chain, the name
+    /// and the clock (its roots, CRLs, settings and the rules of its code), equal in every
+    /// process configured alike; `None` (the default) when it cannot name one. A client's
+    /// sessions are bound to it: a configuration whose verifier has the same digest (a
+    /// reloaded one, or one in a restarted process) may resume them, any other may not.
+    /// Return a digest only if two verifiers with equal digests always judge a chain alike.
+    fn policy_digest(&self) -> Option<[u8; 32]> {
+        None
+    }
 }
 
 /// Judges the client's chain on the server side.

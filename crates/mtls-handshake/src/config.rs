@@ -11,8 +11,9 @@ use crate::certs::{
     CertificateDer, CertificateError, ClientCertVerifier, PeerIdentity, ResolvesClientCert,
     ResolvesServerCert, ServerCertVerifier,
 };
+use crate::client_store::ClientSessionStore;
 use crate::error::HandshakeError;
-use crate::session::{ClientSessionStore, ServerSessionCache};
+use crate::session::ServerSessionCache;
 use crate::suites::{ALL_TLS13_SUITES, DEFAULT_SUITES, SupportedSuite, Tls13Suite};
 use mtls_wire::ProtocolVersion;
 
@@ -325,6 +326,8 @@ pub struct ClientConfig {
     pub versions: Vec<ProtocolVersion>,
     /// TLS 1.3 suites offered, in preference order (RFC 8446 B.4).
     pub tls13_suites: Vec<Tls13Suite>,
+    /// The identity digest, with the objects it was computed from (`client_identity.rs`).
+    pub(crate) identity: std::sync::OnceLock<crate::client_identity::IdentityCache>,
 }
 
 impl ClientConfig {
@@ -347,6 +350,7 @@ impl ClientConfig {
             provider: mtls_crypto::default_provider(),
             versions: DEFAULT_VERSIONS.to_vec(),
             tls13_suites: ALL_TLS13_SUITES.to_vec(),
+            identity: std::sync::OnceLock::new(),
         }
     }
 

@@ -62,6 +62,8 @@
 mod action;
 pub mod certs;
 mod client;
+mod client_identity;
+pub mod client_store;
 mod codec;
 mod common;
 mod config;
@@ -85,6 +87,9 @@ pub use certs::{
     ServerCertVerifier,
 };
 pub use client::{ClientHandshake, ClientState};
+pub use client_store::{
+    ClientSessionStore, DEFAULT_TLS13_TICKETS_PER_KEY, InMemoryClientSessionStore, SessionKey,
+};
 pub use common::{HandshakeSummary, MAX_REFUSED_RENEGOTIATIONS};
 pub use config::{
     AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientConfig, DEFAULT_GROUPS,
@@ -96,9 +101,8 @@ pub use error::HandshakeError;
 pub use replay::{DEFAULT_REPLAY_CAPACITY, TicketReplayGuard};
 pub use server::{FirstClientHello, ServerHandshake, ServerState};
 pub use session::{
-    ClientSessionStore, DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES,
-    InMemoryClientSessionStore, InMemorySessionCache, ServerSessionCache, StoredSession,
-    Tls13Session,
+    DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES, InMemorySessionCache,
+    ServerSessionCache, StoredSession, Tls13Session,
 };
 pub use suites::{AuthKeyType, NegotiatedSuite, SupportedSuite, Tls13Suite};
 pub use ticket::{TicketKey, TicketKeys, Ticketer};

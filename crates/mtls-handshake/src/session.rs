@@ -39,17 +39,24 @@ pub struct StoredSession {
     peer_identity: Option<PeerIdentity>,
     /// A TLS 1.3 session (a ticket's PSK, RFC 8446 4.6.1); `None`: TLS 1.2.
     tls13: Option<Box<Tls13Session>>,
-    /// At a client: the configuration whose certificate and server verifier made the
-    /// session; `None` for a session restored from bytes (offered by any configuration).
+    /// At a client: the identity of the configuration that made the session; `None`: never
+    /// offered.
     made_by: Option<MadeBy>,
 }
 
-/// The client configuration parts a session is bound to, by identity: the certificate
-/// resolver that authenticated us and the verifier that accepted the server. `Weak`s keep the
-/// allocations (not the objects), so a reloaded configuration can never get these addresses.
-struct MadeBy {
-    resolver: Option<Weak<dyn crate::certs::ResolvesClientCert>>,
-    verifier: Weak<dyn crate::certs::ServerCertVerifier>,
+/// The client identity a session is bound to: the certificates the client could present
+/// and the policy that accepted the server.
+pub(crate) enum MadeBy {
+    /// Their digest ([`ClientConfig::session_key`](crate::ClientConfig::session_key)), the
+    /// same in every configuration alike: a reloaded or restarted client resumes.
+    Digest([u8; 32]),
+    /// These objects (a resolver or verifier that names no digest). `Weak`s keep the
+    /// allocations (not the objects), so another configuration can never get these
+    /// addresses.
+    Objects {
+        resolver: Option<Weak<dyn crate::certs::ResolvesClientCert>>,
+        verifier: Weak<dyn crate::certs::ServerCertVerifier>,
+    },
 }
 
 /// What a TLS 1.3 session holds beyond what both versions share (RFC 8446 4.6.1): the PSK
@@ -173,30 +180,48 @@ impl StoredSession {
         self.tls13.as_deref()
     }
 
-    /// Binds a client's session to the configuration that made it: only a configuration with
-    /// the same certificate resolver and server verifier (the same objects) offers it again,
-    /// so that a store shared by two client identities never lends one's session to the
-    /// other (the server would see the session's identity, not the connecting client's).
+    /// Binds a client's session to the identity of the configuration that made it: only a
+    /// configuration with the same identity offers it again (the same certificates and
+    /// server policy by digest, or the same resolver and verifier objects when they name no
+    /// digest), so that a store shared by two client identities never lends one's session to
+    /// the other (the server would see the session's identity, not the connecting client's).
     pub fn made_by(mut self, config: &crate::config::ClientConfig) -> Self {
-        self.made_by = Some(MadeBy {
-            resolver: config.cert_resolver.as_ref().map(Arc::downgrade),
-            verifier: Arc::downgrade(&config.verifier),
-        });
+        self.made_by = Some(config.made_by());
         self
     }
 
-    /// True when `config` may offer this session: it made it (the same resolver and
-    /// verifier), or the session was restored from bytes and carries no binding.
+    /// True when `config` may offer this session: it has the identity that made it. A
+    /// session that was never bound (made outside a handshake) is offered by none.
     pub fn offerable_by(&self, config: &crate::config::ClientConfig) -> bool {
-        let Some(made) = &self.made_by else {
-            return true;
-        };
-        let same_resolver = match (&made.resolver, &config.cert_resolver) {
-            (None, None) => true,
-            (Some(w), Some(r)) => std::ptr::addr_eq(w.as_ptr(), Arc::as_ptr(r)),
-            _ => false,
-        };
-        same_resolver && std::ptr::addr_eq(made.verifier.as_ptr(), Arc::as_ptr(&config.verifier))
+        match &self.made_by {
+            Some(MadeBy::Digest(d)) => config.session_identity() == Some(*d),
+            Some(MadeBy::Objects { resolver, verifier }) => {
+                let same_resolver = match (resolver, &config.cert_resolver) {
+                    (None, None) => true,
+                    (Some(w), Some(r)) => std::ptr::addr_eq(w.as_ptr(), Arc::as_ptr(r)),
+                    _ => false,
+                };
+                same_resolver && std::ptr::addr_eq(verifier.as_ptr(), Arc::as_ptr(&config.verifier))
+            }
+            None => false,
+        }
+    }
+
+    /// The client identity digest the session is bound to, if it is bound by digest
+    /// ([`ClientConfig::session_identity`](crate::ClientConfig::session_identity)).
+    pub fn bound_to(&self) -> Option<[u8; 32]> {
+        match self.made_by {
+            Some(MadeBy::Digest(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Binds the session to the client identity digest `digest`, as
+    /// [`from_bytes`](Self::from_bytes) does: only a configuration whose
+    /// [`session_identity`](crate::ClientConfig::session_identity) is `digest` offers it.
+    pub fn bind_to(mut self, digest: [u8; 32]) -> Self {
+        self.made_by = Some(MadeBy::Digest(digest));
+        self
     }
 
     /// The same session with the peer's identity, as read from the leaf of
@@ -333,16 +358,6 @@ pub trait ServerSessionCache: Send + Sync {
     fn remove(&self, id: &[u8]);
 }
 
-/// The client's session store, keyed by server name.
-pub trait ClientSessionStore: Send + Sync {
-    /// Stores the session for `server_name`.
-    fn put(&self, server_name: &str, session: Arc<StoredSession>);
-    /// The session for `server_name` if it has not expired at `now`.
-    fn get(&self, server_name: &str, now: u64) -> Option<Arc<StoredSession>>;
-    /// Forgets the session for `server_name`.
-    fn remove(&self, server_name: &str);
-}
-
 /// Default byte budget of an [`InMemorySessionCache`]: 8 MiB of sessions.
 pub const DEFAULT_SESSION_CACHE_BYTES: usize = 8 * 1024 * 1024;
 
@@ -403,9 +418,6 @@ pub struct InMemorySessionCache<K = Vec<u8>> {
     max_bytes: usize,
     max_peer_chain_bytes: usize,
 }
-
-/// The client side of [`InMemorySessionCache`], keyed by server name.
-pub type InMemoryClientSessionStore = InMemorySessionCache<String>;
 
 impl<K: std::hash::Hash + Eq + Clone> InMemorySessionCache<K> {
     /// A cache of at most `capacity` sessions that live `lifetime_secs` seconds.
@@ -526,18 +538,6 @@ impl ServerSessionCache for InMemorySessionCache<Vec<u8>> {
     }
 }
 
-impl ClientSessionStore for InMemorySessionCache<String> {
-    fn put(&self, server_name: &str, session: Arc<StoredSession>) {
-        self.put_key(server_name.to_string(), session);
-    }
-    fn get(&self, server_name: &str, now: u64) -> Option<Arc<StoredSession>> {
-        self.get_key(server_name, now)
-    }
-    fn remove(&self, server_name: &str) {
-        self.remove_key(server_name);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -626,14 +626,15 @@ mod tests {
         cache.put(session_with(1, 10, big));
         assert_eq!(cache.len(), 1);
         // A session too big to keep still replaces the one under its key.
-        let store = InMemorySessionCache::<String>::new(8, 100);
-        store.put("a", session(1, 10));
-        store.put(
-            "a",
-            session_with(2, 10, vec![CertificateDer::from(vec![0; 20_000])]),
-        );
-        assert!(store.get("a", 20).is_none());
-        assert_eq!(store.memory_size(), 0);
+        let cache = InMemorySessionCache::<Vec<u8>>::new(8, 100);
+        cache.put(session(1, 10));
+        cache.put(session_with(
+            1,
+            10,
+            vec![CertificateDer::from(vec![0; 20_000])],
+        ));
+        assert!(cache.get(&[1; 32], 20).is_none());
+        assert_eq!(cache.memory_size(), 0);
     }
 
     #[test]

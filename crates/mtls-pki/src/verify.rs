@@ -103,6 +103,19 @@ impl ChainVerifier {
     }
 }
 
+impl ChainVerifier {
+    /// The digest of a verifier that depends on its roots alone: `label` (which names the
+    /// verifier and the version of its rules), then the roots' digest.
+    fn roots_policy(&self, label: &[u8]) -> [u8; 32] {
+        let mut h = self.provider.hash(mtls_crypto::HashAlgorithm::Sha256);
+        h.update(label);
+        h.update(&self.roots.digest(self.provider));
+        let mut policy = [0u8; 32];
+        policy.copy_from_slice(h.finish().as_slice());
+        policy
+    }
+}
+
 impl fmt::Debug for ChainVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ChainVerifier")
@@ -170,6 +183,8 @@ macro_rules! revocation_methods {
 #[derive(Clone, Debug)]
 pub struct WebPkiServerVerifier {
     inner: ChainVerifier,
+    /// The policy digest without CRLs, computed on first use (see `policy_digest`).
+    policy: std::sync::OnceLock<[u8; 32]>,
 }
 
 impl WebPkiServerVerifier {
@@ -177,6 +192,7 @@ impl WebPkiServerVerifier {
     pub fn new(roots: impl Into<Arc<RootStore>>) -> Self {
         Self {
             inner: ChainVerifier::new(roots.into()),
+            policy: std::sync::OnceLock::new(),
         }
     }
 
@@ -203,6 +219,20 @@ impl ServerCertVerifier for WebPkiServerVerifier {
                 ee.verify_is_valid_for_subject_name(&server_name)
                     .map_err(|_| not_valid())
             })
+    }
+
+    /// Without CRLs the verdict depends on the roots alone: their digest, so that a client
+    /// configuration rebuilt with the same roots resumes the sessions of the one before.
+    /// With CRLs (which are replaced) none: sessions stay bound to this verifier object.
+    fn policy_digest(&self) -> Option<[u8; 32]> {
+        if !self.inner.crls.is_empty() {
+            return None;
+        }
+        Some(
+            *self
+                .policy
+                .get_or_init(|| self.inner.roots_policy(b"mtls webpki server verifier v1")),
+        )
     }
 }
 
@@ -271,15 +301,11 @@ impl ClientCertVerifier for WebPkiClientVerifier {
         if !self.inner.crls.is_empty() {
             return None;
         }
-        Some(*self.policy.get_or_init(|| {
-            let provider = self.inner.provider;
-            let mut h = provider.hash(mtls_crypto::HashAlgorithm::Sha256);
-            h.update(b"mtls webpki client verifier v1");
-            h.update(&self.inner.roots.digest(provider));
-            let mut policy = [0u8; 32];
-            policy.copy_from_slice(h.finish().as_slice());
-            policy
-        }))
+        Some(
+            *self
+                .policy
+                .get_or_init(|| self.inner.roots_policy(b"mtls webpki client verifier v1")),
+        )
     }
 }
 

@@ -607,6 +607,14 @@ impl ClientConfig {
     pub fn handshake_config(&self) -> &mtls_handshake::ClientConfig {
         &self.inner
     }
+
+    /// Where this configuration keeps its sessions with `server_name` in its session store:
+    /// the name and a digest of the client identity (its certificates and the roots that
+    /// accept servers), so that a configuration rebuilt alike (a reload, a restart) finds
+    /// them again and another identity never does.
+    pub fn session_key(&self, server_name: &str) -> mtls_handshake::SessionKey {
+        self.inner.session_key(server_name)
+    }
 }
 
 /// Builds a [`ClientConfig`].
@@ -667,10 +675,11 @@ impl ClientConfigBuilder {
 
     /// Use this session store (`None`: no resumption).
     ///
-    /// A store may be shared between configurations: a session is offered only by the
-    /// configuration that made it (the same client certificate resolver and server verifier),
-    /// so one identity never resumes, and is never taken for, another (docs/SECURITY.md,
-    /// "Concurrency").
+    /// A store may be shared between configurations: sessions are kept under the client
+    /// identity that made them ([`ClientConfig::session_key`]: the certificates it presents
+    /// and the roots that accepted the server), so one identity never resumes, and is never
+    /// taken for, another, while a reloaded configuration with the same certificates and
+    /// roots resumes the sessions of the one before (docs/SECURITY.md, "Concurrency").
     pub fn session_store(mut self, store: Option<Arc<dyn ClientSessionStore>>) -> Self {
         self.store = store;
         self

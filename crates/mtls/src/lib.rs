@@ -119,8 +119,9 @@ pub use mtls_handshake::sequence::Kind as HandshakeKind;
 pub use mtls_handshake::suites::{self, NegotiatedSuite, SupportedSuite, Tls13Suite};
 pub use mtls_handshake::{
     AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientSessionStore,
-    DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES, FixedClock, HandshakeSummary,
-    InMemoryClientSessionStore, InMemorySessionCache, KeyLog, ServerSessionCache, StoredSession,
-    SystemClock, TicketKey, TicketKeys, TicketReplayGuard, Ticketer, TimeProvider, Tls13Session,
+    DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES, DEFAULT_TLS13_TICKETS_PER_KEY,
+    FixedClock, HandshakeSummary, InMemoryClientSessionStore, InMemorySessionCache, KeyLog,
+    ServerSessionCache, SessionKey, StoredSession, SystemClock, TicketKey, TicketKeys,
+    TicketReplayGuard, Ticketer, TimeProvider, Tls13Session,
 };
 pub use mtls_wire::{AlertDescription, CipherSuite, ProtocolVersion, SignatureScheme};

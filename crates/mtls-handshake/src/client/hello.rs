@@ -18,6 +18,7 @@ use crate::common::{Common, wire_group, wire_scheme};
 use crate::error::{HandshakeError, crypto};
 use crate::keys::KeySchedule;
 use crate::sequence::Fact;
+use crate::session::StoredSession;
 use crate::suites::SupportedSuite;
 use crate::trace::debug_event;
 
@@ -34,21 +35,28 @@ impl ClientState {
             .fill(&mut common.client_random)
             .map_err(|e| crypto("client random", e))?;
 
-        // Resume the last session with this server, if we kept one. Sessions are kept by
-        // the name connected to, an IP address included (which is never sent as SNI).
+        // Resume with this server if we kept a session. Sessions are kept by the name
+        // connected to (an IP address included, which is never sent as SNI) and our identity
+        // (`SessionKey`), and offered only by a configuration with the identity that made
+        // them (`StoredSession::made_by`). A TLS 1.3 ticket leaves the store as it is taken:
+        // it is used once (RFC 8446 C.4); a TLS 1.2 session stays.
         let now = config.time.now();
-        let stored = match (&config.session_store, self.server_name.as_deref()) {
-            (Some(store), Some(name)) => store
-                .get(name, now)
-                // Only a session this configuration's identity made (`StoredSession::made_by`).
-                .filter(|s| s.offerable_by(&config)),
-            _ => None,
-        };
-        // A TLS 1.3 session is offered as a PSK (`psk13.rs`), a TLS 1.2 one by its session
-        // id or ticket.
-        let (resumable13, stored12) = match stored {
-            Some(s) if s.tls13().is_some() => (Some(s), None),
-            other => (None, other),
+        let (offers12, offers13) = (config.offers_tls12(), config.offers_tls13());
+        let (resumable13, stored12) = match (&config.session_store, self.server_name.as_deref()) {
+            (Some(store), Some(name)) => {
+                let key = config.session_key(name);
+                let ours = |s: &Arc<StoredSession>| s.offerable_by(&config);
+                let tls13 = (offers13 && self.wants_tickets13())
+                    .then(|| store.take_tls13(&key, now))
+                    .flatten()
+                    .filter(ours);
+                let tls12 = offers12
+                    .then(|| store.get_tls12(&key, now))
+                    .flatten()
+                    .filter(|s| s.tls13().is_none() && ours(s));
+                (tls13, tls12)
+            }
+            _ => (None, None),
         };
         self.offered_session = stored12;
         let session_id = self
@@ -57,8 +65,6 @@ impl ClientState {
             .and_then(|s| SessionId::new(&s.session_id))
             .unwrap_or_default();
 
-        let offers12 = config.offers_tls12();
-        let offers13 = config.offers_tls13();
         let suites: Vec<&SupportedSuite> = if offers12 {
             config.usable_suites().collect()
         } else {
@@ -148,17 +154,12 @@ impl ClientState {
         } else {
             None
         };
-        // Last: the TLS 1.3 PSK (RFC 8446 4.2.11), whose ticket is used once (RFC 8446 C.4).
+        // Last: the TLS 1.3 PSK (RFC 8446 4.2.11), whose ticket was taken from the store.
         let psk = if offers13 {
             self.psk_extensions(&mut ext, resumable13)
         } else {
             None
         };
-        if psk.is_some()
-            && let (Some(store), Some(name)) = (&config.session_store, self.server_name.as_deref())
-        {
-            store.remove(name);
-        }
         let mut offered_extensions: Vec<ExtensionType> = ext.iter().map(Extension::typ).collect();
         if offers12 {
             // The server answers the SCSV with renegotiation_info (RFC 5746 3.6).

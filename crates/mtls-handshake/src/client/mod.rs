@@ -539,7 +539,7 @@ impl ClientState {
             .with_peer_identity(server_identity.clone())
             .made_by(&self.config);
             store.put(
-                name,
+                &self.config.session_key(name),
                 Arc::new(match ticket {
                     Some(t) => session.with_ticket(t),
                     None => session,
@@ -734,14 +734,12 @@ impl Role for ClientState {
         else {
             return;
         };
-        let offered = self
-            .offered_session
-            .as_ref()
-            .map(|s| s.session_id.as_slice());
-        if let Some(kept) = store.get(name, self.config.time.now())
-            && (kept.session_id == self.session_id || Some(kept.session_id.as_slice()) == offered)
-        {
-            store.remove(name);
+        // The session this connection made, or the one it offered; not one that another
+        // connection kept meanwhile.
+        let key = self.config.session_key(name);
+        store.forget_tls12(&key, &self.session_id);
+        if let Some(offered) = &self.offered_session {
+            store.forget_tls12(&key, &offered.session_id);
         }
     }
 }

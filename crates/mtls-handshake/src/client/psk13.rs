@@ -128,7 +128,7 @@ impl ClientState {
             lifetime = nst.ticket_lifetime,
             "client: TLS 1.3 ticket kept"
         );
-        store.put(name, Arc::new(session));
+        store.put(&self.config.session_key(name), Arc::new(session));
         Ok(())
     }
 }

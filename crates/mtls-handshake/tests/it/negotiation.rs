@@ -24,7 +24,7 @@ use mtls_handshake::suites::{self, SupportedSuite};
 use mtls_handshake::{
     CertificateDer, CertificateError, ClientAuthPolicy, ClientConfig, ClientHandshake,
     ClientSessionStore, InMemoryClientSessionStore, InMemorySessionCache, ServerConfig,
-    ServerHandshake, ServerSessionCache, StoredSession, Transcript,
+    ServerHandshake, ServerSessionCache, SessionKey, StoredSession, Transcript,
 };
 use mtls_prf::{MasterSecret, Sender, master_secret, verify_data};
 use mtls_wire::extensions::{Extension, Extensions, ServerName};
@@ -623,13 +623,14 @@ fn rfc7627_5_2_ems_absent_and_not_required_on_the_client_completes_without_it() 
     cc.suites = vec![suites::RSA_AES128_GCM];
     cc.enable_static_rsa = true;
     cc.session_store = Some(store.clone());
+    let key = cc.session_key("localhost");
     let (mut client, _server, hello) = direct(cc, server_config("server-rsa"), 16);
     no_ems_server(&mut client, &hello, &[0x99; 32]);
     let c = client.summary().unwrap();
     assert!(!c.extended_master_secret);
     assert_eq!(c.kind, Kind::FullRsa);
     // The session is kept, marked as made without EMS.
-    let stored = store.get("localhost", NOW).unwrap();
+    let stored = store.get_tls12(&key, NOW).unwrap();
     assert!(!stored.extended_master_secret);
 }
 
@@ -661,19 +662,22 @@ fn rfc7627_5_3_session_without_ems_is_not_resumed_by_a_client_hello_with_ems() {
 
     // Our client offers the same session with EMS: a full handshake instead, with EMS.
     let store = Arc::new(InMemoryClientSessionStore::new(8, 3600));
-    store.put(
-        "localhost",
-        Arc::new(StoredSession::new(
-            id.clone(),
-            CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-            &master,
-            false,
-            certified("server-ecdsa").chain.clone(),
-            Some("localhost".to_string()),
-            NOW,
-        )),
-    );
     let mut cc = client_config();
+    store.put(
+        &cc.session_key("localhost"),
+        Arc::new(
+            StoredSession::new(
+                id.clone(),
+                CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                &master,
+                false,
+                certified("server-ecdsa").chain.clone(),
+                Some("localhost".to_string()),
+                NOW,
+            )
+            .made_by(&cc),
+        ),
+    );
     cc.session_store = Some(store);
     let mut p = Pair::build(Arc::new(cc), sc, 19, Some("localhost"), None, None);
     assert_eq!(client_hello_of(&p).session_id.as_slice(), &id[..]);
@@ -731,18 +735,22 @@ fn rfc7627_5_3_client_aborts_a_resumption_that_adds_ems() {
     first.assert_ok();
     // The client's record of the session says "without EMS"; the server resumes with EMS.
     let store = cc.session_store.as_ref().unwrap();
-    let kept = store.get("localhost", NOW).unwrap();
+    let key = cc.session_key("localhost");
+    let kept = store.get_tls12(&key, NOW).unwrap();
     store.put(
-        "localhost",
-        Arc::new(StoredSession::new(
-            kept.session_id.clone(),
-            kept.suite,
-            &kept.master_secret(),
-            false,
-            kept.peer_certificates.clone(),
-            kept.server_name.clone(),
-            kept.created,
-        )),
+        &key,
+        Arc::new(
+            StoredSession::new(
+                kept.session_id.clone(),
+                kept.suite,
+                &kept.master_secret(),
+                false,
+                kept.peer_certificates.clone(),
+                kept.server_name.clone(),
+                kept.created,
+            )
+            .made_by(&cc),
+        ),
     );
     let mut second = Pair::build(cc, sc, 23, Some("localhost"), None, None);
     second.run();
@@ -804,15 +812,22 @@ fn resumption_is_refused_once_the_verifier_refuses_the_stored_client_chain() {
 /// whatever server it connects to (to make the server judge the SNI).
 struct AnyName(InMemoryClientSessionStore);
 
+fn localhost(key: &SessionKey) -> SessionKey {
+    SessionKey::new("localhost", *key.identity())
+}
+
 impl ClientSessionStore for AnyName {
-    fn put(&self, _: &str, session: Arc<StoredSession>) {
-        self.0.put("localhost", session);
+    fn put(&self, key: &SessionKey, session: Arc<StoredSession>) {
+        self.0.put(&localhost(key), session);
     }
-    fn get(&self, _: &str, now: u64) -> Option<Arc<StoredSession>> {
-        self.0.get("localhost", now)
+    fn take_tls13(&self, key: &SessionKey, now: u64) -> Option<Arc<StoredSession>> {
+        self.0.take_tls13(&localhost(key), now)
     }
-    fn remove(&self, _: &str) {
-        self.0.remove("localhost");
+    fn get_tls12(&self, key: &SessionKey, now: u64) -> Option<Arc<StoredSession>> {
+        self.0.get_tls12(&localhost(key), now)
+    }
+    fn forget_tls12(&self, key: &SessionKey, session_id: &[u8]) {
+        self.0.forget_tls12(&localhost(key), session_id);
     }
 }
 
@@ -969,7 +984,7 @@ fn stored_client_session_has_the_certificates_and_name() {
         .session_store
         .as_ref()
         .unwrap()
-        .get("localhost", NOW)
+        .get_tls12(&cc.session_key("localhost"), NOW)
         .unwrap();
     assert_eq!(
         kept.peer_certificates[0],

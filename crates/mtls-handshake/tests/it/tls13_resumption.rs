@@ -11,13 +11,14 @@ use std::sync::{Arc, Mutex};
 use mtls_crypto::kx::NamedGroup;
 use mtls_handshake::certs::{CertificateError, ClientCertVerifier};
 use mtls_handshake::sequence::{Kind, Side};
-use mtls_handshake::session::{ClientSessionStore, InMemoryClientSessionStore, StoredSession};
+use mtls_handshake::session::StoredSession;
 use mtls_handshake::suites::TLS13_AES_128_GCM_SHA256;
 use mtls_handshake::ticket::{TicketKey, TicketKeys};
 use mtls_handshake::{
     ClientAuthPolicy, ClientConfig, FixedClock, PostHandshakeRequest, ServerConfig,
     TicketReplayGuard, Tls13Session,
 };
+use mtls_handshake::{ClientSessionStore, InMemoryClientSessionStore, SessionKey};
 use mtls_wire::extensions::Extension;
 use mtls_wire::handshake::HandshakePayload;
 use mtls_wire::{AlertDescription, HandshakeType, ProtocolVersion, PskKeyExchangeMode};
@@ -261,17 +262,26 @@ fn rfc8446_4_6_1_previous_key_resumes_two_rotations_old_is_full() {
 #[derive(Default)]
 struct Frozen(Mutex<Option<Arc<StoredSession>>>);
 
+impl Frozen {
+    fn kept(&self) -> Option<Arc<StoredSession>> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
 impl ClientSessionStore for Frozen {
-    fn put(&self, _name: &str, session: Arc<StoredSession>) {
+    fn put(&self, _key: &SessionKey, session: Arc<StoredSession>) {
         let mut s = self.0.lock().unwrap();
         if s.is_none() {
             *s = Some(session);
         }
     }
-    fn get(&self, _name: &str, _now: u64) -> Option<Arc<StoredSession>> {
-        self.0.lock().unwrap().clone()
+    fn take_tls13(&self, _key: &SessionKey, _now: u64) -> Option<Arc<StoredSession>> {
+        self.kept().filter(|s| s.tls13().is_some())
     }
-    fn remove(&self, _name: &str) {}
+    fn get_tls12(&self, _key: &SessionKey, _now: u64) -> Option<Arc<StoredSession>> {
+        self.kept().filter(|s| s.tls13().is_none())
+    }
+    fn forget_tls12(&self, _key: &SessionKey, _session_id: &[u8]) {}
 }
 
 /// RFC 8446 4.6.1 ("the SNI value ... MUST match"), RFC 6066 3: a ticket issued for one
@@ -329,12 +339,16 @@ fn rfc8446_4_2_11_2_a_bad_binder_is_decrypt_error() {
     conn.assert_failed(Side::Server, AlertDescription::DecryptError);
 }
 
-/// A copy of the stored TLS 1.3 session for "localhost" whose ticket `edit` changed.
+/// The stored TLS 1.3 session for "localhost", taken out of the store, as a copy whose
+/// ticket `edit` changed.
 fn with_edited_ticket(
+    config: &ClientConfig,
     store: &dyn ClientSessionStore,
     edit: impl FnOnce(&mut Vec<u8>),
 ) -> StoredSession {
-    let kept = store.get("localhost", NOW).unwrap();
+    let kept = store
+        .take_tls13(&config.session_key("localhost"), NOW)
+        .unwrap();
     let t = kept.tls13().unwrap();
     let mut ticket = kept.ticket().unwrap().to_vec();
     edit(&mut ticket);
@@ -346,6 +360,7 @@ fn with_edited_ticket(
         Tls13Session::new(t.psk(), t.issued, t.lifetime, t.age_add, t.alpn.clone()),
     )
     .with_ticket(ticket)
+    .made_by(config)
 }
 
 /// RFC 8446 4.6.1, 4.2.11: a tampered or truncated ticket does not open: a full handshake,
@@ -369,8 +384,11 @@ fn rfc8446_4_2_11_a_tampered_or_truncated_ticket_makes_a_full_handshake() {
     for (i, (edit, want)) in edits.into_iter().enumerate() {
         let fleet = Fleet::new(ClientAuthPolicy::Required);
         fleet.connect(22).assert_ok();
-        let edited = with_edited_ticket(&*fleet.store, edit);
-        fleet.store.put("localhost", Arc::new(edited));
+        let (cc, _) = fleet.configs();
+        let edited = with_edited_ticket(&cc, &*fleet.store, edit);
+        fleet
+            .store
+            .put(&cc.session_key("localhost"), Arc::new(edited));
         let conn = fleet.connect(23 + i as u8);
         conn.assert_ok();
         assert_eq!(kinds(&conn), (want, want), "edit {i}");
@@ -642,12 +660,7 @@ fn rfc8446_4_6_1_a_ticket_of_the_other_version_makes_a_full_handshake() {
     );
     p.run();
     p.assert_ok();
-    let ticket12 = frozen
-        .get("localhost", NOW)
-        .unwrap()
-        .ticket()
-        .unwrap()
-        .to_vec();
+    let ticket12 = frozen.kept().unwrap().ticket().unwrap().to_vec();
     // Offered as a TLS 1.3 PSK.
     let (mut cc, sc) = fleet.configs();
     let posing = StoredSession::new13(
@@ -657,9 +670,10 @@ fn rfc8446_4_6_1_a_ticket_of_the_other_version_makes_a_full_handshake() {
         NOW,
         Tls13Session::new(&[7; 32], NOW, 3600, 0, None),
     )
-    .with_ticket(ticket12);
+    .with_ticket(ticket12)
+    .made_by(&cc);
     let store = Arc::new(InMemoryClientSessionStore::new(8, 3600));
-    store.put("localhost", Arc::new(posing));
+    store.put(&cc.session_key("localhost"), Arc::new(posing));
     cc.session_store = Some(store);
     let mut conn = Conn13::new(cc, sc, 61);
     conn.run();
@@ -673,12 +687,7 @@ fn rfc8446_4_6_1_a_ticket_of_the_other_version_makes_a_full_handshake() {
     let frozen13 = Arc::new(Frozen::default());
     fleet13.store = frozen13.clone();
     fleet13.connect(62).assert_ok();
-    let ticket13 = frozen13
-        .get("localhost", NOW)
-        .unwrap()
-        .ticket()
-        .unwrap()
-        .to_vec();
+    let ticket13 = frozen13.kept().unwrap().ticket().unwrap().to_vec();
     let (mut cc, mut sc) = fleet.configs();
     cc.versions = vec![ProtocolVersion::TLSv1_2];
     sc.versions = vec![ProtocolVersion::TLSv1_2];
@@ -691,9 +700,10 @@ fn rfc8446_4_6_1_a_ticket_of_the_other_version_makes_a_full_handshake() {
         Some("localhost".into()),
         NOW,
     )
-    .with_ticket(ticket13);
+    .with_ticket(ticket13)
+    .made_by(&cc);
     let store = Arc::new(InMemoryClientSessionStore::new(8, 3600));
-    store.put("localhost", Arc::new(posing));
+    store.put(&cc.session_key("localhost"), Arc::new(posing));
     cc.session_store = Some(store);
     let mut p = Pair::build(
         Arc::new(cc),

@@ -35,8 +35,8 @@ use mtls::pki::RootStore;
 use mtls::{
     AlertDescription, CertificateDer, ClientConfig, ClientConnection, ClientSessionStore,
     HandshakeKind, InMemoryClientSessionStore, InMemorySessionCache, PeerIdentity, ProtocolVersion,
-    ServerConfig, ServerConnection, ServerSessionCache, SigningKey, StoredSession, TicketKey,
-    TicketKeys, Ticketer,
+    ServerConfig, ServerConnection, ServerSessionCache, SessionKey, SigningKey, StoredSession,
+    TicketKey, TicketKeys, Ticketer,
 };
 use mtls_handshake::ticket::Opened;
 use mtls_testkit::fixtures::{CA, CA_P384};
@@ -192,8 +192,6 @@ thread_local! {
 
 #[derive(Clone, Copy, Debug)]
 struct Seen {
-    /// The client looked in its store.
-    looked: bool,
     /// Who made the session the client offered.
     offered: Option<usize>,
     /// Whether the server found the offered session (cache hit, ticket opened).
@@ -202,7 +200,6 @@ struct Seen {
 
 impl Seen {
     const NOTHING: Self = Self {
-        looked: false,
         offered: None,
         found: None,
     };
@@ -235,8 +232,26 @@ struct Tracked {
     makers: Arc<Makers>,
 }
 
+impl Tracked {
+    /// Records who made the session the ClientHello offers (the one lookup that finds one).
+    fn offer(&self, got: Option<Arc<StoredSession>>) -> Option<Arc<StoredSession>> {
+        if let Some(s) = &got
+            && SEEN.get().offered.is_none()
+        {
+            let maker = *self
+                .makers
+                .lock()
+                .unwrap()
+                .get(&session_key(s))
+                .expect("a stored session has a maker");
+            see(|s| s.offered = Some(maker));
+        }
+        got
+    }
+}
+
 impl ClientSessionStore for Tracked {
-    fn put(&self, server_name: &str, session: Arc<StoredSession>) {
+    fn put(&self, key: &SessionKey, session: Arc<StoredSession>) {
         // A TLS 1.2 resumption that renews a ticket stores the same session again: its maker
         // stays. A TLS 1.3 ticket received on a resumed connection is new, but it carries the
         // identity of the session resumed (RFC 8446 4.6.1): its maker is that session's.
@@ -250,31 +265,19 @@ impl ClientSessionStore for Tracked {
             .unwrap()
             .entry(session_key(&session))
             .or_insert(maker);
-        self.inner.put(server_name, session);
+        self.inner.put(key, session);
     }
 
-    fn get(&self, server_name: &str, now: u64) -> Option<Arc<StoredSession>> {
-        let got = self.inner.get(server_name, now);
-        // The first look is the ClientHello's; later ones forget a failed session.
-        if !SEEN.get().looked {
-            let maker = got.as_ref().map(|s| {
-                *self
-                    .makers
-                    .lock()
-                    .unwrap()
-                    .get(&session_key(s))
-                    .expect("a stored session has a maker")
-            });
-            see(|s| {
-                s.looked = true;
-                s.offered = maker;
-            });
-        }
-        got
+    fn take_tls13(&self, key: &SessionKey, now: u64) -> Option<Arc<StoredSession>> {
+        self.offer(self.inner.take_tls13(key, now))
     }
 
-    fn remove(&self, server_name: &str) {
-        self.inner.remove(server_name);
+    fn get_tls12(&self, key: &SessionKey, now: u64) -> Option<Arc<StoredSession>> {
+        self.offer(self.inner.get_tls12(key, now))
+    }
+
+    fn forget_tls12(&self, key: &SessionKey, session_id: &[u8]) {
+        self.inner.forget_tls12(key, session_id);
     }
 }
 

@@ -35,6 +35,7 @@ mod refusals;
 mod rustls_interop;
 mod rustls_tickets;
 mod rustls_tls13;
+mod session_store;
 mod ticket_file;
 mod tickets;
 mod tls13;

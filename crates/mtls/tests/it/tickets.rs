@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use mtls::pki::RootStore;
 use mtls::{
     AlertDescription, ClientConfig, ClientConnection, ClientSessionStore, Error, FixedClock,
-    HandshakeKind, ServerConfig, ServerConnection, StoredSession, TicketKey, TicketKeys,
-    TimeProvider,
+    HandshakeKind, ServerConfig, ServerConnection, SessionKey, StoredSession, TicketKey,
+    TicketKeys, TimeProvider,
 };
 use mtls_testkit::fixtures::{CA, CA_P384};
 use mtls_testkit::{chain, key, pump};
@@ -169,13 +169,22 @@ type Alteration = Box<dyn Fn(&[u8]) -> Vec<u8> + Send>;
 struct OneSession {
     session: Mutex<Option<Arc<StoredSession>>>,
     alter: Mutex<Option<Alteration>>,
+    /// The key of the last session put.
+    key: Mutex<Option<SessionKey>>,
+    /// The keys the client looked sessions up with.
+    offered: Mutex<Vec<SessionKey>>,
 }
 
 impl ClientSessionStore for OneSession {
-    fn put(&self, _name: &str, session: Arc<StoredSession>) {
+    fn put(&self, key: &SessionKey, session: Arc<StoredSession>) {
+        *self.key.lock().unwrap() = Some(key.clone());
         *self.session.lock().unwrap() = Some(session);
     }
-    fn get(&self, _name: &str, _now: u64) -> Option<Arc<StoredSession>> {
+    fn take_tls13(&self, _key: &SessionKey, _now: u64) -> Option<Arc<StoredSession>> {
+        None
+    }
+    fn get_tls12(&self, key: &SessionKey, _now: u64) -> Option<Arc<StoredSession>> {
+        self.offered.lock().unwrap().push(key.clone());
         let s = self.session.lock().unwrap().clone()?;
         let alter = self.alter.lock().unwrap();
         let Some(alter) = alter.as_ref() else {
@@ -190,9 +199,11 @@ impl ClientSessionStore for OneSession {
             s.server_name.clone(),
             s.created,
         );
-        Some(Arc::new(copy.with_ticket(alter(s.ticket()?))))
+        Some(Arc::new(
+            copy.with_ticket(alter(s.ticket()?)).bind_to(s.bound_to()?),
+        ))
     }
-    fn remove(&self, _name: &str) {}
+    fn forget_tls12(&self, _key: &SessionKey, _session_id: &[u8]) {}
 }
 
 fn client_with(store: &Arc<OneSession>) -> ClientConfig {
