@@ -20,7 +20,7 @@ pub fn fuzz_ticket(data: &[u8]) {
             "a TLS 1.2 ticket as TLS 1.3"
         );
     }
-    // The TLS 1.3 layout (format version 2): never both versions at once.
+    // The TLS 1.3 layout (format version 4): never both versions at once.
     if let Some(session) = ticket::decode13(data) {
         assert!(
             ticket::decode(data).is_none(),

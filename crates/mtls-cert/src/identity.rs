@@ -85,4 +85,110 @@ impl PeerIdentity {
     pub fn not_after(&self) -> u64 {
         self.not_after
     }
+
+    /// The identity as bytes, for a server's sealed session ticket, so that a resumption
+    /// does not parse the leaf again: the subject (u16 length), notAfter (u64), then the DNS
+    /// names (u8 count, each u8 length), IP addresses (u8 count, each u8 length 4 or 16) and
+    /// URIs (u8 count, each u16 length). `None` if a field does not fit.
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(64 + self.subject.len());
+        let put16 = |out: &mut Vec<u8>, b: &[u8]| -> Option<()> {
+            out.extend_from_slice(&u16::try_from(b.len()).ok()?.to_be_bytes());
+            out.extend_from_slice(b);
+            Some(())
+        };
+        let put8 = |out: &mut Vec<u8>, b: &[u8]| -> Option<()> {
+            out.push(u8::try_from(b.len()).ok()?);
+            out.extend_from_slice(b);
+            Some(())
+        };
+        put16(&mut out, self.subject.as_bytes())?;
+        out.extend_from_slice(&self.not_after.to_be_bytes());
+        out.push(u8::try_from(self.dns_names.len()).ok()?);
+        for name in &self.dns_names {
+            put8(&mut out, name.as_bytes())?;
+        }
+        out.push(u8::try_from(self.ip_addresses.len()).ok()?);
+        for ip in &self.ip_addresses {
+            match ip {
+                IpAddr::V4(v4) => put8(&mut out, &v4.octets())?,
+                IpAddr::V6(v6) => put8(&mut out, &v6.octets())?,
+            }
+        }
+        out.push(u8::try_from(self.uris.len()).ok()?);
+        for uri in &self.uris {
+            put16(&mut out, uri.as_bytes())?;
+        }
+        Some(out)
+    }
+
+    /// An identity written by [`to_bytes`](Self::to_bytes), all of `bytes`; `None` for
+    /// anything else. Only a server's own sealed ticket is read this way: the bytes say who
+    /// the peer is, so they must come from where only a verified identity was written.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let mut r = bytes;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let (head, tail) = r.split_at_checked(n)?;
+            r = tail;
+            Some(head)
+        };
+        fn text(b: &[u8]) -> Option<String> {
+            String::from_utf8(b.to_vec()).ok()
+        }
+        let len16 = |b: &[u8]| -> Option<usize> {
+            Some(usize::from(u16::from_be_bytes(b.try_into().ok()?)))
+        };
+        let n = len16(take(2)?)?;
+        let subject = text(take(n)?)?;
+        let not_after = u64::from_be_bytes(take(8)?.try_into().ok()?);
+        let mut dns_names = Vec::new();
+        for _ in 0..*take(1)?.first()? {
+            let n = usize::from(*take(1)?.first()?);
+            dns_names.push(text(take(n)?)?);
+        }
+        let mut ip_addresses = Vec::new();
+        for _ in 0..*take(1)?.first()? {
+            let n = usize::from(*take(1)?.first()?);
+            let octets = take(n)?;
+            ip_addresses.push(match n {
+                4 => IpAddr::from(<[u8; 4]>::try_from(octets).ok()?),
+                16 => IpAddr::from(<[u8; 16]>::try_from(octets).ok()?),
+                _ => return None,
+            });
+        }
+        let mut uris = Vec::new();
+        for _ in 0..*take(1)?.first()? {
+            let n = len16(take(2)?)?;
+            uris.push(text(take(n)?)?);
+        }
+        if !r.is_empty() {
+            return None;
+        }
+        Some(Self::new(subject, dns_names, ip_addresses, uris, not_after))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod bytes_tests {
+    use super::*;
+
+    #[test]
+    fn an_identity_comes_back_from_its_bytes_and_nothing_else_is_read() {
+        let id = PeerIdentity::new(
+            "CN=client,O=Example".into(),
+            vec!["a.example".into(), "b.example".into()],
+            vec!["10.0.0.1".parse().unwrap(), "::1".parse().unwrap()],
+            vec!["spiffe://example.org/client".into()],
+            1_900_000_000,
+        );
+        let bytes = id.to_bytes().unwrap();
+        assert_eq!(PeerIdentity::from_bytes(&bytes).unwrap(), id);
+        for cut in 0..bytes.len() {
+            assert!(PeerIdentity::from_bytes(&bytes[..cut]).is_none(), "{cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(PeerIdentity::from_bytes(&longer).is_none());
+    }
 }

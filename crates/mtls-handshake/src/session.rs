@@ -231,6 +231,11 @@ impl StoredSession {
         self
     }
 
+    /// The identity kept with the session, without reading the leaf.
+    pub(crate) fn kept_peer_identity(&self) -> Option<&PeerIdentity> {
+        self.peer_identity.as_ref()
+    }
+
     /// The peer's identity: as kept with the session, else read from its leaf (a session
     /// from a ticket or from bytes); `None` when there is no leaf or it does not parse.
     pub fn peer_identity(&self) -> Option<PeerIdentity> {

@@ -501,7 +501,8 @@ impl ServerState {
             keyed.client_chain.clone(),
             keyed.hello.server_name.clone(),
             keyed.hello.created,
-        );
+        )
+        .with_peer_identity(keyed.client_identity.clone());
         psk13::vouch_in_ticket(&self.config, &mut session);
         let ticketer = self.config.ticketer.as_deref();
         let ticket = crate::ticket::encode(&session)

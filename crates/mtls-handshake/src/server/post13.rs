@@ -255,6 +255,7 @@ impl ServerState {
                         server_name: post.server_name.as_deref(),
                         alpn: post.alpn.as_deref(),
                         created: post.created,
+                        identity: summary.peer_identity.as_ref(),
                     };
                     actions.extend(new_session_tickets(
                         &config,

@@ -14,7 +14,7 @@ use mtls_wire::handshake::{
 
 use super::ServerState;
 use crate::action::Action;
-use crate::certs::CertificateDer;
+use crate::certs::{CertificateDer, PeerIdentity};
 use crate::common::Common;
 use crate::config::ServerConfig;
 use crate::error::{HandshakeError, crypto};
@@ -45,6 +45,8 @@ pub(super) struct TicketSource<'a> {
     pub(super) alpn: Option<&'a [u8]>,
     /// When the handshake that authenticated the client ran.
     pub(super) created: u64,
+    /// The identity read from the chain's leaf when it was verified (rides in the ticket).
+    pub(super) identity: Option<&'a PeerIdentity>,
 }
 
 /// RFC 8446 4.2.9: the client allows psk_dhe_ke, the one mode this server resumes with
@@ -218,7 +220,7 @@ impl ServerState {
 }
 
 /// `count` NewSessionTickets (RFC 8446 4.6.1), each with its own nonce (hence its own PSK)
-/// and a random ticket_age_add, sealing the session by our ticketer (format version 2, see
+/// and a random ticket_age_add, sealing the session by our ticketer (format version 4, see
 /// [`crate::ticket`]): the resumption PSK, suite, client chain and the verifier's word on
 /// it, SNI, ALPN. No early_data extension: this stack never accepts 0-RTT. The lifetime is
 /// the ticketer's, at most 7 days, counted from the handshake that authenticated the client
@@ -262,7 +264,8 @@ pub(super) fn new_session_tickets(
                 age_add,
                 source.alpn.map(<[u8]>::to_vec),
             ),
-        );
+        )
+        .with_peer_identity(source.identity.cloned());
         vouch_in_ticket(config, &mut session);
         // A chain over the cap gets no ticket.
         let Some(ticket) = ticket::encode13(&session)

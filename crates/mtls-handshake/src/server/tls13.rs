@@ -650,6 +650,7 @@ impl ServerState {
                         server_name: s.server_name.as_deref(),
                         alpn: s.alpn.as_deref(),
                         created: s.created,
+                        identity: s.client_identity.as_ref(),
                     };
                     actions.extend(new_session_tickets(
                         &self.config,
