@@ -35,7 +35,8 @@ pub fn prf(
         mac.finish()
     };
 
-    for chunk in out.chunks_mut(alg.output_len()) {
+    let blocks = out.len().div_ceil(alg.output_len());
+    for (i, chunk) in out.chunks_mut(alg.output_len()).enumerate() {
         let mut mac = keyed.fork();
         mac.update(a.as_slice());
         mac.update(label);
@@ -47,8 +48,12 @@ pub fn prf(
             .zip(block.as_slice())
             .for_each(|(o, b)| *o = *b);
 
-        let mut next = keyed.fork();
-        next.update(a.as_slice());
-        a = next.finish();
+        // A(i+1), unless this was the last block (a Finished's 12 bytes take one block: the
+        // next A would be a third HMAC for nothing).
+        if i + 1 < blocks {
+            let mut next = keyed.fork();
+            next.update(a.as_slice());
+            a = next.finish();
+        }
     }
 }
