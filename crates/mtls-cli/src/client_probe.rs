@@ -240,12 +240,16 @@ fn theirs_fault(
     match refused {
         CertificateError::UnknownIssuer => {
             let theirs = leaf.map_or_else(|| "?".into(), |l| l.issuer.clone());
-            let sent = leaf.is_some_and(|l| chain.iter().any(|c| c.subject_der == l.issuer_der));
-            let hint = if sent {
-                "pass --ca with the CA at the top of the chain it sent"
-            } else {
-                "the server sent no certificate of that CA: if it is an intermediate, the \
-                 server must send it after its own; if not, pass --ca with the CA that issued it"
+            let top = leaf.map(|l| (l, top_of(l, chain)));
+            let hint = match top {
+                Some((l, top)) if !std::ptr::eq(l, top) => format!(
+                    "the chain it sent ends at {}, issued by {}: pass --ca with that CA",
+                    top.subject, top.issuer
+                ),
+                _ => "the server sent no certificate of that CA: if it is an intermediate, the \
+                      server must send it after its own; if not, pass --ca with the CA that \
+                      issued it"
+                    .into(),
             };
             format!(
                 "it was issued by {theirs}, and --ca trusts only {}; {hint}",
@@ -284,6 +288,22 @@ fn theirs_fault(
         },
         other => other.to_string(),
     }
+}
+
+/// The last certificate of `chain` reached from `leaf` by following issuer names (a
+/// self-issued certificate ends the walk).
+fn top_of<'a>(leaf: &'a CertInfo, chain: &'a [CertInfo]) -> &'a CertInfo {
+    let mut top = leaf;
+    for _ in 0..chain.len() {
+        match chain
+            .iter()
+            .find(|c| !top.self_issued() && c.subject_der == top.issuer_der)
+        {
+            Some(up) => top = up,
+            None => break,
+        }
+    }
+    top
 }
 
 /// What is wrong with our certificate, which the server refused, from its facts: its dates,

@@ -303,3 +303,22 @@ fn we_refuse_an_openssl_certificate_for_another_name() {
          --servername",
     );
 }
+
+#[test]
+fn we_refuse_an_openssl_chain_under_a_root_we_do_not_trust() {
+    let pki = Pki::new("diag-ossl-theirs-root");
+    let theirs = pki.leaf("server", &pki.issuing, Eku::Server, &["localhost"], CURRENT);
+    let issuing = testpki::write(&pki.dir, "issuing.pem", &[&pki.issuing.pem]);
+    let other = testpki::write(&pki.dir, "other.pem", &[&pki.other.pem]);
+    for (version, flag) in VERSIONS {
+        // s_server sends its intermediate; we trust another root.
+        let (_s_server, port) = s_server(flag, &theirs, &["-cert_chain", &issuing]);
+        assert_eq!(
+            cause(port, version, &other, None),
+            "we refused the server's certificate (unknown_ca): it was issued by CN=Diag \
+             Issuing CA, and --ca trusts only CN=Other Root; the chain it sent ends at CN=Diag \
+             Issuing CA, issued by CN=Diag Root: pass --ca with that CA",
+            "TLS {version}"
+        );
+    }
+}
