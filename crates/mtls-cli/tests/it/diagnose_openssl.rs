@@ -6,9 +6,11 @@
 //!   not send, and no certificate at all;
 //! - s_server's certificate refused by our client: from a CA we do not trust, expired, not
 //!   yet valid, without serverAuth, issued by an intermediate it does not send, for another
-//!   name.
+//!   name, and a whole chain (`-cert_chain`) under a root we do not trust.
 //!
 //! The alert OpenSSL sends for each is part of the line; docs/INTEROP.md tables them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::support::{TempDir, mtls, run, stderr};
 use crate::testpki::{self, Ca, Eku, Ymd};
@@ -58,7 +60,9 @@ impl Pki {
 
     /// A leaf `CN=name` issued by `by` for `dns`, written as `name.pem` and `name.key`.
     fn leaf(&self, name: &str, by: &Ca, eku: Eku, dns: &[&str], valid: (Ymd, Ymd)) -> Leaf {
-        let serial = 0x1000 + name.len() as u64;
+        // Distinct serials, so that no two certificates of one issuer share one.
+        static SERIAL: AtomicU64 = AtomicU64::new(0x1000);
+        let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
         let (cert, key) = testpki::leaf_and_key(name, dns, eku, by, valid, serial);
         Leaf {
             cert: testpki::write(&self.dir, &format!("{name}.pem"), &[&cert]),
