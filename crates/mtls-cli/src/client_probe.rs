@@ -145,8 +145,14 @@ impl ResolvesClientCert for Resolver {
 pub struct Ours {
     /// Our leaf's issuer, as text.
     pub issuer: Option<String>,
+    /// Our leaf's notBefore, seconds since the Unix epoch.
+    pub not_before: Option<u64>,
     /// Our leaf's notAfter, seconds since the Unix epoch.
     pub not_after: Option<u64>,
+    /// Our leaf's extendedKeyUsage purposes by name; `None` without the extension.
+    pub eku: Option<Vec<String>>,
+    /// The certificates of our chain, leaf included.
+    pub chain_len: usize,
     /// Whether a certificate is configured at all.
     pub configured: bool,
 }
@@ -159,7 +165,10 @@ impl Ours {
             .and_then(|l| CertInfo::parse(l).ok());
         Self {
             issuer: leaf.as_ref().map(|l| l.issuer.clone()),
+            not_before: leaf.as_ref().map(|l| l.not_before),
             not_after: leaf.as_ref().map(|l| l.not_after),
+            eku: leaf.as_ref().and_then(CertInfo::eku_names),
+            chain_len: ck.map_or(0, |c| c.chain.len()),
             configured: ck.is_some(),
         }
     }
@@ -188,62 +197,27 @@ pub fn verdict(
     roots: &[String],
     now: u64,
 ) -> Option<String> {
-    let server_leaf = seen
-        .server_chain
-        .first()
-        .and_then(|l| CertInfo::parse(l).ok());
     if let Some(refused) = error.certificate_error() {
-        let theirs = server_leaf
-            .as_ref()
-            .map_or_else(|| "?".into(), |l| l.issuer.clone());
-        return Some(match refused {
-            CertificateError::UnknownIssuer => format!(
-                "we refused the server's certificate (unknown_ca): it was issued by {theirs}, \
-                 and --ca trusts only {}; pass --ca with the CA that issued it",
-                list(roots)
-            ),
-            CertificateError::Expired => format!(
-                "the server's certificate is outside its validity period{}",
-                server_leaf
-                    .as_ref()
-                    .map(|l| format!(" ({})", when(l.not_after, now)))
-                    .unwrap_or_default()
-            ),
-            CertificateError::NotValidForName(name) => format!(
-                "the server's certificate is not valid for {name}: it names {}; connect by \
-                 one of those names or pass --servername",
-                server_leaf
-                    .as_ref()
-                    .map_or_else(|| "nothing".into(), |l| l.sans_text())
-            ),
-            other => format!("we refused the server's certificate: {other}"),
-        });
+        let chain: Vec<CertInfo> = seen
+            .server_chain
+            .iter()
+            .filter_map(|c| CertInfo::parse(c).ok())
+            .collect();
+        return Some(format!(
+            "we refused the server's certificate ({}): {}",
+            refused.alert().rfc_name().unwrap_or("unknown"),
+            theirs_fault(refused, &chain, roots, now)
+        ));
     }
     // An alert the server sent (one we sent is explained by our own error above).
     let alert = error.alert().filter(|_| error.alert_sent().is_none())?;
     let name = alert.rfc_name().unwrap_or("unknown");
     match (&seen.request, seen.sent.is_empty()) {
         // We sent a certificate and the server refused it.
-        (Some(request), false) if refuses_certificate(alert) => {
-            if let Some(t) = ours.not_after.filter(|t| *t <= now) {
-                return Some(format!(
-                    "the server refused our certificate ({name}): ours {}",
-                    when(t, now)
-                ));
-            }
-            let ours_by = ours.issuer.clone().unwrap_or_else(|| "?".into());
-            if request.ca_names.is_empty() {
-                return Some(format!(
-                    "the server refused our certificate ({name}); ours was issued by {ours_by}, \
-                     and the server names no CA it accepts"
-                ));
-            }
-            Some(format!(
-                "the server refused our certificate ({name}): it accepts certificates issued by \
-                 {}; ours was issued by {ours_by}",
-                list(&request.ca_names)
-            ))
-        }
+        (Some(request), false) if refuses_certificate(alert) => Some(format!(
+            "the server refused our certificate ({name}){}",
+            our_fault(ours, request, now)
+        )),
         // The server asked, we had nothing to send, and it ended the handshake.
         (Some(request), true) => Some(format!(
             "the server requires a client certificate ({name}), and we sent none: {}",
@@ -251,6 +225,156 @@ pub fn verdict(
         )),
         _ => None,
     }
+}
+
+/// What is wrong with the server's chain (leaf first, as parsed) that our verifier refused
+/// with `refused`, from its facts: the certificate out of its dates, the missing purpose,
+/// the issuer neither sent nor trusted.
+fn theirs_fault(
+    refused: &CertificateError,
+    chain: &[CertInfo],
+    roots: &[String],
+    now: u64,
+) -> String {
+    let leaf = chain.first();
+    match refused {
+        CertificateError::UnknownIssuer => {
+            let theirs = leaf.map_or_else(|| "?".into(), |l| l.issuer.clone());
+            let top = leaf.map(|l| (l, top_of(l, chain)));
+            let hint = match top {
+                Some((l, top)) if !std::ptr::eq(l, top) => format!(
+                    "the chain it sent ends at {}, issued by {}: pass --ca with that CA",
+                    top.subject, top.issuer
+                ),
+                _ => "the server sent no certificate of that CA: if it is an intermediate, the \
+                      server must send it after its own; if not, pass --ca with the CA that \
+                      issued it"
+                    .into(),
+            };
+            format!(
+                "it was issued by {theirs}, and --ca trusts only {}; {hint}",
+                list(roots)
+            )
+        }
+        CertificateError::Expired => chain
+            .iter()
+            .find_map(|c| {
+                if c.not_after < now {
+                    Some(format!("{} {}", c.subject, when(c.not_after, now)))
+                } else if c.not_before > now {
+                    Some(format!(
+                        "{} {}",
+                        c.subject,
+                        not_yet_valid(c.not_before, now)
+                    ))
+                } else {
+                    None
+                }
+            })
+            .unwrap_or_else(|| {
+                "a certificate of its chain, or of --ca, is outside its validity period".into()
+            }),
+        CertificateError::NotValidForName(name) => format!(
+            "it is not valid for {name}: it names {}; connect by one of those names or pass \
+             --servername",
+            leaf.map_or_else(|| "nothing".into(), CertInfo::sans_text)
+        ),
+        CertificateError::InvalidPurpose => match leaf.and_then(|l| lacks(l, "serverAuth")) {
+            Some(has) => format!(
+                "it has no serverAuth in extendedKeyUsage (it has: {has}); the server needs one \
+                 issued for serverAuth"
+            ),
+            None => refused.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// The last certificate of `chain` reached from `leaf` by following issuer names (a
+/// self-issued certificate ends the walk).
+fn top_of<'a>(leaf: &'a CertInfo, chain: &'a [CertInfo]) -> &'a CertInfo {
+    let mut top = leaf;
+    for _ in 0..chain.len() {
+        match chain
+            .iter()
+            .find(|c| !top.self_issued() && c.subject_der == top.issuer_der)
+        {
+            Some(up) => top = up,
+            None => break,
+        }
+    }
+    top
+}
+
+/// What is wrong with our certificate, which the server refused, from its facts: its dates,
+/// its purpose, or its issuer (and the intermediate we may have left out); the text
+/// continues `the server refused our certificate (alert)`.
+fn our_fault(ours: &Ours, request: &Request, now: u64) -> String {
+    if let Some(t) = ours.not_after.filter(|t| *t <= now) {
+        return format!(": ours {}", when(t, now));
+    }
+    if let Some(t) = ours.not_before.filter(|t| *t > now) {
+        return format!(": ours {}", not_yet_valid(t, now));
+    }
+    if let Some(has) = ours
+        .eku
+        .as_ref()
+        .and_then(|e| missing_purpose(e, "clientAuth"))
+    {
+        return format!(
+            ": ours has no clientAuth in extendedKeyUsage (it has: {has}); use one issued for \
+             clientAuth"
+        );
+    }
+    let ours_by = ours.issuer.clone().unwrap_or_else(|| "?".into());
+    let accepted = request.ca_names.contains(&ours_by);
+    // Only our leaf went out, and its issuer is not a CA the server names: that issuer may be
+    // an intermediate we left out.
+    let hint = if ours.chain_len == 1 && !accepted {
+        ", and we sent no certificate of that CA: if it is an intermediate, append it to \
+         --cert after ours"
+    } else {
+        ""
+    };
+    if request.ca_names.is_empty() {
+        return format!(
+            "; ours was issued by {ours_by}{hint}, and the server names no CA it accepts"
+        );
+    }
+    format!(
+        ": it accepts certificates issued by {}; ours was issued by {ours_by}{hint}",
+        list(&request.ca_names)
+    )
+}
+
+/// `is not yet valid: valid from <date> (in <span>)` and where to look.
+fn not_yet_valid(not_before: u64, now: u64) -> String {
+    format!(
+        "is not yet valid: valid from {} (in {}); check this machine's clock, or the clock of \
+         the CA that issued it",
+        utc(not_before),
+        span(not_before.saturating_sub(now))
+    )
+}
+
+/// The purposes of `cert`, listed, when its extendedKeyUsage lacks `purpose`.
+fn lacks(cert: &CertInfo, purpose: &str) -> Option<String> {
+    missing_purpose(&cert.eku_names()?, purpose)
+}
+
+/// `purposes`, listed, when they hold neither `purpose` nor anyExtendedKeyUsage.
+fn missing_purpose(purposes: &[String], purpose: &str) -> Option<String> {
+    if purposes
+        .iter()
+        .any(|p| p == purpose || p == "anyExtendedKeyUsage")
+    {
+        return None;
+    }
+    Some(if purposes.is_empty() {
+        "an empty list".into()
+    } else {
+        purposes.join(", ")
+    })
 }
 
 /// The alerts a server sends about a client certificate it does not accept.
@@ -333,13 +457,24 @@ mod tests {
         )
     }
 
+    /// A certificate of ours, issued by `CN=Dev CA`, sent with its intermediate, valid.
+    fn dev_ca() -> Ours {
+        Ours {
+            issuer: Some("CN=Dev CA".into()),
+            not_before: Some(0),
+            not_after: Some(u64::MAX),
+            eku: None,
+            chain_len: 2,
+            configured: true,
+        }
+    }
+
     #[test]
     fn an_expired_certificate_of_ours_is_named_with_its_date() {
         // notAfter 2025-12-02 00:00:00 UTC, three days before "now".
         let ours = Ours {
-            issuer: Some("CN=Dev CA".into()),
             not_after: Some(1_764_633_600),
-            configured: true,
+            ..dev_ca()
         };
         assert_eq!(
             refused_ours(AlertDescription::CertificateExpired, &ours).as_deref(),
@@ -352,11 +487,7 @@ mod tests {
 
     #[test]
     fn a_certificate_of_another_ca_names_both_cas() {
-        let ours = Ours {
-            issuer: Some("CN=Dev CA".into()),
-            not_after: Some(u64::MAX),
-            configured: true,
-        };
+        let ours = dev_ca();
         assert_eq!(
             refused_ours(AlertDescription::UnknownCa, &ours).as_deref(),
             Some(

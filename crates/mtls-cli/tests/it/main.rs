@@ -13,6 +13,7 @@ mod certs_from_ca;
 mod cli;
 mod demo13;
 mod diagnose;
+mod diagnose_openssl;
 mod hostile;
 mod idle;
 mod inspect;

@@ -45,8 +45,8 @@ fn base(cn: &str, from: Ymd, until: Ymd) -> CertificateParams {
     p
 }
 
-fn ca_params(cn: &str) -> CertificateParams {
-    let mut p = base(cn, FROM, UNTIL);
+fn ca_params(cn: &str, valid: (Ymd, Ymd)) -> CertificateParams {
+    let mut p = base(cn, valid.0, valid.1);
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     p
@@ -54,8 +54,13 @@ fn ca_params(cn: &str) -> CertificateParams {
 
 /// A self-signed root named `CN=cn`.
 pub fn root(cn: &str) -> Ca {
+    root_valid(cn, (FROM, UNTIL))
+}
+
+/// A self-signed root named `CN=cn`, valid over `valid`.
+pub fn root_valid(cn: &str, valid: (Ymd, Ymd)) -> Ca {
     let k = key();
-    let p = ca_params(cn);
+    let p = ca_params(cn, valid);
     let pem = p.self_signed(&k).unwrap().pem();
     Ca {
         pem,
@@ -65,8 +70,13 @@ pub fn root(cn: &str) -> Ca {
 
 /// An intermediate CA named `CN=cn`, issued by `by`.
 pub fn intermediate(cn: &str, by: &Ca) -> Ca {
+    intermediate_valid(cn, by, (FROM, UNTIL))
+}
+
+/// An intermediate CA named `CN=cn`, issued by `by`, valid over `valid`.
+pub fn intermediate_valid(cn: &str, by: &Ca, valid: (Ymd, Ymd)) -> Ca {
     let k = key();
-    let mut p = ca_params(cn);
+    let mut p = ca_params(cn, valid);
     p.use_authority_key_identifier_extension = true;
     let pem = p.signed_by(&k, &by.issuer).unwrap().pem();
     Ca {
@@ -77,6 +87,18 @@ pub fn intermediate(cn: &str, by: &Ca) -> Ca {
 
 /// A leaf `CN=cn` issued by `by`, for the DNS names `dns`, with serial `serial`.
 pub fn leaf(cn: &str, dns: &[&str], eku: Eku, by: &Ca, valid: (Ymd, Ymd), serial: u64) -> String {
+    leaf_and_key(cn, dns, eku, by, valid, serial).0
+}
+
+/// [`leaf`] and its private key (PKCS#8 PEM), for a certificate a peer presents.
+pub fn leaf_and_key(
+    cn: &str,
+    dns: &[&str],
+    eku: Eku,
+    by: &Ca,
+    valid: (Ymd, Ymd),
+    serial: u64,
+) -> (String, String) {
     let mut p = base(cn, valid.0, valid.1);
     p.subject_alt_names = dns
         .iter()
@@ -90,7 +112,9 @@ pub fn leaf(cn: &str, dns: &[&str], eku: Eku, by: &Ca, valid: (Ymd, Ymd), serial
     p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     p.serial_number = Some(SerialNumber::from(serial));
     p.use_authority_key_identifier_extension = true;
-    p.signed_by(&key(), &by.issuer).unwrap().pem()
+    let k = key();
+    let pem = p.signed_by(&k, &by.issuer).unwrap().pem();
+    (pem, k.serialize_pem())
 }
 
 /// A CRL of `by` revoking `serials` (keyCompromise, on 2030-05-01), current from

@@ -1,6 +1,7 @@
 //! `mtls verify`: each refusal cause gets its one-line diagnosis (unknown CA, expired, not yet
-//! valid, wrong EKU, missing intermediate, wrong name, revoked, and a few more), an accepted
-//! chain gets `accepted:`, exit status 0 / 1 / 2, and `--json` carries the same facts.
+//! valid, wrong EKU, missing intermediate, wrong name, revoked, and a few more; a chain file
+//! without a certificate is an input error), an accepted chain gets `accepted:`, exit status
+//! 0 / 1 / 2, and `--json` carries the same facts.
 //!
 //! The PKIs are made at test time (testpki.rs) with fixed dates in 2030, and every check runs
 //! `--at` a fixed time: nothing depends on the clock. No network.
@@ -436,6 +437,21 @@ fn json_carries_the_same_facts() {
     assert_eq!(v["signatures"][0]["outcome"], "valid");
     assert_eq!(v["validity"][0]["status"], "expired");
     assert_eq!(v["validity"][0]["seconds"], 3 * 86_400);
+}
+
+/// No certificate sent, `mtls verify`'s way: a chain file without one is not a chain to judge
+/// (exit 2, naming the file), not a refusal.
+#[test]
+fn a_chain_file_without_a_certificate_exits_2() {
+    let corp = Corp::new("v-empty");
+    let empty = corp.dir.write("empty.pem", "");
+    let o = run(mtls(&["verify", "--ca", &corp.ca(), &empty]), b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("no certificate found in {empty}")),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

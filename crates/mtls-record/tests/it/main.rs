@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+mod captures;
+mod captures_tampered;
 mod openssl_captures;
 mod protection;
 mod reader;
