@@ -21,7 +21,7 @@
 //! renegotiation" on the warning), so "the connection
 //! stays usable" is shown here by our side only: our server answering 16 encrypted
 //! ClientHellos in a row without failing, and our client reading data after the
-//! HelloRequest. Data after a refusal is exchanged in mtls-handshake's hostile_peer tests.
+//! HelloRequest. Data after a refusal is exchanged in mtls-handshake's hostile_renegotiation tests.
 //!
 //! Each test fails (never skips) when its GnuTLS binary is missing, kills its child process
 //! on every path, and is bounded by socket timeouts and an overall deadline.
