@@ -24,6 +24,7 @@ mod openssl_facade;
 mod openssl_p384;
 mod openssl_tls13;
 mod openssl_tls13_post_handshake;
+mod openssl_tls13_psk_ke;
 mod openssl_tls13_resumption;
 mod p384;
 mod peers;
