@@ -23,6 +23,7 @@ mod observer;
 mod openssl_facade;
 mod openssl_p384;
 mod openssl_tls13;
+mod openssl_tls13_cookie;
 mod openssl_tls13_post_handshake;
 mod openssl_tls13_psk_ke;
 mod openssl_tls13_resumption;
