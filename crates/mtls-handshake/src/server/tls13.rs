@@ -37,8 +37,7 @@ use crate::trace::debug_event;
 /// A TLS 1.3 handshake from the ClientHello to the client's Finished.
 pub(super) struct Server13 {
     suite: Tls13Suite,
-    /// The (EC)DHE group: the one our key share is for (unused on a psk_ke resumption, RFC
-    /// 8446 4.2.9), or the one a HelloRetryRequest asks for.
+    /// Our key share's group (unused by psk_ke), or the one a HelloRetryRequest asks for.
     group: NamedGroup,
     certified: Arc<CertifiedKey>,
     /// Our CertificateVerify scheme.
@@ -60,8 +59,7 @@ pub(super) struct Server13 {
     client_signature: Option<SignatureAlgorithm>,
     /// The PSK we resume with (RFC 8446 4.2.11), once the deciding ClientHello accepted one.
     resumed: Option<Box<Resumed13>>,
-    /// The client allows a PSK mode we resume with: tickets are worth sending (RFC 8446
-    /// 4.2.9).
+    /// The client allows a PSK mode we resume with: tickets are worth sending (4.2.9).
     tickets: bool,
     /// The resumption runs without (EC)DHE (psk_ke, RFC 8446 4.2.9).
     psk_ke: bool,
@@ -301,15 +299,12 @@ impl ServerState {
         }
         s.psk_ke = resumed.is_some() && chooses_psk_ke(&self.config, ch);
         s.resumed = resumed;
-        s.stage = match std::mem::replace(&mut s.stage, Stage::Moved) {
-            Stage::Offered(_) if s.psk_ke => Stage::Shared(None),
-            Stage::Offered(share) => self.key_share13(s.group, &share)?,
-            _ => {
-                return Err(HandshakeError::internal(
-                    "the ServerHello is decided without the client's key share",
-                ));
-            }
-        };
+        if let Stage::Offered(share) = std::mem::replace(&mut s.stage, Stage::Moved) {
+            s.stage = match s.psk_ke {
+                true => Stage::Shared(None),
+                false => self.key_share13(s.group, &share)?,
+            };
+        }
         Ok(())
     }
 
