@@ -39,7 +39,8 @@ pub struct Args {
     /// One cipher suite, IANA or OpenSSL name.
     #[arg(long)]
     pub suite: Option<String>,
-    /// Connect a second time and resume the session by id (the abbreviated handshake).
+    /// Connect a second time and resume: by session id (the abbreviated handshake), or with
+    /// --tls13 by a ticket of the first connection (a PSK, RFC 8446 2.2).
     #[arg(long)]
     pub resume: bool,
     /// The client has no certificate: watch the server refuse with handshake_failure

@@ -6,6 +6,11 @@
 //! With `--post-handshake` the server does not ask for a certificate in the handshake: it
 //! asks after the client's first application data (RFC 8446 4.6.2), and the client answers
 //! with its Certificate, CertificateVerify and Finished under the application keys.
+//!
+//! With `--resume` the server seals tickets (a throwaway ticket key) and the client connects
+//! twice with the same configuration, hence the same session store: the first connection
+//! receives NewSessionTickets after the handshake, the second offers one as a PSK with its
+//! binder and the server resumes it (RFC 8446 2.2): no Certificate, no CertificateVerify.
 
 use std::io::{IsTerminal, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -52,9 +57,11 @@ fn plan(args: &Args) -> Result<Plan, String> {
     if args.kx == Kx::Rsa {
         return Err("TLS 1.3 has no static RSA key exchange (RFC 8446 1.2): drop --kx rsa".into());
     }
-    if args.resume {
+    if args.resume && (args.no_client_cert || args.post_handshake) {
         return Err(
-            "--resume shows the TLS 1.2 abbreviated handshake; it is not drawn with --tls13".into(),
+            "--resume shows a ticket of a first connection that authenticated the client in \
+             the handshake: drop --no-client-cert and --post-handshake"
+                .into(),
         );
     }
     if args.post_handshake && args.no_client_cert {
@@ -86,6 +93,12 @@ fn plan(args: &Args) -> Result<Plan, String> {
     let mut server = server
         .crypto_provider(crate::common::crypto_provider())
         .versions(&tls13);
+    if args.resume {
+        let key = mtls::TicketKey::generate(&mut mtls::OsRng).map_err(|e| e.to_string())?;
+        server = server
+            .session_cache(None)
+            .ticketer(Arc::new(mtls::TicketKeys::new(key, None, 3600)));
+    }
     let secrets = Secrets::shared();
     let mut client = ClientConfig::with_roots(roots)
         .versions(&tls13)
@@ -135,13 +148,28 @@ fn await_client_certificate(tls: &mut Tls) -> Result<(), String> {
     }
 }
 
-/// The server's one connection: the handshake, the client's first data, with
+/// The server's `connections` connections, each result sent on `tx`.
+fn serve_all(
+    listener: &TcpListener,
+    config: &ServerConfig,
+    post_handshake: bool,
+    connections: usize,
+    tx: &mpsc::Sender<ServerResult>,
+) {
+    for _ in 0..connections {
+        if tx.send(serve(listener, config, post_handshake)).is_err() {
+            return;
+        }
+    }
+}
+
+/// One connection of the server: the handshake, the client's first data, with
 /// `post_handshake` the certificate request and its answer, then a reply and close_notify.
-fn serve(listener: TcpListener, config: ServerConfig, post_handshake: bool) -> ServerResult {
+fn serve(listener: &TcpListener, config: &ServerConfig, post_handshake: bool) -> ServerResult {
     let (sock, _) = listener.accept().map_err(|e| e.to_string())?;
     sock.set_read_timeout(Some(Duration::from_secs(10)))
         .map_err(|e| e.to_string())?;
-    let conn = ServerConnection::new(&config).map_err(|e| e.to_string())?;
+    let conn = ServerConnection::new(config).map_err(|e| e.to_string())?;
     let mut tls = StreamOwned::new(conn, sock);
     let result = (|| {
         tls.handshake().map_err(|e| e.to_string())?;
@@ -169,7 +197,8 @@ fn serve(listener: TcpListener, config: ServerConfig, post_handshake: bool) -> S
 
 type ServerResult = Result<HandshakeSummary, String>;
 
-/// The client's connection, drawn into `out`.
+/// The client's connection, drawn into `out` with the notes of what its resumption
+/// messages carried; the drawn lines.
 fn connect(
     plan: &Plan,
     addr: SocketAddr,
@@ -195,7 +224,7 @@ fn connect(
         let summary = tls.conn.handshake_summary().cloned().ok_or("no summary")?;
         Ok((summary, took))
     })();
-    let lines = trace13::lines(&log, &plan.secrets, crate::common::crypto_provider());
+    let (lines, notes) = trace13::decode(&log, &plan.secrets, crate::common::crypto_provider());
     let diagram = trace::diagram(&lines, colour);
     let mut legend = "\n{...} sealed with handshake traffic keys, [...] with application traffic \
                       keys (RFC 8446 2),\n      opened here with the traffic secrets the client \
@@ -206,6 +235,12 @@ fn connect(
             "ChangeCipherSpec (compat): the middlebox compatibility record, plaintext and \
              ignored (RFC 8446 D.4).\n",
         );
+    }
+    if !notes.is_empty() {
+        legend.push_str("\nfrom the wire:\n");
+        for n in &notes {
+            legend.push_str(&format!("  {n}\n"));
+        }
     }
     *out = format!("{diagram}{legend}{out}");
     (result, lines)
@@ -224,10 +259,14 @@ fn describe(
             crate::decode::scheme(mtls::SignatureScheme::from(s.to_u16()))
         })
     };
-    let kx = client.group.map_or_else(
-        || "none".to_string(),
-        |g| format!("ECDHE over {g:?} (key_share)"),
-    );
+    let kx = match (client.group, client.resumed) {
+        (Some(g), false) => format!("ECDHE over {g:?} (key_share)"),
+        (Some(g), true) => {
+            format!("ECDHE over {g:?} (key_share) with the ticket's PSK (psk_dhe_ke)")
+        }
+        (None, true) => "the ticket's PSK alone (psk_ke, no forward secrecy)".to_string(),
+        (None, false) => "none".to_string(),
+    };
     let hrr = lines.iter().any(|l| l.what == "HelloRetryRequest");
     let unopened = lines
         .iter()
@@ -238,7 +277,9 @@ fn describe(
     } else {
         format!("{unopened} sealed records could not be opened")
     };
-    let when = if post_handshake {
+    let when = if client.resumed {
+        "by the ticket (its identity from the first handshake)"
+    } else if post_handshake {
         "after the handshake (post-handshake, RFC 8446 4.6.2)"
     } else {
         "in the handshake"
@@ -260,10 +301,12 @@ fn describe(
         crate::names::negotiated(&client.suite),
         scheme(client.server_signature),
         scheme(server.client_signature),
-        if hrr {
-            "full, after a HelloRetryRequest (2-RTT)"
-        } else {
-            "full (1-RTT)"
+        match (client.resumed, hrr) {
+            (true, _) => {
+                "resumed with a ticket (PSK, RFC 8446 2.2): no Certificate or CertificateVerify"
+            }
+            (false, true) => "full, after a HelloRetryRequest (2-RTT)",
+            (false, false) => "full (1-RTT)",
         },
         subject_of(&plan.pki, &client.peer_certificates),
         subject_of(&plan.pki, &server.peer_certificates),
@@ -280,8 +323,9 @@ pub fn run(args: &Args) -> Result<(), String> {
     let (tx, rx) = mpsc::channel();
     let server_config = plan.server.clone();
     let post_handshake = args.post_handshake;
+    let connections = if args.resume { 2 } else { 1 };
     let server = std::thread::spawn(move || {
-        let _ = tx.send(serve(listener, server_config, post_handshake));
+        serve_all(&listener, &server_config, post_handshake, connections, &tx);
     });
 
     let asked = if post_handshake {
@@ -289,20 +333,52 @@ pub fn run(args: &Args) -> Result<(), String> {
     } else {
         "asks for the client's certificate in the handshake"
     };
+    let tickets = if args.resume {
+        "; sends tickets, and the client connects twice"
+    } else {
+        ""
+    };
     println!(
         "mtls demo: TLS 1.3 (RFC 8446); a throwaway CA, server and client certificate; \
-         server on {addr}\n{asked}\n"
+         server on {addr}\n{asked}{tickets}\n"
     );
+    let mut outcome = Ok(());
+    for round in 0..connections {
+        if round == 1 {
+            println!("\n--- second connection, same client session store: resuming a ticket ---\n");
+        }
+        outcome = one_connection(&plan, args, addr, colour, &rx);
+        if outcome.is_err() {
+            break;
+        }
+    }
+    // After a failure the server may still wait for a connection that will not come.
+    if outcome.is_ok() {
+        let _ = server.join();
+    }
+    outcome
+}
+
+/// One connection of the client against the server thread, drawn and described.
+fn one_connection(
+    plan: &Plan,
+    args: &Args,
+    addr: SocketAddr,
+    colour: bool,
+    rx: &mpsc::Receiver<ServerResult>,
+) -> Result<(), String> {
     let mut text = String::new();
-    let (client, lines) = connect(&plan, addr, colour, &mut text);
+    let (client, lines) = connect(plan, addr, colour, &mut text);
     let server_side = rx
         .recv_timeout(Duration::from_secs(15))
         .map_err(|e| e.to_string())?;
-    let _ = server.join();
     print!("{text}");
     match (client, server_side) {
         (Ok((c, took)), Ok(s)) => {
-            print!("{}", describe(&plan, &c, &s, took, post_handshake, &lines));
+            print!(
+                "{}",
+                describe(plan, &c, &s, took, args.post_handshake, &lines)
+            );
             if args.no_client_cert {
                 return Err("the server accepted a client without a certificate".into());
             }

@@ -3,7 +3,10 @@
 //! (its [`KeyLog`](mtls::KeyLog)); each captured record is opened with keys derived from them
 //! (`mtls_prf::tls13`, `mtls_record`'s TLS 1.3 decrypter), and what it carried is drawn in
 //! the notation of RFC 8446 section 2: `{Message}` sealed with handshake traffic keys,
-//! `[Message]` sealed with application traffic keys.
+//! `[Message]` sealed with application traffic keys. Hellos that offer or select a PSK are
+//! drawn with their extensions (`ClientHello + key_share + pre_shared_key`), and what the
+//! resumption messages carry is noted from their bytes (identities, binders, the selected
+//! identity, the tickets' lifetimes).
 
 use std::sync::{Arc, Mutex};
 
@@ -12,9 +15,11 @@ use mtls_crypto::aead::AeadAlgorithm;
 use mtls_prf::tls13::Secret;
 use mtls_record::RecordDecrypter;
 use mtls_wire::alert::Alert;
-use mtls_wire::handshake::{HELLO_RETRY_REQUEST_RANDOM, HandshakeHeader, ServerHello};
+use mtls_wire::handshake::{
+    ClientHello, HELLO_RETRY_REQUEST_RANDOM, HandshakeHeader, NewSessionTicketTls13, ServerHello,
+};
 use mtls_wire::record::RecordHeader;
-use mtls_wire::{ContentType, HandshakeType};
+use mtls_wire::{ContentType, HandshakeType, PskKeyExchangeMode};
 
 use crate::trace::{Dir, Line, Log, message_name};
 
@@ -134,6 +139,8 @@ struct Decoder {
     /// Wire bytes (record headers, inner type, tag) not yet counted in a line.
     overhead: usize,
     finished_seen: bool,
+    /// What the resumption messages of this direction carry, in wire order.
+    notes: Vec<String>,
 }
 
 impl Decoder {
@@ -148,6 +155,7 @@ impl Decoder {
             handshake: Vec::new(),
             overhead: 0,
             finished_seen: false,
+            notes: Vec::new(),
         }
     }
 
@@ -268,7 +276,12 @@ impl Decoder {
                 HandshakeType::Certificate if empty_certificate(&message) => {
                     "Certificate (empty)".to_string()
                 }
-                t => message_name(t),
+                t => {
+                    let body = message.get(4..).unwrap_or_default();
+                    let (name, note) = resumption(t, body);
+                    self.notes.extend(note);
+                    name.unwrap_or_else(|| message_name(t))
+                }
             };
             out.push(Line {
                 dir,
@@ -287,6 +300,105 @@ impl Decoder {
     }
 }
 
+/// The PSK side of a message (RFC 8446 2.2): a name with the extensions RFC 8446 draws for a
+/// hello that offers or selects a PSK, and a note of what it carries. Both `None` for any
+/// other message.
+fn resumption(t: HandshakeType, body: &[u8]) -> (Option<String>, Option<String>) {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match t {
+        HandshakeType::ClientHello => {
+            let Ok(ch) = ClientHello::parse(body) else {
+                return (None, None);
+            };
+            let Some(psk) = ch.extensions.pre_shared_key() else {
+                return (None, None);
+            };
+            let share = if ch.extensions.key_shares().is_some() {
+                " + key_share"
+            } else {
+                ""
+            };
+            let tickets: Vec<String> = psk
+                .identities
+                .iter()
+                .map(|i| format!("{} bytes", i.identity.len()))
+                .collect();
+            let binders: Vec<String> = psk
+                .binders
+                .iter()
+                .map(|b| format!("{} bytes", b.len()))
+                .collect();
+            let modes = ch
+                .extensions
+                .psk_key_exchange_modes()
+                .unwrap_or_default()
+                .iter()
+                .map(|m| match m {
+                    PskKeyExchangeMode::PskKe => "psk_ke".to_string(),
+                    PskKeyExchangeMode::PskDheKe => "psk_dhe_ke".to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                Some(format!("ClientHello{share} + pre_shared_key")),
+                Some(format!(
+                    "ClientHello: pre_shared_key offers {} ({} of {}) and {} ({}) over the \
+                     ClientHello up to them (RFC 8446 4.2.11.2); psk_key_exchange_modes \
+                     [{modes}]",
+                    plural(psk.identities.len(), "identity", "identities"),
+                    if psk.identities.len() == 1 {
+                        "a ticket"
+                    } else {
+                        "tickets"
+                    },
+                    tickets.join(", "),
+                    plural(psk.binders.len(), "binder", "binders"),
+                    binders.join(", "),
+                )),
+            )
+        }
+        HandshakeType::ServerHello => {
+            let Ok(sh) = ServerHello::parse(body) else {
+                return (None, None);
+            };
+            let Some(selected) = sh.extensions.selected_identity() else {
+                return (None, None);
+            };
+            let (name, kx) = match sh.extensions.server_key_share() {
+                Some(k) => (
+                    "ServerHello + pre_shared_key + key_share",
+                    format!("key_share {:?}: (EC)DHE too (psk_dhe_ke)", k.group),
+                ),
+                None => (
+                    "ServerHello + pre_shared_key",
+                    "no key_share: the PSK alone (psk_ke)".to_string(),
+                ),
+            };
+            (
+                Some(name.to_string()),
+                Some(format!(
+                    "ServerHello: pre_shared_key selects identity {selected} (RFC 8446 4.2.11); {kx}"
+                )),
+            )
+        }
+        HandshakeType::NewSessionTicket => {
+            let note = NewSessionTicketTls13::parse(body).ok().map(|t| {
+                format!(
+                    "NewSessionTicket: a ticket of {} bytes, lifetime {} s, nonce of {} \
+                     bytes (RFC 8446 4.6.1)",
+                    t.ticket.len(),
+                    t.ticket_lifetime,
+                    t.ticket_nonce.len()
+                )
+            });
+            (None, note)
+        }
+        _ => (None, None),
+    }
+}
+
 /// A TLS 1.3 Certificate message with an empty certificate_list (RFC 8446 4.4.2): after
 /// the 4-byte header, the request context (length-prefixed), then the list's 3-byte length.
 fn empty_certificate(message: &[u8]) -> bool {
@@ -295,8 +407,13 @@ fn empty_certificate(message: &[u8]) -> bool {
 }
 
 /// Decodes a tap's log of a TLS 1.3 connection into diagram lines, in wire order, opening
-/// the sealed records with the secrets logged for its ClientHello random.
-pub fn lines(log: &Log, secrets: &Secrets, provider: &'static CryptoProvider) -> Vec<Line> {
+/// the sealed records with the secrets logged for its ClientHello random; and the notes of
+/// what its resumption messages carry (client's first, then server's).
+pub fn decode(
+    log: &Log,
+    secrets: &Secrets,
+    provider: &'static CryptoProvider,
+) -> (Vec<Line>, Vec<String>) {
     let chunks = log.lock().map(|l| l.clone()).unwrap_or_default();
     let joined = |want: Dir| -> Vec<u8> {
         chunks
@@ -315,7 +432,9 @@ pub fn lines(log: &Log, secrets: &Secrets, provider: &'static CryptoProvider) ->
             Dir::In => in_dec.feed(dir, &data, &mut lines),
         }
     }
-    lines
+    let mut notes = out_dec.notes;
+    notes.extend(in_dec.notes);
+    (lines, notes)
 }
 
 #[cfg(test)]
@@ -341,7 +460,8 @@ mod tests {
             (Dir::Out, vec![22, 3, 1, 0, 8, 1, 0, 0, 4, 3, 3, 0, 0]),
             (Dir::Out, vec![23, 3, 3, 0, 3, 1, 2, 3]),
         ]));
-        let lines = lines(&log, &Secrets::default(), mtls_crypto::default_provider());
+        let (lines, notes) = decode(&log, &Secrets::default(), mtls_crypto::default_provider());
+        assert!(notes.is_empty());
         let what: Vec<&str> = lines.iter().map(|l| l.what.as_str()).collect();
         assert_eq!(what, ["ClientHello", "sealed record (not opened)"]);
         assert_eq!(lines.iter().map(|l| l.bytes).sum::<usize>(), 13 + 8);

@@ -176,6 +176,11 @@ pub struct ServerConfig {
     /// Remembers the TLS 1.3 tickets accepted, so that each resumes at most once (RFC 8446
     /// 8); see [`TicketReplayGuard`](crate::replay::TicketReplayGuard) for its bound.
     pub ticket_replay: Arc<crate::replay::TicketReplayGuard>,
+    /// Resume TLS 1.3 sessions without (EC)DHE (psk_ke, RFC 8446 4.2.9) when the client
+    /// allows it: faster, but the resumed connection's keys then depend on the ticket's PSK
+    /// alone (no forward secrecy against a later theft of the ticket keys). Default: false,
+    /// psk_dhe_ke only.
+    pub tls13_psk_ke: bool,
 }
 
 /// What an [`AuthorizeClient`] decides on: the client's verified chain, the identity read
@@ -244,6 +249,7 @@ impl ServerConfig {
             tls13_suites: ALL_TLS13_SUITES.to_vec(),
             tls13_tickets: DEFAULT_TLS13_TICKETS,
             ticket_replay: Arc::new(crate::replay::TicketReplayGuard::default()),
+            tls13_psk_ke: false,
         }
     }
 
@@ -326,6 +332,10 @@ pub struct ClientConfig {
     pub versions: Vec<ProtocolVersion>,
     /// TLS 1.3 suites offered, in preference order (RFC 8446 B.4).
     pub tls13_suites: Vec<Tls13Suite>,
+    /// Allow servers to resume TLS 1.3 sessions without (EC)DHE: psk_key_exchange_modes
+    /// offers psk_ke after psk_dhe_ke (RFC 8446 4.2.9; the server chooses, and a key share
+    /// is still sent). Default: false, psk_dhe_ke only.
+    pub tls13_psk_ke: bool,
     /// The identity digest, with the objects it was computed from (`client_identity.rs`).
     pub(crate) identity: std::sync::OnceLock<crate::client_identity::IdentityCache>,
 }
@@ -350,6 +360,7 @@ impl ClientConfig {
             provider: mtls_crypto::default_provider(),
             versions: DEFAULT_VERSIONS.to_vec(),
             tls13_suites: ALL_TLS13_SUITES.to_vec(),
+            tls13_psk_ke: false,
             identity: std::sync::OnceLock::new(),
         }
     }

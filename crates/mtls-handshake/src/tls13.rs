@@ -44,8 +44,9 @@ pub(crate) struct Schedule13 {
 
 impl Schedule13 {
     /// After the ServerHello: the early secret from the PSK of a resumption (`None`: a full
-    /// handshake), the handshake secret from the (EC)DHE shared secret (psk_dhe_ke, RFC 8446
-    /// 4.2.9) and the handshake traffic secrets over `Hash(ClientHello..ServerHello)`
+    /// handshake), the handshake secret from the (EC)DHE shared secret (`None`: a psk_ke
+    /// resumption, RFC 8446 4.2.9, which takes the 0-value, Hash.length zero bytes, RFC
+    /// 8446 7.1) and the handshake traffic secrets over `Hash(ClientHello..ServerHello)`
     /// (logged as CLIENT_HANDSHAKE_TRAFFIC_SECRET and SERVER_HANDSHAKE_TRAFFIC_SECRET).
     pub fn new(
         provider: &'static CryptoProvider,
@@ -53,11 +54,12 @@ impl Schedule13 {
         client_random: [u8; 32],
         key_log: Option<Arc<dyn KeyLog>>,
         psk: Option<&[u8]>,
-        shared_secret: &[u8],
+        shared_secret: Option<&[u8]>,
         hello_hash: &[u8],
     ) -> Self {
-        let handshake =
-            EarlySecret::new(provider, suite.hash, psk).into_handshake(provider, shared_secret);
+        let zero = vec![0u8; suite.hash.output_len()];
+        let handshake = EarlySecret::new(provider, suite.hash, psk)
+            .into_handshake(provider, shared_secret.unwrap_or(&zero));
         let traffic = handshake.traffic(provider, hello_hash);
         let schedule = Self {
             provider,

@@ -302,6 +302,7 @@ pub struct ServerConfigBuilder {
     authorizer: Option<Arc<dyn AuthorizeClient>>,
     ticketer: Option<Arc<dyn Ticketer>>,
     tls13_tickets: Option<usize>,
+    psk_ke: bool,
     options: Options,
 }
 
@@ -321,6 +322,7 @@ impl Default for ServerConfigBuilder {
             authorizer: None,
             ticketer: None,
             tls13_tickets: None,
+            psk_ke: false,
             options: Options::default(),
         }
     }
@@ -466,6 +468,15 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Resume TLS 1.3 sessions without (EC)DHE (psk_ke, RFC 8446 4.2.9) for clients that
+    /// allow it (default: off, every resumption runs an (EC)DHE exchange). Faster, but a
+    /// psk_ke connection's keys come from the ticket's PSK alone: whoever later steals the
+    /// ticket keys and recorded the traffic can read it (docs/SECURITY.md).
+    pub fn tls13_psk_ke(mut self, enabled: bool) -> Self {
+        self.psk_ke = enabled;
+        self
+    }
+
     /// Authorization after authentication: `authorizer` sees every verified client (its
     /// [`PeerIdentity`](crate::PeerIdentity), chain and SNI name) on full handshakes and
     /// resumptions alike, and refuses one with `access_denied` by returning `Err(reason)`.
@@ -525,6 +536,7 @@ impl ServerConfigBuilder {
         if let Some(n) = self.tls13_tickets {
             c.tls13_tickets = n;
         }
+        c.tls13_psk_ke = self.psk_ke;
         c.provider = provider;
         let o = &mut self.options;
         c.versions = o.versions(SERVER, c.versions.clone())?;
@@ -599,6 +611,7 @@ impl ClientConfig {
                 CLIENT_STORE.1,
             ))),
             tickets: true,
+            psk_ke: false,
             options: Options::default(),
         }
     }
@@ -626,6 +639,7 @@ pub struct ClientConfigBuilder {
     resolver: Option<Arc<dyn ResolvesClientCert>>,
     store: Option<Arc<dyn ClientSessionStore>>,
     tickets: bool,
+    psk_ke: bool,
     options: Options,
 }
 
@@ -691,6 +705,14 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Allow servers to resume TLS 1.3 sessions without (EC)DHE: psk_ke is offered after
+    /// psk_dhe_ke (RFC 8446 4.2.9; default: off). The server chooses; a key share is still
+    /// sent for servers that resume with (EC)DHE or make a full handshake.
+    pub fn tls13_psk_ke(mut self, enabled: bool) -> Self {
+        self.psk_ke = enabled;
+        self
+    }
+
     /// Checks and builds the configuration. The first step that failed, if any, is the
     /// [`Error::Config`] returned: its [`ConfigError`] names the step and keeps the typed
     /// cause.
@@ -719,6 +741,7 @@ impl ClientConfigBuilder {
         };
         c.session_store = self.store;
         c.enable_tickets = self.tickets;
+        c.tls13_psk_ke = self.psk_ke;
         let o = &mut self.options;
         c.versions = o.versions(CLIENT, c.versions.clone())?;
         c.tls13_suites = o.tls13_suites.take().unwrap_or(c.tls13_suites);

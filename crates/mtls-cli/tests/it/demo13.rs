@@ -173,7 +173,11 @@ fn demo_post_handshake_needs_tls13_and_the_refusals_say_why() {
             &["--suite", "ECDHE-ECDSA-AES128-GCM-SHA256"][..],
             "not a TLS 1.3",
         ),
-        (&["--resume"][..], "--resume"),
+        (
+            &["--resume", "--no-client-cert"][..],
+            "drop --no-client-cert",
+        ),
+        (&["--resume", "--post-handshake"][..], "--post-handshake"),
         (
             &["--post-handshake", "--no-client-cert"][..],
             "needs a client certificate",
@@ -185,6 +189,66 @@ fn demo_post_handshake_needs_tls13_and_the_refusals_say_why() {
         assert!(!o.status.success(), "{args:?}");
         assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
     }
+}
+
+/// `--resume`: the first connection receives NewSessionTickets after the handshake (under
+/// the application keys); the second offers one (pre_shared_key with its binder, RFC 8446
+/// 4.2.11), the server selects identity 0 and neither side sends a Certificate or
+/// CertificateVerify (RFC 8446 2.2). All drawn from the captured records.
+#[test]
+fn demo_tls13_resume_draws_the_tickets_and_the_resumed_handshake() {
+    let o = run(mtls(&["demo", "--tls13", "--resume"]), b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let (first, second) = out
+        .split_once("--- second connection")
+        .expect("a second connection");
+    let got = messages(first);
+    let finished = got.iter().position(|m| m == ">{Finished}").expect("{out}");
+    let ticket = got
+        .iter()
+        .position(|m| m == "<[NewSessionTicket]")
+        .expect("a ticket on the first connection");
+    assert!(finished < ticket, "{out}");
+    assert!(
+        first.contains("handshake               full (1-RTT)"),
+        "{out}"
+    );
+    let want = [
+        ">ClientHello + key_share + pre_shared_key",
+        "<ServerHello + pre_shared_key + key_share",
+        "<ChangeCipherSpec (compat)",
+        "<{EncryptedExtensions}",
+        "<{Finished}",
+        ">ChangeCipherSpec (compat)",
+        ">{Finished}",
+        ">[Application Data]",
+        "<[NewSessionTicket]",
+        "<[NewSessionTicket]",
+        "<[Application Data]",
+        "<[Alert CloseNotify]",
+        ">[Alert CloseNotify]",
+    ];
+    assert_eq!(messages(second), want, "{out}");
+    assert!(!second.contains("sealed record (not opened)"), "{out}");
+    in_order(
+        second,
+        &[
+            "from the wire:",
+            "ClientHello: pre_shared_key offers 1 identity (a ticket of",
+            "and 1 binder (32 bytes)",
+            "psk_key_exchange_modes [psk_dhe_ke]",
+            "ServerHello: pre_shared_key selects identity 0",
+            "NewSessionTicket: a ticket of",
+            "server replied: hello, client",
+            "key exchange            ECDHE over X25519 (key_share) with the ticket's PSK",
+            "server signature        -",
+            "client signature        -",
+            "client authenticated    by the ticket",
+            "handshake               resumed with a ticket",
+            "client certificate      CN=mtls demo client",
+        ],
+    );
 }
 
 #[test]

@@ -14,6 +14,8 @@ use mtls_wire::{AlertDescription, PskKeyExchangeMode};
 use super::ClientState;
 use crate::certs::{CertificateDer, PeerIdentity};
 use crate::common::Common;
+#[cfg(doc)]
+use crate::config::ClientConfig;
 use crate::error::HandshakeError;
 use crate::session::{StoredSession, Tls13Session};
 use crate::suites::Tls13Suite;
@@ -44,8 +46,9 @@ impl ClientState {
     }
 
     /// The TLS 1.3 extensions of resumption, to be the ClientHello's last ones:
-    /// psk_key_exchange_modes with psk_dhe_ke only (RFC 8446 4.2.9: (EC)DHE on every
-    /// resumption keeps forward secrecy; without the extension no server sends tickets),
+    /// psk_key_exchange_modes with psk_dhe_ke (RFC 8446 4.2.9: (EC)DHE on every resumption
+    /// keeps forward secrecy; without the extension no server sends tickets), and psk_ke
+    /// after it only when configured ([`ClientConfig::tls13_psk_ke`]; the server chooses),
     /// then pre_shared_key with the one ticket of `session` (RFC 8446 4.2.11: last), its
     /// obfuscated age (RFC 8446 4.2.11.1) and a binder to fill in ([`bind_psk`]). `None`
     /// when there is no usable ticket: expired, or of a hash none of our suites has.
@@ -57,9 +60,11 @@ impl ClientState {
         if !self.wants_tickets13() {
             return None;
         }
-        ext.push(Extension::PskKeyExchangeModes(vec![
-            PskKeyExchangeMode::PskDheKe,
-        ]));
+        let mut modes = vec![PskKeyExchangeMode::PskDheKe];
+        if self.config.tls13_psk_ke {
+            modes.push(PskKeyExchangeMode::PskKe);
+        }
+        ext.push(Extension::PskKeyExchangeModes(modes));
         let session = session?;
         let t = session.tls13()?;
         let hash = Tls13Suite::find(session.suite)?.hash;

@@ -73,7 +73,8 @@ impl Offer13 {
 /// A TLS 1.3 handshake from the ServerHello on.
 pub(super) struct Client13 {
     suite: Tls13Suite,
-    group: NamedGroup,
+    /// The (EC)DHE group; `None`: a psk_ke resumption (RFC 8446 4.2.9).
+    group: Option<NamedGroup>,
     schedule: Box<Schedule13>,
     offered: Vec<ExtensionType>,
     /// We sent a legacy_session_id: one ChangeCipherSpec before our second flight (RFC
@@ -355,24 +356,24 @@ impl ClientState {
         }
         self.check_echo(sh, &hello)?;
         only_offered(&sh.extensions, &offered, &[])?;
-        let share = sh.extensions.server_key_share().ok_or_else(|| {
-            HandshakeError::new(
-                AlertDescription::MissingExtension,
-                "a TLS 1.3 ServerHello without key_share (RFC 8446 9.2)",
-            )
-        })?;
-        let group = key.group();
-        if share.group != wire_group(group) {
-            return Err(illegal(format!(
-                "the server's key share is for {:?}, not for {group:?}, the group of ours (RFC 8446 4.2.8)",
-                share.group
-            )));
-        }
-        let shared = key
-            .complete(&share.key_exchange)
-            .map_err(|e| illegal(format!("the server's key share: {e}")))?;
+        let selected = sh.extensions.selected_identity();
+        // RFC 8446 4.2.9: no key share only when the server resumes our PSK in psk_ke, which
+        // we offered only if configured; otherwise the share is mandatory (RFC 8446 9.2).
+        let psk_ke_offered = self.config.tls13_psk_ke && psk.is_some();
+        let ours = key.group();
+        let shared = match sh.extensions.server_key_share() {
+            Some(share) => Some(server_share(key, share)?),
+            None if selected.is_some() && psk_ke_offered => None,
+            None => {
+                return Err(HandshakeError::new(
+                    AlertDescription::MissingExtension,
+                    "a TLS 1.3 ServerHello without key_share, and no psk_ke resumption we offered (RFC 8446 4.2.9, 9.2)",
+                ));
+            }
+        };
+        let group = shared.as_ref().map(|_| ours);
         // RFC 8446 4.2.11: pre_shared_key in the ServerHello: the server resumes our PSK.
-        let resumed = match sh.extensions.selected_identity() {
+        let resumed = match selected {
             Some(selected) => {
                 check_selected(selected, psk.as_deref(), suite)?;
                 psk.map(|p| p.session)
@@ -393,7 +394,7 @@ impl ClientState {
             common.client_random,
             self.config.key_log.clone(),
             resumed.as_ref().and_then(|s| s.tls13()).map(|t| t.psk()),
-            shared.expose(),
+            shared.as_ref().map(|s| s.expose()),
             hello_hash.as_slice(),
         );
         actions.push(Action::InstallReadKeys(
@@ -403,6 +404,7 @@ impl ClientState {
             suite = ?suite.suite,
             group = ?group,
             resumed = resumed.is_some(),
+            dhe = group.is_some(),
             "client: TLS 1.3 ServerHello accepted"
         );
         Ok(Phase::Tls13(Box::new(Client13 {
@@ -652,7 +654,7 @@ impl ClientState {
             version: ProtocolVersion::TLSv1_3,
             suite: NegotiatedSuite::Tls13(c.suite),
             kind,
-            group: Some(c.group),
+            group: c.group,
             server_signature: c.server_signature,
             client_signature: c.client_signature,
             // TLS 1.3 always binds the keys to the whole transcript (RFC 8446 7.1).
@@ -677,6 +679,23 @@ impl ClientState {
         };
         (summary, Phase::Established13(Box::new(post)))
     }
+}
+
+/// The server's key share (RFC 8446 4.2.8): for the group of ours, a valid public key
+/// (`illegal_parameter`); the shared secret.
+fn server_share(
+    key: KeyExchange,
+    share: &KeyShareEntry,
+) -> Result<mtls_crypto::SharedSecret, HandshakeError> {
+    let group = key.group();
+    if share.group != wire_group(group) {
+        return Err(illegal(format!(
+            "the server's key share is for {:?}, not for {group:?}, the group of ours (RFC 8446 4.2.8)",
+            share.group
+        )));
+    }
+    key.complete(&share.key_exchange)
+        .map_err(|e| illegal(format!("the server's key share: {e}")))
 }
 
 /// A CertificateRequest must carry signature_algorithms (RFC 8446 4.3.2).

@@ -49,12 +49,25 @@ pub(super) struct TicketSource<'a> {
     pub(super) identity: Option<&'a PeerIdentity>,
 }
 
-/// RFC 8446 4.2.9: the client allows psk_dhe_ke, the one mode this server resumes with
-/// ((EC)DHE on every resumption keeps forward secrecy; psk_ke is never selected).
-pub(super) fn offers_psk_dhe_ke(ch: &ClientHello) -> bool {
+/// RFC 8446 4.2.9: the client allows `mode`.
+fn offers(ch: &ClientHello, mode: PskKeyExchangeMode) -> bool {
     ch.extensions
         .psk_key_exchange_modes()
-        .is_some_and(|m| m.contains(&PskKeyExchangeMode::PskDheKe))
+        .is_some_and(|m| m.contains(&mode))
+}
+
+/// RFC 8446 4.2.9: the client allows a mode this server resumes with: psk_dhe_ke ((EC)DHE
+/// on every resumption keeps forward secrecy), or psk_ke when the server is configured for
+/// it ([`ServerConfig::tls13_psk_ke`]). Tickets are sent only to such a client.
+pub(super) fn offers_a_mode_we_resume_with(config: &ServerConfig, ch: &ClientHello) -> bool {
+    offers(ch, PskKeyExchangeMode::PskDheKe) || chooses_psk_ke(config, ch)
+}
+
+/// RFC 8446 4.2.9: a resumption runs without (EC)DHE when this server is configured for
+/// psk_ke and the client allows it, even if the client allows psk_dhe_ke too: speed is what
+/// psk_ke is configured for (docs/SECURITY.md, "TLS 1.3 resumption without (EC)DHE").
+pub(super) fn chooses_psk_ke(config: &ServerConfig, ch: &ClientHello) -> bool {
+    config.tls13_psk_ke && offers(ch, PskKeyExchangeMode::PskKe)
 }
 
 /// The verifier's word on a ticket's client chain, for whichever replica resumes it: its
@@ -107,7 +120,7 @@ impl ServerState {
         let Some(ticketer) = self.config.ticketer.as_deref() else {
             return Ok(None);
         };
-        if !offers_psk_dhe_ke(ch) {
+        if !offers_a_mode_we_resume_with(&self.config, ch) {
             return Ok(None);
         }
         // RFC 8446 4.2.11.2: the binders cover the ClientHello up to them (pre_shared_key
@@ -172,6 +185,7 @@ impl ServerState {
                 .map_err(|_| HandshakeError::internal("more PSK identities than a u16 counts"))?;
             debug_event!(
                 index,
+                dhe = !chooses_psk_ke(&self.config, ch),
                 sni = ?server_name,
                 client_certificate = !session.peer_certificates.is_empty(),
                 "server: resuming a TLS 1.3 session"

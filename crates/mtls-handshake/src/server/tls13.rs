@@ -15,7 +15,9 @@ use mtls_wire::{AlertDescription, CompressionMethod, ExtensionType, ProtocolVers
 use zeroize::Zeroizing;
 
 use super::hello::{choose_alpn, sni_host_name};
-use super::psk13::{Resumed13, TicketSource, new_session_tickets, offers_psk_dhe_ke};
+use super::psk13::{
+    Resumed13, TicketSource, chooses_psk_ke, new_session_tickets, offers_a_mode_we_resume_with,
+};
 use super::{ClientCertificate, Phase, ServerState};
 use crate::action::Action;
 use crate::certs::{
@@ -35,6 +37,7 @@ use crate::trace::debug_event;
 /// A TLS 1.3 handshake from the ClientHello to the client's Finished.
 pub(super) struct Server13 {
     suite: Tls13Suite,
+    /// Our key share's group (unused by psk_ke), or the one a HelloRetryRequest asks for.
     group: NamedGroup,
     certified: Arc<CertifiedKey>,
     /// Our CertificateVerify scheme.
@@ -56,8 +59,10 @@ pub(super) struct Server13 {
     client_signature: Option<SignatureAlgorithm>,
     /// The PSK we resume with (RFC 8446 4.2.11), once the deciding ClientHello accepted one.
     resumed: Option<Box<Resumed13>>,
-    /// The client allows psk_dhe_ke: tickets are worth sending (RFC 8446 4.2.9).
-    psk_dhe_ke: bool,
+    /// The client allows a PSK mode we resume with: tickets are worth sending (4.2.9).
+    tickets: bool,
+    /// The resumption runs without (EC)DHE (psk_ke, RFC 8446 4.2.9).
+    psk_ke: bool,
     /// When the handshake that authenticated the client ran: now, or the resumed
     /// ticket's.
     created: u64,
@@ -70,11 +75,12 @@ enum Stage {
     /// A HelloRetryRequest asks for a share of `group` (`sent` once it is out); the first
     /// ClientHello stays to compare the second with (RFC 8446 4.1.2).
     Retry { first: Box<ClientHello>, sent: bool },
-    /// Our share and the shared secret, for the ServerHello.
-    Shared {
-        public: Vec<u8>,
-        shared: Zeroizing<Vec<u8>>,
-    },
+    /// The client's key share for our group, until the ClientHello's PSK decides whether
+    /// (EC)DHE runs (RFC 8446 4.2.9).
+    Offered(Vec<u8>),
+    /// Our share and the shared secret, for the ServerHello; `None`: a psk_ke resumption,
+    /// without (EC)DHE.
+    Shared(Option<(Vec<u8>, Zeroizing<Vec<u8>>)>),
     /// The ServerHello is out: the key schedule runs.
     Keyed(Box<Schedule13>),
     /// Taken by the handler that runs.
@@ -214,7 +220,7 @@ impl ServerState {
                 .map(|s| (*g, s))
         });
         let (group, stage) = match with_share {
-            Some((group, share)) => (group, self.key_share13(group, &share.key_exchange)?),
+            Some((group, share)) => (group, Stage::Offered(share.key_exchange.clone())),
             None => {
                 let group = config.groups.iter().find(mutual).copied().ok_or_else(|| {
                     HandshakeError::new(
@@ -256,7 +262,8 @@ impl ServerState {
             client_identity: None,
             client_signature: None,
             resumed: None,
-            psk_dhe_ke: offers_psk_dhe_ke(ch),
+            tickets: offers_a_mode_we_resume_with(&config, ch),
+            psk_ke: false,
             created: config.time.now(),
             next_nonce: 0,
         });
@@ -268,9 +275,11 @@ impl ServerState {
 
     /// At the ClientHello we answer with a ServerHello (the first, or the second after a
     /// HelloRetryRequest): resume with its PSK (RFC 8446 4.2.11) and take the ticket's
-    /// client identity, or run a full handshake with client authentication as configured.
+    /// client identity, or run a full handshake with client authentication as configured;
+    /// then the (EC)DHE exchange with the client's share, unless the resumption is psk_ke
+    /// (RFC 8446 4.2.9).
     fn decide13(
-        &self,
+        &mut self,
         common: &mut Common,
         s: &mut Server13,
         ch: &ClientHello,
@@ -288,7 +297,14 @@ impl ServerState {
                 self.config.client_auth.requests_in_handshake(),
             ))?,
         }
+        s.psk_ke = resumed.is_some() && chooses_psk_ke(&self.config, ch);
         s.resumed = resumed;
+        if let Stage::Offered(share) = std::mem::replace(&mut s.stage, Stage::Moved) {
+            s.stage = match s.psk_ke {
+                true => Stage::Shared(None),
+                false => self.key_share13(s.group, &share)?,
+            };
+        }
         Ok(())
     }
 
@@ -340,10 +356,10 @@ impl ServerState {
                 "the client's {group:?} key share is not a valid public key: {e}"
             ))
         })?;
-        Ok(Stage::Shared {
+        Ok(Stage::Shared(Some((
             public,
-            shared: Zeroizing::new(shared.expose().to_vec()),
-        })
+            Zeroizing::new(shared.expose().to_vec()),
+        ))))
     }
 
     // ---- the second ClientHello (RFC 8446 4.1.2, 4.1.4) ----
@@ -399,7 +415,7 @@ impl ServerState {
                 )));
             }
         };
-        self.key_share13(s.group, &share.key_exchange)
+        Ok(Stage::Offered(share.key_exchange.clone()))
     }
 
     // ---- the server's flight (RFC 8446 4.1.3, 4.3, 4.4) ----
@@ -526,7 +542,7 @@ impl ServerState {
             self.compat_ccs(s, actions);
             return Ok(());
         }
-        let Stage::Shared { public, shared } = std::mem::replace(&mut s.stage, Stage::Moved) else {
+        let Stage::Shared(shared) = std::mem::replace(&mut s.stage, Stage::Moved) else {
             return Err(HandshakeError::internal(
                 "the ServerHello is due before the key exchange",
             ));
@@ -540,10 +556,13 @@ impl ServerState {
             extensions: Extensions::new(
                 [
                     Some(version),
-                    Some(Extension::ServerKeyShare(KeyShareEntry {
-                        group: wire_group(s.group),
-                        key_exchange: public,
-                    })),
+                    // RFC 8446 4.2.8: our share, unless the resumption is psk_ke (4.2.9).
+                    shared.as_ref().map(|(public, _)| {
+                        Extension::ServerKeyShare(KeyShareEntry {
+                            group: wire_group(s.group),
+                            key_exchange: public.clone(),
+                        })
+                    }),
                     // RFC 8446 4.2.11: the identity we resume with.
                     s.resumed
                         .as_ref()
@@ -563,7 +582,7 @@ impl ServerState {
             common.client_random,
             self.config.key_log.clone(),
             s.resumed.as_ref().map(|r| r.psk.as_bytes()),
-            &shared,
+            shared.as_ref().map(|(_, secret)| secret.as_slice()),
             hello_hash.as_slice(),
         );
         actions.push(Action::InstallWriteKeys(
@@ -644,7 +663,7 @@ impl ServerState {
                 ));
                 // RFC 8446 4.6.1: tickets once the client's Finished verified, so that they
                 // carry its verified identity.
-                if s.psk_dhe_ke {
+                if s.tickets {
                     let source = TicketSource {
                         chain: &s.client_chain,
                         server_name: s.server_name.as_deref(),
@@ -714,7 +733,7 @@ impl ServerState {
             version: ProtocolVersion::TLSv1_3,
             suite: NegotiatedSuite::Tls13(s.suite),
             kind,
-            group: Some(s.group),
+            group: (!s.psk_ke).then_some(s.group),
             server_signature: s.resumed.is_none().then_some(s.scheme),
             client_signature: s.client_signature,
             // TLS 1.3 always binds the keys to the whole transcript (RFC 8446 7.1), which is
@@ -738,7 +757,7 @@ impl ServerState {
             post_handshake_auth: s.post_handshake_auth,
             server_name: s.server_name,
             auth: None,
-            tickets: s.psk_dhe_ke,
+            tickets: s.tickets,
             alpn: s.alpn,
             created: s.created,
             next_nonce: s.next_nonce,

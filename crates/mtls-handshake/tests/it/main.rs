@@ -29,4 +29,5 @@ mod tampering;
 mod tls13_common;
 mod tls13_handshakes;
 mod tls13_hostile;
+mod tls13_psk_ke;
 mod tls13_resumption;

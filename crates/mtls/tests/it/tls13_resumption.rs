@@ -151,3 +151,43 @@ fn a_session_made_by_one_client_identity_is_never_offered_by_another() {
         );
     }
 }
+
+/// RFC 8446 4.2.9: with `tls13_psk_ke(true)` on both sides a resumption runs without
+/// (EC)DHE (no group in either summary) and still carries the client's identity; with
+/// either side off it runs one.
+#[test]
+fn rfc8446_4_2_9_psk_ke_through_the_facade_only_when_both_sides_enable_it() {
+    for (client_on, server_on) in [(true, true), (true, false), (false, true)] {
+        let keys = keys();
+        let client = ClientConfig::with_roots(roots())
+            .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
+            .versions(&TLS13)
+            .tls13_psk_ke(client_on)
+            .build()
+            .unwrap();
+        let server = ServerConfig::builder()
+            .certificate(chain("server-ecdsa"), key("server-ecdsa"))
+            .client_auth_required(roots())
+            .session_cache(None)
+            .ticketer(keys.clone())
+            .versions(&TLS13)
+            .tls13_psk_ke(server_on)
+            .build()
+            .unwrap();
+        connect(&client, &server);
+        let mut c = ClientConnection::new(&client, "localhost").unwrap();
+        let mut s = ServerConnection::new(&server).unwrap();
+        let (rc, rs) = pump(&mut c, &mut s);
+        rc.unwrap();
+        rs.unwrap();
+        assert_eq!(s.handshake_kind(), Some(HandshakeKind::Tls13Psk));
+        let (cs, ss) = (
+            c.handshake_summary().unwrap(),
+            s.handshake_summary().unwrap(),
+        );
+        let dhe = !(client_on && server_on);
+        assert_eq!(cs.group.is_some(), dhe, "{client_on} {server_on}");
+        assert_eq!(ss.group.is_some(), dhe, "{client_on} {server_on}");
+        assert_eq!(s.peer_identity().unwrap().subject(), "CN=test-client-ecdsa");
+    }
+}

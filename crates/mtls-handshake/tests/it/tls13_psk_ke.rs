@@ -1,0 +1,233 @@
+//! TLS 1.3 resumption without (EC)DHE, psk_ke (RFC 8446 4.2.9), our client against our
+//! server in memory: offered by a client and selected by a server only when each is
+//! configured for it; then the ServerHello carries no key_share and the key schedule takes
+//! the zero (EC)DHE input (RFC 8446 7.1). A client that did not offer psk_ke refuses a
+//! ServerHello without a key share.
+
+use std::sync::Arc;
+
+use mtls_handshake::sequence::{Kind, Side};
+use mtls_handshake::session::{ClientSessionStore, InMemoryClientSessionStore};
+use mtls_handshake::ticket::{TicketKey, TicketKeys};
+use mtls_handshake::{ClientAuthPolicy, ClientConfig, FixedClock, ServerConfig};
+use mtls_wire::extensions::Extension;
+use mtls_wire::handshake::{HandshakePayload, ServerHello};
+use mtls_wire::{AlertDescription, ExtensionType, HandshakeType, PskKeyExchangeMode};
+
+use crate::common::NOW;
+use crate::tls13_common::*;
+
+/// A client and a server that share ticket keys and a client store; `client` and `server`
+/// say whether each is configured for psk_ke.
+struct Pair13 {
+    keys: Arc<TicketKeys>,
+    store: Arc<dyn ClientSessionStore>,
+    client: bool,
+    server: bool,
+    resolver: Option<Arc<dyn mtls_handshake::ResolvesClientCert>>,
+    verifier: Arc<dyn mtls_handshake::ServerCertVerifier>,
+}
+
+impl Pair13 {
+    fn new(client: bool, server: bool) -> Self {
+        let (cc, _) = configs13(
+            "server-ecdsa",
+            Some("client-ecdsa"),
+            ClientAuthPolicy::Required,
+        );
+        Self {
+            keys: Arc::new(TicketKeys::new(
+                TicketKey::new([7; 16], [8; 32]),
+                None,
+                3600,
+            )),
+            store: Arc::new(InMemoryClientSessionStore::new(8, 86_400)),
+            client,
+            server,
+            resolver: cc.cert_resolver,
+            verifier: cc.verifier,
+        }
+    }
+
+    fn configs(&self) -> (ClientConfig, ServerConfig) {
+        let (mut cc, mut sc) = configs13(
+            "server-ecdsa",
+            Some("client-ecdsa"),
+            ClientAuthPolicy::Required,
+        );
+        cc.session_store = Some(self.store.clone());
+        cc.cert_resolver = self.resolver.clone();
+        cc.verifier = self.verifier.clone();
+        cc.time = Arc::new(FixedClock(NOW));
+        cc.tls13_psk_ke = self.client;
+        sc.ticketer = Some(self.keys.clone());
+        sc.time = Arc::new(FixedClock(NOW));
+        sc.tls13_psk_ke = self.server;
+        (cc, sc)
+    }
+
+    /// A full handshake that leaves a ticket in the store, then a second connection with
+    /// the tampers given.
+    fn resume(&self, c2s: Option<Tamper13>, s2c: Option<Tamper13>) -> Conn13 {
+        let (cc, sc) = self.configs();
+        let mut first = Conn13::new(cc, sc, 1);
+        first.run();
+        first.assert_ok();
+        let (cc, sc) = self.configs();
+        let mut second = Conn13::with_tampers(cc, sc, 2, c2s, s2c);
+        second.run();
+        second
+    }
+}
+
+fn kinds(conn: &Conn13) -> (Kind, Kind) {
+    (
+        conn.client.summary().unwrap().kind,
+        conn.server.summary().unwrap().kind,
+    )
+}
+
+/// The server's ServerHello of `conn`.
+fn server_hello(conn: &Conn13) -> ServerHello {
+    conn.s
+        .sent
+        .iter()
+        .filter(|m| m[0] == HandshakeType::ServerHello.to_u8())
+        .find_map(|m| match parse13(m) {
+            HandshakePayload::ServerHello(sh) => Some(sh),
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// A server-to-client tamper that lets only the ServerHello through (its key_share removed
+/// when `strip`): what the client makes of the ServerHello alone, whatever keys follow.
+fn hello_only(strip: bool) -> Tamper13 {
+    Box::new(move |m: &[u8]| {
+        if m[0] != HandshakeType::ServerHello.to_u8() {
+            return Vec::new();
+        }
+        let HandshakePayload::ServerHello(mut sh) = parse13(m) else {
+            panic!("not a ServerHello")
+        };
+        if strip {
+            sh.extensions
+                .list
+                .retain(|e| e.typ() != ExtensionType::KeyShare);
+        }
+        vec![encode13(HandshakePayload::ServerHello(sh))]
+    })
+}
+
+/// The psk_key_exchange_modes and whether a key share is sent, in the ClientHello of `conn`.
+fn offered_modes(conn: &Conn13) -> (Vec<PskKeyExchangeMode>, bool) {
+    let HandshakePayload::ClientHello(ch) = parse13(&conn.c.sent[0]) else {
+        panic!("the client's first message is not a ClientHello")
+    };
+    (
+        ch.extensions.psk_key_exchange_modes().unwrap().to_vec(),
+        ch.extensions.key_shares().is_some_and(|s| !s.is_empty()),
+    )
+}
+
+/// RFC 8446 4.2.9: a client offers psk_ke only when configured, after psk_dhe_ke, and still
+/// sends a key share (the server chooses the mode).
+#[test]
+fn rfc8446_4_2_9_the_client_offers_psk_ke_only_when_configured() {
+    let plain = Pair13::new(false, false).resume(None, None);
+    assert_eq!(
+        offered_modes(&plain),
+        (vec![PskKeyExchangeMode::PskDheKe], true)
+    );
+    let both = Pair13::new(true, false).resume(None, None);
+    assert_eq!(
+        offered_modes(&both),
+        (
+            vec![PskKeyExchangeMode::PskDheKe, PskKeyExchangeMode::PskKe],
+            true
+        )
+    );
+}
+
+/// RFC 8446 4.2.9, 7.1: a server configured for psk_ke resumes a client that allows it
+/// without (EC)DHE: no key_share in the ServerHello, no group in either summary, and both
+/// sides derive the same keys (the harness checks every key change) from the zero (EC)DHE
+/// input.
+#[test]
+fn rfc8446_4_2_9_psk_ke_resumes_without_a_key_share_when_both_are_configured() {
+    let conn = Pair13::new(true, true).resume(None, None);
+    conn.assert_ok();
+    assert_eq!(kinds(&conn), (Kind::Tls13Psk, Kind::Tls13Psk));
+    let sh = server_hello(&conn);
+    assert_eq!(sh.extensions.selected_identity(), Some(0));
+    assert!(sh.extensions.server_key_share().is_none());
+    let (c, s) = (
+        conn.client.summary().unwrap(),
+        conn.server.summary().unwrap(),
+    );
+    assert!(c.resumed && s.resumed);
+    assert_eq!((c.group, s.group), (None, None));
+    assert!(s.peer_verified);
+    // Tickets still follow, for the next resumption.
+    assert!(
+        conn.s
+            .sent
+            .iter()
+            .any(|m| m[0] == HandshakeType::NewSessionTicket.to_u8())
+    );
+}
+
+/// RFC 8446 4.2.9: either side not configured for psk_ke means psk_dhe_ke: a key share in
+/// the ServerHello and a group in the summaries.
+#[test]
+fn rfc8446_4_2_9_psk_dhe_ke_unless_both_are_configured_for_psk_ke() {
+    for (client, server) in [(false, false), (true, false), (false, true)] {
+        let conn = Pair13::new(client, server).resume(None, None);
+        conn.assert_ok();
+        assert_eq!(kinds(&conn), (Kind::Tls13Psk, Kind::Tls13Psk));
+        assert!(
+            server_hello(&conn).extensions.server_key_share().is_some(),
+            "client {client}, server {server}"
+        );
+        assert!(conn.client.summary().unwrap().group.is_some());
+        assert!(conn.server.summary().unwrap().group.is_some());
+    }
+}
+
+/// RFC 8446 4.2.9: a client that allows psk_ke alone is resumed by a server configured for
+/// it (and, as before, makes a full handshake with one that is not).
+#[test]
+fn rfc8446_4_2_9_a_client_allowing_psk_ke_alone_resumes_only_where_configured() {
+    let only_psk_ke = || {
+        edit13(HandshakeType::ClientHello, |p| {
+            if let HandshakePayload::ClientHello(ch) = p {
+                for e in &mut ch.extensions.list {
+                    if let Extension::PskKeyExchangeModes(m) = e {
+                        *m = vec![PskKeyExchangeMode::PskKe];
+                    }
+                }
+            }
+        })
+    };
+    // The edited hello breaks the binder: watch only the server's decision.
+    let configured = Pair13::new(true, true).resume(Some(only_psk_ke()), Some(hello_only(false)));
+    configured.assert_failed(Side::Server, AlertDescription::DecryptError);
+    let not = Pair13::new(true, false).resume(Some(only_psk_ke()), Some(hello_only(false)));
+    let sh = server_hello(&not);
+    assert_eq!(sh.extensions.selected_identity(), None);
+    assert!(sh.extensions.server_key_share().is_some());
+}
+
+/// RFC 8446 4.2.9, 9.2: a ServerHello that resumes our PSK without a key_share when we did
+/// not offer psk_ke is refused with `missing_extension`: the key share is mandatory for the
+/// only mode we allowed.
+#[test]
+fn rfc8446_4_2_9_a_server_hello_without_key_share_is_missing_extension_unless_psk_ke_was_offered() {
+    let conn = Pair13::new(false, false).resume(None, Some(hello_only(true)));
+    conn.assert_failed(Side::Client, AlertDescription::MissingExtension);
+    assert!(conn.c.reads.is_empty());
+    // Offered: the same ServerHello is accepted, the handshake keys installed.
+    let conn = Pair13::new(true, false).resume(None, Some(hello_only(true)));
+    assert!(conn.c.error.is_none(), "{:?}", conn.c.error);
+    assert_eq!(conn.c.reads.len(), 1);
+}
