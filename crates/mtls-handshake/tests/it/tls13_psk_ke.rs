@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use mtls_handshake::sequence::{Kind, Side};
-use mtls_handshake::session::{ClientSessionStore, InMemoryClientSessionStore};
+use mtls_handshake::{ClientSessionStore, InMemoryClientSessionStore};
 use mtls_handshake::ticket::{TicketKey, TicketKeys};
 use mtls_handshake::{ClientAuthPolicy, ClientConfig, FixedClock, ServerConfig};
 use mtls_wire::extensions::Extension;
