@@ -215,7 +215,7 @@ fn colour_wanted(terminal: bool) -> bool {
 }
 
 /// Renders the lines as a two-column diagram (client | server), in colour when `terminal`
-/// (the text goes to a terminal) and the environment allows it (see [`colour_wanted`]).
+/// (the text goes to a terminal) and the environment allows it (`colour_wanted`).
 pub fn diagram(lines: &[Line], terminal: bool) -> String {
     let (c, s) = if colour_wanted(terminal) {
         (CLIENT, SERVER)
