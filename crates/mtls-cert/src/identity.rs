@@ -14,6 +14,22 @@ use crate::x509::Parsed;
 /// What a connection hands out as the peer's identity was verified by the configured
 /// verifier; a chain accepted without verification (a server's `ClientAuthPolicy::Request`)
 /// is only ever shown as a claim (see the facade's `unverified_peer_identity`).
+///
+/// ```
+/// use mtls_cert::PeerIdentity;
+/// use rcgen::{CertificateParams, KeyPair, SanType};
+///
+/// // A client certificate with a DNS name and a SPIFFE ID, made here with rcgen.
+/// let mut params = CertificateParams::new(vec!["billing.internal".to_string()])?;
+/// params.subject_alt_names.push(SanType::URI("spiffe://example.org/billing".try_into()?));
+/// let cert = params.self_signed(&KeyPair::generate()?)?;
+///
+/// let id = PeerIdentity::from_leaf(cert.der())?;
+/// assert_eq!(id.dns_names(), ["billing.internal"]);
+/// assert_eq!(id.spiffe_id(), Some("spiffe://example.org/billing"));
+/// assert!(id.ip_addresses().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeerIdentity {
     subject: String,

@@ -113,24 +113,17 @@ fn looks_hex(raw: &[u8]) -> bool {
 fn from_hex(raw: &[u8]) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = raw
         .iter()
+        .copied()
         .filter(|b| !b.is_ascii_whitespace())
-        .filter_map(|b| char::from(*b).to_digit(16))
-        .filter_map(|d| u8::try_from(d).ok())
         .collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err("hex input has an odd number of digits".into());
-    }
-    Ok(digits
-        .chunks_exact(2)
-        .map(|p| match p {
-            [hi, lo] => hi << 4 | lo,
-            _ => 0,
-        })
-        .collect())
+    hex::decode(digits).map_err(|e| match e {
+        hex::FromHexError::OddLength => "hex input has an odd number of digits".into(),
+        e => format!("bad hex input ({e})"),
+    })
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// At most `max` bytes as hex, with an ellipsis when cut.

@@ -5,6 +5,8 @@
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
 
+use anstream::{AutoStream, ColorChoice};
+use anstyle::{AnsiColor, Style};
 use mtls_wire::HandshakeType;
 use mtls_wire::handshake::HandshakeHeader;
 use mtls_wire::record::RecordHeader;
@@ -199,12 +201,26 @@ pub fn lines(log: &Log) -> Vec<Line> {
     lines
 }
 
-/// Renders the lines as a two-column diagram (client | server).
-pub fn diagram(lines: &[Line], colour: bool) -> String {
-    let (c, s, r) = if colour {
-        ("\x1b[36m", "\x1b[33m", "\x1b[0m")
+/// The client's labels in cyan, the server's in yellow.
+const CLIENT: Style = AnsiColor::Cyan.on_default();
+const SERVER: Style = AnsiColor::Yellow.on_default();
+
+/// Colours text for a terminal (`terminal`: the caller's stream is one) unless anstream's
+/// rules for that stream say no (NO_COLOR, CLICOLOR=0, TERM=dumb): the env part is the same
+/// for stdout and stderr, and the terminal one is whichever of them the caller found.
+fn colour_wanted(terminal: bool) -> bool {
+    let always = |choice| choice == ColorChoice::Always;
+    terminal
+        && (always(AutoStream::choice(&io::stdout())) || always(AutoStream::choice(&io::stderr())))
+}
+
+/// Renders the lines as a two-column diagram (client | server), in colour when `terminal`
+/// (the text goes to a terminal) and the environment allows it (`colour_wanted`).
+pub fn diagram(lines: &[Line], terminal: bool) -> String {
+    let (c, s) = if colour_wanted(terminal) {
+        (CLIENT, SERVER)
     } else {
-        ("", "", "")
+        (Style::new(), Style::new())
     };
     let label = |l: &Line| format!("{} ({} B)", l.what, l.bytes);
     // Columns as wide as the longest label of their side (at least 34 and 30).
@@ -221,15 +237,44 @@ pub fn diagram(lines: &[Line], colour: bool) -> String {
         let label = label(l);
         match l.dir {
             Dir::Out => {
-                let line = format!("{c}{label:<left$}{r}{:^16}", "------------->");
+                let line = format!("{c}{label:<left$}{c:#}{:^16}", "------------->");
                 text.push_str(line.trim_end());
                 text.push('\n');
             }
             Dir::In => text.push_str(&format!(
-                "{:<left$}{:^16}{s}{label:>right$}{r}\n",
+                "{:<left$}{:^16}{s}{label:>right$}{s:#}\n",
                 "", "<-------------"
             )),
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(dir: Dir, what: &str) -> Line {
+        Line {
+            dir,
+            what: what.into(),
+            bytes: 5,
+        }
+    }
+
+    #[test]
+    fn diagram_off_a_terminal_has_no_escape_codes() {
+        let lines = [line(Dir::Out, "ClientHello"), line(Dir::In, "ServerHello")];
+        let text = diagram(&lines, false);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("ClientHello (5 B)") && text.contains("ServerHello (5 B)"));
+    }
+
+    #[test]
+    fn styles_are_ansi_colours_that_reset() {
+        assert_eq!(format!("{CLIENT}x{CLIENT:#}"), "\u{1b}[36mx\u{1b}[0m");
+        assert_eq!(format!("{SERVER}x{SERVER:#}"), "\u{1b}[33mx\u{1b}[0m");
+        let plain = Style::new();
+        assert_eq!(format!("{plain}x{plain:#}"), "x");
+    }
 }

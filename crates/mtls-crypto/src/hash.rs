@@ -85,11 +85,7 @@ impl Drop for Digest {
 
 impl fmt::Debug for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Digest(")?;
-        for b in self.as_slice() {
-            write!(f, "{b:02x}")?;
-        }
-        f.write_str(")")
+        write!(f, "Digest({})", hex::encode(self.as_slice()))
     }
 }
 
@@ -202,7 +198,7 @@ mod tests {
     use super::*;
 
     fn hex(d: &Digest) -> String {
-        d.as_slice().iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(d.as_slice())
     }
 
     // FIPS 180-4 / NIST CSRC example "abc".

@@ -94,7 +94,7 @@ mod tests {
     use super::*;
 
     fn hex(d: &Digest) -> String {
-        d.as_slice().iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(d.as_slice())
     }
 
     // RFC 4231 test case 2 (key "Jefe").

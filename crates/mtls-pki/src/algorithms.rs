@@ -267,55 +267,45 @@ pub static ALL: &[&dyn SignatureVerificationAlgorithm] = &[
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::der;
+    use der::Decode as _;
     use mtls_crypto::DeterministicRng;
     use mtls_crypto::signature::SigningKey;
+    use x509_cert::spki::SubjectPublicKeyInfoRef;
 
-    const RSA_KEY: &[u8] = include_bytes!("../tests/vectors/keys/rsa-pkcs1.der");
-    const EC_KEY: &[u8] = include_bytes!("../tests/vectors/keys/ec-sec1.der");
-    const RSA_CERT: &[u8] = include_bytes!("../tests/vectors/pki/server-rsa.pem");
-    const EC_CERT: &[u8] = include_bytes!("../tests/vectors/pki/server-ecdsa.pem");
-
-    /// The SubjectPublicKeyInfo of the first certificate in `pem`
-    /// (Certificate -> TBSCertificate -> its 7th field).
-    fn cert_spki(pem: &[u8]) -> Vec<u8> {
-        let certs = crate::certs_from_pem(pem).unwrap();
-        let (c, _) = der::expect(certs[0].as_ref(), der::SEQUENCE).unwrap();
-        let (tbs, _) = der::expect(c, der::SEQUENCE).unwrap();
-        let mut rest = tbs;
-        // [0] version, serialNumber, signature, issuer, validity, subject
-        for _ in 0..6 {
-            rest = der::read_tlv(rest).unwrap().2;
-        }
-        let (contents, _) = der::expect(rest, der::SEQUENCE).unwrap();
-        der::wrap(der::SEQUENCE, &[contents])
-    }
-
-    /// What webpki hands over: the BIT STRING contents after the unused-bits byte.
+    /// What webpki hands over for a key: the BIT STRING contents of its SubjectPublicKeyInfo.
     fn raw_public_key(spki: &[u8]) -> Vec<u8> {
-        let (outer, _) = der::expect(spki, der::SEQUENCE).unwrap();
-        let (_, rest) = der::expect(outer, der::SEQUENCE).unwrap();
-        let (bits, _) = der::expect(rest, der::BIT_STRING).unwrap();
-        assert_eq!(bits[0], 0);
-        bits[1..].to_vec()
+        let spki = SubjectPublicKeyInfoRef::from_der(spki).unwrap();
+        spki.subject_public_key.as_bytes().unwrap().to_vec()
     }
 
-    /// A P-384 key made at test time (rcgen): its PKCS#8 DER and its SubjectPublicKeyInfo.
-    fn p384_key() -> (SigningKey, Vec<u8>) {
-        let kp = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+    /// An ECDSA key made at test time (rcgen) and its raw public key.
+    fn ec_key(alg: &'static rcgen::SignatureAlgorithm) -> (SigningKey, Vec<u8>) {
+        let kp = rcgen::KeyPair::generate_for(alg).unwrap();
         let key = SigningKey::from_pkcs8_der(&kp.serialize_der()).unwrap();
-        (key, rcgen::PublicKeyData::subject_public_key_info(&kp))
+        (
+            key,
+            raw_public_key(&rcgen::PublicKeyData::subject_public_key_info(&kp)),
+        )
+    }
+
+    /// An RSA-2048 key made at test time (the rsa crate, seeded) and its raw public key.
+    fn rsa_key() -> (SigningKey, Vec<u8>) {
+        use rsa::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _};
+        let key = rsa::PrivateKey::new(&mut DeterministicRng::from_seed([7; 32]), 2048).unwrap();
+        let pkcs8 = key.to_pkcs8_der().unwrap();
+        let spki = key.to_public_key().to_public_key_der().unwrap();
+        (
+            SigningKey::from_pkcs8_der(pkcs8.as_bytes()).unwrap(),
+            raw_public_key(spki.as_bytes()),
+        )
     }
 
     #[test]
     fn every_algorithm_verifies_its_own_signature() {
         let mut rng = DeterministicRng::from_seed([1; 32]);
-        let rsa = SigningKey::from_pkcs1_der(RSA_KEY).unwrap();
-        let ec = SigningKey::from_sec1_der(EC_KEY).unwrap();
-        let rsa_raw = raw_public_key(&cert_spki(RSA_CERT));
-        let ec_raw = raw_public_key(&cert_spki(EC_CERT));
-        let (ec384, ec384_spki) = p384_key();
-        let ec384_raw = raw_public_key(&ec384_spki);
+        let (rsa, rsa_raw) = rsa_key();
+        let (ec, ec_raw) = ec_key(&rcgen::PKCS_ECDSA_P256_SHA256);
+        let (ec384, ec384_raw) = ec_key(&rcgen::PKCS_ECDSA_P384_SHA384);
         let msg = b"tbsCertificate";
         let cases: [(&dyn SignatureVerificationAlgorithm, SignatureAlgorithm); 11] = [
             (RSA_PKCS1_SHA256, SignatureAlgorithm::RsaPkcs1Sha256),
@@ -399,14 +389,10 @@ mod tests {
     #[test]
     fn every_algorithm_verifies_on_every_provider() {
         let mut rng = DeterministicRng::from_seed([2; 32]);
-        let rsa = SigningKey::from_pkcs1_der(RSA_KEY).unwrap();
-        let ec = SigningKey::from_sec1_der(EC_KEY).unwrap();
-        let (ec384, ec384_spki) = p384_key();
-        let raws = [
-            (&rsa, raw_public_key(&cert_spki(RSA_CERT))),
-            (&ec, raw_public_key(&cert_spki(EC_CERT))),
-            (&ec384, raw_public_key(&ec384_spki)),
-        ];
+        let (rsa, rsa_raw) = rsa_key();
+        let (ec, ec_raw) = ec_key(&rcgen::PKCS_ECDSA_P256_SHA256);
+        let (ec384, ec384_raw) = ec_key(&rcgen::PKCS_ECDSA_P384_SHA384);
+        let raws = [(&rsa, rsa_raw), (&ec, ec_raw), (&ec384, ec384_raw)];
         let msg = b"tbsCertList";
         for provider in mtls_crypto::provider::compiled_in() {
             for alg in for_provider(provider) {

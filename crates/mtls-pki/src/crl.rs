@@ -6,9 +6,9 @@ use std::path::Path;
 use rustls_pki_types::pem::SectionKind;
 use webpki::{CertRevocationList, OwnedCertRevocationList};
 
-use crate::der;
 use crate::error::{PkiError, PkiErrorKind};
 use crate::load::{BYTES_INPUT, PEM_INPUT, looks_like_pem, origin_of, pem_sections, read_file};
+use crate::shape;
 
 /// A parsed X.509 v2 CRL (RFC 5280 5), ready to hand to a verifier's `with_crls`.
 /// Delta CRLs and indirect CRLs are not supported (webpki refuses them).
@@ -73,7 +73,7 @@ pub fn crls_from_bytes(bytes: &[u8]) -> Result<Vec<Crl>, PkiError> {
 
 fn crls_from(bytes: &[u8], origin: &str) -> Result<Vec<Crl>, PkiError> {
     if !looks_like_pem(bytes) {
-        if der::is_single_sequence(bytes) {
+        if shape::is_single_sequence(bytes) {
             return Ok(vec![parse(bytes, origin, 0)?]);
         }
         return Err(PkiError::new(origin, PkiErrorKind::NoCrl));

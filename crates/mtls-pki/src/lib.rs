@@ -95,10 +95,10 @@
 
 pub mod algorithms;
 mod crl;
-mod der;
 mod error;
 mod load;
 mod roots;
+mod shape;
 mod verify;
 
 pub use crate::crl::{Crl, crls_from_bytes, crls_from_pem, load_crls};

@@ -8,8 +8,8 @@ use rustls_pki_types::pem::{self, PemObject as _, SectionKind};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use zeroize::Zeroizing;
 
-use crate::der;
 use crate::error::{PkiError, PkiErrorKind};
+use crate::shape::{self, is_encrypted_pkcs8, rsa_modulus_bits};
 
 /// How in-memory inputs are named in errors.
 pub(crate) const PEM_INPUT: &str = "the PEM input";
@@ -92,7 +92,7 @@ pub(crate) fn certs_from(
 ) -> Result<Vec<CertificateDer<'static>>, PkiError> {
     if looks_like_pem(bytes) {
         certs_from_pem_named(bytes, origin)
-    } else if der::is_single_sequence(bytes) {
+    } else if shape::is_single_sequence(bytes) {
         Ok(vec![CertificateDer::from(bytes.to_vec())])
     } else {
         Err(PkiError::new(origin, PkiErrorKind::NoCertificate))
@@ -108,7 +108,7 @@ fn certs_from_pem_named(
         if kind != SectionKind::Certificate {
             continue;
         }
-        if !der::is_single_sequence(&der) {
+        if !shape::is_single_sequence(&der) {
             return Err(PkiError::new(
                 origin,
                 PkiErrorKind::InvalidCertificate {
@@ -237,35 +237,6 @@ fn decode_key(form: KeyForm, der: &[u8], origin: &str) -> Result<SigningKey, Pki
     })
 }
 
-/// True for a PKCS#8 `EncryptedPrivateKeyInfo` (RFC 5208 6): `SEQUENCE { SEQUENCE
-/// (encryptionAlgorithm), OCTET STRING }`. (A plain `PrivateKeyInfo` starts with an
-/// INTEGER.)
-fn is_encrypted_pkcs8(der: &[u8]) -> bool {
-    let Some((body, [])) = der::expect(der, der::SEQUENCE) else {
-        return false;
-    };
-    let Some((_, rest)) = der::expect(body, der::SEQUENCE) else {
-        return false;
-    };
-    matches!(der::expect(rest, der::OCTET_STRING), Some((_, [])))
-}
-
-/// The modulus size of an RSA private key in PKCS#1 or PKCS#8 DER, for error messages.
-fn rsa_modulus_bits(der: &[u8]) -> Option<usize> {
-    let (body, _) = der::expect(der, der::SEQUENCE)?;
-    let (_, rest) = der::expect(body, der::INTEGER)?; // version
-    match der::read_tlv(rest)? {
-        // PKCS#1 RSAPrivateKey: version, modulus, ...
-        (der::INTEGER, modulus, _) => Some(der::integer_bits(modulus)),
-        // PKCS#8 PrivateKeyInfo: version, algorithm, OCTET STRING { RSAPrivateKey }
-        (der::SEQUENCE, _, rest) => {
-            let (inner, _) = der::expect(rest, der::OCTET_STRING)?;
-            rsa_modulus_bits(inner)
-        }
-        _ => None,
-    }
-}
-
 /// Loads a certificate chain and its private key and checks that they belong together:
 /// what a server (or a client that authenticates) hands to its config.
 pub fn load_certified_key(
@@ -291,7 +262,8 @@ mod tests {
     #[test]
     fn keys_from_pki_types() {
         use rustls_pki_types::pem::PemObject as _;
-        let pem = include_bytes!("../tests/vectors/pki/server-ecdsa.key");
+        let pem = rcgen::KeyPair::generate().unwrap().serialize_pem();
+        let pem = pem.as_bytes();
         let key = PrivateKeyDer::from_pem_slice(pem).unwrap();
         let signing = private_key_from_key_der(&key).unwrap();
         assert_eq!(
@@ -309,39 +281,5 @@ mod tests {
     fn pem_detection() {
         assert!(looks_like_pem(b"junk\n-----BEGIN CERTIFICATE-----\n"));
         assert!(!looks_like_pem(&[0x30, 0x03, 0x02, 0x01, 0x00]));
-    }
-
-    #[test]
-    fn encrypted_pkcs8_shape() {
-        let alg = der::wrap(der::SEQUENCE, &[]);
-        let data = der::wrap(der::OCTET_STRING, &[b"ciphertext"]);
-        assert!(is_encrypted_pkcs8(&der::wrap(
-            der::SEQUENCE,
-            &[&alg, &data]
-        )));
-        let version = der::wrap(der::INTEGER, &[&[0]]);
-        assert!(!is_encrypted_pkcs8(&der::wrap(
-            der::SEQUENCE,
-            &[&version, &alg, &data]
-        )));
-    }
-
-    #[test]
-    fn modulus_bits_from_both_forms() {
-        let version = der::wrap(der::INTEGER, &[&[0]]);
-        let mut n = vec![0x00, 0x80];
-        n.extend_from_slice(&[0; 127]);
-        let pkcs1 = der::wrap(
-            der::SEQUENCE,
-            &[&version, &der::wrap(der::INTEGER, &[&n]), &version],
-        );
-        assert_eq!(rsa_modulus_bits(&pkcs1), Some(1024));
-        let alg = der::wrap(der::SEQUENCE, &[]);
-        let pkcs8 = der::wrap(
-            der::SEQUENCE,
-            &[&version, &alg, &der::wrap(der::OCTET_STRING, &[&pkcs1])],
-        );
-        assert_eq!(rsa_modulus_bits(&pkcs8), Some(1024));
-        assert_eq!(rsa_modulus_bits(b"nope"), None);
     }
 }

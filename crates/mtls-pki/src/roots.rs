@@ -8,9 +8,9 @@ use mtls_crypto::HashAlgorithm;
 use mtls_crypto::provider::CryptoProvider;
 use rustls_pki_types::{CertificateDer, TrustAnchor};
 
-use crate::der;
 use crate::error::{PkiError, PkiErrorKind};
 use crate::load::{BYTES_INPUT, PEM_INPUT, certs_from, origin_of, read_file};
+use crate::shape;
 
 /// The trusted root CAs of a [`WebPkiServerVerifier`](crate::WebPkiServerVerifier) or
 /// [`WebPkiClientVerifier`](crate::WebPkiClientVerifier), and the CA names a server puts in
@@ -99,8 +99,12 @@ impl RootStore {
     pub fn subjects(&self) -> Vec<DistinguishedName> {
         let mut names: Vec<DistinguishedName> = Vec::with_capacity(self.anchors.len());
         for anchor in &self.anchors {
-            // webpki keeps the contents of the Name SEQUENCE; the wire wants the whole TLV.
-            let name = DistinguishedName(der::wrap(der::SEQUENCE, &[anchor.subject.as_ref()]));
+            // webpki keeps the contents of the Name SEQUENCE; the wire wants the whole TLV
+            // (which always encodes: webpki read it from a certificate).
+            let Some(name) = shape::sequence_of(anchor.subject.as_ref()).map(DistinguishedName)
+            else {
+                continue;
+            };
             if !names.contains(&name) {
                 names.push(name);
             }

@@ -6,9 +6,8 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -194,20 +193,19 @@ pub fn require(binary: &str) {
     );
 }
 
-/// A file path in the temp dir, removed on drop.
-pub struct TempFile(pub PathBuf);
+/// A path in a fresh temp directory of its own (nothing there yet): for a file that a test
+/// or a peer creates, e.g. a key log. The directory goes, with the file, on drop.
+pub struct TempFile(
+    pub PathBuf,
+    #[expect(dead_code, reason = "held for its drop, which removes the directory")]
+    tempfile::TempDir,
+);
 
 impl TempFile {
-    /// A fresh path (nothing there yet) whose name holds `tag`.
+    /// A fresh path (nothing there yet) whose name is `tag`.
     pub fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "mtls-test-{}-{}-{tag}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_file(&path);
-        Self(path)
+        let dir = TempDir::new(tag);
+        Self(dir.0.join(tag), dir.1)
     }
 
     /// The path, as a command-line argument.
@@ -226,27 +224,23 @@ impl TempFile {
     }
 }
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// A directory in the temp dir, removed with its files on drop.
-pub struct TempDir(pub PathBuf);
+/// A fresh directory in the temp dir (tempfile's), removed with its files on drop. `.0` is
+/// its path.
+pub struct TempDir(pub PathBuf, tempfile::TempDir);
 
 impl TempDir {
     /// A fresh, empty directory whose name holds `tag`.
     pub fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "mtls-test-{}-{}-{tag}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("mtls-test-{tag}-"))
+            .tempdir()
+            .unwrap();
+        Self(dir.path().to_path_buf(), dir)
+    }
+
+    /// The directory's path.
+    pub fn path(&self) -> &Path {
+        &self.0
     }
 
     /// The path of `name` in this directory, as a command-line argument.
@@ -259,12 +253,6 @@ impl TempDir {
         let path = self.file(name);
         std::fs::write(&path, contents).unwrap();
         path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

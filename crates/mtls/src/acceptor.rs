@@ -85,13 +85,26 @@ impl Handshake for HelloReader {
 /// ```
 /// use mtls::server::Acceptor;
 /// use mtls::{ClientConfig, ClientConnection, ServerConfig};
-/// use mtls::pki::RootStore;
+/// use mtls::pki::{RootStore, certs_from_pem, private_key_from_pem};
 ///
-/// # let roots = || { let mut r = RootStore::new(); r.add(&mtls_testkit::fixtures::CA.to_vec().into()).unwrap(); r };
-/// # let (chain, key) = (mtls_testkit::chain("server-ecdsa"), mtls_testkit::key("server-ecdsa"));
-/// # let client = ClientConfig::with_roots(roots()).build()?;
+/// # // A throwaway CA and leaves made with rcgen (a real deployment reads its PEM files).
+/// # use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+/// # let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
+/// # ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+/// # let ca_key = KeyPair::generate()?;
+/// # let ca = ca_params.self_signed(&ca_key)?.pem().into_bytes();
+/// # let issuer = Issuer::new(ca_params, ca_key);
+/// # let leaf = |name: &str| -> Result<(Vec<u8>, Vec<u8>), rcgen::Error> {
+/// #     let key = KeyPair::generate()?;
+/// #     let cert = CertificateParams::new(vec![name.to_string()])?.signed_by(&key, &issuer)?;
+/// #     Ok((cert.pem().into_bytes(), key.serialize_pem().into_bytes()))
+/// # };
+/// # let roots = || RootStore::from_pem(&ca);
+/// # let (server_pem, server_key) = leaf("localhost")?;
+/// # let (chain, key) = (certs_from_pem(&server_pem)?, private_key_from_pem(&server_key)?);
+/// # let client = ClientConfig::with_roots(roots()?).build()?;
 /// // One configuration per tenant, chosen by SNI.
-/// let tenant_a = ServerConfig::builder().certificate(chain, key).client_auth_required(roots()).build()?;
+/// let tenant_a = ServerConfig::builder().certificate(chain, key).client_auth_required(roots()?).build()?;
 ///
 /// let mut client = ClientConnection::new(&client, "localhost")?;
 /// let mut wire = Vec::new();

@@ -271,6 +271,41 @@ macro_rules! shared_setters {
 }
 
 /// A server configuration, shared by every connection it accepts.
+///
+/// Built once and cloned cheaply (an `Arc` inside); the builder checks everything at
+/// `build`, so that a chain and a key that do not belong together are refused there, not at
+/// the first handshake:
+///
+/// ```
+/// use mtls::pki::{RootStore, certs_from_pem, private_key_from_pem};
+/// use mtls::{Error, ServerConfig};
+///
+/// # // A throwaway CA and leaves made with rcgen (a real deployment reads its PEM files).
+/// # use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+/// # let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
+/// # ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+/// # let ca_key = KeyPair::generate()?;
+/// # let ca = ca_params.self_signed(&ca_key)?.pem().into_bytes();
+/// # let issuer = Issuer::new(ca_params, ca_key);
+/// # let leaf = |name: &str| -> Result<(Vec<u8>, Vec<u8>), rcgen::Error> {
+/// #     let key = KeyPair::generate()?;
+/// #     let cert = CertificateParams::new(vec![name.to_string()])?.signed_by(&key, &issuer)?;
+/// #     Ok((cert.pem().into_bytes(), key.serialize_pem().into_bytes()))
+/// # };
+/// # let ((server_pem, server_key), (_, other_key)) = (leaf("localhost")?, leaf("other")?);
+/// let config = ServerConfig::builder()
+///     .certificate(certs_from_pem(&server_pem)?, private_key_from_pem(&server_key)?)
+///     .client_auth_required(RootStore::from_pem(&ca)?)
+///     .build()?;
+/// let for_another_thread = config.clone();
+/// # drop(for_another_thread);
+///
+/// let mismatched = ServerConfig::builder()
+///     .certificate(certs_from_pem(&server_pem)?, private_key_from_pem(&other_key)?)
+///     .build();
+/// assert!(matches!(mismatched, Err(Error::Config(_))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct ServerConfig {
     pub(crate) inner: Arc<mtls_handshake::ServerConfig>,
@@ -559,6 +594,21 @@ impl ServerConfigBuilder {
 }
 
 /// A client configuration, shared by every connection it makes.
+///
+/// A client without a certificate of its own that speaks TLS 1.3 only:
+///
+/// ```
+/// use mtls::pki::RootStore;
+/// use mtls::{ClientConfig, ClientConnection, ProtocolVersion};
+///
+/// # let ca = rcgen::generate_simple_self_signed(vec!["ca".to_string()])?.cert.pem();
+/// let config = ClientConfig::with_roots(RootStore::from_pem(ca.as_bytes())?)
+///     .versions(&[ProtocolVersion::TLSv1_3])
+///     .build()?;
+/// let conn = ClientConnection::new(&config, "billing.internal")?;
+/// assert!(conn.is_handshaking() && conn.wants_write()); // the ClientHello is ready to send
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct ClientConfig {
     pub(crate) inner: Arc<mtls_handshake::ClientConfig>,

@@ -20,6 +20,64 @@ use mtls_wire::AlertDescription;
 /// builder step and keeps the typed cause (a [`PkiError`] for a file, a [`KeyError`] for a
 /// chain and key that do not pair), also as this error's
 /// [`source`](std::error::Error::source).
+///
+/// A TLS 1.2 client that trusts another CA than the one that issued the server's certificate
+/// refuses it with `unknown_ca`, and the server fails with the alert it received:
+///
+/// ```
+/// use mtls::pki::{RootStore, certs_from_pem, private_key_from_pem};
+/// use mtls::{AlertDescription, CertificateError, ClientConfig, ClientConnection, Error};
+/// use mtls::{ProtocolVersion, ServerConfig, ServerConnection};
+///
+/// # // A throwaway CA and leaves made with rcgen (a real deployment reads its PEM files).
+/// # use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+/// # let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
+/// # ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+/// # let ca_key = KeyPair::generate()?;
+/// # let ca = ca_params.self_signed(&ca_key)?.pem().into_bytes();
+/// # let issuer = Issuer::new(ca_params, ca_key);
+/// # let leaf = |name: &str| -> Result<(Vec<u8>, Vec<u8>), rcgen::Error> {
+/// #     let key = KeyPair::generate()?;
+/// #     let cert = CertificateParams::new(vec![name.to_string()])?.signed_by(&key, &issuer)?;
+/// #     Ok((cert.pem().into_bytes(), key.serialize_pem().into_bytes()))
+/// # };
+/// # let (server_pem, server_key) = leaf("localhost")?;
+/// # let mut other = CertificateParams::new(Vec::<String>::new())?;
+/// # other.distinguished_name.push(rcgen::DnType::CommonName, "another CA");
+/// # let other_ca = other.self_signed(&KeyPair::generate()?)?.pem();
+/// let server = ServerConfig::builder()
+///     .certificate(certs_from_pem(&server_pem)?, private_key_from_pem(&server_key)?)
+///     .build()?;
+/// let client = ClientConfig::with_roots(RootStore::from_pem(other_ca.as_bytes())?)
+///     .versions(&[ProtocolVersion::TLSv1_2])
+///     .build()?;
+/// let (mut s, mut c) = (ServerConnection::new(&server)?, ClientConnection::new(&client, "localhost")?);
+///
+/// let mut rounds = 0;
+/// let refused = loop {
+///     rounds += 1;
+///     assert!(rounds < 8, "the client should have refused the server's certificate");
+///     let mut wire = Vec::new();
+///     c.write_tls(&mut wire)?;
+///     s.read_tls(&mut &wire[..])?;
+///     s.process_new_packets()?;
+///     let mut wire = Vec::new();
+///     s.write_tls(&mut wire)?;
+///     c.read_tls(&mut &wire[..])?;
+///     if let Err(e) = c.process_new_packets() {
+///         break e;
+///     }
+/// };
+/// assert_eq!(refused.certificate_error(), Some(&CertificateError::UnknownIssuer));
+/// assert_eq!(refused.alert_sent(), Some(AlertDescription::UnknownCa));
+///
+/// // The client's alert reaches the server.
+/// let mut wire = Vec::new();
+/// c.write_tls(&mut wire)?;
+/// s.read_tls(&mut &wire[..])?;
+/// assert_eq!(s.process_new_packets().unwrap_err(), Error::AlertReceived(AlertDescription::UnknownCa));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use mtls_handshake::KeyLog;
+use zeroize::Zeroizing;
 
 /// Appends key log lines to a file. Only for debugging: anyone with the file can decrypt the
 /// recorded traffic.
@@ -74,10 +75,6 @@ fn open(path: &Path) -> std::io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl KeyLog for KeyLogFile {
     fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
         let Ok(mut guard) = self.file.lock() else {
@@ -87,8 +84,10 @@ impl KeyLog for KeyLogFile {
             *guard = open(&self.path).ok();
         }
         if let Some(f) = guard.as_mut() {
+            // The secret's hex is wiped once written, like the secret.
+            let secret = Zeroizing::new(hex::encode(secret));
             // A key log that cannot be written must not break the connection.
-            let _ = writeln!(f, "{label} {} {}", hex(client_random), hex(secret));
+            let _ = writeln!(f, "{label} {} {}", hex::encode(client_random), *secret);
         }
     }
 }
@@ -99,37 +98,31 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    /// A fresh directory of its own for one test.
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("mtls-keylog-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     fn log_one_line(log: &KeyLogFile) {
         log.log("CLIENT_RANDOM", &[0xab; 32], &[0xcd; 48]);
     }
 
     #[test]
     fn key_log_file_is_created_readable_by_its_owner_only_0600() {
-        let dir = scratch("mode");
-        let path = dir.join("keys.log");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.log");
         let log = KeyLogFile::new(&path);
         log_one_line(&log);
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "key log created with mode {mode:o}");
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("CLIENT_RANDOM abab"), "{text}");
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            text,
+            format!("CLIENT_RANDOM {} {}\n", "ab".repeat(32), "cd".repeat(48))
+        );
     }
 
     #[test]
     fn key_log_does_not_follow_a_symlink_at_its_path() {
-        let dir = scratch("symlink");
-        let target = dir.join("elsewhere");
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
         std::fs::write(&target, b"").unwrap();
-        let path = dir.join("keys.log");
+        let path = dir.path().join("keys.log");
         std::os::unix::fs::symlink(&target, &path).unwrap();
         let log = KeyLogFile::new(&path);
         log_one_line(&log);
@@ -141,6 +134,5 @@ mod tests {
         );
         // The link is still a link, to the same target: nothing was created in its place.
         assert_eq!(std::fs::read_link(&path).unwrap(), target);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

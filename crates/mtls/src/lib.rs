@@ -28,9 +28,19 @@
 //! use mtls::pki::{certs_from_pem, private_key_from_pem, RootStore};
 //! use mtls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection};
 //!
-//! # let read = |f: &str| std::fs::read(mtls_testkit::pki(f)).unwrap();
-//! # let (ca, server_pem, server_key, client_pem, client_key) = (read("ca.pem"),
-//! #     read("server-ecdsa.pem"), read("server-ecdsa.key"), read("client-rsa.pem"), read("client-rsa.key"));
+//! # // A throwaway CA and leaves made with rcgen (a real deployment reads its PEM files).
+//! # use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+//! # let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
+//! # ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+//! # let ca_key = KeyPair::generate()?;
+//! # let ca = ca_params.self_signed(&ca_key)?.pem().into_bytes();
+//! # let issuer = Issuer::new(ca_params, ca_key);
+//! # let leaf = |name: &str| -> Result<(Vec<u8>, Vec<u8>), rcgen::Error> {
+//! #     let key = KeyPair::generate()?;
+//! #     let cert = CertificateParams::new(vec![name.to_string()])?.signed_by(&key, &issuer)?;
+//! #     Ok((cert.pem().into_bytes(), key.serialize_pem().into_bytes()))
+//! # };
+//! # let ((server_pem, server_key), (client_pem, client_key)) = (leaf("localhost")?, leaf("client")?);
 //! let server = ServerConfig::builder()
 //!     .certificate(certs_from_pem(&server_pem)?, private_key_from_pem(&server_key)?)
 //!     .client_auth_required(RootStore::from_pem(&ca)?)

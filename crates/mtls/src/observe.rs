@@ -39,13 +39,15 @@ use crate::error::Error;
 /// }
 ///
 /// let counts = Arc::new(Counts::default());
-/// # let (chain, key) = (mtls_testkit::chain("server-ecdsa"), mtls_testkit::key("server-ecdsa"));
+/// # let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])?;
+/// # let chain = vec![made.cert.der().clone()];
+/// # let key = mtls::pki::private_key_from_der(&made.signing_key.serialize_der())?;
 /// let config = mtls::ServerConfig::builder()
 ///     .certificate(chain, key)
 ///     .observer(counts.clone())
 ///     .build()?;
 /// # let _ = config;
-/// # Ok::<(), mtls::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait ConnectionObserver: Send + Sync {
     /// A handshake completed: `summary.resumed` tells a full handshake from a resumption

@@ -185,6 +185,56 @@ impl<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> Write for Stream<'
 }
 
 /// A connection that owns its transport, as one blocking `Read + Write`.
+///
+/// A server on 127.0.0.1 that requires a client certificate and greets the client by the
+/// name its verified certificate carries, and a client that reads the greeting:
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::net::{TcpListener, TcpStream};
+/// use mtls::pki::{RootStore, certs_from_pem, private_key_from_pem};
+/// use mtls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection, StreamOwned};
+///
+/// # // A throwaway CA and leaves made with rcgen (a real deployment reads its PEM files).
+/// # use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+/// # let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
+/// # ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+/// # let ca_key = KeyPair::generate()?;
+/// # let ca = ca_params.self_signed(&ca_key)?.pem().into_bytes();
+/// # let issuer = Issuer::new(ca_params, ca_key);
+/// # let leaf = |name: &str| -> Result<(Vec<u8>, Vec<u8>), rcgen::Error> {
+/// #     let key = KeyPair::generate()?;
+/// #     let cert = CertificateParams::new(vec![name.to_string()])?.signed_by(&key, &issuer)?;
+/// #     Ok((cert.pem().into_bytes(), key.serialize_pem().into_bytes()))
+/// # };
+/// # let ((server_pem, server_key), (client_pem, client_key)) = (leaf("localhost")?, leaf("billing")?);
+/// let server = ServerConfig::builder()
+///     .certificate(certs_from_pem(&server_pem)?, private_key_from_pem(&server_key)?)
+///     .client_auth_required(RootStore::from_pem(&ca)?)
+///     .build()?;
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let addr = listener.local_addr()?;
+/// let serving = std::thread::spawn(move || -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+///     let (sock, _) = listener.accept()?;
+///     let mut tls = StreamOwned::new(ServerConnection::new(&server)?, sock);
+///     tls.handshake()?;
+///     let who = tls.conn.peer_identity().map(|id| id.dns_names().join(","));
+///     tls.write_all(format!("hello {}\n", who.unwrap_or_default()).as_bytes())?;
+///     tls.close()?;
+///     Ok(())
+/// });
+///
+/// let client = ClientConfig::with_roots(RootStore::from_pem(&ca)?)
+///     .client_certificate(certs_from_pem(&client_pem)?, private_key_from_pem(&client_key)?)
+///     .build()?;
+/// let conn = ClientConnection::new(&client, "localhost")?;
+/// let mut tls = StreamOwned::new(conn, TcpStream::connect(addr)?);
+/// let mut greeting = String::new();
+/// tls.read_to_string(&mut greeting)?;
+/// assert_eq!(greeting, "hello billing\n");
+/// serving.join().map_err(|_| "the server thread panicked")??;
+/// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+/// ```
 pub struct StreamOwned<C: DerefMut<Target = ConnectionCommon>, T: Read + Write> {
     /// The TLS connection.
     pub conn: C,

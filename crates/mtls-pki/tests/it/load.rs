@@ -15,28 +15,25 @@ use mtls_pki::{
     private_key_from_pem,
 };
 
-/// A scratch file with `contents`, removed on drop.
-struct TempFile(std::path::PathBuf);
+/// A scratch file with `contents`, in a temp directory of its own, removed on drop.
+struct TempFile(
+    std::path::PathBuf,
+    #[expect(dead_code, reason = "held for its drop, which removes the directory")]
+    tempfile::TempDir,
+);
 
 impl TempFile {
     fn new(name: &str, contents: &[u8]) -> Self {
-        let dir = std::env::temp_dir().join(format!("mtls-pki-tests-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
         std::fs::write(&path, contents).unwrap();
-        Self(path)
+        Self(path, dir)
     }
     fn path(&self) -> &std::path::Path {
         &self.0
     }
     fn name(&self) -> String {
         self.0.display().to_string()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
     }
 }
 

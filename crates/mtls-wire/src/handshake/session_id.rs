@@ -90,11 +90,7 @@ impl AsRef<[u8]> for SessionId {
 
 impl fmt::Debug for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SessionId(")?;
-        for b in self.as_slice() {
-            write!(f, "{b:02x}")?;
-        }
-        f.write_str(")")
+        write!(f, "SessionId({})", hex::encode(self.as_slice()))
     }
 }
 

@@ -147,10 +147,8 @@ fn blocking_streams_over_tcp_echo_and_close() {
 
 #[test]
 fn key_log_file_has_the_nss_format_and_matches_on_both_sides() {
-    let dir = std::env::temp_dir().join(format!("mtls-keylog-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("keys.txt");
-    let _ = std::fs::remove_file(&path);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys.txt");
     let log = Arc::new(mtls::KeyLogFile::new(&path));
     let server_cfg = ServerConfig::builder()
         .versions(&[mtls::ProtocolVersion::TLSv1_2])
@@ -181,7 +179,6 @@ fn key_log_file_has_the_nss_format_and_matches_on_both_sides() {
         parts[1],
         hex::encode(client.handshake_summary().unwrap().client_random)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
