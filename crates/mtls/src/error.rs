@@ -27,7 +27,7 @@ use mtls_wire::AlertDescription;
 /// ```
 /// use mtls::pki::{RootStore, certs_from_pem, private_key_from_pem};
 /// use mtls::{AlertDescription, CertificateError, ClientConfig, ClientConnection, Error};
-/// use mtls::{ProtocolVersion, ServerConfig, ServerConnection};
+/// use mtls::{ServerConfig, ServerConnection};
 ///
 /// # // A throwaway CA and leaves made with rcgen (a real deployment reads its PEM files).
 /// # use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
@@ -48,9 +48,7 @@ use mtls_wire::AlertDescription;
 /// let server = ServerConfig::builder()
 ///     .certificate(certs_from_pem(&server_pem)?, private_key_from_pem(&server_key)?)
 ///     .build()?;
-/// let client = ClientConfig::with_roots(RootStore::from_pem(other_ca.as_bytes())?)
-///     .versions(&[ProtocolVersion::TLSv1_2])
-///     .build()?;
+/// let client = ClientConfig::with_roots(RootStore::from_pem(other_ca.as_bytes())?).build()?;
 /// let (mut s, mut c) = (ServerConnection::new(&server)?, ClientConnection::new(&client, "localhost")?);
 ///
 /// let mut rounds = 0;

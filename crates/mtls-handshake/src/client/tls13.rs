@@ -77,9 +77,6 @@ pub(super) struct Client13 {
     group: Option<NamedGroup>,
     schedule: Box<Schedule13>,
     offered: Vec<ExtensionType>,
-    /// We sent a legacy_session_id: one ChangeCipherSpec before our second flight (RFC
-    /// 8446 D.4).
-    compat: bool,
     alpn: Option<Vec<u8>>,
     request: Option<CertificateRequestTls13>,
     /// The server's key, for its CertificateVerify.
@@ -400,6 +397,17 @@ impl ClientState {
         actions.push(Action::InstallReadKeys(
             schedule.handshake_keys(Side::Server)?,
         ));
+        // Our handshake keys from here, so that an alert we send before our Finished (a
+        // server certificate we refuse, say) is protected as the server expects (RFC 8446 6,
+        // 5.1). RFC 8446 D.4: the compatibility ChangeCipherSpec goes first, in plaintext;
+        // nothing else of ours is sent before our second flight.
+        let compat = !hello.session_id.is_empty();
+        if compat {
+            actions.push(Action::SendChangeCipherSpec);
+        }
+        actions.push(Action::InstallWriteKeys(
+            schedule.handshake_keys(Side::Client)?,
+        ));
         debug_event!(
             suite = ?suite.suite,
             group = ?group,
@@ -412,7 +420,6 @@ impl ClientState {
             group,
             schedule: Box::new(schedule),
             offered,
-            compat: !hello.session_id.is_empty(),
             alpn: None,
             request: None,
             server_key: None,
@@ -477,14 +484,6 @@ impl ClientState {
                 c.schedule.derive_application(hash.as_slice())?;
                 actions.push(Action::InstallReadKeys(
                     c.schedule.application_keys(Side::Server)?,
-                ));
-                // RFC 8446 D.4: the compatibility ChangeCipherSpec goes before our second
-                // flight, in plaintext, then our handshake keys.
-                if c.compat {
-                    actions.push(Action::SendChangeCipherSpec);
-                }
-                actions.push(Action::InstallWriteKeys(
-                    c.schedule.handshake_keys(Side::Client)?,
                 ));
             }
             _ => return Err(super::out_of_phase(msg, &Phase::Tls13(c))),

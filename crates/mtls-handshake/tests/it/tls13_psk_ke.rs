@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use mtls_handshake::sequence::{Kind, Side};
-use mtls_handshake::{ClientSessionStore, InMemoryClientSessionStore};
 use mtls_handshake::ticket::{TicketKey, TicketKeys};
 use mtls_handshake::{ClientAuthPolicy, ClientConfig, FixedClock, ServerConfig};
+use mtls_handshake::{ClientSessionStore, InMemoryClientSessionStore};
 use mtls_wire::extensions::Extension;
 use mtls_wire::handshake::{HandshakePayload, ServerHello};
 use mtls_wire::{AlertDescription, ExtensionType, HandshakeType, PskKeyExchangeMode};

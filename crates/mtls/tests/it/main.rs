@@ -44,4 +44,5 @@ mod ticket_file;
 mod tickets;
 mod tls12_configs;
 mod tls13;
+mod tls13_client_alerts;
 mod tls13_resumption;
