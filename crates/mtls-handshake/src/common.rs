@@ -221,7 +221,8 @@ impl Common {
     pub fn emit(&mut self, payload: HandshakePayload, actions: &mut Vec<Action>) {
         let message = HandshakeMessage::new(payload);
         self.transcript.add(message.raw());
-        actions.push(Action::SendHandshake(message.raw().to_vec()));
+        // Moved, not copied: the encoding is what goes out.
+        actions.push(Action::SendHandshake(message.into_raw()));
     }
 
     /// The kind, once the table has narrowed to one.

@@ -220,6 +220,9 @@ impl<R: Role> Endpoint<R> {
                 }
             }
         }
+        // The parsed message (a ClientHello's lists, copies of its fields) is not needed by
+        // our answer: freed before the flight is built and signed, the handshake's peak.
+        drop(parsed);
         self.common.after_step();
         self.run_sends(&mut actions)?;
         Ok(actions)

@@ -233,18 +233,37 @@ pub(crate) fn psk_binder(
 
 /// The content a TLS 1.3 CertificateVerify signs (RFC 8446 4.4.3): 64 spaces, the context
 /// string of the signer's side, a zero byte, and the transcript hash up to (not including)
-/// the CertificateVerify.
-pub(crate) fn certificate_verify_content(signer: Side, transcript_hash: &[u8]) -> Vec<u8> {
-    let context: &[u8] = match signer {
-        Side::Server => b"TLS 1.3, server CertificateVerify",
-        Side::Client => b"TLS 1.3, client CertificateVerify",
-    };
-    let mut content = Vec::with_capacity(64 + context.len() + 1 + transcript_hash.len());
-    content.extend_from_slice(&[0x20; 64]);
-    content.extend_from_slice(context);
-    content.push(0);
-    content.extend_from_slice(transcript_hash);
-    content
+/// the CertificateVerify. Built on the stack (at most 64 + 33 + 1 + 64 bytes): it is made
+/// while a signature is made or checked, the handshake's heap peak.
+pub(crate) struct CertificateVerifyContent {
+    bytes: [u8; CV_CONTENT_MAX],
+    len: usize,
+}
+
+/// 64 spaces, a 33-byte context string, a zero byte and a SHA-512 hash at most.
+const CV_CONTENT_MAX: usize = 64 + 33 + 1 + 64;
+
+impl CertificateVerifyContent {
+    pub(crate) fn new(signer: Side, transcript_hash: &[u8]) -> Self {
+        let context: &[u8] = match signer {
+            Side::Server => b"TLS 1.3, server CertificateVerify",
+            Side::Client => b"TLS 1.3, client CertificateVerify",
+        };
+        let mut bytes = [0x20; CV_CONTENT_MAX];
+        let mut len = 64;
+        for part in [context, &[0], transcript_hash] {
+            let end = (len + part.len()).min(CV_CONTENT_MAX);
+            if let Some(dst) = bytes.get_mut(len..end) {
+                dst.copy_from_slice(part.get(..end - len).unwrap_or_default());
+            }
+            len = end;
+        }
+        Self { bytes, len }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
 }
 
 /// True when `scheme` may sign a TLS 1.3 CertificateVerify (RFC 8446 4.4.3): RSASSA-PSS and
@@ -303,9 +322,9 @@ pub(crate) fn sign_certificate_verify(
     transcript_hash: &[u8],
     rng: &mut dyn SecureRandom,
 ) -> Result<HandshakePayload, HandshakeError> {
-    let content = certificate_verify_content(signer, transcript_hash);
+    let content = CertificateVerifyContent::new(signer, transcript_hash);
     let signature = key
-        .sign_with(provider, scheme, &content, rng)
+        .sign_with(provider, scheme, content.as_slice(), rng)
         .map_err(|e| crypto("CertificateVerify signature", e))?;
     Ok(HandshakePayload::CertificateVerify(DigitallySigned {
         scheme: wire_scheme(scheme),
@@ -346,8 +365,8 @@ pub(crate) fn verify_certificate_verify(
             format!("{scheme:?} does not fit the certificate's key (RFC 8446 4.2.3)"),
         ));
     }
-    let content = certificate_verify_content(signer, transcript_hash);
-    key.verify_with(provider, scheme, &content, &cv.signature)
+    let content = CertificateVerifyContent::new(signer, transcript_hash);
+    key.verify_with(provider, scheme, content.as_slice(), &cv.signature)
         .map_err(|e| crypto("CertificateVerify signature", e))?;
     Ok(scheme)
 }
@@ -464,13 +483,18 @@ mod tests {
 
     #[test]
     fn rfc8446_4_4_3_certificate_verify_content() {
-        let content = certificate_verify_content(Side::Server, &[0xAB; 32]);
+        let server = CertificateVerifyContent::new(Side::Server, &[0xAB; 32]);
+        let content = server.as_slice();
         assert_eq!(content.len(), 64 + 33 + 1 + 32);
         assert!(content[..64].iter().all(|b| *b == 0x20));
         assert_eq!(&content[64..97], b"TLS 1.3, server CertificateVerify");
         assert_eq!(content[97], 0);
-        let client = certificate_verify_content(Side::Client, &[0xAB; 32]);
+        assert!(content[98..].iter().all(|b| *b == 0xAB));
+        let client = CertificateVerifyContent::new(Side::Client, &[0xCD; 64]);
+        let client = client.as_slice();
+        assert_eq!(client.len(), 64 + 33 + 1 + 64);
         assert_eq!(&client[64..97], b"TLS 1.3, client CertificateVerify");
+        assert!(client[98..].iter().all(|b| *b == 0xCD));
     }
 
     #[test]

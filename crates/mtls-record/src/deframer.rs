@@ -98,6 +98,18 @@ impl Deframer {
         }
     }
 
+    /// Shrinks the buffer to exactly the bytes it holds (none: freed). A read offers
+    /// [`INITIAL_LEN`] bytes of room because it cannot know what will come; a handshake flight
+    /// is usually smaller, and the room left over would be held while the flight is processed
+    /// (signatures checked and made): that room is what this gives back. The next read grows
+    /// the buffer again, so a caller fits it only while records are few (the handshake).
+    pub fn fit(&mut self) {
+        self.discard_pending();
+        self.compact();
+        self.buf.truncate(self.end);
+        self.buf.shrink_to_fit();
+    }
+
     /// Moves unconsumed bytes to the front so that a whole record fits after them.
     fn compact(&mut self) {
         if self.start > 0 {
@@ -382,6 +394,25 @@ mod tests {
         d.push(&rec[..100]);
         d.release_if_empty();
         assert_eq!(d.buffered(), 100);
+    }
+
+    #[test]
+    fn fit_keeps_exactly_the_bytes_held_and_grows_again() {
+        let mut d = Deframer::new();
+        let rec = record(22, &[7u8; 300]);
+        d.push(&rec[..200]);
+        d.fit();
+        assert_eq!(d.buf.capacity(), 200, "a partial record, held exactly");
+        // The rest still arrives: the buffer grows back on demand.
+        assert_eq!(d.push(&rec[200..]), rec.len() - 200);
+        d.fit();
+        assert_eq!(d.buf.capacity(), rec.len());
+        let span = d.next_record(false).unwrap().unwrap();
+        assert_eq!(d.buffer().get(span.fragment), Some(&[7u8; 300][..]));
+        // Once the record is consumed, nothing is held.
+        d.fit();
+        assert_eq!(d.buf.capacity(), 0);
+        assert!(d.is_empty());
     }
 
     #[test]

@@ -152,6 +152,15 @@ impl RecordReader {
         self.joiner.release_if_empty();
     }
 
+    /// Shrinks the receive buffer to the bytes it holds ([`Deframer::fit`]): call it after
+    /// each read while handshaking, so that the room a read offered and the flight did not use
+    /// is not held while the flight is processed. The next read grows the buffer again.
+    pub fn fit_receive_buffer(&mut self) {
+        self.last_application_data = None;
+        self.spill_handshake_record();
+        self.deframer.fit();
+    }
+
     /// Requires every further record to carry `version` (call once the version is negotiated;
     /// RFC 5246 Appendix E.1 allows other values only in the first ClientHello records).
     /// Not applied in TLS 1.3 mode, where the record version is ignored (RFC 8446 5.1).

@@ -166,6 +166,11 @@ impl ConnectionCommon {
         if n == 0 {
             self.transport_eof = true;
         }
+        if !self.handshake_done {
+            // A read offers 4 KiB of room; a flight is often half that, and the rest would be
+            // held while the flight's signatures are checked and made (the handshake's peak).
+            self.reader.fit_receive_buffer();
+        }
         Ok(n)
     }
 

@@ -291,6 +291,12 @@ impl HandshakeMessage {
         &self.raw
     }
 
+    /// The exact bytes of the message, header included, by value (to send them without a
+    /// copy).
+    pub fn into_raw(self) -> Vec<u8> {
+        self.raw
+    }
+
     /// The decoded body.
     pub fn payload(&self) -> &HandshakePayload {
         &self.payload

@@ -1,59 +1,62 @@
 //! AES-GCM (`aes-gcm`) and ChaCha20-Poly1305 (`chacha20poly1305`). Each type wipes its
 //! round keys on drop (the crates' `zeroize` feature).
 
+use aes_gcm::aead::consts::{U12, U16};
 use aes_gcm::aead::inout::InOutBuf;
-use aes_gcm::aead::{AeadInOut as _, KeyInit as _};
+use aes_gcm::aead::{AeadInOut, KeyInit};
 
 use crate::aead::{AeadAlgorithm, NONCE_LEN, TAG_LEN};
 use crate::error::{Error, Result};
 use crate::provider::{AeadCipher, AeadProvider};
 
-/// The expanded cipher state, boxed once per key by [`crate::aead::AeadKey`].
-#[allow(clippy::large_enum_variant)]
-enum Cipher {
-    Aes128Gcm(aes_gcm::Aes128Gcm),
-    Aes256Gcm(aes_gcm::Aes256Gcm),
-    ChaCha20Poly1305(chacha20poly1305::ChaCha20Poly1305),
-}
+/// One expanded cipher state, boxed once per key by [`crate::aead::AeadKey`] at its own size:
+/// an enum of the three would take the largest's (AES-256-GCM, 1 104 bytes) for every key,
+/// where an AES-128-GCM state is 848 bytes and a ChaCha20-Poly1305 one 32.
+struct Cipher<C>(C);
 
 /// The three record AEADs.
 pub(crate) struct Aeads;
 
+/// What [`Cipher`] needs of a RustCrypto AEAD: a 12-byte nonce and a 16-byte tag (the
+/// record layer's, RFC 5116 5.1 and RFC 8439 2.8).
+trait RecordAead: AeadInOut<NonceSize = U12, TagSize = U16> + KeyInit + Send + Sync + 'static {}
+
+impl<C: AeadInOut<NonceSize = U12, TagSize = U16> + KeyInit + Send + Sync + 'static> RecordAead
+    for C
+{
+}
+
+fn boxed<C: RecordAead>(key: &[u8]) -> Result<Box<dyn AeadCipher>> {
+    let cipher = C::new_from_slice(key).map_err(|_| Error::InvalidKeyLength)?;
+    Ok(Box::new(Cipher(cipher)))
+}
+
 impl AeadProvider for Aeads {
     fn key(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn AeadCipher>> {
-        let bad = |_| Error::InvalidKeyLength;
-        Ok(Box::new(match alg {
-            AeadAlgorithm::Aes128Gcm => {
-                Cipher::Aes128Gcm(aes_gcm::Aes128Gcm::new_from_slice(key).map_err(bad)?)
-            }
-            AeadAlgorithm::Aes256Gcm => {
-                Cipher::Aes256Gcm(aes_gcm::Aes256Gcm::new_from_slice(key).map_err(bad)?)
-            }
-            AeadAlgorithm::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305(
-                chacha20poly1305::ChaCha20Poly1305::new_from_slice(key).map_err(bad)?,
-            ),
-        }))
+        match alg {
+            AeadAlgorithm::Aes128Gcm => boxed::<aes_gcm::Aes128Gcm>(key),
+            AeadAlgorithm::Aes256Gcm => boxed::<aes_gcm::Aes256Gcm>(key),
+            AeadAlgorithm::ChaCha20Poly1305 => boxed::<chacha20poly1305::ChaCha20Poly1305>(key),
+        }
     }
 }
 
-impl Cipher {
+impl<C: RecordAead> Cipher<C> {
     fn seal(
         &self,
         nonce: &[u8; NONCE_LEN],
         aad: &[u8],
         buf: InOutBuf<'_, '_, u8>,
     ) -> Result<[u8; TAG_LEN]> {
-        let tag = match self {
-            Self::Aes128Gcm(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
-            Self::Aes256Gcm(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
-            Self::ChaCha20Poly1305(c) => c.encrypt_inout_detached(nonce.into(), aad, buf),
-        }
-        .map_err(|_| Error::EncryptFailed)?;
+        let tag = self
+            .0
+            .encrypt_inout_detached(nonce.into(), aad, buf)
+            .map_err(|_| Error::EncryptFailed)?;
         Ok(tag.into())
     }
 }
 
-impl AeadCipher for Cipher {
+impl<C: RecordAead> AeadCipher for Cipher<C> {
     fn seal_in_place(
         &self,
         nonce: &[u8; NONCE_LEN],
@@ -82,17 +85,31 @@ impl AeadCipher for Cipher {
         ct: &mut [u8],
         tag: &[u8; TAG_LEN],
     ) -> Result<()> {
-        match self {
-            Self::Aes128Gcm(c) => {
-                c.decrypt_inout_detached(nonce.into(), aad, ct.into(), tag.into())
-            }
-            Self::Aes256Gcm(c) => {
-                c.decrypt_inout_detached(nonce.into(), aad, ct.into(), tag.into())
-            }
-            Self::ChaCha20Poly1305(c) => {
-                c.decrypt_inout_detached(nonce.into(), aad, ct.into(), tag.into())
-            }
-        }
-        .map_err(|_| Error::DecryptFailed)
+        self.0
+            .decrypt_inout_detached(nonce.into(), aad, ct.into(), tag.into())
+            .map_err(|_| Error::DecryptFailed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key's box holds that algorithm's state only, not the largest of the three.
+    #[test]
+    fn each_key_is_boxed_at_its_own_size() {
+        let size = |alg, key: &[u8]| std::mem::size_of_val(&*Aeads.key(alg, key).unwrap());
+        assert_eq!(
+            size(AeadAlgorithm::Aes128Gcm, &[1; 16]),
+            std::mem::size_of::<aes_gcm::Aes128Gcm>()
+        );
+        assert_eq!(
+            size(AeadAlgorithm::Aes256Gcm, &[1; 32]),
+            std::mem::size_of::<aes_gcm::Aes256Gcm>()
+        );
+        assert_eq!(
+            size(AeadAlgorithm::ChaCha20Poly1305, &[1; 32]),
+            std::mem::size_of::<chacha20poly1305::ChaCha20Poly1305>()
+        );
     }
 }
