@@ -52,6 +52,9 @@ pub struct ClientState {
     offered_session: Option<Arc<StoredSession>>,
     /// The session id the server gave (empty: none), for storing or forgetting it.
     session_id: Vec<u8>,
+    /// The random legacy_session_id of a TLS 1.3 offer without a TLS 1.2 session (RFC 8446
+    /// 4.1.2, D.4): a TLS 1.2 server must not echo it.
+    compat_session_id: Option<Vec<u8>>,
     /// The ticket of the server's NewSessionTicket (RFC 5077 3.3), for storing.
     new_ticket: Option<Vec<u8>>,
     phase: Phase,
@@ -182,6 +185,7 @@ impl ClientHandshake {
                 offered_session: None,
                 new_ticket: None,
                 session_id: Vec::new(),
+                compat_session_id: None,
                 phase: Phase::Start,
             },
         };
