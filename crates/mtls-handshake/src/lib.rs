@@ -69,6 +69,7 @@ mod common;
 mod config;
 mod endpoint;
 mod error;
+mod key_update;
 mod keys;
 pub mod replay;
 pub mod sequence;
@@ -98,6 +99,7 @@ pub use config::{
 };
 pub use endpoint::{Endpoint, Handshake};
 pub use error::HandshakeError;
+pub use key_update::MAX_KEY_UPDATES_IN_A_ROW;
 pub use replay::{DEFAULT_REPLAY_CAPACITY, TicketReplayGuard};
 pub use server::{FirstClientHello, ServerHandshake, ServerState};
 pub use session::{

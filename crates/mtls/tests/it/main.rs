@@ -20,6 +20,7 @@ mod fuzz_corpus_replay;
 mod gnutls_facade;
 mod gnutls_tls13;
 mod identity;
+mod key_updates;
 mod observer;
 mod openssl_facade;
 mod openssl_p384;
