@@ -22,8 +22,8 @@ use zeroize::Zeroizing;
 
 use crate::action::{Action, Input};
 use crate::certs::{
-    CertificateDer, CertificateRequestInfo, CertifiedKey, PeerIdentity, choose_scheme, key_type_of,
-    read_leaf,
+    CertificateDer, CertificateRequestInfo, CertifiedKey, KeyUse, PeerIdentity, choose_scheme,
+    key_type_of, read_leaf_for,
 };
 use crate::common::{Common, HandshakeSummary, our_scheme, wire_scheme};
 use crate::config::ClientConfig;
@@ -230,13 +230,18 @@ impl ClientState {
             .verifier
             .verify_server_cert(chain, self.server_name.as_deref(), now)
             .map_err(|e| HandshakeError::certificate_refused_chain("server", e, chain))?;
-        let (key, identity) = read_leaf(leaf)?;
+        let suite = hello.suite;
+        // RFC 5246 7.4.2: the leaf's keyUsage must allow what the key exchange does with it.
+        let key_use = match suite.kx {
+            KeyExchangeAlgorithm::Ecdhe => KeyUse::Signature,
+            KeyExchangeAlgorithm::Rsa => KeyUse::Encipherment,
+        };
+        let (key, identity) = read_leaf_for(leaf, key_use)?;
         debug_event!(
             subject = identity.subject(),
             chain_len = chain.len(),
             "client: server certificate verified"
         );
-        let suite = hello.suite;
         let unusable = || {
             HandshakeError::new(
                 AlertDescription::UnsupportedCertificate,

@@ -21,6 +21,7 @@ mod gnutls_facade;
 mod gnutls_tls13;
 mod identity;
 mod key_updates;
+mod key_usage;
 mod observer;
 mod openssl_facade;
 mod openssl_p384;
