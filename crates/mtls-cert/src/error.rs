@@ -87,16 +87,21 @@ pub enum KeyError {
     BadCertificate(String),
     /// The certificate's public key is of a type or size this stack does not use.
     UnsupportedKey(mtls_crypto::Error),
+    /// The certificate's keyUsage extension does not allow the key this use (RFC 5280
+    /// 4.2.1.3): no digitalSignature for a key that must verify a signature, no
+    /// keyEncipherment for a static RSA key.
+    KeyUsage(crate::x509::KeyUse),
 }
 
 impl KeyError {
     /// The alert for a peer's certificate that fails this way: `bad_certificate` for one
-    /// that does not parse, `unsupported_certificate` for a key we do not use, and
+    /// that does not parse, `unsupported_certificate` for a key we do not use or whose
+    /// keyUsage forbids what we do with it, and
     /// `internal_error` for the local failures (no chain, no matching key).
     pub fn alert(&self) -> AlertDescription {
         match self {
             Self::BadCertificate(_) => AlertDescription::BadCertificate,
-            Self::UnsupportedKey(_) => AlertDescription::UnsupportedCertificate,
+            Self::UnsupportedKey(_) | Self::KeyUsage(_) => AlertDescription::UnsupportedCertificate,
             Self::EmptyChain | Self::KeyDoesNotMatch | Self::CannotSign(_) => {
                 AlertDescription::InternalError
             }
@@ -113,6 +118,12 @@ impl fmt::Display for KeyError {
             }
             Self::CannotSign(detail) | Self::BadCertificate(detail) => f.write_str(detail),
             Self::UnsupportedKey(e) => write!(f, "certificate public key: {e}"),
+            Self::KeyUsage(crate::x509::KeyUse::Signature) => f.write_str(
+                "the certificate's keyUsage lacks digitalSignature: its key may not verify a signature (RFC 5280 4.2.1.3, RFC 8446 4.4.2.2)",
+            ),
+            Self::KeyUsage(crate::x509::KeyUse::Encipherment) => f.write_str(
+                "the certificate's keyUsage lacks keyEncipherment: its key may not encrypt a static RSA premaster secret (RFC 5246 7.4.2)",
+            ),
         }
     }
 }

@@ -137,3 +137,41 @@ fn a_client_key_is_offered_when_its_type_and_a_scheme_are_asked_for() {
     assert!(!ask(&[ClientCertificateType::RsaSign], 0x0403));
     assert!(!ask(&[ClientCertificateType::EcdsaSign], 0x0804));
 }
+
+/// RFC 5280 4.2.1.3: a keyUsage extension, when present, says what the key may do; without
+/// one every use is allowed.
+#[test]
+fn rfc5280_4_2_1_3_a_leaf_is_read_only_for_a_use_its_key_usage_allows() {
+    use rcgen::KeyUsagePurpose as Ku;
+    use x509::KeyUse;
+    let leaf = |usages: &[Ku]| {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut params = CertificateParams::new(vec!["example.com".to_string()]).unwrap();
+        params.key_usages = usages.to_vec();
+        CertificateDer::from(params.self_signed(&key).unwrap().der().to_vec())
+    };
+    let cases: [(&[Ku], KeyUse, bool); 6] = [
+        (&[], KeyUse::Signature, true),
+        (&[], KeyUse::Encipherment, true),
+        (&[Ku::DigitalSignature], KeyUse::Signature, true),
+        (&[Ku::DigitalSignature], KeyUse::Encipherment, false),
+        (&[Ku::KeyEncipherment], KeyUse::Signature, false),
+        (
+            &[Ku::KeyAgreement, Ku::KeyEncipherment],
+            KeyUse::Encipherment,
+            true,
+        ),
+    ];
+    for (usages, key_use, ok) in cases {
+        let got = x509::read_leaf_for(&leaf(usages), key_use);
+        if ok {
+            assert!(got.is_ok(), "{usages:?} for {key_use:?}");
+        } else {
+            let err = got.map(|_| ()).unwrap_err();
+            assert_eq!(err, KeyError::KeyUsage(key_use));
+            assert_eq!(err.alert(), AlertDescription::UnsupportedCertificate);
+        }
+    }
+    // read_leaf is the signature use.
+    assert!(x509::read_leaf(&leaf(&[Ku::KeyEncipherment])).is_err());
+}

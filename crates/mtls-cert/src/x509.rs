@@ -1,5 +1,5 @@
-//! What the stack reads out of a certificate itself: the public key, the dNSName entries and
-//! the notAfter. Parsing only, with x509-cert (the one X.509 parser of the stack): whether a
+//! What the stack reads out of a certificate itself: the public key, what its keyUsage
+//! allows the key for, the dNSName entries and the notAfter. Parsing only, with x509-cert (the one X.509 parser of the stack): whether a
 //! certificate is to be trusted is a verifier's decision (rustls-webpki in `mtls-pki`).
 
 use std::net::IpAddr;
@@ -35,6 +35,31 @@ impl Parsed {
             }
             _ => KeyError::UnsupportedKey(e),
         })
+    }
+
+    /// Whether its keyUsage extension allows `key_use` (RFC 5280 4.2.1.3): yes when there is
+    /// none; [`KeyError::KeyUsage`] when the bit is missing, [`KeyError::BadCertificate`]
+    /// when the extension does not parse or comes twice.
+    pub(crate) fn allows(&self, key_use: KeyUse) -> Result<(), KeyError> {
+        use x509_cert::ext::pkix::KeyUsage;
+        let usage = match self.0.tbs_certificate().get_extension::<KeyUsage>() {
+            Ok(None) => return Ok(()),
+            Ok(Some((_, usage))) => usage,
+            Err(e) => {
+                return Err(KeyError::BadCertificate(format!(
+                    "certificate keyUsage does not parse, or comes twice: {e}"
+                )));
+            }
+        };
+        let allowed = match key_use {
+            KeyUse::Signature => usage.digital_signature(),
+            KeyUse::Encipherment => usage.key_encipherment(),
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(KeyError::KeyUsage(key_use))
+        }
     }
 
     /// The dNSName entries of its subjectAltName, lowercase; empty when it has none.
@@ -123,11 +148,35 @@ pub fn not_after(cert: &CertificateDer<'_>) -> Result<u64, KeyError> {
     Ok(Parsed::new(cert)?.not_after())
 }
 
-/// A leaf's public key and its identity, from one parse: what the handshake reads from a
-/// peer's leaf when the chain arrives.
+/// What the handshake does with a peer leaf's key, which the leaf's keyUsage extension (when
+/// present) must allow (RFC 5280 4.2.1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Verify a signature: a CertificateVerify (RFC 8446 4.4.2.2, RFC 5246 7.4.8) or an ECDHE
+    /// ServerKeyExchange (RFC 5246 7.4.2, 7.4.3). Needs digitalSignature.
+    Signature,
+    /// Encrypt the premaster secret of TLS 1.2 static RSA (RFC 5246 7.4.2, 7.4.7.1). Needs
+    /// keyEncipherment.
+    Encipherment,
+}
+
+/// A leaf's public key and its identity, from one parse, for a key that verifies signatures
+/// (every peer leaf but a static RSA server's): [`read_leaf_for`] with [`KeyUse::Signature`].
 pub fn read_leaf(
     leaf: &CertificateDer<'_>,
 ) -> Result<(VerifyingKey, crate::PeerIdentity), KeyError> {
+    read_leaf_for(leaf, KeyUse::Signature)
+}
+
+/// A leaf's public key and its identity, from one parse: what the handshake reads from a
+/// peer's leaf when the chain arrives. A keyUsage extension that does not allow `key_use` is
+/// [`KeyError::KeyUsage`] (`unsupported_certificate`): path validation (rustls-webpki)
+/// checks extended key usage only, so this is where the key's use is checked.
+pub fn read_leaf_for(
+    leaf: &CertificateDer<'_>,
+    key_use: KeyUse,
+) -> Result<(VerifyingKey, crate::PeerIdentity), KeyError> {
     let parsed = Parsed::new(leaf)?;
+    parsed.allows(key_use)?;
     Ok((parsed.public_key()?, parsed.identity()))
 }

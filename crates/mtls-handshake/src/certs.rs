@@ -6,7 +6,7 @@
 use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 use mtls_wire::SignatureScheme;
 
-pub use mtls_cert::x509::{public_key as leaf_public_key, read_leaf};
+pub use mtls_cert::x509::{KeyUse, public_key as leaf_public_key, read_leaf, read_leaf_for};
 pub use mtls_cert::{
     AuthKeyType, CertificateDer, CertificateError, CertificateRequestInfo, CertifiedKey,
     ClientCertVerifier, ClientHelloInfo, DistinguishedName, KeyError, PeerIdentity,

@@ -87,6 +87,8 @@ pub struct Common {
     /// Server: the TLS 1.3 ClientHello offered early data, which this stack never accepts
     /// (RFC 8446 4.2.10): the record layer must skip the client's 0-RTT records.
     pub early_data_offered: bool,
+    /// TLS 1.3, established: the peer's KeyUpdates (the answer owed, the run's length).
+    pub(crate) key_updates: crate::key_update::KeyUpdates,
 }
 
 /// Renegotiation attempts refused with a warning before a peer that keeps asking is cut off:
@@ -112,6 +114,7 @@ impl Common {
             compat_ccs_seen: false,
             peer_finished: false,
             early_data_offered: false,
+            key_updates: crate::key_update::KeyUpdates::default(),
         }
     }
 

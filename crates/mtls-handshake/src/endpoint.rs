@@ -167,7 +167,38 @@ impl<R: Role> Endpoint<R> {
         if let Err(why) = self.post_handshake_available(request) {
             return Err(HandshakeError::internal(why));
         }
+        if request
+            == (crate::action::PostHandshakeRequest::UpdateKeys {
+                request_peer: false,
+            })
+        {
+            self.common.key_updates.answered();
+        }
         let result = self.role.post_handshake(&mut self.common, request);
+        self.common.remember(result)
+    }
+
+    /// The peer sent an application data record: a new run of KeyUpdates starts
+    /// ([`crate::MAX_KEY_UPDATES_IN_A_ROW`]).
+    pub fn application_data_received(&mut self) {
+        self.common.key_updates.application_data_received();
+    }
+
+    /// Call before sending each application data record: the KeyUpdate we owe the peer
+    /// (RFC 8446 4.6.3: update_requested is answered "prior to sending its next Application
+    /// Data record"), once for any number of requests received since our last data; none
+    /// otherwise. An error here is fatal.
+    pub fn before_application_data(&mut self) -> Result<Vec<Action>, HandshakeError> {
+        self.common.alive()?;
+        if !self.common.key_updates.take_owed() {
+            return Ok(Vec::new());
+        }
+        let result = self.role.post_handshake(
+            &mut self.common,
+            crate::action::PostHandshakeRequest::UpdateKeys {
+                request_peer: false,
+            },
+        );
         self.common.remember(result)
     }
 
@@ -302,6 +333,12 @@ pub trait Handshake: Send {
         &mut self,
         request: crate::action::PostHandshakeRequest,
     ) -> Result<Vec<Action>, HandshakeError>;
+    /// See [`Endpoint::application_data_received`].
+    fn application_data_received(&mut self) {}
+    /// See [`Endpoint::before_application_data`].
+    fn before_application_data(&mut self) -> Result<Vec<Action>, HandshakeError> {
+        Ok(Vec::new())
+    }
 }
 
 impl<R: Role> Handshake for Endpoint<R> {
@@ -335,5 +372,11 @@ impl<R: Role> Handshake for Endpoint<R> {
         request: crate::action::PostHandshakeRequest,
     ) -> Result<Vec<Action>, HandshakeError> {
         Endpoint::post_handshake(self, request)
+    }
+    fn application_data_received(&mut self) {
+        Endpoint::application_data_received(self)
+    }
+    fn before_application_data(&mut self) -> Result<Vec<Action>, HandshakeError> {
+        Endpoint::before_application_data(self)
     }
 }

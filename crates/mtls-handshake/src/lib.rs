@@ -21,7 +21,9 @@
 //! The version is negotiated from the configurations' `versions` (RFC 8446 4.2.1; TLS 1.2
 //! only by default). An established TLS 1.3 connection stays alive for KeyUpdate (RFC 8446
 //! 4.6.3) and post-handshake authentication: [`Endpoint::post_handshake`] asks for them,
-//! [`Endpoint::handle`] answers the peer's.
+//! [`Endpoint::handle`] answers the peer's, except the KeyUpdate a peer asks for: a record
+//! layer calls [`Endpoint::before_application_data`] before each application data record it
+//! sends (and [`Endpoint::application_data_received`] for each it receives), which sends it.
 //!
 //! Depend on this crate alone to run TLS handshakes over your own transport or record layer
 //! (a QUIC-like experiment, a test harness driving handshakes message by message, a fuzzer).
@@ -69,6 +71,7 @@ mod common;
 mod config;
 mod endpoint;
 mod error;
+mod key_update;
 mod keys;
 pub mod replay;
 pub mod sequence;
@@ -98,6 +101,7 @@ pub use config::{
 };
 pub use endpoint::{Endpoint, Handshake};
 pub use error::HandshakeError;
+pub use key_update::MAX_KEY_UPDATES_IN_A_ROW;
 pub use replay::{DEFAULT_REPLAY_CAPACITY, TicketReplayGuard};
 pub use server::{FirstClientHello, ServerHandshake, ServerState};
 pub use session::{

@@ -430,18 +430,22 @@ impl Established13 {
         ])
     }
 
-    /// The peer's KeyUpdate (RFC 8446 4.6.3): its direction moves to the next generation;
-    /// when it asks, we answer with our own, update_not_requested (so two peers never loop).
+    /// The peer's KeyUpdate (RFC 8446 4.6.3): its direction moves to the next generation.
+    /// When it asks, our own KeyUpdate, update_not_requested (so two peers never loop), is
+    /// owed in `updates` and goes out before our next application data
+    /// ([`crate::Endpoint::before_application_data`]): several requests received while we
+    /// are silent get one answer. Beyond [`crate::MAX_KEY_UPDATES_IN_A_ROW`] without
+    /// application data, `unexpected_message`.
     pub fn receive_key_update(
         &mut self,
         me: Side,
         request: KeyUpdateRequest,
+        updates: &mut crate::key_update::KeyUpdates,
     ) -> Result<Vec<Action>, HandshakeError> {
-        let mut actions = vec![Action::InstallReadKeys(self.schedule.update(me.peer())?)];
-        if request == KeyUpdateRequest::UpdateRequested {
-            actions.extend(self.send_key_update(me, false)?);
-        }
-        Ok(actions)
+        updates.received(request)?;
+        Ok(vec![Action::InstallReadKeys(
+            self.schedule.update(me.peer())?,
+        )])
     }
 }
 

@@ -58,6 +58,10 @@ pub enum RecordError {
     /// Application data before record protection was in place (the handshake is not done).
     /// Alert `unexpected_message`.
     UnprotectedApplicationData,
+    /// TLS 1.2: an application_data record, empty or not, between the peer's
+    /// ChangeCipherSpec and its Finished, which must follow it at once (RFC 5246 7.1).
+    /// Alert `unexpected_message`.
+    ApplicationDataBeforeFinished,
     /// An alert or ChangeCipherSpec record that does not decode.
     Malformed(WireError),
     /// The 64-bit sequence number is used up (RFC 5246 6.1: it "MUST NOT wrap"). The
@@ -103,6 +107,7 @@ impl RecordError {
             | Self::TooManyEmptyRecords
             | Self::InterleavedRecord
             | Self::UnprotectedApplicationData
+            | Self::ApplicationDataBeforeFinished
             | Self::UnexpectedOuterType(_)
             | Self::UnexpectedChangeCipherSpec
             | Self::EmptyProtectedFragment(_)
@@ -160,6 +165,10 @@ impl fmt::Display for RecordError {
                     "application data before the handshake protected the connection"
                 )
             }
+            Self::ApplicationDataBeforeFinished => write!(
+                f,
+                "application data between ChangeCipherSpec and Finished (RFC 5246 7.1)"
+            ),
             Self::Malformed(e) => write!(f, "malformed record: {e}"),
             Self::SequenceExhausted => write!(f, "record sequence number exhausted"),
             Self::KeysNotInstalled => {

@@ -67,6 +67,9 @@ pub struct RecordReader {
     tls13: bool,
     /// Bytes of early data still to skip: see [`RecordReader::skip_early_data`].
     early_data_budget: usize,
+    /// TLS 1.2: a ChangeCipherSpec was handed out and no handshake record has come since;
+    /// the Finished is due, and no application data may come first (RFC 5246 7.1).
+    finished_due: bool,
 }
 
 impl Default for RecordReader {
@@ -116,6 +119,7 @@ impl RecordReader {
             handshake_record: 0..0,
             tls13: false,
             early_data_budget: 0,
+            finished_due: false,
         }
     }
 
@@ -411,6 +415,12 @@ impl RecordReader {
             };
             let plaintext = self.deframer.buffer().get(fragment.clone()).unwrap_or(&[]);
 
+            // RFC 5246 7.1: the Finished comes right after the ChangeCipherSpec; an
+            // application_data record there, even an empty one (skipped anywhere else), is
+            // refused.
+            if self.finished_due && typ == ContentType::ApplicationData {
+                return Err(RecordError::ApplicationDataBeforeFinished);
+            }
             if plaintext.is_empty() {
                 if typ != ContentType::ApplicationData {
                     if inner_type {
@@ -438,6 +448,7 @@ impl RecordReader {
             }
             match typ {
                 ContentType::Handshake => {
+                    self.finished_due = false;
                     if self.joiner.has_partial() {
                         self.joiner.push(plaintext)?;
                     } else {
@@ -448,6 +459,7 @@ impl RecordReader {
                 ContentType::ChangeCipherSpec => {
                     ChangeCipherSpec::parse(plaintext)?;
                     self.protection = ReadProtection::AwaitingKeys;
+                    self.finished_due = true;
                     return Ok(Some(Found::ChangeCipherSpec));
                 }
                 ContentType::Alert => {

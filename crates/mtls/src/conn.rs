@@ -352,6 +352,7 @@ impl ConnectionCommon {
                             reason: "application data before the handshake completed".into(),
                         });
                     }
+                    self.handshake.application_data_received();
                     self.held = Some(0);
                     continue;
                 }
@@ -713,6 +714,10 @@ impl Write for Writer<'_> {
             return Err(io::Error::new(io::ErrorKind::BrokenPipe, Error::Closed));
         }
         if c.handshake_done {
+            if !buf.is_empty() {
+                c.before_application_data()
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            }
             c.write_record(ContentType::ApplicationData, buf)?;
         } else {
             c.plaintext_out.extend_from_slice(buf);

@@ -131,7 +131,7 @@ pub use mtls_handshake::{
     AuthorizeClient, ClientAuthPolicy, ClientAuthorization, ClientSessionStore,
     DEFAULT_MAX_PEER_CHAIN_BYTES, DEFAULT_SESSION_CACHE_BYTES, DEFAULT_TLS13_TICKETS_PER_KEY,
     FixedClock, HandshakeSummary, InMemoryClientSessionStore, InMemorySessionCache, KeyLog,
-    ServerSessionCache, SessionKey, StoredSession, SystemClock, TicketKey, TicketKeys,
-    TicketReplayGuard, Ticketer, TimeProvider, Tls13Session,
+    MAX_KEY_UPDATES_IN_A_ROW, ServerSessionCache, SessionKey, StoredSession, SystemClock,
+    TicketKey, TicketKeys, TicketReplayGuard, Ticketer, TimeProvider, Tls13Session,
 };
 pub use mtls_wire::{AlertDescription, CipherSuite, ProtocolVersion, SignatureScheme};

@@ -43,6 +43,18 @@ impl ConnectionCommon {
             .and_then(|actions| self.apply(actions));
         self.settle(result).map(|_| ())
     }
+
+    /// Before each application data record: the KeyUpdate the peer asked for since our last
+    /// data, if any (RFC 8446 4.6.3), one for any number of requests. A failure ends the
+    /// connection, with its alert queued.
+    pub(crate) fn before_application_data(&mut self) -> Result<(), Error> {
+        let result = self
+            .handshake
+            .before_application_data()
+            .map_err(Error::from)
+            .and_then(|actions| self.apply(actions));
+        self.settle(result).map(|_| ())
+    }
 }
 
 impl ConnectionCommon {

@@ -93,6 +93,7 @@ impl ClientState {
             self.rng
                 .fill(&mut id)
                 .map_err(|e| crypto("legacy_session_id", e))?;
+            self.compat_session_id = Some(id.to_vec());
             SessionId::new(&id).unwrap_or_default()
         } else {
             session_id
@@ -336,6 +337,14 @@ impl ClientState {
             ));
         }
 
+        // RFC 8446 4.1.2, D.4: our legacy_session_id was random, no session offered; a TLS
+        // 1.2 server that echoes it claims to resume what we never offered (RFC 5246 7.4.1.3).
+        if self.compat_session_id.as_deref() == Some(sh.session_id.as_slice()) {
+            return Err(HandshakeError::new(
+                AlertDescription::IllegalParameter,
+                "a TLS 1.2 ServerHello echoes the random session id of our TLS 1.3 offer, with no session offered (RFC 8446 4.1.2, D.4)",
+            ));
+        }
         common.server_random = sh.random;
         common.suite_chosen(&suite);
         self.session_id = sh.session_id.as_slice().to_vec();

@@ -22,8 +22,8 @@ use zeroize::Zeroizing;
 
 use crate::action::{Action, Input};
 use crate::certs::{
-    CertificateDer, CertificateRequestInfo, CertifiedKey, PeerIdentity, choose_scheme, key_type_of,
-    read_leaf,
+    CertificateDer, CertificateRequestInfo, CertifiedKey, KeyUse, PeerIdentity, choose_scheme,
+    key_type_of, read_leaf_for,
 };
 use crate::common::{Common, HandshakeSummary, our_scheme, wire_scheme};
 use crate::config::ClientConfig;
@@ -52,6 +52,9 @@ pub struct ClientState {
     offered_session: Option<Arc<StoredSession>>,
     /// The session id the server gave (empty: none), for storing or forgetting it.
     session_id: Vec<u8>,
+    /// The random legacy_session_id of a TLS 1.3 offer without a TLS 1.2 session (RFC 8446
+    /// 4.1.2, D.4): a TLS 1.2 server must not echo it.
+    compat_session_id: Option<Vec<u8>>,
     /// The ticket of the server's NewSessionTicket (RFC 5077 3.3), for storing.
     new_ticket: Option<Vec<u8>>,
     phase: Phase,
@@ -182,6 +185,7 @@ impl ClientHandshake {
                 offered_session: None,
                 new_ticket: None,
                 session_id: Vec::new(),
+                compat_session_id: None,
                 phase: Phase::Start,
             },
         };
@@ -226,13 +230,18 @@ impl ClientState {
             .verifier
             .verify_server_cert(chain, self.server_name.as_deref(), now)
             .map_err(|e| HandshakeError::certificate_refused_chain("server", e, chain))?;
-        let (key, identity) = read_leaf(leaf)?;
+        let suite = hello.suite;
+        // RFC 5246 7.4.2: the leaf's keyUsage must allow what the key exchange does with it.
+        let key_use = match suite.kx {
+            KeyExchangeAlgorithm::Ecdhe => KeyUse::Signature,
+            KeyExchangeAlgorithm::Rsa => KeyUse::Encipherment,
+        };
+        let (key, identity) = read_leaf_for(leaf, key_use)?;
         debug_event!(
             subject = identity.subject(),
             chain_len = chain.len(),
             "client: server certificate verified"
         );
-        let suite = hello.suite;
         let unusable = || {
             HandshakeError::new(
                 AlertDescription::UnsupportedCertificate,

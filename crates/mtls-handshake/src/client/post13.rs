@@ -71,7 +71,7 @@ impl ClientState {
                 };
                 established(&mut self.phase)?
                     .established
-                    .receive_key_update(Side::Client, *request)
+                    .receive_key_update(Side::Client, *request, &mut common.key_updates)
             }
             Some(HandshakeType::NewSessionTicket) => {
                 // RFC 8446 4.6.1: parsed (a malformed one is an error), kept in the session

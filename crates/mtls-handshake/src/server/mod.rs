@@ -221,7 +221,13 @@ impl ServerState {
             session_id: SessionId::new(&self.session_id).unwrap_or_default(),
             cipher_suite: hello.suite.suite,
             compression_method: CompressionMethod::Null,
-            extensions: Extensions::new(ext),
+            // RFC 5246 7.4.1.4: nothing to answer (a ClientHello without extensions), no
+            // block at all, not an empty one.
+            extensions: if ext.is_empty() {
+                Extensions::omitted()
+            } else {
+                Extensions::new(ext)
+            },
         };
         common.emit(HandshakePayload::ServerHello(server_hello), actions);
     }

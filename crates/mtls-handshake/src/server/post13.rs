@@ -154,7 +154,7 @@ impl ServerState {
             let request: KeyUpdateRequest = *request;
             return established(&mut self.phase)?
                 .established
-                .receive_key_update(Side::Server, request);
+                .receive_key_update(Side::Server, request, &mut common.key_updates);
         }
         let post = established(&mut self.phase)?;
         let Some(auth) = post.auth.as_mut() else {

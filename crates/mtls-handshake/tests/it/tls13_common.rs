@@ -245,6 +245,33 @@ impl Conn13 {
         Ok(())
     }
 
+    /// What `side` sends before its next application data: the KeyUpdate it owes, if any
+    /// (RFC 8446 4.6.3).
+    pub fn before_data(&mut self, side: Side) -> Result<(), HandshakeError> {
+        match side {
+            Side::Client => {
+                let actions = self.client.before_application_data()?;
+                apply(
+                    &mut self.c,
+                    actions,
+                    &mut self.to_server,
+                    &mut self.tamper_c2s,
+                );
+            }
+            Side::Server => {
+                let actions = self.server.before_application_data()?;
+                apply(
+                    &mut self.s,
+                    actions,
+                    &mut self.to_client,
+                    &mut self.tamper_s2c,
+                );
+            }
+        }
+        self.run();
+        Ok(())
+    }
+
     /// Queues `message` from `side` to its peer under `side`'s current write keys.
     pub fn inject(&mut self, from: Side, message: Vec<u8>) {
         match from {

@@ -476,7 +476,8 @@ fn rfc8446_4_2_6_request_refused_without_post_handshake_auth_offer() {
 }
 
 /// RFC 8446 4.6.3: KeyUpdate from either side, with and without update_requested; the
-/// harness checks every message is read with the keys it was written with.
+/// harness checks every message is read with the keys it was written with. A request is
+/// answered before the peer's next application data, not at once.
 #[test]
 fn rfc8446_4_6_3_key_update_both_directions() {
     let (cc, sc) = configs13(
@@ -492,6 +493,7 @@ fn rfc8446_4_6_3_key_update_both_directions() {
             let (c_before, s_before) = (conn.c.writes.len(), conn.s.writes.len());
             conn.post(side, PostHandshakeRequest::UpdateKeys { request_peer })
                 .unwrap();
+            conn.before_data(side.peer()).unwrap();
             assert!(conn.c.error.is_none() && conn.s.error.is_none());
             conn.assert_keys_agree();
             let (me, peer) = match side {

@@ -9,6 +9,7 @@
     clippy::indexing_slicing
 )]
 
+mod after_change_cipher_spec;
 mod captures;
 mod captures_tampered;
 mod openssl_captures;

@@ -20,6 +20,8 @@ mod fuzz_corpus_replay;
 mod gnutls_facade;
 mod gnutls_tls13;
 mod identity;
+mod key_updates;
+mod key_usage;
 mod observer;
 mod openssl_facade;
 mod openssl_p384;

@@ -11,3 +11,4 @@
 mod hello;
 mod resumption;
 mod schemes;
+mod server_hello;
