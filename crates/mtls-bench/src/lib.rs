@@ -31,15 +31,19 @@
 //! ```
 
 pub mod ct;
+pub mod doc;
 pub mod floor;
 pub mod heap;
+pub mod json;
 pub mod net;
 pub mod pump;
 pub mod report;
 pub mod run;
 pub mod setup;
 pub mod soak;
+pub mod stacks;
 pub mod stats;
+pub mod targets;
 pub mod work;
 
 /// Every error of the harness, as text: a benchmark stops at the first one.
