@@ -11,9 +11,11 @@
 //!   for N seconds each on the nightly toolchain and prints one table of the results;
 //!   `--minutes N [--merge]` runs a campaign instead (the targets in rotation, executions
 //!   summed; new coverage merged into the committed corpus, capped).
-//! - `cargo xtask bench [--quick]`: builds `mtls-bench` in release mode and runs it: mtls
-//!   beside rustls and the raw primitives, one table, written to docs/BENCHMARKS.md (not with
-//!   `--quick`, a smoke run of under a minute).
+//! - `cargo xtask bench [--quick] [--json FILE]`: builds `mtls-bench` in release mode with
+//!   the `aws-lc` feature and runs it: mtls on the RustCrypto and AWS-LC providers beside
+//!   rustls (ring) and each provider's primitive floor, one table, written to
+//!   docs/BENCHMARKS.md (not with `--quick`, a smoke run); `--json FILE` also writes every
+//!   figure as JSON.
 //! - `cargo xtask soak [--minutes N] [--quick]`: mtls under a long mixed load on 127.0.0.1
 //!   (our client and OpenSSL's against our server, ours against OpenSSL's; full, resumed,
 //!   refused, aborted), reporting outcomes, memory, descriptors and threads (`mtls-soak`).
@@ -27,6 +29,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod campaign;
 mod layers;
 mod providers;
@@ -65,14 +68,18 @@ enum Task {
         /// Targets to run; all targets when empty.
         targets: Vec<String>,
     },
-    /// Benchmarks: mtls beside rustls and the raw primitives, one table (docs/BENCHMARKS.md).
+    /// Benchmarks: mtls on both providers beside rustls (ring) and the primitive floors, one
+    /// table (docs/BENCHMARKS.md).
     Bench {
-        /// A smoke run of under a minute; prints the table without writing the document.
+        /// A smoke run; prints the table without writing the document.
         #[arg(long)]
         quick: bool,
         /// Do not write docs/BENCHMARKS.md.
         #[arg(long)]
         no_doc: bool,
+        /// Also write every figure to this file as JSON (docs/BENCHMARKS.md, "JSON").
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
     },
     /// A long mixed load on loopback, watched for failures, memory, descriptors, threads.
     Soak {
@@ -108,7 +115,18 @@ fn main() -> ExitCode {
             merge,
             targets,
         } => fuzz(&root, seconds, jobs, minutes, merge, targets),
-        Task::Bench { quick, no_doc } => bench(&root, quick, no_doc),
+        Task::Bench {
+            quick,
+            no_doc,
+            json,
+        } => bench::bench(
+            &root,
+            &bench::Options {
+                quick,
+                no_doc,
+                json,
+            },
+        ),
         Task::Ct { samples, filter } => ct(&root, samples, filter),
         Task::Soak { minutes, quick } => soak(&root, minutes, quick),
     };
@@ -286,32 +304,6 @@ fn ci(root: &Path) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// Builds both mtls-bench binaries (the timed one and the heap one it runs as a child) in
-/// release mode, then runs the timed one.
-fn bench(root: &Path, quick: bool, no_doc: bool) -> Result<(), String> {
-    run(
-        root,
-        "cargo",
-        &["build", "--release", "-p", "mtls-bench", "--bins"],
-    )?;
-    let mut args = vec![
-        "run",
-        "--release",
-        "-p",
-        "mtls-bench",
-        "--bin",
-        "mtls-bench",
-        "--",
-    ];
-    if quick {
-        args.push("--quick");
-    }
-    if no_doc {
-        args.push("--no-doc");
-    }
-    run(root, "cargo", &args)
 }
 
 fn soak(root: &Path, minutes: u64, quick: bool) -> Result<(), String> {

@@ -1,17 +1,18 @@
-//! The primitive floor: the public-key operations a handshake cannot avoid, through
-//! mtls-crypto (RustCrypto underneath), with the same keys as the handshakes and the OS
-//! random source; and raw AEAD seal + open through the RustCrypto crates directly.
+//! The primitive floor, per provider: the public-key operations a handshake cannot avoid and
+//! AEAD seal + open, each through one mtls-crypto provider's tables (`CryptoProvider`), with
+//! the same keys as the handshakes and the provider's own random source. [`raw_aead`] is the
+//! RustCrypto crates' AEAD called directly (`--profile ... raw`).
 //!
 //! A handshake's floor is the sum of its operations' times: the highest rate any stack built
-//! on these crates could reach. Hashing, the PRF, certificate parsing and record sealing are
+//! on that provider could reach. Hashing, the PRF, certificate parsing and record sealing are
 //! left out (microseconds beside milliseconds), so the floor is slightly optimistic.
 
 use std::time::{Duration, Instant};
 
 use aes_gcm::aead::{AeadInOut, KeyInit};
-use mtls_crypto::OsRng;
-use mtls_crypto::kx::{ActiveKeyExchange, KeyExchange, NamedGroup};
-use mtls_crypto::rsa_kx::{decrypt_premaster, encrypt_premaster};
+use mtls_crypto::aead::AeadAlgorithm;
+use mtls_crypto::kx::{ActiveKeyExchange, NamedGroup};
+use mtls_crypto::provider::{CryptoProvider, ProviderRng};
 use mtls_crypto::signature::{SignatureAlgorithm, SigningKey, VerifyingKey};
 
 use crate::Result;
@@ -143,8 +144,9 @@ pub fn recipe_secs(recipe: &[(Op, u32)], mut secs: impl FnMut(Op) -> f64) -> f64
 const MESSAGE: [u8; 133] = [0x42; 133];
 const CLIENT_VERSION: [u8; 2] = [3, 3];
 
-/// Keys and inputs for every operation.
+/// Keys and inputs for every operation, on one provider.
 pub struct Primitives {
+    provider: &'static CryptoProvider,
     rsa: SigningKey,
     rsa_pub: VerifyingKey,
     rsa_sig: Vec<u8>,
@@ -154,31 +156,47 @@ pub struct Primitives {
     ecdsa_sig: Vec<u8>,
     p256_peer: Vec<u8>,
     x25519_peer: Vec<u8>,
-    rng: OsRng,
+    rng: ProviderRng,
 }
 
 impl Primitives {
-    /// The server keys of the test fixtures, and a valid input for each operation.
-    pub fn new() -> Result<Self> {
-        let mut rng = OsRng;
+    /// The server keys of the test fixtures, bound to `provider` (as a configuration binds
+    /// them when it is built), and a valid input for each operation.
+    pub fn new(provider: &'static CryptoProvider) -> Result<Self> {
+        let mut rng = provider.rng();
         let rsa = SigningKey::from_pkcs8_der(KeyType::Rsa2048.server_key_der())?;
+        rsa.bind(provider)?;
         let rsa_pub = rsa.verifying_key();
-        let rsa_sig = rsa.sign(SignatureAlgorithm::RsaPssRsaeSha256, &MESSAGE, &mut rng)?;
-        let (_, premaster_ct) = encrypt_premaster(
+        let rsa_sig = rsa.sign_with(
+            provider,
+            SignatureAlgorithm::RsaPssRsaeSha256,
+            &MESSAGE,
+            &mut rng,
+        )?;
+        let (_, premaster_ct) = provider.encrypt_premaster(
             &mut rng,
             rsa_pub.as_rsa().ok_or("not an RSA key")?,
             CLIENT_VERSION,
         )?;
         let ecdsa = SigningKey::from_pkcs8_der(KeyType::EcdsaP256.server_key_der())?;
+        ecdsa.bind(provider)?;
         let ecdsa_pub = ecdsa.verifying_key();
-        let ecdsa_sig = ecdsa.sign(SignatureAlgorithm::EcdsaSecp256r1Sha256, &MESSAGE, &mut rng)?;
-        let p256_peer = KeyExchange::start(NamedGroup::Secp256r1, &mut rng)?
+        let ecdsa_sig = ecdsa.sign_with(
+            provider,
+            SignatureAlgorithm::EcdsaSecp256r1Sha256,
+            &MESSAGE,
+            &mut rng,
+        )?;
+        let p256_peer = provider
+            .start_key_exchange(NamedGroup::Secp256r1, &mut rng)?
             .public_key()
             .to_vec();
-        let x25519_peer = KeyExchange::start(NamedGroup::X25519, &mut rng)?
+        let x25519_peer = provider
+            .start_key_exchange(NamedGroup::X25519, &mut rng)?
             .public_key()
             .to_vec();
         Ok(Self {
+            provider,
             rsa,
             rsa_pub,
             rsa_sig,
@@ -194,17 +212,19 @@ impl Primitives {
 
     /// Performs `op` once.
     pub fn run(&mut self, op: Op) -> Result<()> {
-        let rng = &mut self.rng;
+        let (p, rng) = (self.provider, &mut self.rng);
         match op {
             Op::RsaSign => {
-                std::hint::black_box(self.rsa.sign(
+                std::hint::black_box(self.rsa.sign_with(
+                    p,
                     SignatureAlgorithm::RsaPssRsaeSha256,
                     &MESSAGE,
                     rng,
                 )?);
             }
             Op::RsaVerify => {
-                self.rsa_pub.verify(
+                self.rsa_pub.verify_with(
+                    p,
                     SignatureAlgorithm::RsaPssRsaeSha256,
                     &MESSAGE,
                     &self.rsa_sig,
@@ -212,11 +232,11 @@ impl Primitives {
             }
             Op::RsaEncrypt => {
                 let key = self.rsa_pub.as_rsa().ok_or("not an RSA key")?;
-                std::hint::black_box(encrypt_premaster(rng, key, CLIENT_VERSION)?);
+                std::hint::black_box(p.encrypt_premaster(rng, key, CLIENT_VERSION)?);
             }
             Op::RsaDecrypt => {
                 let key = self.rsa.as_rsa().ok_or("not an RSA key")?;
-                std::hint::black_box(decrypt_premaster(
+                std::hint::black_box(p.decrypt_premaster(
                     key,
                     rng,
                     CLIENT_VERSION,
@@ -224,14 +244,16 @@ impl Primitives {
                 ));
             }
             Op::EcdsaSign => {
-                std::hint::black_box(self.ecdsa.sign(
+                std::hint::black_box(self.ecdsa.sign_with(
+                    p,
                     SignatureAlgorithm::EcdsaSecp256r1Sha256,
                     &MESSAGE,
                     rng,
                 )?);
             }
             Op::EcdsaVerify => {
-                self.ecdsa_pub.verify(
+                self.ecdsa_pub.verify_with(
+                    p,
                     SignatureAlgorithm::EcdsaSecp256r1Sha256,
                     &MESSAGE,
                     &self.ecdsa_sig,
@@ -243,7 +265,7 @@ impl Primitives {
                 } else {
                     (NamedGroup::X25519, &self.x25519_peer)
                 };
-                let kx = KeyExchange::start(group, rng)?;
+                let kx = p.start_key_exchange(group, rng)?;
                 std::hint::black_box(kx.public_key());
                 std::hint::black_box(kx.complete(peer)?);
             }
@@ -256,6 +278,49 @@ impl Primitives {
         let (count, elapsed) = budget.run(|| self.run(op))?;
         Ok(elapsed.as_secs_f64() / count.max(1) as f64)
     }
+}
+
+/// `provider`'s AEAD: seal then open `total` bytes in `chunk`-byte records (13-byte AAD, a
+/// fresh nonce per record, as TLS does), through its table (`CryptoProvider::aead_key`).
+pub fn provider_aead(
+    provider: &'static CryptoProvider,
+    cipher: Cipher,
+    total: usize,
+    chunk: usize,
+) -> Result<Duration> {
+    let alg = match cipher {
+        Cipher::Aes128Gcm => AeadAlgorithm::Aes128Gcm,
+        Cipher::Aes256Gcm => AeadAlgorithm::Aes256Gcm,
+        Cipher::ChaCha20Poly1305 => AeadAlgorithm::ChaCha20Poly1305,
+    };
+    let key = provider.aead_key(alg, &vec![0x11u8; alg.key_len()])?;
+    // Room for the tag, so that the loop never allocates.
+    let mut buf = Vec::with_capacity(chunk.max(1) + 16);
+    buf.resize(chunk.max(1), 0x5a_u8);
+    let times = total / buf.len();
+    let start = Instant::now();
+    for seq in 0..times as u64 {
+        let nonce = nonce(seq);
+        let tag = key.seal_in_place_detached(&nonce, &AAD, &mut buf)?;
+        buf.extend_from_slice(&tag);
+        key.open_in_place(&nonce, &AAD, &mut buf)?;
+        buf.truncate(buf.len().saturating_sub(tag.len()));
+    }
+    let elapsed = start.elapsed();
+    std::hint::black_box(&buf);
+    Ok(elapsed)
+}
+
+/// A TLS 1.2 record's additional data (type, version, length, sequence number).
+const AAD: [u8; 13] = [0x17u8, 3, 3, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/// A record's nonce: a fixed salt and the sequence number.
+fn nonce(seq: u64) -> [u8; 12] {
+    let mut n = [0x22u8; 12];
+    for (d, s) in n.iter_mut().skip(4).zip(seq.to_be_bytes()) {
+        *d = s;
+    }
+    n
 }
 
 /// Raw AEAD: seal then open `total` bytes in `chunk`-byte records (13-byte AAD, a fresh
@@ -273,13 +338,10 @@ fn seal_open<A: AeadInOut + KeyInit>(total: usize, chunk: usize) -> Result<Durat
     let cipher = A::new_from_slice(&key).map_err(|_| "AEAD key")?;
     let mut buf = vec![0x5a_u8; chunk.max(1)];
     let times = total / buf.len();
-    let aad = [0x17u8, 3, 3, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let aad = AAD;
     let start = Instant::now();
     for seq in 0..times as u64 {
-        let mut n = [0x22u8; 12];
-        for (d, s) in n.iter_mut().skip(4).zip(seq.to_be_bytes()) {
-            *d = s;
-        }
+        let n = nonce(seq);
         let nonce = aes_gcm::aead::Nonce::<A>::try_from(&n[..]).map_err(|_| "nonce")?;
         let tag = cipher
             .encrypt_inout_detached(&nonce, &aad, buf.as_mut_slice().into())

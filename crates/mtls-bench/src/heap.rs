@@ -12,7 +12,8 @@ use peak_alloc::PeakAlloc;
 
 use crate::Result;
 use crate::pump::{Probe, Role, Stack, Wire, handshake, transfer};
-use crate::setup::{Kind, StackId, mtls_configs, rustls_configs};
+use crate::setup::{Kind, StackId};
+use crate::stacks::{Configs, Workload};
 
 /// Reads the counters that the installed [`PeakAlloc`] keeps.
 const METER: PeakAlloc = PeakAlloc;
@@ -296,15 +297,43 @@ pub fn call_trace<S: Stack>(stack: &S) -> Result<Vec<CallLine>> {
     Ok(Vec::new())
 }
 
-/// Prints [`call_trace`] for each kind in [`KINDS`] and both stacks, as a table per run.
+/// [`profile`] as a workload.
+struct Profile;
+
+impl Workload for Profile {
+    type Out = [(Role, Metric, i64); 6];
+    fn on<S: Stack>(&self, stack: &S) -> Result<Self::Out> {
+        profile(stack)
+    }
+}
+
+/// [`call_trace`] as a workload.
+struct Trace;
+
+impl Workload for Trace {
+    type Out = Vec<CallLine>;
+    fn on<S: Stack>(&self, stack: &S) -> Result<Self::Out> {
+        call_trace(stack)
+    }
+}
+
+/// Every stack of this build that runs `kind`, with its configurations (no session caches).
+fn stacks_for(kind: Kind) -> Result<Vec<(StackId, Configs)>> {
+    let spec = kind.spec().without_caches();
+    let mut out = Vec::new();
+    for stack in StackId::available() {
+        if let Some(c) = Configs::new(stack, &spec)? {
+            out.push((stack, c));
+        }
+    }
+    Ok(out)
+}
+
+/// Prints [`call_trace`] for each kind in [`KINDS`] and every stack, as a table per run.
 pub fn print_call_traces() -> Result<()> {
     for kind in KINDS {
-        let spec = kind.spec().without_caches();
-        let traces = [
-            (StackId::Mtls, call_trace(&mtls_configs(&spec)?)?),
-            (StackId::Rustls, call_trace(&rustls_configs(&spec)?)?),
-        ];
-        for (stack, lines) in traces {
+        for (stack, configs) in stacks_for(kind)? {
+            let lines = configs.run(&Trace)?;
             println!(
                 "{} {} (bytes held by the side the call was made on)",
                 stack.name(),
@@ -385,24 +414,21 @@ pub fn tokio_idle(stack: &crate::net::NetStack) -> Result<(i64, i64)> {
     })
 }
 
-/// Every heap figure: each stack, each kind in [`KINDS`], after one unmetered warm-up.
+/// Every heap figure: each stack of this build, each kind in [`KINDS`], after one unmetered
+/// warm-up of every stack.
 pub fn measure_all() -> Result<Vec<HeapLine>> {
     let mut out = Vec::new();
     for kind in KINDS {
-        let spec = kind.spec().without_caches();
-        let ours = mtls_configs(&spec)?;
-        let theirs = rustls_configs(&spec)?;
-        // Warm-up: lazily initialised tables (p256's, ring's CPU features) are not per
-        // connection.
-        profile(&ours)?;
-        profile(&theirs)?;
-        for (stack, figures) in [
-            (StackId::Mtls, profile(&ours)?),
-            (StackId::Rustls, profile(&theirs)?),
-        ] {
-            for (role, metric, bytes) in figures {
+        let stacks = stacks_for(kind)?;
+        // Warm-up: lazily initialised tables (p256's, ring's and AWS-LC's CPU features) are
+        // not per connection.
+        for (_, configs) in &stacks {
+            configs.run(&Profile)?;
+        }
+        for (stack, configs) in &stacks {
+            for (role, metric, bytes) in configs.run(&Profile)? {
                 out.push(HeapLine {
-                    stack,
+                    stack: *stack,
                     kind,
                     role,
                     metric,
@@ -411,22 +437,15 @@ pub fn measure_all() -> Result<Vec<HeapLine>> {
             }
         }
     }
-    let spec = IDLE_KIND.spec().without_caches();
-    let stacks = [
-        (
-            StackId::Mtls,
-            crate::net::NetStack::mtls(&mtls_configs(&spec)?)?,
-        ),
-        (
-            StackId::Rustls,
-            crate::net::NetStack::rustls(&rustls_configs(&spec)?),
-        ),
-    ];
-    for (stack, net) in &stacks {
-        let (server, client) = tokio_idle(net)?;
+    for (stack, configs) in stacks_for(IDLE_KIND)? {
+        let net = match &configs {
+            Configs::Mtls(c) => crate::net::NetStack::mtls(c)?,
+            Configs::Rustls(c) => crate::net::NetStack::rustls(c),
+        };
+        let (server, client) = tokio_idle(&net)?;
         for (role, bytes) in [(Role::Server, server), (Role::Client, client)] {
             out.push(HeapLine {
-                stack: *stack,
+                stack,
                 kind: IDLE_KIND,
                 role,
                 metric: Metric::IdleOnTokio,

@@ -1,5 +1,6 @@
-//! `mtls-bench [--quick] [--no-doc] [--doc]`: mtls beside rustls and the raw primitives, one
-//! thread, one table; see the crate documentation. `cargo xtask bench` builds and runs it.
+//! `mtls-bench [--quick] [--no-doc] [--doc] [--json FILE]`: mtls on each provider of the build
+//! beside rustls and the primitive floors, one thread, one table; see the crate
+//! documentation. `cargo xtask bench` builds (with the `aws-lc` feature) and runs it.
 //!
 //! The heap figures come from the sibling binary `mtls-bench-heap` (the only one with the
 //! counting allocator), run first as a child process.
@@ -10,12 +11,15 @@ use std::time::Instant;
 
 use mtls_bench::Result;
 use mtls_bench::heap::HeapLine;
+use mtls_bench::json::Report;
 use mtls_bench::report::{self, generated, machine, write_doc};
 use mtls_bench::run::{Settings, run};
 
 struct Args {
     quick: bool,
     doc: bool,
+    /// `--json FILE`: every figure, as JSON, to FILE.
+    json: Option<PathBuf>,
     /// `--profile WORKLOAD STACK`: run one workload on one stack for a few seconds, for perf
     /// or callgrind, and print nothing else.
     profile: Option<(String, String)>,
@@ -25,6 +29,7 @@ fn args() -> Result<Args> {
     let mut a = Args {
         quick: false,
         doc: true,
+        json: None,
         profile: None,
     };
     let mut doc = None;
@@ -36,16 +41,19 @@ fn args() -> Result<Args> {
                 let s = it.next().ok_or("--profile WORKLOAD STACK")?;
                 a.profile = Some((w, s));
             }
+            "--json" => a.json = Some(it.next().ok_or("--json FILE")?.into()),
             "--quick" => a.quick = true,
             "--no-doc" => doc = Some(false),
             "--doc" => doc = Some(true),
             "-h" | "--help" => {
                 println!(
-                    "usage: mtls-bench [--quick] [--no-doc | --doc]\n       \
-                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|tls13-rsa|tls13-ecdsa|tls13-x25519|resumed|resumed-ticket|resumed-ticket13|bulk-aes128|bulk-aes256|bulk-chacha[-in-place]|tcp-N mtls|rustls|raw (bulk only)\n  \
-                     --quick   a smoke run (under a minute); does not write the document\n  \
-                     --no-doc  do not write docs/BENCHMARKS.md\n  \
-                     --doc     write docs/BENCHMARKS.md even with --quick"
+                    "usage: mtls-bench [--quick] [--no-doc | --doc] [--json FILE]\n       \
+                     mtls-bench --profile full-rsa|full-ecdsa|full-x25519|full-static-rsa|tls13-rsa|tls13-ecdsa|tls13-x25519|resumed|resumed-ticket|resumed-ticket13|bulk-aes128|bulk-aes256|bulk-chacha[-in-place]|tcp-N mtls|mtls-rustcrypto|mtls-aws-lc|rustls|raw (bulk only)\n  \
+                     --quick      a smoke run (a minute or two); does not write the document\n  \
+                     --no-doc     do not write docs/BENCHMARKS.md\n  \
+                     --doc        write docs/BENCHMARKS.md even with --quick\n  \
+                     --json FILE  also write every figure to FILE as JSON\n  \
+                     (`--profile W mtls` runs on MTLS_BENCH_PROVIDER=rustcrypto|aws-lc)"
                 );
                 std::process::exit(0);
             }
@@ -89,11 +97,20 @@ fn heap_figures() -> Result<Vec<HeapLine>> {
 
 /// One workload on one stack for about five seconds (for a profiler).
 fn profile(workload: &str, stack: &str) -> Result<()> {
-    use mtls_bench::setup::{Cipher, Kind, mtls_configs, rustls_configs};
+    use mtls_bench::setup::{
+        Cipher, Kind, StackId, mtls_configs, profile_provider, rustls_configs,
+    };
     use mtls_bench::work::{Budget, bulk, full_handshakes, resumed_handshakes};
     let budget = Budget {
         min_time: std::time::Duration::from_secs(5),
         min_count: 1,
+    };
+    let named = |name: &str| -> Result<&'static mtls::provider::CryptoProvider> {
+        StackId::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| format!("unknown stack {name}"))?
+            .provider()
     };
     enum W {
         Full(Kind),
@@ -110,8 +127,11 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
             .map_err(|_| format!("tcp-N: {n} is not a number"))?;
         let spec = mtls_bench::run::NET_KIND.spec();
         let net = match stack {
-            "mtls" => NetStack::mtls(&mtls_configs(&spec)?)?,
-            "rustls" => NetStack::rustls(&rustls_configs(&spec)?),
+            "mtls" => NetStack::mtls(&mtls_configs(&spec, profile_provider()?)?)?,
+            "mtls-rustcrypto" | "mtls-aws-lc" => {
+                NetStack::mtls(&mtls_configs(&spec, named(stack)?)?)?
+            }
+            "rustls" | "rustls-ring" => NetStack::rustls(&rustls_configs(&spec)?),
             other => return Err(format!("unknown stack {other}").into()),
         };
         let t = handshake_rate(std::sync::Arc::new(net), clients, budget)?;
@@ -180,8 +200,9 @@ fn profile(workload: &str, stack: &str) -> Result<()> {
             let d = mtls_bench::floor::raw_aead(c, bytes, 16 << 10)?;
             println!("{:.0} MB/s", bytes as f64 / d.as_secs_f64() / 1e6);
         }
-        "mtls" => go!(mtls_configs(&spec)?),
-        "rustls" => go!(rustls_configs(&spec)?),
+        "mtls" => go!(mtls_configs(&spec, profile_provider()?)?),
+        "mtls-rustcrypto" | "mtls-aws-lc" => go!(mtls_configs(&spec, named(stack)?)?),
+        "rustls" | "rustls-ring" => go!(rustls_configs(&spec)?),
         other => return Err(format!("unknown stack {other}").into()),
     }
     Ok(())
@@ -212,10 +233,11 @@ fn main_result() -> Result<()> {
     results.heap = heap;
     let secs = started.elapsed().as_secs_f64();
     let desc = format!(
-        "{} run: {} interleaved trials per figure, {:.0} s",
+        "{} run: {} interleaved trials per figure, {:.0} s; load average at the end {}",
         if a.quick { "quick" } else { "full" },
         settings.trials,
-        secs
+        secs,
+        report::load_average()
     );
     let block = generated(&results, &m, &desc);
     println!("{block}");
@@ -225,6 +247,12 @@ fn main_result() -> Result<()> {
             "/../../docs/BENCHMARKS.md"
         ));
         write_doc(&path, &block)?;
+        eprintln!("mtls-bench: wrote {}", path.display());
+    }
+    if let Some(path) = &a.json {
+        let json = Report::new(&report::sections(&results)).to_json()?;
+        std::fs::write(path, json + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("mtls-bench: wrote {}", path.display());
     }
     let missed = report::targets(&results).iter().filter(|t| !t.met).count();

@@ -1,10 +1,10 @@
-//! The table, the targets, the machine, and `docs/BENCHMARKS.md`.
+//! The table: its sections and rows (one column per stack, ratios against rustls with ring,
+//! each mtls provider against its own primitive floor), in Markdown. The targets are in
+//! [`crate::targets`], the JSON form in [`crate::json`], the document in [`crate::doc`].
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::Command;
 
-use crate::Result;
 use crate::floor::{Op, recipe, recipe_secs, server_recipe};
 use crate::heap::{self, Metric};
 use crate::net::CLIENTS;
@@ -12,6 +12,9 @@ use crate::pump::Role;
 use crate::run::{NET_KIND, Results};
 use crate::setup::{Cipher, Kind, StackId};
 use crate::stats::Summary;
+
+pub use crate::doc::{BEGIN, END, Machine, generated, load_average, machine, write_doc};
+pub use crate::targets::{Target, targets, targets_markdown};
 
 /// Which way is better for a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,23 +34,57 @@ pub struct Row {
     pub unit: &'static str,
     /// Which way is better.
     pub better: Better,
-    /// mtls.
-    pub mtls: Option<Summary>,
-    /// rustls.
-    pub rustls: Option<Summary>,
-    /// The primitive floor (best possible value on these crates), where it applies.
-    pub floor: Option<f64>,
+    /// Each stack's figure (stacks not measured are absent).
+    pub values: BTreeMap<StackId, Summary>,
+    /// Each mtls provider's primitive floor (the best value possible on its primitives),
+    /// where the row has one.
+    pub floors: BTreeMap<StackId, f64>,
 }
 
 impl Row {
-    /// mtls / rustls, medians.
-    pub fn ratio(&self) -> Option<f64> {
-        Some(self.mtls?.median / self.rustls?.median)
+    /// A row with no figures yet.
+    pub fn new(label: impl Into<String>, unit: &'static str, better: Better) -> Self {
+        Self {
+            label: label.into(),
+            unit,
+            better,
+            values: BTreeMap::new(),
+            floors: BTreeMap::new(),
+        }
     }
 
-    /// How close mtls comes to the floor, as a fraction (1.0 = at the floor).
-    pub fn of_floor(&self) -> Option<f64> {
-        let (m, f) = (self.mtls?.median, self.floor?);
+    /// With each stack's figure from `f`.
+    pub fn values(mut self, f: impl Fn(StackId) -> Option<Summary>) -> Self {
+        self.values = StackId::ALL
+            .into_iter()
+            .filter_map(|s| Some((s, f(s)?)))
+            .collect();
+        self
+    }
+
+    /// With each mtls stack's floor from `f`.
+    pub fn floors(mut self, f: impl Fn(StackId) -> Option<f64>) -> Self {
+        self.floors = StackId::ALL
+            .into_iter()
+            .filter(|s| s.is_mtls())
+            .filter_map(|s| Some((s, f(s)?)))
+            .collect();
+        self
+    }
+
+    /// `stack`'s figure.
+    pub fn value(&self, stack: StackId) -> Option<Summary> {
+        self.values.get(&stack).copied()
+    }
+
+    /// `stack` / rustls (ring), medians.
+    pub fn ratio(&self, stack: StackId) -> Option<f64> {
+        Some(self.value(stack)?.median / self.value(StackId::BASELINE)?.median)
+    }
+
+    /// How close `stack` comes to its provider's floor, as a fraction (1.0 = at the floor).
+    pub fn of_floor(&self, stack: StackId) -> Option<f64> {
+        let (m, f) = (self.value(stack)?.median, *self.floors.get(&stack)?);
         Some(match self.better {
             Better::Higher => m / f,
             Better::Lower => f / m,
@@ -63,15 +100,32 @@ pub struct Section {
     pub rows: Vec<Row>,
 }
 
-fn floor_rate(r: &Results, rec: &[(Op, u32)]) -> Option<f64> {
+/// Seconds for `rec` on `stack`'s provider; `None` unless every operation was timed.
+fn floor_secs(r: &Results, rec: &[(Op, u32)], stack: StackId) -> Option<f64> {
     let mut missing = false;
     let secs = recipe_secs(rec, |op| {
-        r.op_secs(op).unwrap_or_else(|| {
+        r.op_secs(op, stack).unwrap_or_else(|| {
             missing = true;
             0.0
         })
     });
     (!missing && secs > 0.0).then_some(secs)
+}
+
+fn scaled(s: Summary, k: f64) -> Summary {
+    Summary {
+        median: s.median * k,
+        min: s.min * k,
+        max: s.max * k,
+        trials: s.trials,
+    }
+}
+
+fn side(role: Role) -> &'static str {
+    match role {
+        Role::Client => "client",
+        Role::Server => "server",
+    }
 }
 
 /// Every section of the table.
@@ -80,13 +134,10 @@ pub fn sections(r: &Results) -> Vec<Section> {
 
     let rows = Kind::ALL
         .iter()
-        .map(|&k| Row {
-            label: k.label().to_string(),
-            unit: "handshakes/s",
-            better: Better::Higher,
-            mtls: r.full_rate(k, StackId::Mtls),
-            rustls: r.full_rate(k, StackId::Rustls),
-            floor: floor_rate(r, &recipe(k)).map(|s| 1.0 / s),
+        .map(|&k| {
+            Row::new(k.label(), "handshakes/s", Better::Higher)
+                .values(|s| r.full_rate(k, s))
+                .floors(|s| floor_secs(r, &recipe(k), s).map(|x| 1.0 / x))
         })
         .collect();
     out.push(Section {
@@ -98,13 +149,10 @@ pub fn sections(r: &Results) -> Vec<Section> {
 
     let rows = Kind::ALL
         .iter()
-        .map(|&k| Row {
-            label: k.label().to_string(),
-            unit: "ms CPU",
-            better: Better::Lower,
-            mtls: r.server_ms(k, StackId::Mtls),
-            rustls: r.server_ms(k, StackId::Rustls),
-            floor: floor_rate(r, &server_recipe(k)).map(|s| s * 1e3),
+        .map(|&k| {
+            Row::new(k.label(), "ms CPU", Better::Lower)
+                .values(|s| r.server_ms(k, s))
+                .floors(|s| floor_secs(r, &server_recipe(k), s).map(|x| x * 1e3))
         })
         .collect();
     out.push(Section {
@@ -116,76 +164,70 @@ pub fn sections(r: &Results) -> Vec<Section> {
 
     let mut rows: Vec<Row> = Op::ALL
         .iter()
-        .map(|&op| Row {
-            label: op.label().to_string(),
-            unit: "µs/op",
-            better: Better::Lower,
-            mtls: r
-                .get(crate::run::Figure::Primitive(crate::run::key(&Op::ALL, op)))
-                .map(|s| Summary {
-                    median: s.median * 1e6,
-                    min: s.min * 1e6,
-                    max: s.max * 1e6,
-                    trials: s.trials,
-                }),
-            rustls: None,
-            floor: None,
+        .map(|&op| {
+            Row::new(op.label(), "µs/op", Better::Lower)
+                .values(|s| r.op(op, s).map(|x| scaled(x, 1e6)))
         })
         .collect();
     for k in Kind::ALL {
-        rows.push(Row {
-            label: format!("sum for one full handshake: {}", k.label()),
-            unit: "ms",
-            better: Better::Lower,
-            mtls: floor_rate(r, &recipe(k)).map(|s| Summary::exact(s * 1e3)),
-            rustls: None,
-            floor: None,
-        });
+        rows.push(
+            Row::new(
+                format!("sum for one full handshake: {}", k.label()),
+                "ms",
+                Better::Lower,
+            )
+            .values(|s| floor_secs(r, &recipe(k), s).map(|x| Summary::exact(x * 1e3))),
+        );
+    }
+    for c in Cipher::ALL {
+        rows.push(
+            Row::new(
+                format!("{} seal + open, 16 KiB records", c.label()),
+                "MB/s",
+                Better::Higher,
+            )
+            .values(|s| r.aead(c, s)),
+        );
     }
     out.push(Section {
-        title: "Primitive floor: the operations through mtls-crypto (RustCrypto)".into(),
+        title: "Primitive floor: the operations through each mtls provider's table".into(),
         rows,
     });
 
+    let rows = vec![
+        Row::new(
+            "by session id, client + server",
+            "handshakes/s",
+            Better::Higher,
+        )
+        .values(|s| r.resumed_rate(s)),
+        Row::new(
+            "by session ticket, server without a cache",
+            "handshakes/s",
+            Better::Higher,
+        )
+        .values(|s| r.ticket_rate(s)),
+        Row::new(
+            "TLS 1.3 by ticket (PSK with ECDHE), server without a cache",
+            "handshakes/s",
+            Better::Higher,
+        )
+        .values(|s| r.ticket13_rate(s)),
+    ];
     out.push(Section {
         title: "Resumed handshakes per second (ECDHE-ECDSA P-256, AES-128-GCM)".into(),
-        rows: vec![
-            Row {
-                label: "by session id, client + server".into(),
-                unit: "handshakes/s",
-                better: Better::Higher,
-                mtls: r.resumed_rate(StackId::Mtls),
-                rustls: r.resumed_rate(StackId::Rustls),
-                floor: None,
-            },
-            Row {
-                label: "by session ticket, server without a cache".into(),
-                unit: "handshakes/s",
-                better: Better::Higher,
-                mtls: r.ticket_rate(StackId::Mtls),
-                rustls: r.ticket_rate(StackId::Rustls),
-                floor: None,
-            },
-            Row {
-                label: "TLS 1.3 by ticket (PSK with ECDHE), server without a cache".into(),
-                unit: "handshakes/s",
-                better: Better::Higher,
-                mtls: r.ticket13_rate(StackId::Mtls),
-                rustls: r.ticket13_rate(StackId::Rustls),
-                floor: None,
-            },
-        ],
+        rows,
     });
 
     let rows = CLIENTS
         .iter()
-        .map(|&n| Row {
-            label: format!("{n} concurrent client{}", if n == 1 { "" } else { "s" }),
-            unit: "handshakes/s",
-            better: Better::Higher,
-            mtls: r.net_rate(n, StackId::Mtls),
-            rustls: r.net_rate(n, StackId::Rustls),
-            floor: None,
+        .map(|&n| {
+            Row::new(
+                format!("{n} concurrent client{}", if n == 1 { "" } else { "s" }),
+                "handshakes/s",
+                Better::Higher,
+            )
+            .values(|s| r.net_rate(n, s))
         })
         .collect();
     out.push(Section {
@@ -197,61 +239,55 @@ pub fn sections(r: &Results) -> Vec<Section> {
         rows,
     });
 
-    let copy = Cipher::ALL.iter().map(|&c| Row {
-        label: format!("{}, read with `Read`", c.label()),
-        unit: "MB/s",
-        better: Better::Higher,
-        mtls: r.bulk(c, StackId::Mtls),
-        rustls: r.bulk(c, StackId::Rustls),
-        floor: r.raw_aead(c).map(|s| s.median),
+    let aead = |c: Cipher| move |s: StackId| r.aead(c, s).map(|x| x.median);
+    let copy = Cipher::ALL.iter().map(|&c| {
+        Row::new(
+            format!("{}, read with `Read`", c.label()),
+            "MB/s",
+            Better::Higher,
+        )
+        .values(|s| r.bulk(c, s))
+        .floors(aead(c))
     });
-    let in_place = Cipher::ALL.iter().map(|&c| Row {
-        label: format!("{}, read in place with `BufRead`", c.label()),
-        unit: "MB/s",
-        better: Better::Higher,
-        mtls: r.bulk_in_place(c, StackId::Mtls),
-        rustls: r.bulk_in_place(c, StackId::Rustls),
-        floor: r.raw_aead(c).map(|s| s.median),
+    let in_place = Cipher::ALL.iter().map(|&c| {
+        Row::new(
+            format!("{}, read in place with `BufRead`", c.label()),
+            "MB/s",
+            Better::Higher,
+        )
+        .values(|s| r.bulk_in_place(c, s))
+        .floors(aead(c))
     });
-    let tls13 = std::iter::once(Row {
-        label: "TLS 1.3 AES-128-GCM, read with `Read`".to_string(),
-        unit: "MB/s",
-        better: Better::Higher,
-        mtls: r.bulk13(StackId::Mtls),
-        rustls: r.bulk13(StackId::Rustls),
-        floor: r.raw_aead(Cipher::Aes128Gcm).map(|s| s.median),
-    });
-    let rows = copy.chain(in_place).chain(tls13).collect();
+    let tls13 = std::iter::once(
+        Row::new(
+            "TLS 1.3 AES-128-GCM, read with `Read`",
+            "MB/s",
+            Better::Higher,
+        )
+        .values(|s| r.bulk13(s))
+        .floors(aead(Cipher::Aes128Gcm)),
+    );
     out.push(Section {
-        title: "Bulk: client to server in 16 KiB writes (floor: raw RustCrypto AEAD seal + open)"
+        title: "Bulk: client to server in 16 KiB writes (floor: the provider's AEAD seal + open)"
             .into(),
-        rows,
+        rows: copy.chain(in_place).chain(tls13).collect(),
     });
 
     for kind in heap::KINDS {
         let mut rows = Vec::new();
         for metric in Metric::ALL {
             for role in [Role::Client, Role::Server] {
-                let get = |s| {
-                    r.heap(s, kind, role, metric)
-                        .map(|b| Summary::exact(b as f64 / 1024.0))
-                };
-                rows.push(Row {
-                    label: format!(
-                        "{}: {}",
-                        if role == Role::Client {
-                            "client"
-                        } else {
-                            "server"
-                        },
-                        metric.label()
-                    ),
-                    unit: "KiB",
-                    better: Better::Lower,
-                    mtls: get(StackId::Mtls),
-                    rustls: get(StackId::Rustls),
-                    floor: None,
-                });
+                rows.push(
+                    Row::new(
+                        format!("{}: {}", side(role), metric.label()),
+                        "KiB",
+                        Better::Lower,
+                    )
+                    .values(|s| {
+                        r.heap(s, kind, role, metric)
+                            .map(|b| Summary::exact(b as f64 / 1024.0))
+                    }),
+                );
             }
         }
         out.push(Section {
@@ -263,25 +299,15 @@ pub fn sections(r: &Results) -> Vec<Section> {
     let rows = [Role::Server, Role::Client]
         .iter()
         .map(|&role| {
-            let get = |s| {
+            Row::new(
+                format!("{}: TLS stream and its TCP socket", side(role)),
+                "KiB",
+                Better::Lower,
+            )
+            .values(|s| {
                 r.heap(s, heap::IDLE_KIND, role, Metric::IdleOnTokio)
                     .map(|b| Summary::exact(b as f64 / 1024.0))
-            };
-            Row {
-                label: format!(
-                    "{}: TLS stream and its TCP socket",
-                    if role == Role::Client {
-                        "client"
-                    } else {
-                        "server"
-                    }
-                ),
-                unit: "KiB",
-                better: Better::Lower,
-                mtls: get(StackId::Mtls),
-                rustls: get(StackId::Rustls),
-                floor: None,
-            }
+            })
         })
         .collect();
     out.push(Section {
@@ -296,7 +322,8 @@ pub fn sections(r: &Results) -> Vec<Section> {
     out
 }
 
-fn num(x: f64) -> String {
+/// `x` with three significant figures or so, thousands separated.
+pub fn num(x: f64) -> String {
     let a = x.abs();
     if a >= 1000.0 {
         // Thousands separators.
@@ -327,7 +354,8 @@ fn cell(s: Option<Summary>) -> String {
     }
 }
 
-fn pct(x: Option<f64>) -> String {
+/// A fraction as a percentage, or a dash.
+pub fn pct(x: Option<f64>) -> String {
     x.map_or("—".into(), |x| format!("{:.0}%", x * 100.0))
 }
 
@@ -335,293 +363,65 @@ fn ratio(x: Option<f64>) -> String {
     x.map_or("—".into(), |x| format!("{x:.2}"))
 }
 
-/// The table in Markdown.
-pub fn table(r: &Results) -> String {
-    let mut t = String::new();
-    for s in sections(r) {
-        let _ = writeln!(t, "**{}**\n", s.title);
-        let _ = writeln!(
-            t,
-            "| measure | unit | mtls: median (min–max) | rustls: median (min–max) | mtls/rustls | floor | mtls vs floor |"
-        );
-        let _ = writeln!(t, "|---|---|--:|--:|--:|--:|--:|");
-        for row in &s.rows {
-            let unit = match row.better {
-                Better::Higher => format!("{} ↑", row.unit),
-                Better::Lower => format!("{} ↓", row.unit),
-            };
-            let _ = writeln!(
-                t,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                row.label,
-                unit,
-                cell(row.mtls),
-                cell(row.rustls),
-                ratio(row.ratio()),
-                row.floor.map_or("—".into(), num),
-                pct(row.of_floor()),
-            );
-        }
-        let _ = writeln!(t);
-    }
-    t
-}
-
-/// One target of the issue and whether this run met it.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// The target.
-    pub what: String,
-    /// Met?
-    pub met: bool,
-    /// The figures behind it.
-    pub detail: String,
-}
-
-/// The issue's targets against this run's figures.
-pub fn targets(r: &Results) -> Vec<Target> {
-    let mut out = Vec::new();
-    let secs = sections(r);
-    let find = |title: &str| secs.iter().find(|s| s.title.starts_with(title));
-    if let Some(s) = find("Full") {
-        for row in &s.rows {
-            if let Some(f) = row.of_floor() {
-                out.push(Target {
-                    what: format!("full handshakes ≥ 90% of the floor: {}", row.label),
-                    met: f >= 0.9,
-                    detail: format!("{} of the floor", pct(Some(f))),
-                });
-            }
-        }
-    }
-    if let Some(x) = find("Resumed")
-        .and_then(|s| s.rows.first())
-        .and_then(Row::ratio)
-    {
-        out.push(Target {
-            what: "resumption ≥ rustls's rate".into(),
-            met: x >= 1.0,
-            detail: format!("mtls/rustls {x:.2}"),
-        });
-    }
-    if let Some(x) = find("Resumed")
-        .and_then(|s| s.rows.get(1))
-        .and_then(Row::ratio)
-    {
-        out.push(Target {
-            what: "resumption by ticket ≥ 1.3× rustls's rate".into(),
-            met: x >= 1.3,
-            detail: format!("mtls/rustls {x:.2}"),
-        });
-    }
-    if let Some(x) = find("Resumed")
-        .and_then(|s| s.rows.get(2))
-        .and_then(Row::ratio)
-    {
-        out.push(Target {
-            what: "TLS 1.3 resumption by ticket ≥ 1.3× rustls's rate".into(),
-            met: x >= 1.3,
-            detail: format!("mtls/rustls {x:.2}"),
-        });
-    }
-    if let Some(s) = find("Bulk") {
-        for row in &s.rows {
-            if let Some(x) = row.ratio() {
-                out.push(Target {
-                    what: format!("bulk ≥ rustls: {}", row.label),
-                    met: x >= 1.0,
-                    detail: format!("mtls/rustls {x:.2}"),
-                });
-            }
-            if let Some(f) = row.of_floor() {
-                out.push(Target {
-                    what: format!("bulk ≥ 90% of raw AEAD: {}", row.label),
-                    met: f >= 0.9,
-                    detail: format!("{} of raw", pct(Some(f))),
-                });
-            }
-        }
-    }
-    for s in secs.iter().filter(|s| s.title.starts_with("Heap")) {
-        for row in &s.rows {
-            if let Some(x) = row.ratio() {
-                // Issue 8 asks for live memory after the handshake and after a record each
-                // way; the handshake peak is held to the same bar here, marked as our own.
-                let ours = if row.label.contains("peak") {
-                    " (our own target)"
-                } else {
-                    ""
-                };
-                out.push(Target {
-                    what: format!(
-                        "memory ≤ rustls: {} — {}{ours}",
-                        s.title
-                            .trim_start_matches("Heap per side, ")
-                            .trim_start_matches("Heap "),
-                        row.label
-                    ),
-                    met: x <= 1.0,
-                    detail: format!("mtls/rustls {x:.2}"),
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The targets in Markdown.
-pub fn targets_markdown(r: &Results) -> String {
-    let mut t = String::from("| target | met | figures |\n|---|---|---|\n");
-    for x in targets(r) {
-        let _ = writeln!(
-            t,
-            "| {} | {} | {} |",
-            x.what,
-            if x.met { "yes" } else { "**no**" },
-            x.detail
-        );
-    }
-    t
-}
-
-/// Where and when the run happened.
-#[derive(Debug, Clone)]
-pub struct Machine {
-    /// CPU model (/proc/cpuinfo).
-    pub cpu: String,
-    /// Cores available to the process.
-    pub cores: usize,
-    /// /proc/loadavg's three load averages at the start of the run.
-    pub load: String,
-    /// UTC date and time.
-    pub date: String,
-    /// `rustc --version`.
-    pub rustc: String,
-    /// `git describe --always --dirty`.
-    pub commit: String,
-    /// (crate, version) of the crates compared.
-    pub versions: Vec<(String, String)>,
-}
-
-fn command_line(program: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(program).args(args).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// The 1-, 5- and 15-minute load averages.
-pub fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
-
-/// Versions from the workspace's Cargo.lock.
-fn locked_versions(names: &[&str]) -> Vec<(String, String)> {
-    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock"))
-        .unwrap_or_default();
-    let mut found: Vec<(String, String)> = Vec::new();
-    let mut name: Option<&str> = None;
-    for line in lock.lines() {
-        if let Some(n) = line.strip_prefix("name = ") {
-            name = Some(n.trim_matches('"'));
-        } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take())
-            && names.contains(&n)
-        {
-            found.push((n.to_string(), v.trim_matches('"').to_string()));
-        }
-    }
-    names
-        .iter()
-        .map(|n| {
-            let vs: Vec<String> = found
+/// The stacks with a figure in any row, in table order.
+pub fn columns(sections: &[Section]) -> Vec<StackId> {
+    StackId::ALL
+        .into_iter()
+        .filter(|s| {
+            sections
                 .iter()
-                .filter(|(m, _)| m == n)
-                .map(|(_, v)| v.clone())
-                .collect();
-            let v = if vs.is_empty() {
-                "?".into()
-            } else {
-                vs.join(", ")
-            };
-            ((*n).to_string(), v)
+                .any(|x| x.rows.iter().any(|r| r.values.contains_key(s)))
         })
         .collect()
 }
 
-/// Describes this machine now.
-pub fn machine() -> Machine {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into());
-    let mut versions = vec![("mtls".to_string(), env!("CARGO_PKG_VERSION").to_string())];
-    versions.extend(locked_versions(&[
-        "rustls",
-        "ring",
-        "rustls-webpki",
-        "rsa",
-        "p256",
-        "x25519-dalek",
-        "aes-gcm",
-        "chacha20poly1305",
-        "sha2",
-    ]));
-    Machine {
-        cpu,
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        load: load_average(),
-        date: command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "?".into()),
-        rustc: command_line("rustc", &["--version"]).unwrap_or_else(|| "?".into()),
-        commit: command_line("git", &["describe", "--always", "--dirty"])
-            .unwrap_or_else(|| "?".into()),
-        versions,
+/// The table in Markdown: per section, each stack's median (min–max), each mtls provider
+/// over rustls (ring), and each mtls provider's floor and how close it came.
+pub fn table(r: &Results) -> String {
+    let secs = sections(r);
+    let stacks = columns(&secs);
+    let mtls: Vec<StackId> = stacks.iter().copied().filter(|s| s.is_mtls()).collect();
+    let mut head = String::from("| measure | unit |");
+    let mut rule = String::from("|---|---|");
+    for s in &stacks {
+        let _ = write!(head, " {}: median (min–max) |", s.label());
+        rule.push_str("--:|");
     }
-}
-
-/// The generated part of the document.
-pub fn generated(r: &Results, m: &Machine, settings: &str) -> String {
+    for s in &mtls {
+        let _ = write!(head, " {}/{} |", s.short(), StackId::BASELINE.short());
+        rule.push_str("--:|");
+    }
+    for s in &mtls {
+        let _ = write!(head, " {0} floor | {0} vs floor |", s.short());
+        rule.push_str("--:|--:|");
+    }
     let mut t = String::new();
-    let _ = writeln!(
-        t,
-        "Run: {} · commit `{}` · {}\n",
-        m.date, m.commit, settings
-    );
-    let _ = writeln!(
-        t,
-        "Machine: {} · {} cores · load average at start {} · {}\n",
-        m.cpu, m.cores, m.load, m.rustc
-    );
-    let versions: Vec<String> = m.versions.iter().map(|(n, v)| format!("{n} {v}")).collect();
-    let _ = writeln!(t, "Crates: {}\n", versions.join(", "));
-    t.push_str(&table(r));
-    t.push_str("**Targets**\n\n");
-    t.push_str(&targets_markdown(r));
-    t
-}
-
-/// Marks the generated block in docs/BENCHMARKS.md; text outside it is kept.
-pub const BEGIN: &str = "<!-- mtls-bench: generated, do not edit by hand -->";
-/// Ends the generated block.
-pub const END: &str = "<!-- mtls-bench: end -->";
-
-/// Puts `block` between the markers of `path` (creating the file if needed).
-pub fn write_doc(path: &Path, block: &str) -> Result<()> {
-    let old = std::fs::read_to_string(path).unwrap_or_default();
-    let new = match (old.find(BEGIN), old.find(END)) {
-        (Some(b), Some(e)) if b < e => {
-            let head = old.get(..b).unwrap_or_default();
-            let tail = old.get(e + END.len()..).unwrap_or_default();
-            format!("{head}{BEGIN}\n{block}{END}{tail}")
+    for s in secs {
+        let _ = writeln!(t, "**{}**\n", s.title);
+        let _ = writeln!(t, "{head}\n{rule}");
+        for row in &s.rows {
+            let arrow = match row.better {
+                Better::Higher => "↑",
+                Better::Lower => "↓",
+            };
+            let _ = write!(t, "| {} | {} {arrow} |", row.label, row.unit);
+            for &st in &stacks {
+                let _ = write!(t, " {} |", cell(row.value(st)));
+            }
+            for &st in &mtls {
+                let _ = write!(t, " {} |", ratio(row.ratio(st)));
+            }
+            for &st in &mtls {
+                let _ = write!(
+                    t,
+                    " {} | {} |",
+                    row.floors.get(&st).map_or("—".into(), |f| num(*f)),
+                    pct(row.of_floor(st))
+                );
+            }
+            t.push('\n');
         }
-        _ => format!("# Benchmarks\n\n{BEGIN}\n{block}{END}\n{old}"),
-    };
-    std::fs::write(path, new)?;
-    Ok(())
+        t.push('\n');
+    }
+    t
 }

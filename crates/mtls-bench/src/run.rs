@@ -1,21 +1,20 @@
-//! The driver: every figure's trials, interleaved round by round (mtls and rustls
-//! alternating which goes first), so that a slow spell on a shared machine spreads over both
-//! stacks instead of landing on one.
+//! The driver: every figure's trials, interleaved round by round (the stacks taking turns
+//! at going first: mtls on each provider of the build, and rustls), so that a slow spell on a
+//! shared machine spreads over every stack instead of landing on one.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Result;
-use crate::floor::{Op, Primitives, raw_aead};
+use crate::floor::{Op, Primitives, provider_aead};
 use crate::heap::HeapLine;
 use crate::net::{CLIENTS, NetStack, handshake_rate};
-use crate::pump::{Receive, Stack};
-use crate::setup::{
-    Cipher, Kind, MtlsConfigs, RustlsConfigs, StackId, mtls_configs, rustls_configs,
-};
+use crate::pump::Receive;
+use crate::setup::{Cipher, Kind, Spec, StackId};
+use crate::stacks::{Bulk, Configs, Each, Full, Resumed};
 use crate::stats::Summary;
-use crate::work::{Budget, bulk, full_handshakes, resumed_handshakes};
+use crate::work::Budget;
 
 /// How much to run.
 #[derive(Debug, Clone, Copy)]
@@ -135,10 +134,10 @@ pub enum Figure {
     BulkInPlace(CipherKey, StackKey),
     /// Bulk MB/s over TLS 1.3 (TLS_AES_128_GCM_SHA256), the server reading with `Read`.
     Bulk13(StackKey),
-    /// Raw AEAD seal + open MB/s.
-    RawAead(CipherKey),
-    /// Seconds per primitive operation.
-    Primitive(OpKey),
+    /// AEAD seal + open MB/s through an mtls provider's table (the bulk floor).
+    Aead(CipherKey, StackKey),
+    /// Seconds per primitive operation on an mtls provider.
+    Primitive(OpKey, StackKey),
     /// Full handshakes per second over loopback TCP on tokio, N clients at once (ECDHE-ECDSA
     /// P-256).
     NetRate(ClientsKey, StackKey),
@@ -231,9 +230,12 @@ impl Results {
         self.get(Figure::Bulk13(key(&StackId::ALL, stack)))
     }
 
-    /// Raw AEAD seal + open MB/s.
-    pub fn raw_aead(&self, cipher: Cipher) -> Option<Summary> {
-        self.get(Figure::RawAead(key(&Cipher::ALL, cipher)))
+    /// AEAD seal + open MB/s on `stack`'s provider.
+    pub fn aead(&self, cipher: Cipher, stack: StackId) -> Option<Summary> {
+        self.get(Figure::Aead(
+            key(&Cipher::ALL, cipher),
+            key(&StackId::ALL, stack),
+        ))
     }
 
     /// Full handshakes/s over loopback TCP on tokio with `clients` clients, on `stack`.
@@ -244,10 +246,17 @@ impl Results {
         ))
     }
 
-    /// Median seconds per `op`.
-    pub fn op_secs(&self, op: Op) -> Option<f64> {
-        self.get(Figure::Primitive(key(&Op::ALL, op)))
-            .map(|s| s.median)
+    /// Seconds per `op` on `stack`'s provider.
+    pub fn op(&self, op: Op, stack: StackId) -> Option<Summary> {
+        self.get(Figure::Primitive(
+            key(&Op::ALL, op),
+            key(&StackId::ALL, stack),
+        ))
+    }
+
+    /// Median seconds per `op` on `stack`'s provider.
+    pub fn op_secs(&self, op: Op, stack: StackId) -> Option<f64> {
+        self.op(op, stack).map(|s| s.median)
     }
 
     /// The heap figure, if measured.
@@ -268,173 +277,161 @@ impl Results {
 /// The handshake of the loopback-TCP rows (and of the heap per idle connection on tokio).
 pub const NET_KIND: Kind = Kind::EcdheEcdsaP256;
 
-/// The configurations, built once (untimed).
-struct Configs {
-    full: Vec<(Kind, MtlsConfigs, Option<RustlsConfigs>)>,
-    resumed: (MtlsConfigs, RustlsConfigs),
-    ticket: (MtlsConfigs, RustlsConfigs),
-    ticket13: (MtlsConfigs, RustlsConfigs),
-    bulk: Vec<(Cipher, MtlsConfigs, RustlsConfigs)>,
-    bulk13: (MtlsConfigs, RustlsConfigs),
-    /// The loopback-TCP rows' stacks: mtls, rustls.
-    net: [Arc<NetStack>; 2],
+/// The configurations, built once (untimed), for every stack of the run.
+struct Configurations {
+    full: Vec<(Kind, Each)>,
+    resumed: Each,
+    ticket: Each,
+    ticket13: Each,
+    bulk: Vec<(Cipher, Each)>,
+    bulk13: Each,
+    /// The loopback-TCP rows' stacks.
+    net: Vec<(StackId, Arc<NetStack>)>,
+    /// The primitive floor of each mtls stack's provider.
+    floors: Vec<(StackId, Primitives)>,
 }
 
-fn configs() -> Result<Configs> {
-    let mut full = Vec::new();
-    for kind in Kind::ALL {
-        let spec = kind.spec();
-        let theirs = match spec.rustls_suite {
-            Some(_) => Some(rustls_configs(&spec)?),
-            None => None,
-        };
-        full.push((kind, mtls_configs(&spec)?, theirs));
-    }
-    let spec = Kind::EcdheEcdsaP256.spec().resuming();
-    let resumed = (mtls_configs(&spec)?, rustls_configs(&spec)?);
-    let spec = Kind::EcdheEcdsaP256.spec().ticketing();
-    let ticket = (mtls_configs(&spec)?, rustls_configs(&spec)?);
-    let spec = Kind::Tls13EcdsaP256.spec().ticketing();
-    let ticket13 = (mtls_configs(&spec)?, rustls_configs(&spec)?);
-    let mut bulk = Vec::new();
-    for cipher in Cipher::ALL {
-        let spec = cipher.spec();
-        bulk.push((cipher, mtls_configs(&spec)?, rustls_configs(&spec)?));
-    }
+/// The TLS 1.3 bulk row's spec: TLS_AES_128_GCM_SHA256.
+fn bulk13_spec() -> Spec {
     let mut spec = Cipher::Aes128Gcm.spec();
     spec.tls13 = true;
     spec.rustls_suite = Some(rustls::crypto::ring::cipher_suite::TLS13_AES_128_GCM_SHA256);
-    let bulk13 = (mtls_configs(&spec)?, rustls_configs(&spec)?);
-    let spec = NET_KIND.spec();
-    let net = [
-        Arc::new(NetStack::mtls(&mtls_configs(&spec)?)?),
-        Arc::new(NetStack::rustls(&rustls_configs(&spec)?)),
-    ];
-    Ok(Configs {
+    spec
+}
+
+fn configurations(stacks: &[StackId]) -> Result<Configurations> {
+    let each = |spec: Spec| Each::new(&spec, stacks);
+    let mut full = Vec::new();
+    for kind in Kind::ALL {
+        full.push((kind, each(kind.spec())?));
+    }
+    let mut bulk = Vec::new();
+    for cipher in Cipher::ALL {
+        bulk.push((cipher, each(cipher.spec())?));
+    }
+    let mut net = Vec::new();
+    let mut floors = Vec::new();
+    for &stack in stacks {
+        let n = match Configs::new(stack, &NET_KIND.spec())? {
+            Some(Configs::Mtls(c)) => NetStack::mtls(&c)?,
+            Some(Configs::Rustls(c)) => NetStack::rustls(&c),
+            None => continue,
+        };
+        net.push((stack, Arc::new(n)));
+        if stack.is_mtls() {
+            floors.push((stack, Primitives::new(stack.provider()?)?));
+        }
+    }
+    Ok(Configurations {
         full,
-        resumed,
-        ticket,
-        ticket13,
+        resumed: each(Kind::EcdheEcdsaP256.spec().resuming())?,
+        ticket: each(Kind::EcdheEcdsaP256.spec().ticketing())?,
+        ticket13: each(Kind::Tls13EcdsaP256.spec().ticketing())?,
         bulk,
-        bulk13,
+        bulk13: each(bulk13_spec())?,
         net,
+        floors,
     })
 }
 
-fn mb_per_s(bytes: usize, d: Duration) -> f64 {
-    bytes as f64 / d.as_secs_f64().max(1e-12) / 1e6
+/// Runs every timed figure on every stack of this build ([`StackId::available`]).
+pub fn run(set: &Settings, progress: impl FnMut(&str)) -> Result<Results> {
+    run_on(&StackId::available(), set, progress)
 }
 
-/// One trial of each figure for one stack.
-fn full_trial<S: Stack>(
-    r: &mut Results,
-    s: &S,
-    kind: Kind,
-    stack: StackId,
+/// Runs every timed figure on `stacks`, `set.trials` interleaved rounds; `progress` hears
+/// each round. Round `n` starts with the `n`-th stack (modulo their number), so every stack
+/// goes first as often as the others.
+pub fn run_on(
+    stacks: &[StackId],
     set: &Settings,
-) -> Result<()> {
-    let t = full_handshakes(s, set.full)?;
-    let (k, st) = (key(&Kind::ALL, kind), key(&StackId::ALL, stack));
-    r.push(Figure::FullRate(k, st), t.per_sec());
-    r.push(Figure::ServerMs(k, st), t.server_ms());
-    Ok(())
-}
-
-fn bulk_trial<S: Stack>(
-    r: &mut Results,
-    s: &S,
-    cipher: Cipher,
-    stack: StackId,
-    set: &Settings,
-) -> Result<()> {
-    let bytes = set.bulk_bytes / set.chunk.max(1) * set.chunk.max(1);
-    let (c, st) = (key(&Cipher::ALL, cipher), key(&StackId::ALL, stack));
-    let d = bulk(s, bytes, set.chunk, Receive::Copy)?;
-    r.push(Figure::Bulk(c, st), mb_per_s(bytes, d));
-    let d = bulk(s, bytes, set.chunk, Receive::InPlace)?;
-    r.push(Figure::BulkInPlace(c, st), mb_per_s(bytes, d));
-    Ok(())
-}
-
-/// Runs every timed figure, `set.trials` interleaved rounds; `progress` hears each round.
-pub fn run(set: &Settings, mut progress: impl FnMut(&str)) -> Result<Results> {
-    let c = configs()?;
-    let mut prims = Primitives::new()?;
+    mut progress: impl FnMut(&str),
+) -> Result<Results> {
+    let mut c = configurations(stacks)?;
     let mut r = Results::default();
     let bulk_bytes = set.bulk_bytes / set.chunk.max(1) * set.chunk.max(1);
-    for round in 0..set.trials.max(1) {
-        progress(&format!("round {}/{}", round + 1, set.trials.max(1)));
-        // Alternate which stack goes first.
-        let order = if round % 2 == 0 {
-            [StackId::Mtls, StackId::Rustls]
-        } else {
-            [StackId::Rustls, StackId::Mtls]
-        };
-        for (kind, ours, theirs) in &c.full {
-            for stack in order {
-                match (stack, theirs) {
-                    (StackId::Mtls, _) => full_trial(&mut r, ours, *kind, stack, set)?,
-                    (StackId::Rustls, Some(t)) => full_trial(&mut r, t, *kind, stack, set)?,
-                    (StackId::Rustls, None) => {}
+    let bulk = |receive| Bulk {
+        bytes: bulk_bytes,
+        chunk: set.chunk,
+        receive,
+    };
+    let rounds = set.trials.max(1);
+    for round in 0..rounds {
+        progress(&format!("round {}/{rounds}", round + 1));
+        let mut order = stacks.to_vec();
+        let n = order.len().max(1);
+        order.rotate_left(round % n);
+        for (kind, each) in &c.full {
+            for &stack in &order {
+                if let Some(t) = each.run(stack, &Full(set.full))? {
+                    let (k, st) = (key(&Kind::ALL, *kind), key(&StackId::ALL, stack));
+                    r.push(Figure::FullRate(k, st), t.per_sec());
+                    r.push(Figure::ServerMs(k, st), t.server_ms());
                 }
             }
         }
-        for stack in order {
-            let t = match stack {
-                StackId::Mtls => resumed_handshakes(&c.resumed.0, set.resumed)?,
-                StackId::Rustls => resumed_handshakes(&c.resumed.1, set.resumed)?,
-            };
-            r.push(Figure::ResumedRate(key(&StackId::ALL, stack)), t.per_sec());
-            let t = match stack {
-                StackId::Mtls => resumed_handshakes(&c.ticket.0, set.resumed)?,
-                StackId::Rustls => resumed_handshakes(&c.ticket.1, set.resumed)?,
-            };
-            r.push(Figure::TicketRate(key(&StackId::ALL, stack)), t.per_sec());
-            let t = match stack {
-                StackId::Mtls => resumed_handshakes(&c.ticket13.0, set.resumed)?,
-                StackId::Rustls => resumed_handshakes(&c.ticket13.1, set.resumed)?,
-            };
-            r.push(Figure::Ticket13Rate(key(&StackId::ALL, stack)), t.per_sec());
+        for &stack in &order {
+            let st = key(&StackId::ALL, stack);
+            let w = Resumed(set.resumed);
+            for (each, figure) in [
+                (&c.resumed, Figure::ResumedRate(st)),
+                (&c.ticket, Figure::TicketRate(st)),
+                (&c.ticket13, Figure::Ticket13Rate(st)),
+            ] {
+                if let Some(t) = each.run(stack, &w)? {
+                    r.push(figure, t.per_sec());
+                }
+            }
         }
-        for op in Op::ALL {
-            let secs = prims.time(op, set.primitive)?;
-            r.push(Figure::Primitive(key(&Op::ALL, op)), secs);
+        for (stack, prims) in &mut c.floors {
+            for op in Op::ALL {
+                let secs = prims.time(op, set.primitive)?;
+                r.push(
+                    Figure::Primitive(key(&Op::ALL, op), key(&StackId::ALL, *stack)),
+                    secs,
+                );
+            }
         }
-        for (cipher, ours, theirs) in &c.bulk {
-            for stack in order {
-                match stack {
-                    StackId::Mtls => bulk_trial(&mut r, ours, *cipher, stack, set)?,
-                    StackId::Rustls => bulk_trial(&mut r, theirs, *cipher, stack, set)?,
+        for (cipher, each) in &c.bulk {
+            let ci = key(&Cipher::ALL, *cipher);
+            for &stack in &order {
+                let st = key(&StackId::ALL, stack);
+                if let Some(x) = each.run(stack, &bulk(Receive::Copy))? {
+                    r.push(Figure::Bulk(ci, st), x);
+                }
+                if let Some(x) = each.run(stack, &bulk(Receive::InPlace))? {
+                    r.push(Figure::BulkInPlace(ci, st), x);
                 }
             }
             if *cipher == Cipher::Aes128Gcm {
-                for stack in order {
-                    let d = match stack {
-                        StackId::Mtls => bulk(&c.bulk13.0, bulk_bytes, set.chunk, Receive::Copy)?,
-                        StackId::Rustls => bulk(&c.bulk13.1, bulk_bytes, set.chunk, Receive::Copy)?,
-                    };
-                    r.push(
-                        Figure::Bulk13(key(&StackId::ALL, stack)),
-                        mb_per_s(bulk_bytes, d),
-                    );
+                for &stack in &order {
+                    if let Some(x) = c.bulk13.run(stack, &bulk(Receive::Copy))? {
+                        r.push(Figure::Bulk13(key(&StackId::ALL, stack)), x);
+                    }
                 }
             }
-            let d = raw_aead(*cipher, bulk_bytes, set.chunk)?;
-            r.push(
-                Figure::RawAead(key(&Cipher::ALL, *cipher)),
-                mb_per_s(bulk_bytes, d),
-            );
+            for &stack in order.iter().filter(|s| s.is_mtls()) {
+                let d = provider_aead(stack.provider()?, *cipher, bulk_bytes, set.chunk)?;
+                r.push(
+                    Figure::Aead(ci, key(&StackId::ALL, stack)),
+                    bulk_bytes as f64 / d.as_secs_f64().max(1e-12) / 1e6,
+                );
+            }
         }
         for &clients in set.net_clients {
             let budget = Budget {
                 min_time: set.net.min_time,
                 min_count: set.net.min_count.max(set.net_waves * clients as u64),
             };
-            for stack in order {
-                let i = key(&StackId::ALL, stack);
-                let net = c.net.get(i).ok_or("no such stack")?;
+            for &stack in &order {
+                let Some((_, net)) = c.net.iter().find(|(s, _)| *s == stack) else {
+                    continue;
+                };
                 let t = handshake_rate(net.clone(), clients, budget)?;
-                r.push(Figure::NetRate(key(&CLIENTS, clients), i), t.per_sec());
+                r.push(
+                    Figure::NetRate(key(&CLIENTS, clients), key(&StackId::ALL, stack)),
+                    t.per_sec(),
+                );
             }
         }
     }

@@ -288,22 +288,16 @@ pub struct MtlsConfigs {
     pub server: mtls::ServerConfig,
 }
 
-/// The provider mtls runs on: RustCrypto, or AWS-LC with `MTLS_BENCH_PROVIDER=aws-lc` in a
-/// build with the `aws-lc` feature (`--profile` runs only; the full table is RustCrypto's).
-pub fn provider() -> Result<&'static mtls::provider::CryptoProvider> {
+/// The provider of `--profile WORKLOAD mtls`: RustCrypto, or AWS-LC with
+/// `MTLS_BENCH_PROVIDER=aws-lc` in a build with the `aws-lc` feature (the table runs every
+/// provider of the build, see [`StackId`]).
+pub fn profile_provider() -> Result<&'static mtls::provider::CryptoProvider> {
     match std::env::var("MTLS_BENCH_PROVIDER").as_deref() {
-        Err(_) | Ok("" | "rustcrypto") => Ok(mtls::provider::default_provider()),
-        #[cfg(feature = "aws-lc")]
-        Ok("aws-lc") => Ok(&mtls::provider::aws_lc::PROVIDER),
-        Ok(other) => Err(format!(
-            "MTLS_BENCH_PROVIDER={other}: not a provider of this build (rustcrypto{})",
-            if cfg!(feature = "aws-lc") {
-                ", aws-lc"
-            } else {
-                ""
-            }
-        )
-        .into()),
+        Err(_) | Ok("" | "rustcrypto") => StackId::MtlsRustCrypto.provider(),
+        Ok("aws-lc") => StackId::MtlsAwsLc.provider(),
+        Ok(other) => {
+            Err(format!("MTLS_BENCH_PROVIDER={other}: not a provider (rustcrypto, aws-lc)").into())
+        }
     }
 }
 
@@ -316,8 +310,11 @@ fn version(spec: &Spec) -> mtls::ProtocolVersion {
     }
 }
 
-/// mtls configurations for `spec`.
-pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
+/// mtls configurations for `spec` on `provider`.
+pub fn mtls_configs(
+    spec: &Spec,
+    provider: &'static mtls::provider::CryptoProvider,
+) -> Result<MtlsConfigs> {
     let (scert, skey, ccert, ckey) = spec.key_type.material();
     let mut roots = RootStore::new();
     roots.add(&CertificateDer::from(CA.to_vec()))?;
@@ -331,7 +328,7 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
             SigningKey::from_pkcs8_der(skey)?,
         )
         .client_auth_required(roots.clone())
-        .crypto_provider(provider()?)
+        .crypto_provider(provider)
         .cipher_suites(&[spec.suite])
         .tls13_cipher_suites(&[suites::TLS13_AES_128_GCM_SHA256])
         .versions(&[version(spec)])
@@ -342,7 +339,7 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
     }
     if spec.server_tickets {
         let key = mtls::TicketKey::generate(&mut mtls::OsRng)?;
-        let keys = mtls::TicketKeys::new(key, None, 3600).with_provider(provider()?);
+        let keys = mtls::TicketKeys::new(key, None, 3600).with_provider(provider);
         server = server.ticketer(Arc::new(keys));
     }
     let mut client = mtls::ClientConfig::with_roots(roots)
@@ -350,7 +347,7 @@ pub fn mtls_configs(spec: &Spec) -> Result<MtlsConfigs> {
             vec![CertificateDer::from(ccert.to_vec())],
             SigningKey::from_pkcs8_der(ckey)?,
         )
-        .crypto_provider(provider()?)
+        .crypto_provider(provider)
         .cipher_suites(&[spec.suite])
         .tls13_cipher_suites(&[suites::TLS13_AES_128_GCM_SHA256])
         .versions(&[version(spec)])
@@ -428,24 +425,80 @@ pub fn rustls_configs(spec: &Spec) -> Result<RustlsConfigs> {
     })
 }
 
-/// The two stacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The stacks compared: mtls on each of its providers, and rustls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StackId {
-    /// This workspace.
-    Mtls,
+    /// This workspace on the RustCrypto provider (the default).
+    MtlsRustCrypto,
+    /// This workspace on the AWS-LC provider (builds with the `aws-lc` feature).
+    MtlsAwsLc,
     /// rustls 0.23 with the ring provider.
-    Rustls,
+    RustlsRing,
 }
 
 impl StackId {
-    /// Both, in table order.
-    pub const ALL: [StackId; 2] = [StackId::Mtls, StackId::Rustls];
+    /// Every stack, in table order.
+    pub const ALL: [StackId; 3] = [
+        StackId::MtlsRustCrypto,
+        StackId::MtlsAwsLc,
+        StackId::RustlsRing,
+    ];
 
-    /// The short name.
+    /// The stack every ratio is taken against.
+    pub const BASELINE: StackId = StackId::RustlsRing;
+
+    /// The stacks of this build, in table order (mtls on AWS-LC needs the `aws-lc` feature).
+    pub fn available() -> Vec<StackId> {
+        Self::ALL
+            .into_iter()
+            .filter(|s| *s != Self::MtlsAwsLc || cfg!(feature = "aws-lc"))
+            .collect()
+    }
+
+    /// The name in the heap binary's output and the JSON report.
     pub fn name(self) -> &'static str {
         match self {
-            Self::Mtls => "mtls",
-            Self::Rustls => "rustls",
+            Self::MtlsRustCrypto => "mtls-rustcrypto",
+            Self::MtlsAwsLc => "mtls-aws-lc",
+            Self::RustlsRing => "rustls-ring",
+        }
+    }
+
+    /// The column title.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::MtlsRustCrypto => "mtls (RustCrypto)",
+            Self::MtlsAwsLc => "mtls (AWS-LC)",
+            Self::RustlsRing => "rustls (ring)",
+        }
+    }
+
+    /// The crypto backend alone, for ratio and floor columns.
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::MtlsRustCrypto => "RustCrypto",
+            Self::MtlsAwsLc => "AWS-LC",
+            Self::RustlsRing => "ring",
+        }
+    }
+
+    /// True for mtls on either provider.
+    pub fn is_mtls(self) -> bool {
+        self != Self::RustlsRing
+    }
+
+    /// mtls's provider for this stack; an error for rustls, and for AWS-LC in a build
+    /// without the `aws-lc` feature.
+    pub fn provider(self) -> Result<&'static mtls::provider::CryptoProvider> {
+        match self {
+            Self::MtlsRustCrypto => Ok(&mtls::provider::rustcrypto::PROVIDER),
+            #[cfg(feature = "aws-lc")]
+            Self::MtlsAwsLc => Ok(&mtls::provider::aws_lc::PROVIDER),
+            #[cfg(not(feature = "aws-lc"))]
+            Self::MtlsAwsLc => {
+                Err("mtls on AWS-LC: build mtls-bench with the `aws-lc` feature".into())
+            }
+            Self::RustlsRing => Err("rustls has no mtls provider".into()),
         }
     }
 }
