@@ -18,7 +18,6 @@ use std::time::Instant;
 use crate::peers::tls13::*;
 use crate::peers::*;
 use mtls::{HandshakeKind, ProtocolVersion};
-use mtls_testkit::start_openssl_server;
 
 /// RFC 8446 4.2.2: our client echoes the cookie of `s_server -stateless`'s
 /// HelloRetryRequest; the mutual handshake completes (s_server verified our certificate),
@@ -30,32 +29,9 @@ fn rfc8446_4_2_2_our_client_echoes_the_cookie_of_s_server_stateless() {
         ("server-rsa", "client-ecdsa"),
     ] {
         let deadline = Instant::now() + TEST_TIMEOUT;
-        let (cert, key, ca) = (
-            pki(&format!("{server}.pem")),
-            pki(&format!("{server}.key")),
-            pki("ca.pem"),
-        );
         // The default mode: -stateless applies to it (not to -rev or -www). What arrives is
         // printed, lines on its stdin are sent.
-        let (mut peer, port) = start_openssl_server(
-            &[
-                "-tls1_3",
-                "-stateless",
-                "-msg",
-                "-naccept",
-                "1",
-                "-Verify",
-                "1",
-                "-verify_return_error",
-                "-cert",
-                &cert,
-                "-key",
-                &key,
-                "-CAfile",
-                &ca,
-            ],
-            true,
-        );
+        let (mut peer, port) = s_server13(server, "1", &["-stateless"], true);
         let config = client13(client).build().unwrap();
         let mut tls = our_client(&config, port, &mut peer);
         let summary = tls.conn.handshake_summary().unwrap().clone();

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use crate::peers::tls13::*;
 use crate::peers::*;
 use mtls::{AlertDescription, Error, ProtocolVersion, ServerConfig};
-use mtls_testkit::{spawn_openssl_client, start_openssl_server};
+use mtls_testkit::spawn_openssl_client;
 
 /// Waits for `needle` in the peer's output, panicking with everything it said otherwise.
 fn expect_output(peer: &mut Peer, needle: &str, deadline: Instant) {
@@ -38,28 +38,7 @@ fn expect_output(peer: &mut Peer, needle: &str, deadline: Instant) {
 /// `c`/`k`/`K` are commands), TLS 1.3, client certificates required, `-msg`, one
 /// connection, then `extra`.
 fn interactive_s_server(extra: &[&str]) -> (Peer, u16) {
-    let (cert, key, ca) = (
-        pki("server-ecdsa.pem"),
-        pki("server-ecdsa.key"),
-        pki("ca.pem"),
-    );
-    let mut args = vec![
-        "-tls1_3",
-        "-msg",
-        "-naccept",
-        "1",
-        "-Verify",
-        "1",
-        "-verify_return_error",
-        "-cert",
-        &cert,
-        "-key",
-        &key,
-        "-CAfile",
-        &ca,
-    ];
-    args.extend_from_slice(extra);
-    start_openssl_server(&args, true)
+    s_server13("server-ecdsa", "1", extra, true)
 }
 
 /// `s_client -tls1_3 -msg` verifying our server, with `extra`, stdin kept open.

@@ -26,7 +26,6 @@ use crate::openssl_tls13::s_client_against;
 use crate::peers::tls13::*;
 use crate::peers::*;
 use mtls::{HandshakeKind, ServerConfig, TicketKey, TicketKeys};
-use mtls_testkit::start_openssl_server;
 
 /// Our TLS 1.3 server sealing tickets with `keys`, configured for psk_ke.
 fn psk_ke_server(keys: &Arc<TicketKeys>) -> ServerConfig {
@@ -102,31 +101,7 @@ fn rfc8446_4_2_9_s_client_without_allow_no_dhe_kex_resumes_with_dhe_on_our_psk_k
 #[test]
 fn rfc8446_4_2_9_our_psk_ke_client_resumes_against_s_server_allow_no_dhe_kex() {
     let deadline = Instant::now() + TEST_TIMEOUT;
-    let (cert, key, ca) = (
-        pki("server-ecdsa.pem"),
-        pki("server-ecdsa.key"),
-        pki("ca.pem"),
-    );
-    let (mut peer, port) = start_openssl_server(
-        &[
-            "-tls1_3",
-            "-allow_no_dhe_kex",
-            "-rev",
-            "-msg",
-            "-naccept",
-            "2",
-            "-Verify",
-            "1",
-            "-verify_return_error",
-            "-cert",
-            &cert,
-            "-key",
-            &key,
-            "-CAfile",
-            &ca,
-        ],
-        false,
-    );
+    let (mut peer, port) = s_server13("server-ecdsa", "2", &["-allow_no_dhe_kex", "-rev"], false);
     let config = client13("client-ecdsa").tls13_psk_ke(true).build().unwrap();
     let first = exchange_line(&config, port, &mut peer, "s_server", b"one\n", b"eno\n");
     let second = exchange_line(&config, port, &mut peer, "s_server", b"two\n", b"owt\n");

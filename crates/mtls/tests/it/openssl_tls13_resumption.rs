@@ -24,7 +24,6 @@ use crate::openssl_tls13::s_client_against;
 use crate::peers::tls13::*;
 use crate::peers::*;
 use mtls::{HandshakeKind, ProtocolVersion, ServerConfig, TicketKey, TicketKeys};
-use mtls_testkit::start_openssl_server;
 
 fn ticket_keys() -> Arc<TicketKeys> {
     Arc::new(TicketKeys::new(
@@ -120,30 +119,7 @@ fn rfc8446_4_6_1_a_server_with_other_keys_runs_a_full_handshake() {
 #[test]
 fn rfc8446_2_2_our_client_resumes_against_s_server() {
     let deadline = Instant::now() + TEST_TIMEOUT;
-    let (cert, key, ca) = (
-        pki("server-ecdsa.pem"),
-        pki("server-ecdsa.key"),
-        pki("ca.pem"),
-    );
-    let (mut peer, port) = start_openssl_server(
-        &[
-            "-tls1_3",
-            "-rev",
-            "-msg",
-            "-naccept",
-            "2",
-            "-Verify",
-            "1",
-            "-verify_return_error",
-            "-cert",
-            &cert,
-            "-key",
-            &key,
-            "-CAfile",
-            &ca,
-        ],
-        false,
-    );
+    let (mut peer, port) = s_server13("server-ecdsa", "2", &["-rev"], false);
     let config = client13("client-ecdsa").build().unwrap();
     let first = exchange_line(&config, port, &mut peer, "s_server", b"one\n", b"eno\n");
     let second = exchange_line(&config, port, &mut peer, "s_server", b"two\n", b"owt\n");

@@ -31,6 +31,34 @@ pub const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 /// Both, TLS 1.3 preferred (the default the facade moves to).
 pub const BOTH: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
 
+/// `s_server -tls1_3 -msg` with `server`'s certificate (a PKI name), client certificates
+/// required, `naccept` connections, then `extra`; stdin piped when `interactive` (its
+/// default mode sends the lines written there).
+pub fn s_server13(server: &str, naccept: &str, extra: &[&str], interactive: bool) -> (Peer, u16) {
+    let (cert, key, ca) = (
+        pki(&format!("{server}.pem")),
+        pki(&format!("{server}.key")),
+        pki("ca.pem"),
+    );
+    let mut args = vec![
+        "-tls1_3",
+        "-msg",
+        "-naccept",
+        naccept,
+        "-Verify",
+        "1",
+        "-verify_return_error",
+        "-cert",
+        &cert,
+        "-key",
+        &key,
+        "-CAfile",
+        &ca,
+    ];
+    args.extend_from_slice(extra);
+    mtls_testkit::start_openssl_server(&args, interactive)
+}
+
 /// Writes `data` on the peer's stdin; a peer that has exited fails the test with its output.
 pub fn send(peer: &mut Peer, data: &[u8]) {
     if let Err(e) = peer.try_write_stdin(data) {
