@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use mtls_crypto::DeterministicRng;
 use mtls_handshake::{
-    Action, ClientConfig, ClientHandshake, FixedClock, Handshake, HandshakeError, Input,
-    ServerConfig, ServerHandshake,
+    Action, ClientAuthPolicy, ClientConfig, ClientHandshake, FixedClock, Handshake, HandshakeError,
+    Input, ServerConfig, ServerHandshake,
 };
 use mtls_testkit::Driven;
 pub use mtls_testkit::{
@@ -40,6 +40,23 @@ pub fn client_config() -> ClientConfig {
     c.time = Arc::new(FixedClock(NOW));
     c.versions = vec![ProtocolVersion::TLSv1_2];
     c
+}
+
+/// A TLS 1.2 mutual-authentication pair: our server with `server_cert` under `policy` (its
+/// verifier accepts any client chain), our client presenting `client_cert` if given.
+pub fn mutual(
+    server_cert: &str,
+    client_cert: Option<&str>,
+    policy: ClientAuthPolicy,
+) -> (ClientConfig, ServerConfig) {
+    let mut sc = server_config(server_cert);
+    sc.client_auth = policy;
+    sc.client_verifier = Some(Arc::new(TestClientVerifier::accepting()));
+    let mut cc = client_config();
+    if let Some(name) = client_cert {
+        cc.cert_resolver = Some(Arc::new(certified(name)));
+    }
+    (cc, sc)
 }
 
 /// Moves `from`'s outgoing bytes into `to` and lets `to`'s handshake react. False when there

@@ -17,21 +17,6 @@ use mtls_handshake::suites::{self, SupportedSuite};
 use mtls_handshake::{ClientAuthPolicy, InMemoryClientSessionStore, InMemorySessionCache};
 use mtls_wire::AlertDescription;
 
-fn mutual(
-    server_cert: &str,
-    client_cert: Option<&str>,
-    policy: ClientAuthPolicy,
-) -> (mtls_handshake::ClientConfig, mtls_handshake::ServerConfig) {
-    let mut sc = server_config(server_cert);
-    sc.client_auth = policy;
-    sc.client_verifier = Some(Arc::new(TestClientVerifier::accepting()));
-    let mut cc = client_config();
-    if let Some(name) = client_cert {
-        cc.cert_resolver = Some(Arc::new(certified(name)));
-    }
-    (cc, sc)
-}
-
 /// A P-384 certificate chain from the fixtures (leaf, then the P-384 CA).
 fn certified_p384(name: &str) -> Arc<mtls_handshake::CertifiedKey> {
     let chain = vec![

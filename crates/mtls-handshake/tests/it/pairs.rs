@@ -16,21 +16,6 @@ use mtls_handshake::{
 };
 use mtls_wire::handshake::{ClientHello, HandshakePayload, ServerHello};
 
-pub(crate) fn mutual(
-    server_cert: &str,
-    client_cert: Option<&str>,
-    policy: ClientAuthPolicy,
-) -> (ClientConfig, ServerConfig) {
-    let mut sc = server_config(server_cert);
-    sc.client_auth = policy;
-    sc.client_verifier = Some(Arc::new(TestClientVerifier::accepting()));
-    let mut cc = client_config();
-    if let Some(name) = client_cert {
-        cc.cert_resolver = Some(Arc::new(certified(name)));
-    }
-    (cc, sc)
-}
-
 pub(crate) fn completed(cc: ClientConfig, sc: ServerConfig, seed: u8) -> Pair {
     let mut p = Pair::new(cc, sc, seed);
     p.run();

@@ -24,21 +24,6 @@ use mtls_wire::handshake::{
     ServerEcdhParams, ServerKeyExchange,
 };
 
-pub(crate) fn mutual(
-    server_cert: &str,
-    client_cert: Option<&str>,
-    policy: ClientAuthPolicy,
-) -> (ClientConfig, ServerConfig) {
-    let mut sc = server_config(server_cert);
-    sc.client_auth = policy;
-    sc.client_verifier = Some(Arc::new(TestClientVerifier::accepting()));
-    let mut cc = client_config();
-    if let Some(name) = client_cert {
-        cc.cert_resolver = Some(Arc::new(certified(name)));
-    }
-    (cc, sc)
-}
-
 /// The spec's handshake: ECDHE-ECDSA, client certificate required and given.
 pub(crate) fn spec() -> (ClientConfig, ServerConfig) {
     mutual(
