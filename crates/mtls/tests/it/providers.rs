@@ -457,3 +457,21 @@ mod openssl {
         );
     }
 }
+
+/// The interop tests' builders (`peers`) run on AWS-LC in the build with the feature (the
+/// second pass of `cargo xtask ci`) and on RustCrypto in the other: each interop suite meets
+/// its peer once on each provider.
+#[test]
+fn the_interop_builders_run_on_the_provider_of_the_build() {
+    let expected = if cfg!(feature = "aws-lc") {
+        "aws-lc-rs"
+    } else {
+        "rustcrypto"
+    };
+    let client = crate::peers::client_builder("client-ecdsa")
+        .build()
+        .unwrap();
+    let server = crate::peers::server_builder().build().unwrap();
+    assert_eq!(client.handshake_config().provider.name, expected);
+    assert_eq!(server.handshake_config().provider.name, expected);
+}

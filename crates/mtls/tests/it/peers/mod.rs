@@ -205,12 +205,29 @@ fn serve_one(config: &ServerConfig, sock: TcpStream) -> Served {
 /// certificates required from the shared test CA (webpki verification).
 pub fn server_builder() -> mtls::ServerConfigBuilder {
     ServerConfig::builder()
+        .crypto_provider(test_provider())
         .certificate_files(pki("server-ecdsa.pem"), pki("server-ecdsa.key"))
         .client_auth_required(roots())
+}
+
+/// The crypto provider our side of the interop tests runs on: AWS-LC when this crate's
+/// `aws-lc` feature is on, RustCrypto otherwise. `cargo xtask ci` runs this suite once
+/// without the feature and once with it, so every interop test built on these builders meets
+/// its peer (OpenSSL, GnuTLS, Python) on both providers.
+pub fn test_provider() -> &'static mtls::CryptoProvider {
+    #[cfg(feature = "aws-lc")]
+    {
+        &mtls::provider::aws_lc::PROVIDER
+    }
+    #[cfg(not(feature = "aws-lc"))]
+    {
+        mtls::provider::default_provider()
+    }
 }
 
 /// Our client's config: trusts the shared test CA, presents `client` (e.g. `client-rsa`).
 pub fn client_builder(client: &str) -> mtls::ClientConfigBuilder {
     ClientConfig::with_roots(roots())
+        .crypto_provider(test_provider())
         .client_certificate_files(pki(&format!("{client}.pem")), pki(&format!("{client}.key")))
 }

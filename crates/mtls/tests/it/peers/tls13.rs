@@ -84,6 +84,7 @@ pub fn server13() -> ServerConfigBuilder {
 /// certificates required.
 pub fn server13_with(cert: &str) -> ServerConfigBuilder {
     ServerConfig::builder()
+        .crypto_provider(super::test_provider())
         .versions(TLS13)
         .certificate_files(pki(&format!("{cert}.pem")), pki(&format!("{cert}.key")))
         .client_auth_required(roots())
@@ -93,6 +94,7 @@ pub fn server13_with(cert: &str) -> ServerConfigBuilder {
 /// after it (RFC 8446 4.6.2), verifying against the test CA.
 pub fn server13_post_handshake() -> ServerConfigBuilder {
     ServerConfig::builder()
+        .crypto_provider(super::test_provider())
         .versions(TLS13)
         .certificate_files(pki("server-ecdsa.pem"), pki("server-ecdsa.key"))
         .client_auth_post_handshake(roots())
