@@ -204,7 +204,7 @@ fn ci(root: &Path) -> Result<(), String> {
     run(root, "cargo", &["test", "--workspace"])?;
     // The AWS-LC provider (feature `aws-lc`, off in the workspace build): the Wycheproof
     // sets and the differential tests through it, the facade's handshakes, resumption and
-    // every OpenSSL, GnuTLS and Python interop test on it (the `peers` builders take AWS-LC
+    // every OpenSSL, GnuTLS, Python and rustls interop test on it (the `peers` builders take AWS-LC
     // under the feature; the rest of the facade suite comes along), the
     // `mtls` command built with it against OpenSSL and itself (mtls-cli's tests), then
     // its code linted. One package set, one feature set and the test profile for both, so

@@ -134,6 +134,7 @@ fn rustls_client_against_mtls_server_every_suite_both_key_types() {
     for (ours, theirs, server_cert) in suite_pairs() {
         for client_cert in ["client-rsa", "client-ecdsa"] {
             let server_cfg = ServerConfig::builder()
+                .crypto_provider(crate::peers::test_provider())
                 .certificate(our_chain(server_cert), our_key(server_cert))
                 .client_auth(ClientAuthPolicy::Required, Arc::new(TrustAll))
                 .cipher_suites(&[ours])
@@ -193,6 +194,7 @@ fn mtls_client_against_rustls_server_every_suite_both_key_types() {
                 .with_single_cert(rustls_chain(server_cert), rustls_key(server_cert))
                 .unwrap();
             let client_cfg = ClientConfig::builder(Arc::new(TrustAll))
+                .crypto_provider(crate::peers::test_provider())
                 .client_certificate(our_chain(client_cert), our_key(client_cert))
                 .cipher_suites(&[ours])
                 .build()

@@ -107,6 +107,7 @@ fn rustls_server(
 /// Our TLS 1.3 server with `cert`, client certificates required.
 fn our_server(cert: &str) -> mtls::ServerConfigBuilder {
     ServerConfig::builder()
+        .crypto_provider(crate::peers::test_provider())
         .certificate(chain(cert), key(cert))
         .client_auth_required(our_roots())
         .versions(&TLS13)
@@ -115,6 +116,7 @@ fn our_server(cert: &str) -> mtls::ServerConfigBuilder {
 /// Our TLS 1.3 client presenting `client`.
 fn our_client(client: &str) -> mtls::ClientConfigBuilder {
     ClientConfig::with_roots(our_roots())
+        .crypto_provider(crate::peers::test_provider())
         .client_certificate(chain(client), key(client))
         .versions(&TLS13)
 }
