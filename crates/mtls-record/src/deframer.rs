@@ -99,7 +99,7 @@ impl Deframer {
     }
 
     /// Shrinks the buffer to exactly the bytes it holds (none: freed). A read offers
-    /// [`INITIAL_LEN`] bytes of room because it cannot know what will come; a handshake flight
+    /// `INITIAL_LEN` bytes of room because it cannot know what will come; a handshake flight
     /// is usually smaller, and the room left over would be held while the flight is processed
     /// (signatures checked and made): that room is what this gives back. The next read grows
     /// the buffer again, so a caller fits it only while records are few (the handshake).
