@@ -174,6 +174,25 @@ impl Options {
 const SERVER: &str = "server config";
 const CLIENT: &str = "client config";
 
+/// Sets what both roles' handshake configurations take from [`Options`] (`$c`, the
+/// handshake configuration being built; `$o`, the options; `$role`, for errors).
+macro_rules! apply_options {
+    ($c:ident, $o:ident, $role:expr) => {
+        $c.versions = $o.versions($role, $c.versions.clone())?;
+        $c.tls13_suites = $o.tls13_suites.take().unwrap_or($c.tls13_suites);
+        $c.suites = $o.suites($c.suites.clone());
+        $c.groups = $o.groups.take().unwrap_or($c.groups);
+        $c.signature_schemes = $o.schemes.take().unwrap_or($c.signature_schemes);
+        $c.alpn_protocols = std::mem::take(&mut $o.alpn);
+        $c.require_ems = $o.require_ems;
+        $c.enable_static_rsa = $o.static_rsa;
+        $c.key_log = $o.key_log.take();
+        if let Some(t) = $o.time.take() {
+            $c.time = t;
+        }
+    };
+}
+
 /// The setters both builders have, written once.
 macro_rules! shared_setters {
     () => {
@@ -571,18 +590,7 @@ impl ServerConfigBuilder {
         c.tls13_psk_ke = self.psk_ke;
         c.provider = provider;
         let o = &mut self.options;
-        c.versions = o.versions(SERVER, c.versions.clone())?;
-        c.tls13_suites = o.tls13_suites.take().unwrap_or(c.tls13_suites);
-        c.suites = o.suites(c.suites.clone());
-        c.groups = o.groups.take().unwrap_or(c.groups);
-        c.signature_schemes = o.schemes.take().unwrap_or(c.signature_schemes);
-        c.alpn_protocols = std::mem::take(&mut o.alpn);
-        c.require_ems = o.require_ems;
-        c.enable_static_rsa = o.static_rsa;
-        c.key_log = o.key_log.take();
-        if let Some(t) = o.time.take() {
-            c.time = t;
-        }
+        apply_options!(c, o, SERVER);
         Ok(ServerConfig {
             inner: Arc::new(c),
             observer: o.observer.take(),

@@ -330,16 +330,7 @@ fn rfc7627_5_3_client_aborts_a_resumption_that_drops_ems() {
     });
     let mut second = Pair::build(cc, sc, 21, Some("localhost"), None, Some(tamper));
     second.run();
-    second.assert_dead("client", AlertDescription::HandshakeFailure);
-    assert!(
-        second
-            .c
-            .error
-            .as_ref()
-            .unwrap()
-            .reason()
-            .contains("7627 5.3")
-    );
+    refused_by_rfc7627_5_3(&mut second);
 }
 
 #[test]
@@ -369,14 +360,12 @@ fn rfc7627_5_3_client_aborts_a_resumption_that_adds_ems() {
     );
     let mut second = Pair::build(cc, sc, 23, Some("localhost"), None, None);
     second.run();
-    second.assert_dead("client", AlertDescription::HandshakeFailure);
-    assert!(
-        second
-            .c
-            .error
-            .as_ref()
-            .unwrap()
-            .reason()
-            .contains("7627 5.3")
-    );
+    refused_by_rfc7627_5_3(&mut second);
+}
+
+/// The client ended `pair` with handshake_failure, citing RFC 7627 5.3.
+fn refused_by_rfc7627_5_3(pair: &mut Pair) {
+    pair.assert_dead("client", AlertDescription::HandshakeFailure);
+    let reason = pair.c.error.as_ref().unwrap().reason();
+    assert!(reason.contains("7627 5.3"), "{reason}");
 }

@@ -221,36 +221,24 @@ impl Conn13 {
         side: Side,
         request: PostHandshakeRequest,
     ) -> Result<(), HandshakeError> {
-        match side {
-            Side::Client => {
-                let actions = self.client.post_handshake(request)?;
-                apply(
-                    &mut self.c,
-                    actions,
-                    &mut self.to_server,
-                    &mut self.tamper_c2s,
-                );
-            }
-            Side::Server => {
-                let actions = self.server.post_handshake(request)?;
-                apply(
-                    &mut self.s,
-                    actions,
-                    &mut self.to_client,
-                    &mut self.tamper_s2c,
-                );
-            }
-        }
-        self.run();
-        Ok(())
+        self.act(side, |h| h.post_handshake(request))
     }
 
     /// What `side` sends before its next application data: the KeyUpdate it owes, if any
     /// (RFC 8446 4.6.3).
     pub fn before_data(&mut self, side: Side) -> Result<(), HandshakeError> {
+        self.act(side, |h| h.before_application_data())
+    }
+
+    /// Runs `step` on `side`'s handshake, sends the actions it gives and delivers what follows.
+    fn act(
+        &mut self,
+        side: Side,
+        step: impl FnOnce(&mut dyn Handshake) -> Result<Vec<Action>, HandshakeError>,
+    ) -> Result<(), HandshakeError> {
         match side {
             Side::Client => {
-                let actions = self.client.before_application_data()?;
+                let actions = step(&mut self.client)?;
                 apply(
                     &mut self.c,
                     actions,
@@ -259,7 +247,7 @@ impl Conn13 {
                 );
             }
             Side::Server => {
-                let actions = self.server.before_application_data()?;
+                let actions = step(&mut self.server)?;
                 apply(
                     &mut self.s,
                     actions,

@@ -217,18 +217,7 @@ impl ClientConfigBuilder {
         c.enable_tickets = self.tickets;
         c.tls13_psk_ke = self.psk_ke;
         let o = &mut self.options;
-        c.versions = o.versions(CLIENT, c.versions.clone())?;
-        c.tls13_suites = o.tls13_suites.take().unwrap_or(c.tls13_suites);
-        c.suites = o.suites(c.suites.clone());
-        c.groups = o.groups.take().unwrap_or(c.groups);
-        c.signature_schemes = o.schemes.take().unwrap_or(c.signature_schemes);
-        c.alpn_protocols = std::mem::take(&mut o.alpn);
-        c.require_ems = o.require_ems;
-        c.enable_static_rsa = o.static_rsa;
-        c.key_log = o.key_log.take();
-        if let Some(t) = o.time.take() {
-            c.time = t;
-        }
+        apply_options!(c, o, CLIENT);
         Ok(ClientConfig {
             inner: Arc::new(c),
             observer: o.observer.take(),

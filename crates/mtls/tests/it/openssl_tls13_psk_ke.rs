@@ -20,9 +20,9 @@
 )]
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::openssl_tls13::s_client_against;
+use crate::openssl_tls13_resumption::twice_against_s_server;
 use crate::peers::tls13::*;
 use crate::peers::*;
 use mtls::{HandshakeKind, ServerConfig, TicketKey, TicketKeys};
@@ -100,16 +100,8 @@ fn rfc8446_4_2_9_s_client_without_allow_no_dhe_kex_resumes_with_dhe_on_our_psk_k
 /// -allow_no_dhe_kex`, which picks psk_dhe_ke because our ClientHello carries a key share.
 #[test]
 fn rfc8446_4_2_9_our_psk_ke_client_resumes_against_s_server_allow_no_dhe_kex() {
-    let deadline = Instant::now() + TEST_TIMEOUT;
-    let (mut peer, port) = s_server13("server-ecdsa", "2", &["-allow_no_dhe_kex", "-rev"], false);
     let config = client13("client-ecdsa").tls13_psk_ke(true).build().unwrap();
-    let first = exchange_line(&config, port, &mut peer, "s_server", b"one\n", b"eno\n");
-    let second = exchange_line(&config, port, &mut peer, "s_server", b"two\n", b"owt\n");
-    assert!(
-        peer.wait_exit(deadline).is_some(),
-        "s_server did not exit\n{}",
-        peer.describe()
-    );
+    let (first, second, peer) = twice_against_s_server(&config, &["-allow_no_dhe_kex"]);
     let what = peer.describe();
     assert_eq!(first.kind, HandshakeKind::Tls13ClientCert, "{what}");
     assert_eq!(second.kind, HandshakeKind::Tls13Psk, "{what}");

@@ -114,20 +114,33 @@ fn rfc8446_4_6_1_a_server_with_other_keys_runs_a_full_handshake() {
     assert!(peer.stdout().contains("New, TLSv1.3, Cipher is"), "{what}");
 }
 
-/// Our client against `s_server -tls1_3` (tickets by default, client certificates
-/// required): the second connection resumes with a ticket of the first.
-#[test]
-fn rfc8446_2_2_our_client_resumes_against_s_server() {
+/// Our client with `config` connects twice to `s_server -tls1_3 -rev` (tickets by default,
+/// client certificates required) with `extra`, writing a line each time: the two handshakes,
+/// and s_server once it has exited.
+pub(crate) fn twice_against_s_server(
+    config: &mtls::ClientConfig,
+    extra: &[&str],
+) -> (mtls::HandshakeSummary, mtls::HandshakeSummary, Peer) {
     let deadline = Instant::now() + TEST_TIMEOUT;
-    let (mut peer, port) = s_server13("server-ecdsa", "2", &["-rev"], false);
-    let config = client13("client-ecdsa").build().unwrap();
-    let first = exchange_line(&config, port, &mut peer, "s_server", b"one\n", b"eno\n");
-    let second = exchange_line(&config, port, &mut peer, "s_server", b"two\n", b"owt\n");
+    let mut args = vec!["-rev"];
+    args.extend_from_slice(extra);
+    let (mut peer, port) = s_server13("server-ecdsa", "2", &args, false);
+    let first = exchange_line(config, port, &mut peer, "s_server", b"one\n", b"eno\n");
+    let second = exchange_line(config, port, &mut peer, "s_server", b"two\n", b"owt\n");
     assert!(
         peer.wait_exit(deadline).is_some(),
         "s_server did not exit\n{}",
         peer.describe()
     );
+    (first, second, peer)
+}
+
+/// Our client against `s_server -tls1_3` (tickets by default, client certificates
+/// required): the second connection resumes with a ticket of the first.
+#[test]
+fn rfc8446_2_2_our_client_resumes_against_s_server() {
+    let config = client13("client-ecdsa").build().unwrap();
+    let (first, second, peer) = twice_against_s_server(&config, &[]);
     let what = peer.describe();
     assert_eq!(first.kind, HandshakeKind::Tls13ClientCert, "{what}");
     assert!(!first.resumed, "{what}");
