@@ -10,8 +10,19 @@ use std::time::{Duration, Instant};
 
 use super::{FuzzRow, count_files, fuzz_one, print_table};
 
-/// Seconds per slice: long enough for libFuzzer to load its corpus and get going.
-const SLICE_SECONDS: u64 = 60;
+/// Seconds per slice at least: long enough for libFuzzer to load its corpus and get going.
+const MIN_SLICE_SECONDS: u64 = 60;
+/// Seconds per slice at most, so that a long campaign still takes turns.
+const MAX_SLICE_SECONDS: u64 = 600;
+
+/// The slice for a campaign: each target gets about four turns, within the bounds above. A
+/// state machine's corpus takes seconds to load at the start of every slice (2,674 inputs at
+/// 300 per second), so a two-hour campaign over two targets runs in ten-minute slices, not in
+/// a hundred and twenty one-minute ones.
+fn slice_seconds(budget: Duration, targets: usize) -> u64 {
+    let per_target = budget.as_secs() / (targets.max(1) as u64);
+    (per_target / 4).clamp(MIN_SLICE_SECONDS, MAX_SLICE_SECONDS)
+}
 /// At most this many files in a target's committed corpus after a merge; the largest new
 /// files go first when it is over.
 const MAX_CORPUS_FILES: usize = 64;
@@ -37,13 +48,14 @@ pub(super) fn run(
         })
         .collect();
     let mut seconds = vec![0u64; targets.len()];
+    let slice_length = slice_seconds(budget, targets.len());
     'campaign: loop {
         for (i, target) in targets.iter().enumerate() {
             let left = budget.saturating_sub(started.elapsed()).as_secs();
             if left == 0 {
                 break 'campaign;
             }
-            let slice = SLICE_SECONDS.min(left).max(1);
+            let slice = slice_length.min(left).max(1);
             eprintln!(
                 "xtask: {target} for {slice} s ({} s of {} s used)",
                 started.elapsed().as_secs(),
@@ -144,4 +156,18 @@ fn names(dir: &Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_give_each_target_about_four_turns_within_bounds() {
+        let minutes = |m: u64| Duration::from_secs(m * 60);
+        assert_eq!(slice_seconds(minutes(120), 2), MAX_SLICE_SECONDS);
+        assert_eq!(slice_seconds(minutes(115), 23), 75);
+        assert_eq!(slice_seconds(minutes(2), 25), MIN_SLICE_SECONDS);
+        assert_eq!(slice_seconds(minutes(10), 0), 150);
+    }
 }
