@@ -22,6 +22,8 @@
 //! - `cargo xtask ct [--samples N] [--filter NAME]`: the statistical constant-time tests
 //!   (dudect's Welch t-test; `mtls-bench`'s `mtls-ct` binary): RSA premaster handling,
 //!   Finished comparison, AEAD open. Not a CI gate: timing on a shared machine is noisy.
+//!   `--continuous NAME --minutes M` runs one test round after round, to watch |t| grow with
+//!   the measurements (a leak) or not (noise).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -31,6 +33,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod campaign;
+mod ct;
 mod layers;
 mod providers;
 
@@ -97,8 +100,14 @@ enum Task {
         #[arg(long, default_value_t = 100_000)]
         samples: u64,
         /// Only the tests whose name contains this.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "continuous")]
         filter: Option<String>,
+        /// Runs the first test whose name contains this, round after round, for --minutes.
+        #[arg(long, requires = "minutes")]
+        continuous: Option<String>,
+        /// How long a --continuous run lasts.
+        #[arg(long, requires = "continuous")]
+        minutes: Option<u64>,
     },
 }
 
@@ -127,7 +136,15 @@ fn main() -> ExitCode {
                 json,
             },
         ),
-        Task::Ct { samples, filter } => ct(&root, samples, filter),
+        Task::Ct {
+            samples,
+            filter,
+            continuous,
+            minutes,
+        } => match (continuous, minutes) {
+            (Some(name), Some(minutes)) => ct::continuous(&root, samples, &name, minutes),
+            _ => ct::once(&root, samples, filter),
+        },
         Task::Soak { minutes, quick } => soak(&root, minutes, quick),
     };
     match result {
@@ -324,28 +341,6 @@ fn soak(root: &Path, minutes: u64, quick: bool) -> Result<(), String> {
         args.extend(["--minutes", minutes.as_str()]);
     }
     run(root, "cargo", &args)
-}
-
-fn ct(root: &Path, samples: u64, filter: Option<String>) -> Result<(), String> {
-    let mut args = vec![
-        "run",
-        "--release",
-        "-p",
-        "mtls-bench",
-        "--bin",
-        "mtls-ct",
-        "--",
-    ];
-    if let Some(f) = &filter {
-        args.extend(["--filter", f.as_str()]);
-    }
-    let samples = samples.to_string();
-    run_env(
-        root,
-        "cargo",
-        &args,
-        &[("MTLS_CT_SAMPLES", samples.as_str())],
-    )
 }
 
 /// True when `cargo +nightly` works; cargo-fuzz needs nightly for `-Zsanitizer`.

@@ -5,8 +5,9 @@
 use dudect_bencher::ctbench_main;
 use mtls_bench::ct::{
     aead_valid_vs_wrong_tag, aead_wrong_tag_first_vs_last_byte, finished12_equal_vs_wrong,
-    finished12_first_vs_last_byte, finished13_equal_vs_wrong, finished13_first_vs_last_byte,
-    rsa_bad_padding, rsa_no_separator, rsa_wrong_length, rsa_wrong_version,
+    finished12_first_vs_last_byte, finished13_control_first_vs_first, finished13_equal_vs_wrong,
+    finished13_first_vs_last_byte, rsa_bad_padding, rsa_no_separator, rsa_wrong_length,
+    rsa_wrong_version,
 };
 
 ctbench_main!(
@@ -18,6 +19,7 @@ ctbench_main!(
     finished12_first_vs_last_byte,
     finished13_equal_vs_wrong,
     finished13_first_vs_last_byte,
+    finished13_control_first_vs_first,
     aead_valid_vs_wrong_tag,
     aead_wrong_tag_first_vs_last_byte
 );
