@@ -13,19 +13,11 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::{run, run_env};
+use super::{bench_binary, run, run_env, target_dir};
 
 /// Runs the tests once each (`filter` picks some), `samples` measurements per test.
 pub(super) fn once(root: &Path, samples: u64, filter: Option<String>) -> Result<(), String> {
-    let mut args = vec![
-        "run",
-        "--release",
-        "-p",
-        "mtls-bench",
-        "--bin",
-        "mtls-ct",
-        "--",
-    ];
+    let mut args = bench_binary("mtls-ct");
     if let Some(f) = &filter {
         args.extend(["--filter", f.as_str()]);
     }
@@ -51,7 +43,7 @@ pub(super) fn continuous(
         "cargo",
         &["build", "--release", "-p", "mtls-bench", "--bin", "mtls-ct"],
     )?;
-    let binary = root.join("target").join("release").join("mtls-ct");
+    let binary = target_dir(root).join("release").join("mtls-ct");
     eprintln!(
         "xtask: $ MTLS_CT_SAMPLES={samples} {} --continuous {name}   (for {minutes} min)",
         binary.display()

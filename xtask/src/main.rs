@@ -297,10 +297,7 @@ fn ci(root: &Path) -> Result<(), String> {
     // this target dir, so that the verification reuses the dependencies the steps above
     // built and compiles only our crates (2 min 20 s on the 2-core machine, against 16 min
     // in the fresh target dir it uses by default; docs/ARCHITECTURE.md, "Packaging").
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let target = target.display().to_string();
+    let target = target_dir(root).display().to_string();
     run_env(
         root,
         "cargo",
@@ -324,17 +321,21 @@ fn ci(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The cargo target directory: `CARGO_TARGET_DIR`, or `target/` at the root.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// `cargo run --release -p mtls-bench --bin BIN --`, to which the binary's arguments follow.
+fn bench_binary(bin: &str) -> Vec<&str> {
+    vec!["run", "--release", "-p", "mtls-bench", "--bin", bin, "--"]
+}
+
 fn soak(root: &Path, minutes: u64, quick: bool) -> Result<(), String> {
     let minutes = minutes.to_string();
-    let mut args = vec![
-        "run",
-        "--release",
-        "-p",
-        "mtls-bench",
-        "--bin",
-        "mtls-soak",
-        "--",
-    ];
+    let mut args = bench_binary("mtls-soak");
     if quick {
         args.push("--quick");
     } else {

@@ -17,11 +17,17 @@
 //!   with ours (TLS 1.2 `VerifyData::verify`, TLS 1.3 `FinishedMac::verify`): equal against
 //!   wrong (whether a Finished matched is public anyway), and wrong in the first byte against
 //!   wrong in the last (which must not differ); 64 comparisons per measurement, so that one
-//!   measurement is well above the clock's resolution.
+//!   measurement is well above the clock's resolution. `finished13_control_first_vs_first`
+//!   gives both classes the same kind of input: it checks the harness, and must find nothing.
 //! - `aead_*`: opening one 1 KiB AES-128-GCM record: a valid tag against a wrong one (a
 //!   difference is expected: a forged record is not decrypted, and its failure is public
 //!   anyway), and a tag wrong in its first byte against one wrong in its last byte (which must
 //!   not differ).
+//!
+//! Every test draws its class and input through `draw` and times through one function, so
+//! that the harness does nothing that follows the class; `cargo xtask ct --continuous NAME`
+//! runs one test round after round, to tell a leak (|t| grows with the square root of the
+//! measurements) from noise (it does not).
 
 use std::cell::RefCell;
 use std::hint::black_box;
@@ -334,8 +340,8 @@ const MAX_FINISHED_LEN: usize = 48;
 
 /// Times `verify` of a Finished made by `make` (our expected value, as bytes, and its
 /// constant-time check) against a received one differing at `left` (Left class) or at
-/// `right` (Right class). Every received value is a fresh copy, so that the classes differ
-/// in nothing but their bytes.
+/// `right` (Right class). The received value is copied into the same stack buffer for both
+/// classes, so that they differ in nothing but their bytes.
 fn finished<V: Fn(&[u8]) -> bool>(
     runner: &mut CtRunner,
     rng: &mut BenchRng,
@@ -345,7 +351,6 @@ fn finished<V: Fn(&[u8]) -> bool>(
     for _ in 0..samples() {
         let (ours, verify) = make(rng);
         let (class, candidate) = draw(rng, |class, _| altered(&ours, side(class, (left, right))));
-        // Copied into the same stack buffer every time, so that the address is not the class's.
         let mut buffer = [0u8; MAX_FINISHED_LEN];
         let len = ours.len().min(MAX_FINISHED_LEN);
         if let (Some(to), Some(from)) = (buffer.get_mut(..len), candidate.get(..len)) {
