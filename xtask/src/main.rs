@@ -222,9 +222,9 @@ fn ci(root: &Path) -> Result<(), String> {
     // The AWS-LC provider (feature `aws-lc`, off in the workspace build): the Wycheproof
     // sets and the differential tests through it, the facade's handshakes, resumption and
     // every OpenSSL, GnuTLS, Python and rustls interop test on it (the `peers` builders take AWS-LC
-    // under the feature; the rest of the facade suite comes along), the
-    // `mtls` command built with it against OpenSSL and itself (mtls-cli's tests), then
-    // its code linted. One package set, one feature set and the test profile for both, so
+    // under the feature; the rest of the facade suite comes along), mtls-tokio's suite (tokio,
+    // curl, OpenSSL and tokio-rustls peers) likewise, the `mtls` command built with it against
+    // OpenSSL and itself (mtls-cli's tests), then its code linted. One package set, one feature set and the test profile for both, so
     // that AWS-LC (about a minute of C) is built once.
     run(
         root,
@@ -237,8 +237,10 @@ fn ci(root: &Path) -> Result<(), String> {
             "mtls",
             "-p",
             "mtls-cli",
+            "-p",
+            "mtls-tokio",
             "--features",
-            "mtls/aws-lc,mtls-cli/aws-lc",
+            "mtls/aws-lc,mtls-cli/aws-lc,mtls-tokio/aws-lc",
             "--lib",
             "--bins",
             "--test",
@@ -258,9 +260,11 @@ fn ci(root: &Path) -> Result<(), String> {
             "mtls-cli",
             "-p",
             "mtls-bench",
+            "-p",
+            "mtls-tokio",
             "--all-targets",
             "--features",
-            "mtls/aws-lc,mtls-cli/aws-lc,mtls-bench/aws-lc",
+            "mtls/aws-lc,mtls-cli/aws-lc,mtls-bench/aws-lc,mtls-tokio/aws-lc",
             "--profile",
             "test",
             "--",

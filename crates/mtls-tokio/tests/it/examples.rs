@@ -64,6 +64,7 @@ async fn axum_server_example_refuses_a_client_without_certificate_and_goes_on() 
             .unwrap();
         let anonymous = TlsConnector::from(std::sync::Arc::new(
             ClientConfig::with_roots_file(pki("ca.pem"))
+                .crypto_provider(crate::test_provider())
                 .versions(&[mtls::ProtocolVersion::TLSv1_2])
                 .build()
                 .unwrap(),

@@ -18,6 +18,7 @@ const CLIENTS: [&str; 2] = ["client-ecdsa", "client-rsa"];
 fn connector(name: &str) -> TlsConnector {
     TlsConnector::from(Arc::new(
         ClientConfig::with_roots(roots())
+            .crypto_provider(crate::test_provider())
             .client_certificate(chain(name), key(name))
             .build()
             .unwrap(),

@@ -34,6 +34,7 @@ fn tenant(name: &str) -> Option<Arc<ServerConfig>> {
     client_roots.add(&ca.to_vec().into()).unwrap();
     Some(Arc::new(
         ServerConfig::builder()
+            .crypto_provider(crate::test_provider())
             .certificate(chain(cert), key(cert))
             .client_auth_required(client_roots)
             .build()
@@ -63,6 +64,7 @@ async fn serve_one(listener: TcpListener) -> Result<String, std::io::Error> {
 fn client(cert: &str) -> TlsConnector {
     TlsConnector::from(Arc::new(
         ClientConfig::with_roots(roots())
+            .crypto_provider(crate::test_provider())
             .client_certificate(chain(cert), key(cert))
             .build()
             .unwrap(),

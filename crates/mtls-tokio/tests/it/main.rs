@@ -53,10 +53,36 @@ pub fn roots() -> RootStore {
     r
 }
 
+/// The provider every configuration of these tests takes: AWS-LC under the `aws-lc` feature
+/// (the second pass of `cargo xtask ci`), RustCrypto otherwise, so that the tokio, curl,
+/// OpenSSL and rustls tests meet their peers once on each.
+pub fn test_provider() -> &'static mtls::CryptoProvider {
+    #[cfg(feature = "aws-lc")]
+    {
+        &mtls::provider::aws_lc::PROVIDER
+    }
+    #[cfg(not(feature = "aws-lc"))]
+    {
+        mtls::provider::default_provider()
+    }
+}
+
+#[test]
+fn the_test_configurations_run_on_the_provider_of_the_build() {
+    let expected = if cfg!(feature = "aws-lc") {
+        "aws-lc-rs"
+    } else {
+        "rustcrypto"
+    };
+    assert_eq!(server_config().handshake_config().provider.name, expected);
+    assert_eq!(client_config().handshake_config().provider.name, expected);
+}
+
 /// Our server: `server-ecdsa`, client certificates of the test CA required.
 pub fn server_config() -> Arc<ServerConfig> {
     Arc::new(
         ServerConfig::builder()
+            .crypto_provider(crate::test_provider())
             .certificate(chain("server-ecdsa"), key("server-ecdsa"))
             .client_auth_required(roots())
             .build()
@@ -68,6 +94,7 @@ pub fn server_config() -> Arc<ServerConfig> {
 pub fn client_config() -> Arc<ClientConfig> {
     Arc::new(
         ClientConfig::with_roots(roots())
+            .crypto_provider(crate::test_provider())
             .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
             .build()
             .unwrap(),

@@ -16,6 +16,7 @@ use crate::{LIMIT, dial, listen, localhost, roots};
 fn server(versions: &[ProtocolVersion]) -> Arc<ServerConfig> {
     Arc::new(
         ServerConfig::builder()
+            .crypto_provider(crate::test_provider())
             .versions(versions)
             .certificate(chain("server-ecdsa"), key("server-ecdsa"))
             .client_auth_post_handshake(roots())
@@ -27,6 +28,7 @@ fn server(versions: &[ProtocolVersion]) -> Arc<ServerConfig> {
 fn client(versions: &[ProtocolVersion]) -> Arc<ClientConfig> {
     Arc::new(
         ClientConfig::with_roots(roots())
+            .crypto_provider(crate::test_provider())
             .versions(versions)
             .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
             .build()
@@ -109,6 +111,7 @@ async fn rfc8446_4_6_3_key_updates_both_ways() {
         let (listener, addr) = listen().await;
         let acceptor = TlsAcceptor::from(Arc::new(
             ServerConfig::builder()
+                .crypto_provider(crate::test_provider())
                 .versions(&v)
                 .certificate(chain("server-ecdsa"), key("server-ecdsa"))
                 .client_auth_required(roots())

@@ -25,6 +25,7 @@ async fn refused_client_certificate_alert_reaches_the_client() {
         let mut roots = RootStore::new();
         roots.add(&CA_P384.to_vec().into()).unwrap();
         let server_cfg = ServerConfig::builder()
+            .crypto_provider(crate::test_provider())
             .versions(&[mtls::ProtocolVersion::TLSv1_2])
             .certificate(chain("server-ecdsa"), key("server-ecdsa"))
             .client_auth_required(roots)
@@ -76,6 +77,7 @@ async fn rfc8446_4_4_2_4_refused_client_reads_the_alert_on_its_first_read() {
         let mut roots = RootStore::new();
         roots.add(&CA_P384.to_vec().into()).unwrap();
         let server_cfg = ServerConfig::builder()
+            .crypto_provider(crate::test_provider())
             .certificate(chain("server-ecdsa"), key("server-ecdsa"))
             .client_auth_required(roots)
             .versions(&[mtls::ProtocolVersion::TLSv1_3])
