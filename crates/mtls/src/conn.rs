@@ -153,8 +153,14 @@ impl ConnectionCommon {
         }
     }
 
-    /// Reads TLS bytes from the peer (a socket) once. `Ok(0)` is the end of the stream.
+    /// Reads TLS bytes from the peer (a socket) once. `Ok(0)` is the end of the stream: the
+    /// transport's, or the peer's close_notify, after which nothing more is read (RFC 8446
+    /// 6.1: data received after it MUST be ignored; buffering it would fill the receive
+    /// buffer and end in an error).
     pub fn read_tls(&mut self, rd: &mut dyn Read) -> io::Result<usize> {
+        if self.peer_closed {
+            return Ok(0);
+        }
         // The reader is about to reuse its buffer: unread data moves to the queue first.
         self.spill_held();
         if !self.reader.has_space() {
@@ -366,7 +372,8 @@ impl ConnectionCommon {
         Ok(())
     }
 
-    /// RFC 5246 7.2: close_notify ends the read side; a fatal alert ends the connection, and
+    /// RFC 5246 7.2: close_notify ends the read side (and a handshake in progress, which can
+    /// then never complete); a fatal alert ends the connection, and
     /// so does a warning whose description RFC 5246 7.2.2 says is always fatal
     /// ([`AlertDescription::is_always_fatal`]); other warnings (no_renegotiation,
     /// user_canceled, ...) are noted and ignored, up to [`MAX_WARNING_ALERTS_IN_A_ROW`].
@@ -379,6 +386,11 @@ impl ConnectionCommon {
             "received alert"
         );
         if alert.description == AlertDescription::CloseNotify {
+            // RFC 8446 6.1: the peer sends nothing more, so a handshake in progress can never
+            // complete: it ends here, not in a connection that handshakes without reading.
+            if !self.handshake_done {
+                return Err(Error::AlertReceived(alert.description));
+            }
             self.peer_closed = true;
             return Ok(());
         }

@@ -12,6 +12,7 @@
 )]
 
 mod acceptor;
+mod close_notify;
 mod concurrency;
 mod config_errors;
 mod connections;
