@@ -10,6 +10,7 @@ use mtls::{
 };
 use mtls_testkit::pump_ok;
 
+use crate::drain_wire;
 use crate::peers::{client_builder, server_builder};
 
 /// A close_notify record in plaintext (before any keys), as a peer sends it at the start.
@@ -26,14 +27,6 @@ fn connected(version: ProtocolVersion) -> (ClientConnection, ServerConnection) {
     pump_ok(&mut c, &mut s);
     assert!(!c.is_handshaking() && !s.is_handshaking());
     (c, s)
-}
-
-fn drain(conn: &mut ConnectionCommon) -> Vec<u8> {
-    let mut wire = Vec::new();
-    while conn.wants_write() {
-        conn.write_tls(&mut wire).unwrap();
-    }
-    wire
 }
 
 /// Offers `bytes` to `conn` until it takes no more, as a socket loop would; returns how many
@@ -61,7 +54,7 @@ fn rfc8446_6_1_data_after_close_notify_is_ignored_not_buffered() {
         // The close_notify alone, then more records: nothing more is read.
         let (mut c, mut s) = connected(version);
         s.send_close_notify();
-        let close = drain(&mut s);
+        let close = drain_wire(&mut s);
         c.read_tls(&mut close.as_slice()).unwrap();
         assert!(
             c.process_new_packets().unwrap().peer_has_closed,
@@ -76,7 +69,7 @@ fn rfc8446_6_1_data_after_close_notify_is_ignored_not_buffered() {
         // The close_notify and what follows in one read: the rest is never processed.
         let (mut c, mut s) = connected(version);
         s.send_close_notify();
-        let mut wire = drain(&mut s);
+        let mut wire = drain_wire(&mut s);
         wire.extend(vec![0x17; 30_000]);
         offer(&mut c, &wire);
         assert!(!c.wants_read(), "{version:?}");
@@ -95,10 +88,10 @@ fn rfc8446_6_1_close_notify_before_the_handshake_completes_ends_it() {
     let server = server_builder().versions(&tls12).build().unwrap();
     let mut c = ClientConnection::new(&client, "localhost").unwrap();
     let mut s = ServerConnection::new(&server).unwrap();
-    let hello = drain(&mut c);
+    let hello = drain_wire(&mut c);
     s.read_tls(&mut hello.as_slice()).unwrap();
     s.process_new_packets().unwrap();
-    drain(&mut s);
+    drain_wire(&mut s);
     s.read_tls(&mut PLAINTEXT_CLOSE_NOTIFY.as_slice()).unwrap();
     assert_eq!(
         s.process_new_packets().unwrap_err(),
@@ -115,7 +108,7 @@ fn rfc8446_6_1_close_notify_before_the_handshake_completes_ends_it() {
     // A client offering TLS 1.3, before the ServerHello (what the fuzzer sent).
     let client = client_builder("client-ecdsa").build().unwrap();
     let mut c = ClientConnection::new(&client, "localhost").unwrap();
-    drain(&mut c);
+    drain_wire(&mut c);
     c.read_tls(&mut PLAINTEXT_CLOSE_NOTIFY.as_slice()).unwrap();
     assert_eq!(
         c.process_new_packets().unwrap_err(),

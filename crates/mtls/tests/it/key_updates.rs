@@ -18,6 +18,8 @@ use mtls::{
 use mtls_testkit::fixtures::CA;
 use mtls_testkit::{chain, key, pump_ok};
 
+use crate::drain_wire;
+
 const MAX_IN_A_ROW: u32 = mtls::MAX_KEY_UPDATES_IN_A_ROW;
 
 fn connected() -> (ClientConnection, ServerConnection) {
@@ -36,15 +38,6 @@ fn connected() -> (ClientConnection, ServerConnection) {
     let mut s = ServerConnection::new(&server).unwrap();
     pump_ok(&mut c, &mut s);
     (c, s)
-}
-
-/// Everything `from` has to send, as bytes.
-fn pending(from: &mut ConnectionCommon) -> Vec<u8> {
-    let mut wire = Vec::new();
-    while from.wants_write() {
-        from.write_tls(&mut wire).unwrap();
-    }
-    wire
 }
 
 /// Gives `wire` to `to` and processes it.
@@ -87,10 +80,10 @@ fn rfc8446_4_6_3_several_update_requested_while_silent_are_answered_by_one_key_u
     for _ in 0..5 {
         c.send_key_update(true).unwrap();
     }
-    let wire = pending(&mut c);
+    let wire = drain_wire(&mut c);
     deliver(&mut s, &wire).unwrap();
     s.writer().write_all(b"pong").unwrap();
-    let answer = pending(&mut s);
+    let answer = drain_wire(&mut s);
     assert_eq!(
         records(&answer),
         2,
@@ -100,12 +93,12 @@ fn rfc8446_4_6_3_several_update_requested_while_silent_are_answered_by_one_key_u
     deliver(&mut c, &answer).unwrap();
     assert_eq!(read_all(&mut c, 4), b"pong");
     c.writer().write_all(b"ping").unwrap();
-    let wire = pending(&mut c);
+    let wire = drain_wire(&mut c);
     deliver(&mut s, &wire).unwrap();
     assert_eq!(read_all(&mut s, 4), b"ping");
     // Nothing is owed any more: the next data goes alone.
     s.writer().write_all(b"again").unwrap();
-    assert_eq!(records(&pending(&mut s)), 1);
+    assert_eq!(records(&drain_wire(&mut s)), 1);
 }
 
 /// A run of KeyUpdates without application data between them makes us derive a key per
@@ -118,13 +111,13 @@ fn rfc8446_4_6_3_key_updates_in_a_row_beyond_the_cap_are_unexpected_message() {
         c.send_key_update(false).unwrap();
     }
     c.writer().write_all(b"data").unwrap();
-    let wire = pending(&mut c);
+    let wire = drain_wire(&mut c);
     deliver(&mut s, &wire).unwrap();
     assert_eq!(read_all(&mut s, 4), b"data");
     for _ in 0..=MAX_IN_A_ROW {
         c.send_key_update(false).unwrap();
     }
-    let wire = pending(&mut c);
+    let wire = drain_wire(&mut c);
     let err = deliver(&mut s, &wire).unwrap_err();
     assert_eq!(
         err.alert_sent(),

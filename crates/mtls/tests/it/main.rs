@@ -49,3 +49,13 @@ mod tls12_configs;
 mod tls13;
 mod tls13_client_alerts;
 mod tls13_resumption;
+
+/// Everything `conn` has to send, as bytes (the records a test then hands to the peer, splits or
+/// checks).
+pub(crate) fn drain_wire(conn: &mut mtls::ConnectionCommon) -> Vec<u8> {
+    let mut wire = Vec::new();
+    while conn.wants_write() {
+        conn.write_tls(&mut wire).unwrap();
+    }
+    wire
+}

@@ -11,22 +11,12 @@
 use std::io::Read;
 use std::sync::Arc;
 
+use crate::drain_wire;
 use crate::tls12_configs::*;
-use mtls::{
-    AlertDescription, ClientAuthPolicy, ClientConnection, ConnectionCommon, Error, ServerConnection,
-};
+use mtls::{AlertDescription, ClientAuthPolicy, ClientConnection, Error, ServerConnection};
 use mtls_testkit::{TrustAll, hello};
 
 // ---- A peer that breaks the record-level rules: each refusal reaches it as its RFC alert ----
-
-/// Everything `conn` has to send.
-fn drain_wire(conn: &mut ConnectionCommon) -> Vec<u8> {
-    let mut wire = Vec::new();
-    while conn.wants_write() {
-        conn.write_tls(&mut wire).unwrap();
-    }
-    wire
-}
 
 /// The records of `wire` as (content type, fragment).
 fn split_records(wire: &[u8]) -> Vec<(u8, Vec<u8>)> {
