@@ -1,14 +1,16 @@
 //! `cargo xtask fuzz --minutes N [--merge] [TARGET...]`: a campaign that runs the targets in
 //! rotation, a slice each, until N minutes have passed, sums each target's executions over its
-//! slices, and with `--merge` folds what the fuzzer found into the committed corpus:
+//! slices, records them in the ledger (`fuzz/campaigns.csv`, see `ledger.rs`), and with
+//! `--merge` folds what the fuzzer found into the committed corpus:
 //! minimised by libFuzzer's `-merge=1` (a unit is kept only if it adds coverage to what the
-//! corpus already reaches), then capped.
+//! corpus already reaches), then capped. `--top-up N` runs instead each target that has had
+//! less than N minutes in the ledger for what it lacks, and nothing else.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{FuzzRow, count_files, fuzz_one, print_table};
+use super::{FuzzRow, count_files, fuzz_one, ledger, print_table};
 
 /// Seconds per slice at least: long enough for libFuzzer to load its corpus and get going.
 const MIN_SLICE_SECONDS: u64 = 60;
@@ -29,15 +31,107 @@ const MAX_CORPUS_FILES: usize = 64;
 /// At most this many bytes in a target's committed corpus after a merge.
 const MAX_CORPUS_BYTES: u64 = 1 << 20;
 
-/// Runs the campaign over `targets` for `minutes`, then merges when asked.
+/// How a campaign hands out its time.
+pub(super) enum Plan {
+    /// The targets in rotation, a slice each, until this many minutes have passed.
+    Minutes(u64),
+    /// Each target until the ledger gives it this many minutes in all; the targets that have
+    /// them already do not run.
+    TopUp(u64),
+}
+
+/// Runs a campaign over `targets`, records it in the ledger (`fuzz/campaigns.csv`), then
+/// merges the corpora when asked.
 pub(super) fn run(
+    root: &Path,
     fuzz_dir: &Path,
     targets: &[String],
-    minutes: u64,
+    plan: Plan,
     jobs: u32,
     merge: bool,
 ) -> Result<Vec<FuzzRow>, String> {
+    let started_at = ledger::now_utc();
+    let commit = ledger::commit(root);
+    let slices = match plan {
+        Plan::Minutes(minutes) => rotation(targets, minutes),
+        Plan::TopUp(minutes) => {
+            let missing = ledger::deficits(&ledger::read(fuzz_dir)?, targets, minutes);
+            for (target, seconds) in &missing {
+                eprintln!("xtask: {target} needs {seconds} s more to reach {minutes} minutes");
+            }
+            top_up(targets, &missing)
+        }
+    };
+    let (totals, seconds) = run_slices(fuzz_dir, targets, jobs, slices)?;
+    print_table(&totals);
+    for (row, spent) in totals.iter().zip(&seconds) {
+        eprintln!("xtask: {} ran {spent} s in all", row.target);
+    }
+    ledger::append(
+        fuzz_dir,
+        &ledger::entries(&started_at, &commit, &totals, &seconds),
+    )?;
+    if merge {
+        for (target, spent) in targets.iter().zip(&seconds) {
+            if *spent > 0 {
+                merge_corpus(fuzz_dir, target)?;
+            }
+        }
+    }
+    Ok(totals)
+}
+
+/// The slices of a rotation: (target index, seconds), taken in turn until `minutes` of wall
+/// time have passed; the last slice is cut to what is left.
+fn rotation(targets: &[String], minutes: u64) -> Box<dyn FnMut() -> Option<(usize, u64)>> {
     let budget = Duration::from_secs(minutes.saturating_mul(60));
+    let started = Instant::now();
+    let slice_length = slice_seconds(budget, targets.len());
+    let count = targets.len();
+    let mut next = 0usize;
+    Box::new(move || {
+        let left = budget.saturating_sub(started.elapsed()).as_secs();
+        if left == 0 || count == 0 {
+            return None;
+        }
+        let i = next % count;
+        next += 1;
+        Some((i, slice_length.min(left).max(1)))
+    })
+}
+
+/// The slices of a top-up: each target with a deficit, in turn, a slice of at most
+/// [`MAX_SLICE_SECONDS`] until its deficit is covered (at least [`MIN_SLICE_SECONDS`] each).
+fn top_up(
+    targets: &[String],
+    missing: &[(String, u64)],
+) -> Box<dyn FnMut() -> Option<(usize, u64)>> {
+    let mut left: Vec<(usize, u64)> = missing
+        .iter()
+        .filter_map(|(t, s)| targets.iter().position(|x| x == t).map(|i| (i, *s)))
+        .collect();
+    let mut turn = 0usize;
+    Box::new(move || {
+        left.retain(|(_, s)| *s > 0);
+        if left.is_empty() {
+            return None;
+        }
+        turn %= left.len();
+        let (i, s) = left.get_mut(turn)?;
+        let slice = (*s).clamp(MIN_SLICE_SECONDS, MAX_SLICE_SECONDS);
+        *s = s.saturating_sub(slice);
+        turn += 1;
+        Some((*i, slice))
+    })
+}
+
+/// Runs slices until `next` has none or one fails; sums each target's executions and seconds.
+fn run_slices(
+    fuzz_dir: &Path,
+    targets: &[String],
+    jobs: u32,
+    mut next: Box<dyn FnMut() -> Option<(usize, u64)>>,
+) -> Result<(Vec<FuzzRow>, Vec<u64>), String> {
     let started = Instant::now();
     let mut totals: Vec<FuzzRow> = targets
         .iter()
@@ -48,44 +142,27 @@ pub(super) fn run(
         })
         .collect();
     let mut seconds = vec![0u64; targets.len()];
-    let slice_length = slice_seconds(budget, targets.len());
-    'campaign: loop {
-        for (i, target) in targets.iter().enumerate() {
-            let left = budget.saturating_sub(started.elapsed()).as_secs();
-            if left == 0 {
-                break 'campaign;
-            }
-            let slice = slice_length.min(left).max(1);
-            eprintln!(
-                "xtask: {target} for {slice} s ({} s of {} s used)",
-                started.elapsed().as_secs(),
-                budget.as_secs()
-            );
-            let row = fuzz_one(fuzz_dir, target, slice, jobs)?;
-            if let (Some(total), Some(spent)) = (totals.get_mut(i), seconds.get_mut(i)) {
-                total.execs += row.execs;
-                total.cov = total.cov.max(row.cov);
-                total.features = total.features.max(row.features);
-                total.crashes += row.crashes;
-                total.ok &= row.ok;
-                *spent += slice;
-                total.execs_per_sec = total.execs / (*spent).max(1);
-            }
-            if row.crashes > 0 || !row.ok {
-                break 'campaign;
-            }
+    while let Some((i, slice)) = next() {
+        let Some(target) = targets.get(i) else { break };
+        eprintln!(
+            "xtask: {target} for {slice} s ({} s since the start)",
+            started.elapsed().as_secs()
+        );
+        let row = fuzz_one(fuzz_dir, target, slice, jobs)?;
+        if let (Some(total), Some(spent)) = (totals.get_mut(i), seconds.get_mut(i)) {
+            total.execs += row.execs;
+            total.cov = total.cov.max(row.cov);
+            total.features = total.features.max(row.features);
+            total.crashes += row.crashes;
+            total.ok &= row.ok;
+            *spent += slice;
+            total.execs_per_sec = total.execs / (*spent).max(1);
+        }
+        if row.crashes > 0 || !row.ok {
+            break;
         }
     }
-    print_table(&totals);
-    for (row, spent) in totals.iter().zip(&seconds) {
-        eprintln!("xtask: {} ran {spent} s in all", row.target);
-    }
-    if merge {
-        for target in targets {
-            merge_corpus(fuzz_dir, target)?;
-        }
-    }
-    Ok(totals)
+    Ok((totals, seconds))
 }
 
 /// Files and bytes of a directory.
@@ -169,5 +246,14 @@ mod tests {
         assert_eq!(slice_seconds(minutes(115), 23), 75);
         assert_eq!(slice_seconds(minutes(2), 25), MIN_SLICE_SECONDS);
         assert_eq!(slice_seconds(minutes(10), 0), 150);
+    }
+
+    #[test]
+    fn a_top_up_covers_each_deficit_in_turn_and_skips_the_rest() {
+        let targets = ["a", "b", "c"].map(String::from);
+        let missing = [("c".to_string(), 700), ("a".to_string(), 30)];
+        let next = top_up(&targets, &missing);
+        let slices: Vec<(usize, u64)> = std::iter::from_fn(next).collect();
+        assert_eq!(slices, vec![(2, 600), (0, 60), (2, 100)]);
     }
 }

@@ -10,7 +10,9 @@
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets under `fuzz/`
 //!   for N seconds each on the nightly toolchain and prints one table of the results;
 //!   `--minutes N [--merge]` runs a campaign instead (the targets in rotation, executions
-//!   summed; new coverage merged into the committed corpus, capped).
+//!   summed; new coverage merged into the committed corpus, capped), and records it in the
+//!   ledger `fuzz/campaigns.csv`; `--top-up N` runs each target only for what it lacks of N
+//!   minutes in the ledger; `--ledger` prints the ledger's totals per target.
 //! - `cargo xtask bench [--quick] [--json FILE]`: builds `mtls-bench` in release mode with
 //!   the `aws-lc` feature and runs it: mtls on the RustCrypto and AWS-LC providers beside
 //!   rustls (ring) and each provider's primitive floor, one table, written to
@@ -35,6 +37,7 @@ mod bench;
 mod campaign;
 mod ct;
 mod layers;
+mod ledger;
 mod providers;
 
 #[derive(Parser)]
@@ -64,10 +67,17 @@ enum Task {
         /// minutes in all; executions summed per target.
         #[arg(long)]
         minutes: Option<u64>,
+        /// A campaign that gives each target what it lacks of this many minutes in the
+        /// ledger (fuzz/campaigns.csv); targets that have them do not run.
+        #[arg(long, conflicts_with = "minutes")]
+        top_up: Option<u64>,
         /// After a campaign, merge what the fuzzer found into fuzz/corpus (libFuzzer
         /// `-merge=1`: only units that add coverage; then capped per target).
-        #[arg(long, requires = "minutes")]
+        #[arg(long)]
         merge: bool,
+        /// Print the ledger's seconds and executions per target, and run nothing.
+        #[arg(long, conflicts_with_all = ["minutes", "top_up", "merge"])]
+        ledger: bool,
         /// Targets to run; all targets when empty.
         targets: Vec<String>,
     },
@@ -121,9 +131,24 @@ fn main() -> ExitCode {
             seconds,
             jobs,
             minutes,
+            top_up,
             merge,
+            ledger,
             targets,
-        } => fuzz(&root, seconds, jobs, minutes, merge, targets),
+        } => {
+            let plan = match (minutes, top_up) {
+                (Some(m), _) => Some(campaign::Plan::Minutes(m)),
+                (None, Some(m)) => Some(campaign::Plan::TopUp(m)),
+                (None, None) => None,
+            };
+            if ledger {
+                ledger::read(&root.join("fuzz")).map(|e| ledger::print_totals(&e))
+            } else if merge && plan.is_none() {
+                Err("--merge merges after a campaign: give --minutes or --top-up".into())
+            } else {
+                fuzz(&root, seconds, jobs, plan, merge, targets)
+            }
+        }
         Task::Bench {
             quick,
             no_doc,
@@ -383,7 +408,7 @@ fn fuzz(
     root: &Path,
     seconds: u64,
     jobs: u32,
-    minutes: Option<u64>,
+    plan: Option<campaign::Plan>,
     merge: bool,
     targets: Vec<String>,
 ) -> Result<(), String> {
@@ -407,8 +432,8 @@ fn fuzz(
     } else {
         targets
     };
-    let rows = match minutes {
-        Some(minutes) => campaign::run(&fuzz_dir, &targets, minutes, jobs, merge)?,
+    let rows = match plan {
+        Some(plan) => campaign::run(root, &fuzz_dir, &targets, plan, jobs, merge)?,
         None => {
             let mut rows = Vec::new();
             for target in &targets {
