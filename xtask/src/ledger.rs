@@ -1,5 +1,6 @@
-//! The fuzzing ledger, `fuzz/campaigns.csv`: one line per target per campaign, appended by
-//! `cargo xtask fuzz --minutes` and `--top-up`, committed with the corpus. It is what "this
+//! The fuzzing ledger, `fuzz/campaigns.csv`: one line per slice of a campaign, appended by
+//! `cargo xtask fuzz --minutes` and `--top-up` as each slice ends (a campaign cut short keeps
+//! its record), committed with the corpus. It is what "this
 //! target has had N minutes" rests on: each line says when, on which commit, for how long and
 //! with what result, and `cargo xtask fuzz --ledger` sums the lines per target.
 //!
@@ -17,7 +18,7 @@ use super::FuzzRow;
 
 const HEADER: &str = "started,commit,target,seconds,execs,cov,ft,crashes";
 
-/// One target's share of one campaign.
+/// One slice (or, in the lines written by hand, one target's share of a campaign).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Entry {
     pub started: String,
@@ -102,7 +103,7 @@ pub(super) fn append(fuzz_dir: &Path, entries: &[Entry]) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", file.display()))
 }
 
-/// The entries of a campaign that began at `started` on `commit`: one per target that ran.
+/// The entries of a campaign that began at `started` on `commit`: one per row that ran.
 pub(super) fn entries(
     started: &str,
     commit: &str,
@@ -150,17 +151,21 @@ pub(super) fn deficits(entries: &[Entry], targets: &[String], minutes: u64) -> V
         .collect()
 }
 
-/// Prints the ledger's totals per target: seconds, minutes, executions, campaigns.
+/// Prints the ledger's totals per target: seconds, minutes, executions, campaigns, crashes.
 pub(super) fn print_totals(entries: &[Entry]) {
     println!(
-        "{:<24} {:>8} {:>8} {:>14} {:>9}",
-        "target", "seconds", "minutes", "execs", "campaigns"
+        "{:<24} {:>8} {:>8} {:>14} {:>9} {:>7}",
+        "target", "seconds", "minutes", "execs", "campaigns", "crashes"
     );
     for (target, (seconds, execs)) in totals(entries) {
-        let campaigns = entries.iter().filter(|e| e.target == target).count();
+        let mine = || entries.iter().filter(|e| e.target == target);
+        let mut campaigns: Vec<&str> = mine().map(|e| e.started.as_str()).collect();
+        campaigns.dedup();
+        let crashes: usize = mine().map(|e| e.crashes).sum();
         println!(
-            "{target:<24} {seconds:>8} {:>8.1} {execs:>14} {campaigns:>9}",
-            seconds as f64 / 60.0
+            "{target:<24} {seconds:>8} {:>8.1} {execs:>14} {:>9} {crashes:>7}",
+            seconds as f64 / 60.0,
+            campaigns.len()
         );
     }
 }

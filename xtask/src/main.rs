@@ -68,8 +68,9 @@ enum Task {
         #[arg(long)]
         minutes: Option<u64>,
         /// A campaign that gives each target what it lacks of this many minutes in the
-        /// ledger (fuzz/campaigns.csv); targets that have them do not run.
-        #[arg(long, conflicts_with = "minutes")]
+        /// ledger (fuzz/campaigns.csv); targets that have them do not run. With --minutes,
+        /// it stops after that many minutes of wall time.
+        #[arg(long)]
         top_up: Option<u64>,
         /// After a campaign, merge what the fuzzer found into fuzz/corpus (libFuzzer
         /// `-merge=1`: only units that add coverage; then capped per target).
@@ -136,11 +137,8 @@ fn main() -> ExitCode {
             ledger,
             targets,
         } => {
-            let plan = match (minutes, top_up) {
-                (Some(m), _) => Some(campaign::Plan::Minutes(m)),
-                (None, Some(m)) => Some(campaign::Plan::TopUp(m)),
-                (None, None) => None,
-            };
+            let plan = (minutes.is_some() || top_up.is_some())
+                .then_some(campaign::Plan { minutes, top_up });
             if ledger {
                 ledger::read(&root.join("fuzz")).map(|e| ledger::print_totals(&e))
             } else if merge && plan.is_none() {
