@@ -109,22 +109,27 @@ fn within(budget: Option<Duration>, mut slices: Slices) -> Slices {
     })
 }
 
-/// The slices of a top-up: each target with a deficit, in turn, a slice of at most
-/// [`MAX_SLICE_SECONDS`] until its deficit is covered (at least [`MIN_SLICE_SECONDS`] each).
+/// The slices of a top-up: each target with a deficit, in turn, until its deficit is covered,
+/// in about four slices (one to ten minutes each, as in a rotation), so that a wall-time cap
+/// cuts every target's share about evenly.
 fn top_up(targets: &[String], missing: &[(String, u64)]) -> Slices {
-    let mut left: Vec<(usize, u64)> = missing
+    // (target index, seconds left, slice length)
+    let mut left: Vec<(usize, u64, u64)> = missing
         .iter()
-        .filter_map(|(t, s)| targets.iter().position(|x| x == t).map(|i| (i, *s)))
+        .filter_map(|(t, s)| {
+            let length = s.div_ceil(4).clamp(MIN_SLICE_SECONDS, MAX_SLICE_SECONDS);
+            targets.iter().position(|x| x == t).map(|i| (i, *s, length))
+        })
         .collect();
     let mut turn = 0usize;
     Box::new(move || {
-        left.retain(|(_, s)| *s > 0);
+        left.retain(|(_, s, _)| *s > 0);
         if left.is_empty() {
             return None;
         }
         turn %= left.len();
-        let (i, s) = left.get_mut(turn)?;
-        let slice = (*s).clamp(MIN_SLICE_SECONDS, MAX_SLICE_SECONDS);
+        let (i, s, length) = left.get_mut(turn)?;
+        let slice = (*s).min(*length).max(MIN_SLICE_SECONDS);
         *s = s.saturating_sub(slice);
         turn += 1;
         Some((*i, slice))
@@ -336,6 +341,18 @@ mod tests {
         let missing = [("c".to_string(), 700), ("a".to_string(), 30)];
         let next = top_up(&targets, &missing);
         let slices: Vec<(usize, u64)> = std::iter::from_fn(next).collect();
-        assert_eq!(slices, vec![(2, 600), (0, 60), (2, 100)]);
+        assert_eq!(
+            slices,
+            vec![(2, 175), (0, 60), (2, 175), (2, 175), (2, 175)]
+        );
+        let next = top_up(&targets, &[("b".to_string(), 4000)]);
+        let slices: Vec<(usize, u64)> = std::iter::from_fn(next).collect();
+        assert_eq!(
+            slices,
+            vec![(1, 600); 6]
+                .into_iter()
+                .chain([(1, 400)])
+                .collect::<Vec<_>>()
+        );
     }
 }
