@@ -70,6 +70,9 @@ pub struct RecordReader {
     /// TLS 1.2: a ChangeCipherSpec was handed out and no handshake record has come since;
     /// the Finished is due, and no application data may come first (RFC 5246 7.1).
     finished_due: bool,
+    /// TLS 1.3: a protected record from the peer has been opened; from then on a plaintext
+    /// alert is refused (see [`RecordReader::tls13_plaintext_alert`]).
+    opened_protected: bool,
 }
 
 impl Default for RecordReader {
@@ -120,6 +123,7 @@ impl RecordReader {
             tls13: false,
             early_data_budget: 0,
             finished_due: false,
+            opened_protected: false,
         }
     }
 
@@ -368,6 +372,10 @@ impl RecordReader {
                 if header.content_type == ContentType::ChangeCipherSpec {
                     return self.tls13_change_cipher_spec(span.fragment);
                 }
+                if protected && !self.opened_protected && header.content_type == ContentType::Alert
+                {
+                    return self.tls13_plaintext_alert(span.fragment);
+                }
             } else if let Some(v) = self.expected_version
                 && header.version != v
             {
@@ -386,6 +394,7 @@ impl RecordReader {
                         let (typ, inner) = match d.open_tls13_in_place(header, frag) {
                             Ok(opened) => {
                                 self.early_data_budget = 0;
+                                self.opened_protected = true;
                                 opened
                             }
                             Err(RecordError::BadRecordMac)
@@ -491,6 +500,25 @@ impl RecordReader {
             return Err(RecordError::InterleavedRecord);
         }
         Ok(Some(Found::ChangeCipherSpec))
+    }
+
+    /// A plaintext alert in TLS 1.3 mode after keys are installed, while no protected record
+    /// from the peer has been opened. RFC 8446 6 protects an alert "as specified by the
+    /// current connection state", and a client that fails on the ServerHello has no keys yet:
+    /// its alert comes in plaintext after the server has installed the client's handshake
+    /// key. Taken if it is one two-byte alert; anything else is `unexpected_message` (5.2).
+    fn tls13_plaintext_alert(
+        &mut self,
+        fragment: std::ops::Range<usize>,
+    ) -> Result<Option<Found>, RecordError> {
+        let bytes = self.deframer.buffer().get(fragment).unwrap_or_default();
+        if bytes.len() != 2 {
+            return Err(RecordError::UnexpectedOuterType(ContentType::Alert.to_u8()));
+        }
+        if self.joiner.has_partial() {
+            return Err(RecordError::InterleavedRecord);
+        }
+        Ok(Some(Found::Alert(Alert::parse(bytes)?)))
     }
 }
 

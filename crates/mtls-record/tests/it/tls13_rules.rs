@@ -89,13 +89,20 @@ fn rfc8446_5_2_outer_type_other_than_application_data_is_unexpected_message() {
             assert_eq!(e.alert(), AlertDescription::UnexpectedMessage);
             assert_eq!(d.sequence_number(), 0, "refused before decrypting");
         }
-        // The reader: once keys are installed, a plaintext handshake, alert or
-        // application_data-less record is refused.
-        for record in [plain(22, &hs(8, b"")), plain(21, &[1, 0])] {
+        // The reader: once keys are installed, a plaintext handshake record is refused; so
+        // is a plaintext alert once a protected record has been opened, and one that is not
+        // two bytes (see the next test for the one exception).
+        let mut p = Peer::test(alg, key_len);
+        let mut opened = p.seal(23, b"data", 0);
+        opened.extend(plain(21, &[1, 0]));
+        for (wire, outer) in [
+            (plain(22, &hs(8, b"")), 22),
+            (plain(21, &[2, 40, 0]), 21),
+            (opened, 21),
+        ] {
             let p = Peer::test(alg, key_len);
-            let (evs, err) = events(&mut reader(&p), &record);
-            assert!(evs.is_empty());
-            assert_eq!(err, Some(RecordError::UnexpectedOuterType(record[0])));
+            let (_, err) = events(&mut reader(&p), &wire);
+            assert_eq!(err, Some(RecordError::UnexpectedOuterType(outer)));
         }
     }
 }
@@ -537,6 +544,32 @@ fn rfc8446_6_alerts_inside_protected_records() {
         &p.seal(21, &[2, 40, 0], 0),
     );
     assert_eq!(err.map(|e| e.alert()), Some(AlertDescription::DecodeError));
+}
+
+/// RFC 8446 6: alerts "are encrypted as specified by the current connection state". A client
+/// that fails on the ServerHello has no keys yet, so its alert comes in plaintext after the
+/// server has installed the client's handshake key: taken, as long as nothing protected has
+/// come from the peer yet (rustls draws the same line).
+#[test]
+fn rfc8446_6_plaintext_alert_before_any_protected_record_is_taken() {
+    for (alg, key_len) in AEADS {
+        let p = Peer::test(alg, key_len);
+        let (evs, err) = events(&mut reader(&p), &plain(21, &[2, 40]));
+        assert_eq!(err, None);
+        assert_eq!(
+            evs,
+            vec![Ev::Alert(Alert {
+                level: AlertLevel::Fatal,
+                description: AlertDescription::HandshakeFailure
+            })]
+        );
+        // Still after the compatibility ChangeCipherSpec, which is not protected either.
+        let mut wire = plain(20, &[1]);
+        wire.extend(plain(21, &[2, 70]));
+        let (evs, err) = events(&mut reader(&p), &wire);
+        assert_eq!(err, None);
+        assert_eq!(evs.len(), 2, "{evs:?}");
+    }
 }
 
 #[test]

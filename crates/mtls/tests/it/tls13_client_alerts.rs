@@ -60,3 +60,33 @@ fn rfc8446_6_a_client_refusing_the_server_certificate_sends_its_alert_under_hand
 fn rfc8446_6_the_alert_follows_the_compatibility_change_cipher_spec() {
     refused(true);
 }
+
+/// A client that fails on the ServerHello itself (a group or suite it did not offer, say) has
+/// no keys yet, so its alert comes in plaintext while the server, its flight sent, reads
+/// under the client's handshake key. The server reports the client's alert, and sends
+/// nothing back to a peer that has gone (RFC 8446 6).
+#[test]
+fn rfc8446_6_a_client_failing_on_the_server_hello_sends_a_plaintext_alert_the_server_reads() {
+    let client = crate::peers::client_builder("client-ecdsa")
+        .versions(&[ProtocolVersion::TLSv1_3])
+        .build()
+        .unwrap();
+    let server = crate::peers::server_builder()
+        .versions(&[ProtocolVersion::TLSv1_3])
+        .build()
+        .unwrap();
+    let mut c = ClientConnection::new(&client, "localhost").unwrap();
+    let mut s = ServerConnection::new(&server).unwrap();
+    let hello = crate::drain_wire(&mut c);
+    s.read_tls(&mut hello.as_slice()).unwrap();
+    s.process_new_packets().unwrap();
+    assert!(!crate::drain_wire(&mut s).is_empty(), "the server's flight");
+    // handshake_failure, fatal, in a plaintext record.
+    s.read_tls(&mut [21u8, 3, 3, 0, 2, 2, 40].as_slice())
+        .unwrap();
+    assert_eq!(
+        s.process_new_packets().unwrap_err(),
+        Error::AlertReceived(AlertDescription::HandshakeFailure)
+    );
+    assert!(!s.wants_write());
+}
