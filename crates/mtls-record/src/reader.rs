@@ -202,7 +202,10 @@ impl RecordReader {
     ///   of at most 2^14 + 256 bytes (RFC 8446 5.2) whose inner plaintext is at most
     ///   2^14 + 1 (5.4); the inner type decides what the content is; a protected
     ///   change_cipher_spec or empty handshake or alert content is `unexpected_message`;
-    ///   empty application data is skipped (5.4), within the cap on empty records.
+    ///   empty application data is skipped (5.4), within the cap on empty records;
+    /// - the one exception: until a protected record from the peer has opened, a plaintext
+    ///   two-byte alert is handed up as [`Inbound::Alert`] (a peer that failed before it had
+    ///   keys, RFC 8446 6).
     pub fn set_tls13(&mut self, on: bool) {
         self.tls13 = on;
         self.deframer.set_tls13(on);
