@@ -15,6 +15,12 @@ pub struct ClientHelloInfo<'a> {
     pub server_name: Option<&'a str>,
     /// The client's signature_algorithms (RFC 5246 7.4.1.4.1).
     pub signature_schemes: &'a [SignatureScheme],
+    /// The client's signature_algorithms_cert (RFC 8446 4.2.3), if it sent one: the
+    /// signatures it accepts in certificates (else `signature_schemes` says that too). A
+    /// resolver holding chains from differently signing CAs (an RSA and an ECDSA one during a
+    /// migration, say) can pick by it; with no chain that fits, RFC 8446 4.4.2.2 lets the
+    /// server send one anyway.
+    pub signature_schemes_cert: Option<&'a [SignatureScheme]>,
     /// The client's cipher suites.
     pub cipher_suites: &'a [CipherSuite],
 }

@@ -113,6 +113,7 @@ fn a_server_list_prefers_the_sni_name_among_keys_that_fit() {
     let hello = |name| ClientHelloInfo {
         server_name: name,
         signature_schemes: &schemes,
+        signature_schemes_cert: None,
         cipher_suites: &[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256],
     };
     let pick = |name| list.resolve(&hello(name), AuthKeyType::Ecdsa).unwrap();

@@ -417,11 +417,7 @@ impl ServerState {
                 .copied()
                 .find(|g| *g == NamedGroup::Secp256r1),
         };
-        let info = ClientHelloInfo {
-            server_name,
-            signature_schemes: client_schemes,
-            cipher_suites: &ch.cipher_suites,
-        };
+        let info = hello_info(ch, server_name, client_schemes);
         for suite in candidates {
             let Some(certified) = config.cert_resolver.resolve(&info, suite.auth) else {
                 continue;
@@ -478,6 +474,22 @@ pub(crate) fn choose_alpn(
             )
         })?;
     Ok(Some(chosen.clone()))
+}
+
+/// What the certificate resolver is told of `ch`, in both versions: the SNI name, the
+/// signature schemes the handshake signs with (`schemes`), signature_algorithms_cert, and the
+/// cipher suites.
+pub(crate) fn hello_info<'a>(
+    ch: &'a ClientHello,
+    server_name: Option<&'a str>,
+    schemes: &'a [mtls_wire::SignatureScheme],
+) -> ClientHelloInfo<'a> {
+    ClientHelloInfo {
+        server_name,
+        signature_schemes: schemes,
+        signature_schemes_cert: ch.extensions.signature_algorithms_cert(),
+        cipher_suites: &ch.cipher_suites,
+    }
 }
 
 /// The SNI name of a ClientHello (RFC 6066 3), lowercased: a DNS host name, never an IP

@@ -14,15 +14,13 @@ use mtls_wire::handshake::{
 use mtls_wire::{AlertDescription, CompressionMethod, ExtensionType, ProtocolVersion};
 use zeroize::Zeroizing;
 
-use super::hello::{choose_alpn, sni_host_name};
+use super::hello::{choose_alpn, hello_info, sni_host_name};
 use super::psk13::{
     Resumed13, TicketSource, chooses_psk_ke, new_session_tickets, offers_a_mode_we_resume_with,
 };
 use super::{ClientCertificate, Phase, ServerState};
 use crate::action::Action;
-use crate::certs::{
-    AuthKeyType, CertificateDer, CertifiedKey, ClientHelloInfo, PeerIdentity, key_type_of,
-};
+use crate::certs::{AuthKeyType, CertificateDer, CertifiedKey, PeerIdentity, key_type_of};
 use crate::common::{Common, HandshakeSummary, wire_group, wire_scheme};
 use crate::config::{ClientAuthPolicy, SuitePreference};
 use crate::error::{HandshakeError, crypto};
@@ -316,11 +314,7 @@ impl ServerState {
         server_name: Option<&str>,
         client_schemes: &[mtls_wire::SignatureScheme],
     ) -> Result<(Arc<CertifiedKey>, SignatureAlgorithm), HandshakeError> {
-        let info = ClientHelloInfo {
-            server_name,
-            signature_schemes: client_schemes,
-            cipher_suites: &ch.cipher_suites,
-        };
+        let info = hello_info(ch, server_name, client_schemes);
         for auth in [AuthKeyType::Ecdsa, AuthKeyType::Rsa] {
             let Some(certified) = self.config.cert_resolver.resolve(&info, auth) else {
                 continue;

@@ -111,6 +111,63 @@ fn rfc5246_7_4_2_server_with_two_certificates_picks_the_one_that_fits_the_client
     );
 }
 
+/// A resolver that picks as the list does and records each ClientHello's
+/// signature_algorithms_cert.
+struct Recording {
+    chains: Vec<Arc<mtls_handshake::CertifiedKey>>,
+    seen: Mutex<Vec<Option<Vec<SignatureScheme>>>>,
+}
+
+impl mtls_handshake::ResolvesServerCert for Recording {
+    fn resolve(
+        &self,
+        hello: &mtls_handshake::ClientHelloInfo<'_>,
+        key_type: mtls_handshake::AuthKeyType,
+    ) -> Option<Arc<mtls_handshake::CertifiedKey>> {
+        let cert = hello.signature_schemes_cert.map(<[_]>::to_vec);
+        self.seen.lock().unwrap().push(cert);
+        self.chains.resolve(hello, key_type)
+    }
+}
+
+/// RFC 8446 4.2.3: a resolver is told the client's signature_algorithms_cert when it sent one
+/// (our TLS 1.3 client does; our TLS 1.2-only client does not), to pick between chains from
+/// differently signing CAs.
+#[test]
+fn rfc8446_4_2_3_the_certificate_resolver_is_told_signature_algorithms_cert() {
+    for tls13 in [true, false] {
+        let recording = Arc::new(Recording {
+            chains: vec![certified("server-ecdsa")],
+            seen: Mutex::new(Vec::new()),
+        });
+        let (cc, mut sc) = if tls13 {
+            crate::tls13_common::configs13("server-ecdsa", None, ClientAuthPolicy::None)
+        } else {
+            (client_config(), server_config("server-ecdsa"))
+        };
+        let offered: Vec<SignatureScheme> = cc
+            .signature_schemes
+            .iter()
+            .map(|s| SignatureScheme::from(s.to_u16()))
+            .collect();
+        sc.cert_resolver = recording.clone();
+        if tls13 {
+            let mut conn = crate::tls13_common::Conn13::new(cc, sc, 9);
+            conn.run();
+            conn.assert_ok();
+        } else {
+            completed(cc, sc, 9);
+        }
+        let seen = recording.seen.lock().unwrap();
+        assert!(!seen.is_empty(), "tls13 {tls13}");
+        let expected = tls13.then_some(offered);
+        assert!(
+            seen.iter().all(|s| *s == expected),
+            "tls13 {tls13}: {seen:?}"
+        );
+    }
+}
+
 fn is_static_rsa(s: &CipherSuite) -> bool {
     SupportedSuite::find(*s).is_some_and(|s| s.kx == KeyExchangeAlgorithm::Rsa)
 }
