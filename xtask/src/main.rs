@@ -63,8 +63,8 @@ enum Task {
         /// libFuzzer worker processes per target (`-jobs`/`-workers`).
         #[arg(long, default_value_t = 1)]
         jobs: u32,
-        /// A campaign instead: the targets in rotation, a minute each, for this many
-        /// minutes in all; executions summed per target.
+        /// A campaign instead: the targets in rotation, slices of one to ten minutes, for
+        /// this many minutes of wall time in all; executions summed per target.
         #[arg(long)]
         minutes: Option<u64>,
         /// A campaign that gives each target what it lacks of this many minutes in the
