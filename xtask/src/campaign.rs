@@ -208,14 +208,8 @@ fn unconfirmed_timeouts(fuzz_dir: &Path, target: &str, new: &[String]) -> Result
     for name in new {
         let input = artifacts.join(name);
         for _ in 0..3 {
-            let status = Command::new("cargo")
-                .args(["+nightly", "fuzz", "run", target])
-                .arg(&input)
+            let status = quiet_fuzz_run(fuzz_dir, target, &[&input])
                 .args(["--", "-timeout=1", "-rss_limit_mb=256", "-runs=1"])
-                .env("ASAN_OPTIONS", "quarantine_size_mb=32")
-                .current_dir(fuzz_dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
                 .status()
                 .map_err(|e| format!("cannot run cargo fuzz to confirm a timeout: {e}"))?;
             if !status.success() {
@@ -238,6 +232,20 @@ fn unconfirmed_timeouts(fuzz_dir: &Path, target: &str, new: &[String]) -> Result
     Ok(true)
 }
 
+/// `cargo +nightly fuzz run TARGET INPUTS...` in `fuzz_dir`, output discarded, with the small
+/// AddressSanitizer quarantine of every run here; the caller adds `--` and libFuzzer's flags.
+fn quiet_fuzz_run(fuzz_dir: &Path, target: &str, inputs: &[&Path]) -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .args(["+nightly", "fuzz", "run", target])
+        .args(inputs)
+        .env("ASAN_OPTIONS", "quarantine_size_mb=32")
+        .current_dir(fuzz_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
 /// Files and bytes of a directory.
 fn size_of(dir: &Path) -> (usize, u64) {
     let files: Vec<u64> = std::fs::read_dir(dir)
@@ -258,15 +266,8 @@ fn merge_corpus(fuzz_dir: &Path, target: &str) -> Result<(), String> {
     let corpus = fuzz_dir.join("corpus").join(target);
     let scratch = fuzz_dir.join("target").join("xtask-corpus").join(target);
     let before: Vec<String> = names(&corpus);
-    let status = Command::new("cargo")
-        .args(["+nightly", "fuzz", "run", target])
-        .arg(&corpus)
-        .arg(&scratch)
+    let status = quiet_fuzz_run(fuzz_dir, target, &[&corpus, &scratch])
         .args(["--", "-merge=1", "-rss_limit_mb=256"])
-        .env("ASAN_OPTIONS", "quarantine_size_mb=32")
-        .current_dir(fuzz_dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .status()
         .map_err(|e| format!("cannot run cargo fuzz for the merge: {e}"))?;
     if !status.success() {
