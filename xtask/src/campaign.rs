@@ -175,10 +175,7 @@ fn run_slices(
                 row.crashes = 0;
             }
         }
-        ledger::append(
-            fuzz_dir,
-            &ledger::entries(&stamp.0, &stamp.1, std::slice::from_ref(&row), &[slice]),
-        )?;
+        ledger::append(fuzz_dir, &[ledger::entry(&stamp.0, &stamp.1, &row, slice)])?;
         if let (Some(total), Some(spent)) = (totals.get_mut(i), seconds.get_mut(i)) {
             total.execs += row.execs;
             total.cov = total.cov.max(row.cov);

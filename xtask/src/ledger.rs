@@ -103,27 +103,19 @@ pub(super) fn append(fuzz_dir: &Path, entries: &[Entry]) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", file.display()))
 }
 
-/// The entries of a campaign that began at `started` on `commit`: one per row that ran.
-pub(super) fn entries(
-    started: &str,
-    commit: &str,
-    rows: &[FuzzRow],
-    seconds: &[u64],
-) -> Vec<Entry> {
-    rows.iter()
-        .zip(seconds)
-        .filter(|(_, s)| **s > 0)
-        .map(|(r, s)| Entry {
-            started: started.into(),
-            commit: commit.into(),
-            target: r.target.clone(),
-            seconds: *s,
-            execs: r.execs,
-            cov: r.cov,
-            ft: r.features,
-            crashes: r.crashes,
-        })
-        .collect()
+/// The ledger line of one slice of `seconds` on `target`'s row, in a campaign that began at
+/// `started` on `commit`.
+pub(super) fn entry(started: &str, commit: &str, row: &FuzzRow, seconds: u64) -> Entry {
+    Entry {
+        started: started.into(),
+        commit: commit.into(),
+        target: row.target.clone(),
+        seconds,
+        execs: row.execs,
+        cov: row.cov,
+        ft: row.features,
+        crashes: row.crashes,
+    }
 }
 
 /// Seconds and executions per target, over every campaign.
