@@ -112,8 +112,8 @@ fn names(cell: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every (from, to, kind) edge between workspace members, from `cargo metadata`.
-fn workspace_edges(root: &Path) -> Result<BTreeSet<(String, String, String)>, String> {
+/// The workspace's packages, as `cargo metadata --no-deps` describes them.
+pub fn workspace_packages(root: &Path) -> Result<Vec<serde_json::Value>, String> {
     let out = Command::new("cargo")
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .current_dir(root)
@@ -127,7 +127,12 @@ fn workspace_edges(root: &Path) -> Result<BTreeSet<(String, String, String)>, St
     }
     let meta: serde_json::Value =
         serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
-    let packages = meta["packages"].as_array().cloned().unwrap_or_default();
+    Ok(meta["packages"].as_array().cloned().unwrap_or_default())
+}
+
+/// Every (from, to, kind) edge between workspace members, from `cargo metadata`.
+fn workspace_edges(root: &Path) -> Result<BTreeSet<(String, String, String)>, String> {
+    let packages = workspace_packages(root)?;
     let members: BTreeSet<String> = packages
         .iter()
         .filter_map(|p| p["name"].as_str().map(str::to_string))

@@ -3,7 +3,10 @@
 //! - `cargo xtask ci`: what `.ci/run` runs after installing system packages: the layering
 //!   check, formatting, clippy with warnings as errors, the whole test suite (unit,
 //!   integration, doc tests), the `tracing` and `aws-lc` features' lints and tests, the
-//!   quick soak, and the documentation of every crate with warnings as errors.
+//!   quick soak, the documentation of every crate with warnings as errors, and `cargo xtask
+//!   package`.
+//! - `cargo xtask package`: every publishable crate packaged and verified against the
+//!   packages of the crates below it, after removing what earlier runs left of them.
 //! - `cargo xtask layers`: every dependency edge between workspace crates must be listed in
 //!   docs/ARCHITECTURE.md's allowed-edges table, and the table must point only downward; and
 //!   the crates above mtls-crypto must not pick the default crypto provider themselves.
@@ -38,6 +41,7 @@ mod campaign;
 mod ct;
 mod layers;
 mod ledger;
+mod package;
 mod providers;
 
 #[derive(Parser)]
@@ -55,6 +59,9 @@ enum Task {
     /// Fails, naming the edge, on a dependency between workspace crates that
     /// docs/ARCHITECTURE.md's allowed-edges table does not list.
     Layers,
+    /// Package every publishable crate and build each package against the packages below it,
+    /// as crates.io would; our packages from earlier runs are removed first.
+    Package,
     /// Run cargo-fuzz targets (nightly toolchain) and print execs, execs/s, coverage, crashes.
     Fuzz {
         /// Seconds to run each target.
@@ -128,6 +135,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Task::Ci => ci(&root),
         Task::Layers => layers::check(&root).and_then(|()| providers::check(&root)),
+        Task::Package => package::package_and_verify(&root, &target_dir(&root)),
         Task::Fuzz {
             seconds,
             jobs,
@@ -319,28 +327,7 @@ fn ci(root: &Path) -> Result<(), String> {
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    // Every publishable crate packaged as crates.io would get it, and verified: each package
-    // is built from its unpacked sources, against the packages of the crates below it. In
-    // this target dir, so that the verification reuses the dependencies the steps above
-    // built and compiles only our crates (2 min 20 s on the 2-core machine, against 16 min
-    // in the fresh target dir it uses by default; docs/ARCHITECTURE.md, "Packaging").
-    let target = target_dir(root).display().to_string();
-    run_env(
-        root,
-        "cargo",
-        &[
-            "package",
-            "--workspace",
-            "--exclude",
-            "mtls-bench",
-            "--exclude",
-            "mtls-testkit",
-            "--exclude",
-            "xtask",
-            "--allow-dirty",
-        ],
-        &[("CARGO_TARGET_DIR", &target)],
-    )?;
+    package::package_and_verify(root, &target_dir(root))?;
     eprintln!(
         "xtask: ci passed in {:.0} s",
         started.elapsed().as_secs_f64()
