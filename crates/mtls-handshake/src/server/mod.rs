@@ -5,6 +5,7 @@
 
 mod first_hello;
 mod hello;
+mod kx13;
 mod post13;
 mod psk13;
 mod tls13;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use mtls_crypto::kx::{ActiveKeyExchange, NamedGroup};
+use mtls_crypto::kx::NamedGroup;
 use mtls_crypto::signature::SignatureAlgorithm;
 use mtls_wire::extensions::{Extension, Extensions, KeyShareEntry, ProtocolName};
 use mtls_wire::handshake::{
@@ -15,6 +15,7 @@ use mtls_wire::{AlertDescription, CompressionMethod, ExtensionType, ProtocolVers
 use zeroize::Zeroizing;
 
 use super::hello::{choose_alpn, hello_info, sni_host_name};
+use super::kx13::key_exchange_offer;
 use super::psk13::{
     Resumed13, TicketSource, chooses_psk_ke, new_session_tickets, offers_a_mode_we_resume_with,
 };
@@ -35,11 +36,12 @@ use crate::trace::debug_event;
 /// A TLS 1.3 handshake from the ClientHello to the client's Finished.
 pub(super) struct Server13 {
     suite: Tls13Suite,
-    /// Our key share's group (unused by psk_ke), or the one a HelloRetryRequest asks for.
-    group: NamedGroup,
-    certified: Arc<CertifiedKey>,
-    /// Our CertificateVerify scheme.
-    scheme: SignatureAlgorithm,
+    /// Our key share's group (unused by psk_ke), or the one a HelloRetryRequest asks for;
+    /// `None` when a PSK ClientHello offered no key exchange (RFC 8446 9.2).
+    group: Option<NamedGroup>,
+    /// Our certificate and CertificateVerify scheme; `None` when a PSK ClientHello had no
+    /// signature_algorithms (RFC 8446 9.2), which only a resumption can answer.
+    certificate: Option<(Arc<CertifiedKey>, SignatureAlgorithm)>,
     alpn: Option<Vec<u8>>,
     server_name: Option<String>,
     /// The client's legacy_session_id, echoed (RFC 8446 4.1.3); non-empty: middlebox
@@ -69,13 +71,13 @@ pub(super) struct Server13 {
 }
 
 /// Where the key exchange is.
-enum Stage {
+pub(super) enum Stage {
     /// A HelloRetryRequest asks for a share of `group` (`sent` once it is out); the first
     /// ClientHello stays to compare the second with (RFC 8446 4.1.2).
     Retry { first: Box<ClientHello>, sent: bool },
     /// The client's key share for our group, until the ClientHello's PSK decides whether
-    /// (EC)DHE runs (RFC 8446 4.2.9).
-    Offered(Vec<u8>),
+    /// (EC)DHE runs (RFC 8446 4.2.9); `None`: a PSK ClientHello without a key exchange.
+    Offered(Option<Vec<u8>>),
     /// Our share and the shared secret, for the ServerHello; `None`: a psk_ke resumption,
     /// without (EC)DHE.
     Shared(Option<(Vec<u8>, Zeroizing<Vec<u8>>)>),
@@ -100,11 +102,11 @@ pub(super) struct ServerPost {
     pub(super) next_nonce: u64,
 }
 
-fn illegal(reason: impl Into<std::borrow::Cow<'static, str>>) -> HandshakeError {
+pub(super) fn illegal(reason: impl Into<std::borrow::Cow<'static, str>>) -> HandshakeError {
     HandshakeError::new(AlertDescription::IllegalParameter, reason)
 }
 
-fn missing(what: &str) -> HandshakeError {
+pub(super) fn missing(what: &str) -> HandshakeError {
     HandshakeError::new(
         AlertDescription::MissingExtension,
         format!("a TLS 1.3 ClientHello without {what} (RFC 8446 9.2)"),
@@ -182,24 +184,18 @@ impl ServerState {
             )
         })?;
         // RFC 8446 9.2: without a PSK, signature_algorithms, supported_groups and key_share
-        // are mandatory.
-        let client_schemes = ch
-            .extensions
-            .signature_algorithms()
-            .ok_or_else(|| missing("signature_algorithms"))?;
-        let groups = ch
-            .extensions
-            .supported_groups()
-            .ok_or_else(|| missing("supported_groups"))?;
-        let shares = ch
-            .extensions
-            .key_shares()
-            .ok_or_else(|| missing("key_share"))?;
-        check_shares(groups, shares)?;
+        // are mandatory; with one, a resumption needs none of them.
+        let psk_offered = ch.extensions.pre_shared_key().is_some();
+        let (group, stage) = key_exchange_offer(&config.groups, ch, psk_offered)?;
         let server_name = sni_host_name(ch)?;
         let alpn = choose_alpn(&config, ch)?;
-        let (certified, scheme) =
-            self.choose_certificate13(ch, server_name.as_deref(), client_schemes)?;
+        let certificate = match ch.extensions.signature_algorithms() {
+            Some(schemes) => {
+                Some(self.choose_certificate13(ch, server_name.as_deref(), schemes)?)
+            }
+            None if psk_offered => None,
+            None => return Err(missing("signature_algorithms")),
+        };
 
         common.client_random = ch.random;
         self.rng
@@ -208,28 +204,6 @@ impl ServerState {
         common.transcript.start_hash(suite.hash);
         common.transcript.end_signature_transcript();
 
-        // RFC 8446 4.2.8: a share for a group both support (ours first), else a
-        // HelloRetryRequest for the group we like best among theirs.
-        let mutual = |g: &&NamedGroup| groups.contains(&wire_group(**g));
-        let with_share = config.groups.iter().filter(mutual).find_map(|g| {
-            shares
-                .iter()
-                .find(|s| s.group == wire_group(*g))
-                .map(|s| (*g, s))
-        });
-        let (group, stage) = match with_share {
-            Some((group, share)) => (group, Stage::Offered(share.key_exchange.clone())),
-            None => {
-                let group = config.groups.iter().find(mutual).copied().ok_or_else(|| {
-                    HandshakeError::new(
-                        AlertDescription::HandshakeFailure,
-                        "no key exchange group in common (RFC 8446 4.2.7)",
-                    )
-                })?;
-                let first = Box::new(ch.clone());
-                (group, Stage::Retry { first, sent: false })
-            }
-        };
         let retry = matches!(stage, Stage::Retry { .. });
         common.learn(Fact::HelloRetry(retry))?;
         // The client's early data is never accepted, even with a PSK (our tickets allow
@@ -247,8 +221,7 @@ impl ServerState {
         let mut s = Box::new(Server13 {
             suite,
             group,
-            certified,
-            scheme,
+            certificate,
             alpn,
             server_name,
             session_id: ch.session_id.as_slice().to_vec(),
@@ -291,6 +264,9 @@ impl ServerState {
                 s.client_identity = r.session.peer_identity();
                 s.created = r.session.created;
             }
+            // RFC 8446 9.2: a full handshake needs signature_algorithms, which a PSK
+            // ClientHello may leave out.
+            None if s.certificate.is_none() => return Err(missing("signature_algorithms")),
             None => common.learn(Fact::ClientAuth(
                 self.config.client_auth.requests_in_handshake(),
             ))?,
@@ -298,9 +274,11 @@ impl ServerState {
         s.psk_ke = resumed.is_some() && chooses_psk_ke(&self.config, ch);
         s.resumed = resumed;
         if let Stage::Offered(share) = std::mem::replace(&mut s.stage, Stage::Moved) {
-            s.stage = match s.psk_ke {
-                true => Stage::Shared(None),
-                false => self.key_share13(s.group, &share)?,
+            s.stage = match (s.psk_ke, s.group, share) {
+                (true, _, _) => Stage::Shared(None),
+                (false, Some(group), Some(share)) => self.key_share13(group, &share)?,
+                // RFC 8446 4.2.9: psk_dhe_ke and a full handshake need the client's share.
+                _ => return Err(missing("key_share, which a handshake with (EC)DHE needs")),
             };
         }
         Ok(())
@@ -334,26 +312,6 @@ impl ServerState {
             AlertDescription::HandshakeFailure,
             "no certificate of this server can sign a scheme the client accepts in TLS 1.3",
         ))
-    }
-
-    /// Our ephemeral key for `group` and the shared secret with the client's share; a share
-    /// that is not a valid public key is `illegal_parameter` (RFC 8446 4.2.8.1, 4.2.8.2).
-    fn key_share13(&mut self, group: NamedGroup, peer: &[u8]) -> Result<Stage, HandshakeError> {
-        let kx = self
-            .config
-            .provider
-            .start_key_exchange(group, &mut *self.rng)
-            .map_err(|e| crypto("key generation", e))?;
-        let public = kx.public_key().to_vec();
-        let shared = kx.complete(peer).map_err(|e| {
-            illegal(format!(
-                "the client's {group:?} key share is not a valid public key: {e}"
-            ))
-        })?;
-        Ok(Stage::Shared(Some((
-            public,
-            Zeroizing::new(shared.expose().to_vec()),
-        ))))
     }
 
     // ---- the second ClientHello (RFC 8446 4.1.2, 4.1.4) ----
@@ -399,17 +357,16 @@ impl ServerState {
                 "early_data in the ClientHello after a HelloRetryRequest (RFC 8446 4.1.2)",
             ));
         }
-        let group = wire_group(s.group);
+        let group = our_group(s)?;
         let share = match ch.extensions.key_shares() {
-            Some([share]) if share.group == group => share,
+            Some([share]) if share.group == wire_group(group) => share,
             _ => {
                 return Err(illegal(format!(
-                    "the second ClientHello must carry exactly one key share, for {:?} (RFC 8446 4.1.4)",
-                    s.group
+                    "the second ClientHello must carry exactly one key share, for {group:?} (RFC 8446 4.1.4)",
                 )));
             }
         };
-        Ok(Stage::Offered(share.key_exchange.clone()))
+        Ok(Stage::Offered(Some(share.key_exchange.clone())))
     }
 
     // ---- the server's flight (RFC 8446 4.1.3, 4.3, 4.4) ----
@@ -442,16 +399,17 @@ impl ServerState {
             Msg::Certificate => common.emit(
                 HandshakePayload::CertificateTls13(CertificateTls13::new(
                     Vec::new(),
-                    s.certified.chain.clone(),
+                    our_certificate(&s)?.0.chain.clone(),
                 )),
                 actions,
             ),
             Msg::CertificateVerify => {
                 let hash = common.transcript.current_hash(s.suite.hash);
+                let (certified, scheme) = our_certificate(&s)?;
                 let cv = sign_certificate_verify(
                     common.provider,
-                    &s.certified.key,
-                    s.scheme,
+                    &certified.key,
+                    *scheme,
                     Side::Server,
                     hash.as_slice(),
                     &mut *self.rng,
@@ -529,7 +487,7 @@ impl ServerState {
                 compression_method: CompressionMethod::Null,
                 extensions: Extensions::new(vec![
                     version,
-                    Extension::SelectedGroup(wire_group(s.group)),
+                    Extension::SelectedGroup(wire_group(our_group(s)?)),
                 ]),
             };
             common.emit(HandshakePayload::ServerHello(hrr), actions);
@@ -541,6 +499,14 @@ impl ServerState {
                 "the ServerHello is due before the key exchange",
             ));
         };
+        // RFC 8446 4.2.8: our share, unless the resumption is psk_ke (4.2.9).
+        let our_share = match &shared {
+            Some((public, _)) => Some(Extension::ServerKeyShare(KeyShareEntry {
+                group: wire_group(our_group(s)?),
+                key_exchange: public.clone(),
+            })),
+            None => None,
+        };
         let sh = ServerHello {
             server_version: ProtocolVersion::TLSv1_2,
             random: common.server_random,
@@ -550,13 +516,7 @@ impl ServerState {
             extensions: Extensions::new(
                 [
                     Some(version),
-                    // RFC 8446 4.2.8: our share, unless the resumption is psk_ke (4.2.9).
-                    shared.as_ref().map(|(public, _)| {
-                        Extension::ServerKeyShare(KeyShareEntry {
-                            group: wire_group(s.group),
-                            key_exchange: public.clone(),
-                        })
-                    }),
+                    our_share,
                     // RFC 8446 4.2.11: the identity we resume with.
                     s.resumed
                         .as_ref()
@@ -727,8 +687,12 @@ impl ServerState {
             version: ProtocolVersion::TLSv1_3,
             suite: NegotiatedSuite::Tls13(s.suite),
             kind,
-            group: (!s.psk_ke).then_some(s.group),
-            server_signature: s.resumed.is_none().then_some(s.scheme),
+            group: s.group.filter(|_| !s.psk_ke),
+            server_signature: s
+                .certificate
+                .as_ref()
+                .filter(|_| s.resumed.is_none())
+                .map(|(_, scheme)| *scheme),
             client_signature: s.client_signature,
             // TLS 1.3 always binds the keys to the whole transcript (RFC 8446 7.1), which is
             // what the extended master secret gives TLS 1.2.
@@ -770,25 +734,18 @@ fn keyed(stage: &mut Stage, msg: Msg) -> Result<&mut Schedule13, HandshakeError>
     }
 }
 
-/// RFC 8446 4.2.8: every share for a group of supported_groups (`illegal_parameter`), at
-/// most one per group (`illegal_parameter`).
-fn check_shares(
-    groups: &[mtls_wire::NamedGroup],
-    shares: &[KeyShareEntry],
-) -> Result<(), HandshakeError> {
-    for (i, share) in shares.iter().enumerate() {
-        if !groups.contains(&share.group) {
-            return Err(illegal(format!(
-                "a key share for {:?}, which supported_groups does not list (RFC 8446 4.2.8)",
-                share.group
-            )));
-        }
-        if shares.iter().take(i).any(|s| s.group == share.group) {
-            return Err(illegal(format!(
-                "two key shares for {:?} (RFC 8446 4.2.8)",
-                share.group
-            )));
-        }
-    }
-    Ok(())
+/// Our certificate and CertificateVerify scheme, which a full handshake has (`decide13`).
+fn our_certificate(
+    s: &Server13,
+) -> Result<&(Arc<CertifiedKey>, SignatureAlgorithm), HandshakeError> {
+    s.certificate
+        .as_ref()
+        .ok_or_else(|| HandshakeError::internal("a full handshake without our certificate"))
+}
+
+/// The group of our share or of our HelloRetryRequest, which the ClientHello that gets
+/// either offered (`key_exchange_offer`).
+fn our_group(s: &Server13) -> Result<NamedGroup, HandshakeError> {
+    s.group
+        .ok_or_else(|| HandshakeError::internal("a key share without a group"))
 }

@@ -2,16 +2,20 @@
 //! server in memory: offered by a client and selected by a server only when each is
 //! configured for it; then the ServerHello carries no key_share and the key schedule takes
 //! the zero (EC)DHE input (RFC 8446 7.1). A client that did not offer psk_ke refuses a
-//! ServerHello without a key share.
+//! ServerHello without a key share. With a PSK, a ClientHello may leave out
+//! signature_algorithms, and supported_groups with key_share (RFC 8446 9.2).
 
 use std::sync::Arc;
 
+use mtls_crypto::{Hash, HashAlgorithm};
+use mtls_handshake::Tls13Suite;
 use mtls_handshake::sequence::{Kind, Side};
 use mtls_handshake::ticket::{TicketKey, TicketKeys};
 use mtls_handshake::{ClientAuthPolicy, ClientConfig, FixedClock, ServerConfig};
 use mtls_handshake::{ClientSessionStore, InMemoryClientSessionStore};
+use mtls_prf::tls13::EarlySecret;
 use mtls_wire::extensions::Extension;
-use mtls_wire::handshake::{HandshakePayload, ServerHello};
+use mtls_wire::handshake::{ClientHello, HandshakePayload, ServerHello};
 use mtls_wire::{AlertDescription, ExtensionType, HandshakeType, PskKeyExchangeMode};
 
 use crate::common::NOW;
@@ -69,14 +73,69 @@ impl Pair13 {
     /// A full handshake that leaves a ticket in the store, then a second connection with
     /// the tampers given.
     fn resume(&self, c2s: Option<Tamper13>, s2c: Option<Tamper13>) -> Conn13 {
-        let (cc, sc) = self.configs();
-        let mut first = Conn13::new(cc, sc, 1);
-        first.run();
-        first.assert_ok();
+        self.first();
         let (cc, sc) = self.configs();
         let mut second = Conn13::with_tampers(cc, sc, 2, c2s, s2c);
         second.run();
         second
+    }
+
+    /// A full handshake that leaves a ticket in the store.
+    fn first(&self) {
+        let (cc, sc) = self.configs();
+        let mut first = Conn13::new(cc, sc, 1);
+        first.run();
+        first.assert_ok();
+    }
+
+    /// Like [`Self::resume`], with the resuming ClientHello's extensions (all but the
+    /// pre_shared_key, which stays last) edited by `edit` and its binder computed again from
+    /// the stored ticket's PSK, as a client sending that hello would have. Only the
+    /// ServerHello reaches the client, whose transcript has the unedited hello: this watches
+    /// the server's decision.
+    fn resume_edited(&self, edit: impl Fn(&mut Vec<Extension>) + 'static) -> Conn13 {
+        self.first();
+        self.edited(edit)
+    }
+
+    /// The second connection of [`Self::resume_edited`], after a first one.
+    fn edited(&self, edit: impl Fn(&mut Vec<Extension>) + 'static) -> Conn13 {
+        let (cc, sc) = self.configs();
+        let key = cc.session_key("localhost");
+        let stored = self.store.take_tls13(&key, NOW).unwrap();
+        let psk = stored.tls13().unwrap().psk().to_vec();
+        let hash = Tls13Suite::find(stored.suite).unwrap().hash;
+        self.store.put(&key, stored);
+        let rebind = edit13(HandshakeType::ClientHello, move |p| {
+            let HandshakePayload::ClientHello(ch) = p else {
+                return;
+            };
+            let psk_ext = ch.extensions.list.pop().unwrap();
+            edit(&mut ch.extensions.list);
+            ch.extensions.list.push(psk_ext);
+            rebind(ch, &psk, hash);
+        });
+        let mut second = Conn13::with_tampers(cc, sc, 2, Some(rebind), Some(hello_only(false)));
+        second.run();
+        second
+    }
+}
+
+/// Sets the binder of `ch`'s one PSK (RFC 8446 4.2.11.2): the "res binder" Finished MAC
+/// over the hash of the ClientHello up to the binders list.
+fn rebind(ch: &mut ClientHello, psk: &[u8], hash: HashAlgorithm) {
+    let provider = mtls_crypto::default_provider();
+    let Some(Extension::PreSharedKey(offered)) = ch.extensions.list.last() else {
+        panic!("the pre_shared_key is not the last extension")
+    };
+    let binders_len = 2 + offered.binders.iter().map(|b| 1 + b.len()).sum::<usize>();
+    let whole = encode13(HandshakePayload::ClientHello(ch.clone()));
+    let truncated = Hash::digest(hash, &whole[..whole.len() - binders_len]);
+    let binder = EarlySecret::new(provider, hash, Some(psk))
+        .binder_key(provider, true)
+        .finished_mac(provider, truncated.as_slice());
+    if let Some(Extension::PreSharedKey(offered)) = ch.extensions.list.last_mut() {
+        offered.binders = vec![binder.as_bytes().to_vec()];
     }
 }
 
@@ -194,28 +253,111 @@ fn rfc8446_4_2_9_psk_dhe_ke_unless_both_are_configured_for_psk_ke() {
     }
 }
 
-/// RFC 8446 4.2.9: a client that allows psk_ke alone is resumed by a server configured for
-/// it (and, as before, makes a full handshake with one that is not).
+/// Sets psk_key_exchange_modes to psk_ke alone.
+fn only_psk_ke(list: &mut Vec<Extension>) {
+    for e in list {
+        if let Extension::PskKeyExchangeModes(m) = e {
+            *m = vec![PskKeyExchangeMode::PskKe];
+        }
+    }
+}
+
+/// Leaves out the extensions of these types.
+fn without(types: &'static [ExtensionType]) -> impl Fn(&mut Vec<Extension>) {
+    move |list| list.retain(|e| !types.contains(&e.typ()))
+}
+
+/// RFC 8446 4.2.9: a client that allows psk_ke alone is resumed without (EC)DHE by a server
+/// configured for it, and makes a full handshake with one that is not.
 #[test]
 fn rfc8446_4_2_9_a_client_allowing_psk_ke_alone_resumes_only_where_configured() {
-    let only_psk_ke = || {
-        edit13(HandshakeType::ClientHello, |p| {
-            if let HandshakePayload::ClientHello(ch) = p {
-                for e in &mut ch.extensions.list {
-                    if let Extension::PskKeyExchangeModes(m) = e {
-                        *m = vec![PskKeyExchangeMode::PskKe];
-                    }
-                }
-            }
-        })
-    };
-    // The edited hello breaks the binder: watch only the server's decision.
-    let configured = Pair13::new(true, true).resume(Some(only_psk_ke()), Some(hello_only(false)));
-    configured.assert_failed(Side::Server, AlertDescription::DecryptError);
-    let not = Pair13::new(true, false).resume(Some(only_psk_ke()), Some(hello_only(false)));
+    let configured = Pair13::new(true, true).resume_edited(only_psk_ke);
+    assert!(configured.s.error.is_none(), "{:?}", configured.s.error);
+    let sh = server_hello(&configured);
+    assert_eq!(sh.extensions.selected_identity(), Some(0));
+    assert!(sh.extensions.server_key_share().is_none());
+    let not = Pair13::new(true, false).resume_edited(only_psk_ke);
     let sh = server_hello(&not);
     assert_eq!(sh.extensions.selected_identity(), None);
     assert!(sh.extensions.server_key_share().is_some());
+}
+
+const KEY_EXCHANGE: &[ExtensionType] = &[ExtensionType::SupportedGroups, ExtensionType::KeyShare];
+const ALL_THREE: &[ExtensionType] = &[
+    ExtensionType::SupportedGroups,
+    ExtensionType::KeyShare,
+    ExtensionType::SignatureAlgorithms,
+    ExtensionType::SignatureAlgorithmsCert,
+];
+
+/// RFC 8446 9.2: a ClientHello with a pre_shared_key need not carry signature_algorithms,
+/// and supported_groups and key_share go together or not at all. A psk_ke-only client
+/// without any of them is resumed by a server configured for psk_ke: no key share, the PSK
+/// selected.
+#[test]
+fn rfc8446_9_2_a_psk_ke_client_hello_may_omit_key_share_groups_and_signature_algorithms() {
+    let conn = Pair13::new(true, true).resume_edited(|l| {
+        only_psk_ke(l);
+        without(ALL_THREE)(l);
+    });
+    assert!(conn.s.error.is_none(), "{:?}", conn.s.error);
+    let sh = server_hello(&conn);
+    assert_eq!(sh.extensions.selected_identity(), Some(0));
+    assert!(sh.extensions.server_key_share().is_none());
+}
+
+/// RFC 8446 9.2: with a PSK, signature_algorithms may be left out of a psk_dhe_ke hello too:
+/// the resumption runs (EC)DHE with the client's share, and needs no certificate.
+#[test]
+fn rfc8446_9_2_a_psk_dhe_ke_client_hello_may_omit_signature_algorithms() {
+    let conn = Pair13::new(false, false).resume_edited(without(&[
+        ExtensionType::SignatureAlgorithms,
+        ExtensionType::SignatureAlgorithmsCert,
+    ]));
+    assert!(conn.s.error.is_none(), "{:?}", conn.s.error);
+    let sh = server_hello(&conn);
+    assert_eq!(sh.extensions.selected_identity(), Some(0));
+    assert!(sh.extensions.server_key_share().is_some());
+}
+
+/// RFC 8446 9.2, 4.2.9: a PSK hello without a key exchange can only be resumed with psk_ke.
+/// A server not configured for psk_ke, or a ticket that does not open (a full handshake),
+/// needs the key_share it lacks: `missing_extension`. So does a full handshake without
+/// signature_algorithms.
+#[test]
+fn rfc8446_9_2_a_psk_hello_without_key_exchange_that_is_not_resumed_is_missing_extension() {
+    let not_configured = Pair13::new(true, false).resume_edited(|l| {
+        only_psk_ke(l);
+        without(KEY_EXCHANGE)(l);
+    });
+    not_configured.assert_failed(Side::Server, AlertDescription::MissingExtension);
+    let dhe_only = Pair13::new(false, true).resume_edited(without(KEY_EXCHANGE));
+    dhe_only.assert_failed(Side::Server, AlertDescription::MissingExtension);
+    // The hello of the test above, with a ticket the server can no longer open.
+    let pair = Pair13::new(true, true);
+    pair.first();
+    pair.keys.set(TicketKey::new([9; 16], [9; 32]), None);
+    let conn = pair.edited(|l| {
+        only_psk_ke(l);
+        without(ALL_THREE)(l);
+    });
+    conn.assert_failed(Side::Server, AlertDescription::MissingExtension);
+}
+
+/// RFC 8446 9.2: supported_groups and key_share come together, with a PSK too: one without
+/// the other is `missing_extension`.
+#[test]
+fn rfc8446_9_2_supported_groups_and_key_share_come_together_with_a_psk() {
+    for (pair, drop) in [
+        (Pair13::new(true, true), ExtensionType::KeyShare),
+        (Pair13::new(true, true), ExtensionType::SupportedGroups),
+    ] {
+        let conn = pair.resume_edited(move |l| {
+            only_psk_ke(l);
+            l.retain(|e| e.typ() != drop);
+        });
+        conn.assert_failed(Side::Server, AlertDescription::MissingExtension);
+    }
 }
 
 /// RFC 8446 4.2.9, 9.2: a ServerHello that resumes our PSK without a key_share when we did
