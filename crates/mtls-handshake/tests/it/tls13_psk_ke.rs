@@ -283,6 +283,10 @@ fn rfc8446_4_2_9_a_client_allowing_psk_ke_alone_resumes_only_where_configured() 
 }
 
 const KEY_EXCHANGE: &[ExtensionType] = &[ExtensionType::SupportedGroups, ExtensionType::KeyShare];
+const SIGNATURE_ALGORITHMS: &[ExtensionType] = &[
+    ExtensionType::SignatureAlgorithms,
+    ExtensionType::SignatureAlgorithmsCert,
+];
 const ALL_THREE: &[ExtensionType] = &[
     ExtensionType::SupportedGroups,
     ExtensionType::KeyShare,
@@ -310,22 +314,18 @@ fn rfc8446_9_2_a_psk_ke_client_hello_may_omit_key_share_groups_and_signature_alg
 /// the resumption runs (EC)DHE with the client's share, and needs no certificate.
 #[test]
 fn rfc8446_9_2_a_psk_dhe_ke_client_hello_may_omit_signature_algorithms() {
-    let conn = Pair13::new(false, false).resume_edited(without(&[
-        ExtensionType::SignatureAlgorithms,
-        ExtensionType::SignatureAlgorithmsCert,
-    ]));
+    let conn = Pair13::new(false, false).resume_edited(without(SIGNATURE_ALGORITHMS));
     assert!(conn.s.error.is_none(), "{:?}", conn.s.error);
     let sh = server_hello(&conn);
     assert_eq!(sh.extensions.selected_identity(), Some(0));
     assert!(sh.extensions.server_key_share().is_some());
 }
 
-/// RFC 8446 9.2, 4.2.9: a PSK hello without a key exchange can only be resumed with psk_ke.
-/// A server not configured for psk_ke, or a ticket that does not open (a full handshake),
-/// needs the key_share it lacks: `missing_extension`. So does a full handshake without
-/// signature_algorithms.
+/// RFC 8446 9.2, 4.2.9: a PSK hello without a key exchange can only be resumed with psk_ke:
+/// with a server not configured for psk_ke, or a client that allows only psk_dhe_ke, it
+/// lacks the key_share that (EC)DHE needs: `missing_extension`.
 #[test]
-fn rfc8446_9_2_a_psk_hello_without_key_exchange_that_is_not_resumed_is_missing_extension() {
+fn rfc8446_9_2_a_psk_hello_without_key_exchange_is_missing_extension_unless_psk_ke_is_chosen() {
     let not_configured = Pair13::new(true, false).resume_edited(|l| {
         only_psk_ke(l);
         without(KEY_EXCHANGE)(l);
@@ -333,26 +333,36 @@ fn rfc8446_9_2_a_psk_hello_without_key_exchange_that_is_not_resumed_is_missing_e
     not_configured.assert_failed(Side::Server, AlertDescription::MissingExtension);
     let dhe_only = Pair13::new(false, true).resume_edited(without(KEY_EXCHANGE));
     dhe_only.assert_failed(Side::Server, AlertDescription::MissingExtension);
-    // The hello of the test above, with a ticket the server can no longer open.
-    let pair = Pair13::new(true, true);
-    pair.first();
-    pair.keys.set(TicketKey::new([9; 16], [9; 32]), None);
-    let conn = pair.edited(|l| {
-        only_psk_ke(l);
-        without(ALL_THREE)(l);
-    });
-    conn.assert_failed(Side::Server, AlertDescription::MissingExtension);
+}
+
+/// RFC 8446 9.2: a ticket the server cannot open means a full handshake, which needs what a
+/// PSK hello may leave out: without signature_algorithms, or without any of the three, it is
+/// `missing_extension`.
+#[test]
+fn rfc8446_9_2_a_refused_ticket_needs_what_the_psk_hello_left_out() {
+    let edits: [fn(&mut Vec<Extension>); 2] = [
+        |l| without(SIGNATURE_ALGORITHMS)(l),
+        |l| {
+            only_psk_ke(l);
+            without(ALL_THREE)(l);
+        },
+    ];
+    for edit in edits {
+        let pair = Pair13::new(true, true);
+        pair.first();
+        // The ticket's key is gone: the ticket does not open.
+        pair.keys.set(TicketKey::new([9; 16], [9; 32]), None);
+        let conn = pair.edited(edit);
+        conn.assert_failed(Side::Server, AlertDescription::MissingExtension);
+    }
 }
 
 /// RFC 8446 9.2: supported_groups and key_share come together, with a PSK too: one without
 /// the other is `missing_extension`.
 #[test]
 fn rfc8446_9_2_supported_groups_and_key_share_come_together_with_a_psk() {
-    for (pair, drop) in [
-        (Pair13::new(true, true), ExtensionType::KeyShare),
-        (Pair13::new(true, true), ExtensionType::SupportedGroups),
-    ] {
-        let conn = pair.resume_edited(move |l| {
+    for drop in [ExtensionType::KeyShare, ExtensionType::SupportedGroups] {
+        let conn = Pair13::new(true, true).resume_edited(move |l| {
             only_psk_ke(l);
             l.retain(|e| e.typ() != drop);
         });
