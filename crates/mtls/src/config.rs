@@ -10,7 +10,7 @@ use mtls_crypto::signature::{SignatureAlgorithm, SigningKey};
 use mtls_handshake::suites::{ALL_SUITES, SupportedSuite, Tls13Suite};
 use mtls_handshake::{
     AuthorizeClient, ClientAuthPolicy, InMemorySessionCache, KeyLog, ServerSessionCache,
-    SuitePreference, Ticketer, TimeProvider,
+    SuitePreference, TicketReplayGuard, Ticketer, TimeProvider,
 };
 use mtls_wire::ProtocolVersion;
 
@@ -352,6 +352,7 @@ pub struct ServerConfigBuilder {
     cache: Option<Arc<dyn ServerSessionCache>>,
     authorizer: Option<Arc<dyn AuthorizeClient>>,
     ticketer: Option<Arc<dyn Ticketer>>,
+    ticket_replay: Option<Arc<TicketReplayGuard>>,
     tls13_tickets: Option<usize>,
     psk_ke: bool,
     options: Options,
@@ -372,6 +373,7 @@ impl Default for ServerConfigBuilder {
             ))),
             authorizer: None,
             ticketer: None,
+            ticket_replay: None,
             tls13_tickets: None,
             psk_ke: false,
             options: Options::default(),
@@ -511,6 +513,15 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Remember the TLS 1.3 tickets resumed in `guard`, so that each resumes at most once
+    /// (RFC 8446 8). Every configuration built without one gets a fresh guard of its own;
+    /// give the configurations that replace each other on a reload the same guard, as they
+    /// share the ticketer, or a ticket resumed before the reload resumes once more after it.
+    pub fn ticket_replay(mut self, guard: Arc<TicketReplayGuard>) -> Self {
+        self.ticket_replay = Some(guard);
+        self
+    }
+
     /// How many TLS 1.3 NewSessionTickets (RFC 8446 4.6.1) follow each handshake when a
     /// [`ticketer`](Self::ticketer) is set (default 2; 0: none). One more follows each
     /// successful post-handshake authentication. Each ticket resumes at most once.
@@ -588,6 +599,9 @@ impl ServerConfigBuilder {
             c.tls13_tickets = n;
         }
         c.tls13_psk_ke = self.psk_ke;
+        if let Some(guard) = self.ticket_replay {
+            c.ticket_replay = guard;
+        }
         c.provider = provider;
         let o = &mut self.options;
         apply_options!(c, o, SERVER);

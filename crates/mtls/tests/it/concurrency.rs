@@ -36,7 +36,7 @@ use mtls::{
     AlertDescription, CertificateDer, ClientConfig, ClientConnection, ClientSessionStore,
     HandshakeKind, InMemoryClientSessionStore, InMemorySessionCache, PeerIdentity, ProtocolVersion,
     ServerConfig, ServerConnection, ServerSessionCache, SessionKey, SigningKey, StoredSession,
-    TicketKey, TicketKeys, Ticketer,
+    TicketKey, TicketKeys, TicketReplayGuard, Ticketer,
 };
 use mtls_handshake::ticket::Opened;
 use mtls_testkit::fixtures::{CA, CA_P384};
@@ -357,6 +357,8 @@ struct Server {
     minted_ca: CertificateDer<'static>,
     cache: Arc<Cache>,
     keys: Arc<Keys>,
+    /// The TLS 1.3 tickets resumed, remembered across reloads (RFC 8446 8).
+    replay: Arc<TicketReplayGuard>,
 }
 
 /// A configuration in force, and what it trusts.
@@ -380,7 +382,9 @@ impl Server {
             .client_auth_required(roots(&cas))
             .versions(&[self.scenario.version]);
         b = if self.scenario.tickets {
-            b.session_cache(None).ticketer(self.keys.clone())
+            b.session_cache(None)
+                .ticketer(self.keys.clone())
+                .ticket_replay(self.replay.clone())
         } else {
             b.session_cache(Some(self.cache.clone() as Arc<dyn ServerSessionCache>))
         };
@@ -608,6 +612,7 @@ fn run(scenario: Scenario) -> Report {
             removes: AtomicUsize::new(0),
         }),
         keys: Arc::new(Keys(TicketKeys::new(fresh_key(), None, LIFETIME))),
+        replay: Arc::new(TicketReplayGuard::default()),
     };
     let names = std::iter::once("localhost".to_string())
         .chain((1..NAMES).map(|n| format!("{n}.other.example")))

@@ -4,11 +4,12 @@
 //! and is used once.
 
 use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use mtls::pki::RootStore;
 use mtls::{
-    ClientConfig, ClientConnection, HandshakeKind, ProtocolVersion, ServerConfig, ServerConnection,
-    TicketKey, TicketKeys,
+    ClientConfig, ClientConnection, ClientSessionStore, HandshakeKind, InMemoryClientSessionStore,
+    ProtocolVersion, ServerConfig, ServerConnection, TicketKey, TicketKeys, TicketReplayGuard,
 };
 use mtls_testkit::fixtures::CA;
 use mtls_testkit::{chain, key, pump};
@@ -190,4 +191,51 @@ fn rfc8446_4_2_9_psk_ke_through_the_facade_only_when_both_sides_enable_it() {
         assert_eq!(ss.group.is_some(), dhe, "{client_on} {server_on}");
         assert_eq!(s.peer_identity().unwrap().subject(), "CN=test-client-ecdsa");
     }
+}
+
+/// RFC 8446 8: a ticket resumes once. A configuration reloaded with the replay guard of the
+/// one before it (shared as its ticketer is) refuses a ticket that the earlier one resumed:
+/// a full handshake. The client offers one ticket twice, as an attacker replaying its
+/// ClientHello would.
+#[test]
+fn rfc8446_8_a_ticket_resumed_before_a_reload_is_a_replay_after_it() {
+    let keys = keys();
+    let guard = Arc::new(TicketReplayGuard::default());
+    let reloaded = |tickets: usize| {
+        ServerConfig::builder()
+            .certificate(chain("server-ecdsa"), key("server-ecdsa"))
+            .client_auth_required(roots())
+            .session_cache(None)
+            .ticketer(keys.clone())
+            .ticket_replay(guard.clone())
+            .tls13_tickets(tickets)
+            .versions(&TLS13)
+            .build()
+            .unwrap()
+    };
+    let store = Arc::new(InMemoryClientSessionStore::new(8, 86_400));
+    let client = ClientConfig::with_roots(roots())
+        .client_certificate(chain("client-ecdsa"), key("client-ecdsa"))
+        .versions(&TLS13)
+        .session_store(Some(store.clone()))
+        .build()
+        .unwrap();
+    let (first, _) = connect(&client, &reloaded(1));
+    assert_eq!(first, HandshakeKind::Tls13ClientCert);
+    let session_key = client.session_key("localhost");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let ticket = store.take_tls13(&session_key, now).expect("the ticket");
+    store.put(&session_key, ticket.clone());
+    store.put(&session_key, ticket);
+    let (resumed, _) = connect(&client, &reloaded(0));
+    assert_eq!(resumed, HandshakeKind::Tls13Psk);
+    let (replayed, _) = connect(&client, &reloaded(0));
+    assert_eq!(
+        replayed,
+        HandshakeKind::Tls13ClientCert,
+        "the replay resumed"
+    );
 }
