@@ -9,6 +9,7 @@
 //! - [`record`]: the record layer (`deframer`, `record_open`, `handshake_reassembly`);
 //! - [`record13`]: the TLS 1.3 record layer (`record_tls13`);
 //! - [`connections`]: facade connections fed a peer's flights (`server`, `client`);
+//! - [`resumption`]: a server that resumes, fed a client's flights (`server_resumption`);
 //! - [`certificates`]: chains judged by the webpki verifiers (`certificate_chain`);
 //! - [`structured`]: the structure-aware `client_hello_structured`;
 //! - [`tickets`]: session tickets as a server opens and decodes them (`ticket`);
@@ -25,6 +26,7 @@ pub mod connections;
 pub mod parsers;
 pub mod record;
 pub mod record13;
+pub mod resumption;
 pub mod seeds;
 pub mod structured;
 pub mod tickets;
@@ -34,6 +36,7 @@ pub use connections::*;
 pub use parsers::*;
 pub use record::*;
 pub use record13::*;
+pub use resumption::*;
 pub use structured::*;
 pub use tickets::*;
 

@@ -1,5 +1,5 @@
-//! Writes the seed corpora of the `server`, `client`, `certificate_chain`,
-//! `client_hello_structured` and `roundtrip` fuzz targets.
+//! Writes the seed corpora of the `server`, `client`, `server_resumption`,
+//! `certificate_chain`, `client_hello_structured` and `roundtrip` fuzz targets.
 //!
 //! The example `crates/mtls/examples/record_fuzz_seeds.rs` runs it (stable toolchain, the
 //! same functions the targets call; this crate is a dev-dependency of `mtls`): from the
@@ -52,8 +52,10 @@ fn with_mode(mode: u8, stream: &[u8]) -> Vec<u8> {
 
 /// The flights of one mtls handshake with data and close_notify both ways: (client to
 /// server, server to client), one entry per flight.
-fn record_mtls_handshake(mut client: mtls::ClientConnection) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
-    let mut server = crate::new_server();
+fn record_mtls_handshake(
+    mut client: mtls::ClientConnection,
+    mut server: mtls::ServerConnection,
+) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
     client
         .writer()
         .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -104,7 +106,7 @@ fn record_mtls_handshake(mut client: mtls::ClientConnection) -> (Vec<Vec<u8>>, V
 
 /// Writes every seed file (run by hand: it rewrites files under `fuzz/corpus/`).
 pub fn record_seeds() {
-    let (c2s, s2c) = record_mtls_handshake(crate::new_client());
+    let (c2s, s2c) = record_mtls_handshake(crate::new_client(), crate::new_server());
     let all_c2s = c2s.concat();
     let all_s2c = s2c.concat();
 
@@ -144,7 +146,7 @@ pub fn record_seeds() {
         Box::new(mtls_crypto::DeterministicRng::from_seed([0x7a; 32])),
     )
     .unwrap();
-    let (rsa_c2s, _) = record_mtls_handshake(rsa_client);
+    let (rsa_c2s, _) = record_mtls_handshake(rsa_client, crate::new_server());
     let all_rsa = rsa_c2s.concat();
     let mut server = crate::new_server();
     assert_eq!(
@@ -175,7 +177,7 @@ pub fn record_seeds() {
         Box::new(mtls_crypto::DeterministicRng::from_seed([0x12; 32])),
     )
     .unwrap();
-    let (tls12_c2s, tls12_s2c) = record_mtls_handshake(tls12_client);
+    let (tls12_c2s, tls12_s2c) = record_mtls_handshake(tls12_client, crate::new_server());
     let all_tls12 = tls12_c2s.concat();
     let mut server = crate::new_server();
     assert_eq!(
@@ -201,6 +203,7 @@ pub fn record_seeds() {
     put("client", "mtls-server-flight", &with_mode(0, &s2c[0]));
     put("client", "mtls-full", &with_mode(0, &all_s2c));
     put("client", "mtls-full-3-chunks", &with_mode(three, &all_s2c));
+    record_resumption_seeds();
 
     let mut sessions: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
         .unwrap()
@@ -320,5 +323,62 @@ pub fn record_seeds() {
                 }
             }
         }
+    }
+}
+
+/// `server_resumption`: for TLS 1.3 with psk_dhe_ke, TLS 1.3 with psk_ke and TLS 1.2 by
+/// ticket (RFC 5077), the full handshake that leaves a ticket in the client's store and the
+/// resumption that follows, both recorded against the target's server; each resumption must
+/// resume in the target. Also the resuming ClientHello alone.
+fn record_resumption_seeds() {
+    use mtls::ProtocolVersion::{TLSv1_2, TLSv1_3};
+    let runs = [
+        ("mtls-tls13-psk-dhe-ke", TLSv1_3, false),
+        ("mtls-tls13-psk-ke", TLSv1_3, true),
+        ("mtls-tls12-ticket", TLSv1_2, false),
+    ];
+    for (name, version, psk_ke) in runs {
+        let store = std::sync::Arc::new(mtls::InMemoryClientSessionStore::new(4, 86_400));
+        let config = mtls::ClientConfig::with_roots(crate::fixture_roots())
+            .client_certificate(
+                crate::chain(fixtures::CLIENT_ECDSA),
+                crate::fixture_key(fixtures::CLIENT_ECDSA_KEY),
+            )
+            .versions(&[version])
+            .clock(std::sync::Arc::new(mtls_handshake::FixedClock(crate::NOW)))
+            .session_store(Some(store))
+            .tls13_psk_ke(psk_ke)
+            .build()
+            .unwrap();
+        let client = |seed: u8| {
+            mtls::ClientConnection::with_rng(
+                &config,
+                crate::SERVER_NAME,
+                Box::new(mtls_crypto::DeterministicRng::from_seed([seed; 32])),
+            )
+            .unwrap()
+        };
+        let (full, _) = record_mtls_handshake(client(0x31), crate::new_resumption_server());
+        let (resumed, _) = record_mtls_handshake(client(0x32), crate::new_resumption_server());
+        let all = resumed.concat();
+        let mut server = crate::new_resumption_server();
+        let mut out = Vec::new();
+        assert_eq!(crate::drive(&mut server, &[&all], &mut out), Outcome::Alive);
+        assert!(
+            !server.is_handshaking(),
+            "{name}: the resumption does not complete"
+        );
+        assert_eq!(server.is_resumed(), Some(true), "{name}: not resumed");
+        put(
+            "server_resumption",
+            &format!("{name}-full"),
+            &with_mode(0, &full.concat()),
+        );
+        put("server_resumption", name, &with_mode(0, &all));
+        put(
+            "server_resumption",
+            &format!("{name}-hello"),
+            &with_mode(0, &resumed[0]),
+        );
     }
 }

@@ -29,6 +29,7 @@ const TARGETS: &[Target] = &[
     ("record_open", targets::fuzz_record_open),
     ("handshake_reassembly", targets::fuzz_handshake_reassembly),
     ("server", targets::fuzz_server),
+    ("server_resumption", targets::fuzz_server_resumption),
     ("client", targets::fuzz_client),
     ("certificate_chain", targets::fuzz_certificate_chain),
     (
