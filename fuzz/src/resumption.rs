@@ -6,44 +6,43 @@
 //!
 //! The configuration is built for every input: its TLS 1.3 anti-replay memory would
 //! otherwise remember a ticket from one input to the next, and an input's outcome would
-//! depend on the inputs before it.
+//! depend on the inputs before it. What is costly to build (the parsed keys, the verifier) is
+//! the `server` target's, built once and shared.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use mtls::{ServerConfig, ServerConnection, TicketKey, TicketKeys};
+use mtls::{ClientAuthPolicy, ServerConfig, ServerConnection, TicketKey, TicketKeys};
 use mtls_crypto::DeterministicRng;
 use mtls_handshake::FixedClock;
 
-use crate::{
-    ALPN, NOW, Outcome, SERVER_SEED, chain, drive, fixture_key, fixture_roots, fixtures,
-    split_chunks,
-};
+use crate::{ALPN, NOW, Outcome, SERVER_SEED, drive, server_config, split_chunks};
 
 /// The fixed ticket key of the `server_resumption` target (and of the server that recorded
 /// its seeds).
 pub fn resumption_ticket_keys() -> Arc<TicketKeys> {
-    Arc::new(TicketKeys::new(
-        TicketKey::new([0x71; 16], [0x72; 32]),
-        None,
-        86_400,
-    ))
+    static KEYS: OnceLock<Arc<TicketKeys>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        Arc::new(TicketKeys::new(
+            TicketKey::new([0x71; 16], [0x72; 32]),
+            None,
+            86_400,
+        ))
+    })
+    .clone()
 }
 
-/// The `server` target's configuration (ECDSA and RSA chains, client certificates required,
-/// static RSA, ALPN, a fixed clock), plus tickets sealed with [`resumption_ticket_keys`] in
-/// both versions and TLS 1.3 resumption without (EC)DHE for clients that allow it. No session
-/// cache: a fresh one would be empty at every input anyway.
+/// The `server` target's configuration (its certificates and client verifier, static RSA,
+/// ALPN, a fixed clock), plus tickets sealed with [`resumption_ticket_keys`] in both versions
+/// and TLS 1.3 resumption without (EC)DHE for clients that allow it. No session cache: a
+/// fresh one would be empty at every input anyway.
 pub fn resumption_server_config() -> ServerConfig {
+    let base = server_config().handshake_config();
+    let Some(verifier) = base.client_verifier.clone() else {
+        panic!("the server target's configuration verifies no client certificate")
+    };
     let built = ServerConfig::builder()
-        .certificate(
-            chain(fixtures::SERVER_ECDSA),
-            fixture_key(fixtures::SERVER_ECDSA_KEY),
-        )
-        .certificate(
-            chain(fixtures::SERVER_RSA),
-            fixture_key(fixtures::SERVER_RSA_KEY),
-        )
-        .client_auth_required(fixture_roots())
+        .cert_resolver(base.cert_resolver.clone())
+        .client_auth(ClientAuthPolicy::Required, verifier)
         .enable_static_rsa(true)
         .alpn_protocols(&ALPN)
         .clock(Arc::new(FixedClock(NOW)))

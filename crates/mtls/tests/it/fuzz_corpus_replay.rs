@@ -90,3 +90,30 @@ fn every_fuzz_target_is_replayed() {
     known.sort();
     assert_eq!(names, known);
 }
+
+#[test]
+fn the_recorded_resumptions_still_resume_in_server_resumption() {
+    // A change to the ticket format or the key schedule would otherwise leave the fuzzer
+    // starting before the resumption code, silently.
+    for name in [
+        "mtls-tls13-psk-dhe-ke",
+        "mtls-tls13-psk-ke",
+        "mtls-tls12-ticket",
+    ] {
+        let path = targets::fuzz_dir()
+            .join("corpus/server_resumption")
+            .join(name);
+        let data = std::fs::read(&path).unwrap();
+        let (mode, stream) = data.split_first().unwrap();
+        let mut server = targets::new_resumption_server();
+        let mut wrote = Vec::new();
+        let chunks = targets::split_chunks(*mode, stream);
+        assert_eq!(
+            targets::drive(&mut server, &chunks, &mut wrote),
+            targets::Outcome::Alive,
+            "{name}"
+        );
+        assert!(!server.is_handshaking(), "{name}: not complete");
+        assert_eq!(server.is_resumed(), Some(true), "{name}: not resumed");
+    }
+}
