@@ -108,8 +108,13 @@ pub fn client_config() -> &'static ClientConfig {
 
 /// A server connection on [`server_config`] with the [`SERVER_SEED`] random source.
 pub fn new_server() -> ServerConnection {
+    seeded_server(server_config())
+}
+
+/// A server connection on `config` with the [`SERVER_SEED`] random source.
+pub fn seeded_server(config: &ServerConfig) -> ServerConnection {
     let rng = Box::new(DeterministicRng::from_seed(SERVER_SEED));
-    match ServerConnection::with_rng(server_config(), rng) {
+    match ServerConnection::with_rng(config, rng) {
         Ok(c) => c,
         Err(e) => panic!("server connection: {e}"),
     }

@@ -12,10 +12,9 @@
 use std::sync::{Arc, OnceLock};
 
 use mtls::{ClientAuthPolicy, ServerConfig, ServerConnection, TicketKey, TicketKeys};
-use mtls_crypto::DeterministicRng;
 use mtls_handshake::FixedClock;
 
-use crate::{ALPN, NOW, Outcome, SERVER_SEED, drive, server_config, split_chunks};
+use crate::{ALPN, NOW, Outcome, drive, seeded_server, server_config, split_chunks};
 
 /// The fixed ticket key of the `server_resumption` target (and of the server that recorded
 /// its seeds).
@@ -56,14 +55,10 @@ pub fn resumption_server_config() -> ServerConfig {
     }
 }
 
-/// A server connection on a fresh [`resumption_server_config`] with the [`SERVER_SEED`]
-/// random source.
+/// A server connection on a fresh [`resumption_server_config`] with the `server` target's
+/// random source ([`seeded_server`]).
 pub fn new_resumption_server() -> ServerConnection {
-    let rng = Box::new(DeterministicRng::from_seed(SERVER_SEED));
-    match ServerConnection::with_rng(&resumption_server_config(), rng) {
-        Ok(c) => c,
-        Err(e) => panic!("resumption server connection: {e}"),
-    }
+    seeded_server(&resumption_server_config())
 }
 
 /// `server_resumption`: [`new_resumption_server`] fed the input as the client's flights, laid

@@ -166,14 +166,12 @@ fn run_slices(
         let before = names(&artifacts);
         let ran = Instant::now();
         let mut row = fuzz_one(fuzz_dir, target, slice, jobs)?;
-        // A run that stopped early (a crash, a timeout) fuzzed for less than its slice: the
-        // wall time to its end counts, not the slice (the build check and the corpus load
-        // count with it, a few seconds).
-        let slice = match row.ok {
-            true => slice,
-            false => slice.min(ran.elapsed().as_secs()),
-        };
+        let mut slice = slice;
         if !row.ok {
+            // A run that stopped early (a crash, a timeout) fuzzed for less than its slice:
+            // the wall time to its end counts (the build check and the corpus load with it,
+            // a few seconds).
+            slice = slice.min(ran.elapsed().as_secs());
             let new: Vec<String> = names(&artifacts)
                 .into_iter()
                 .filter(|n| !before.contains(n))

@@ -159,6 +159,15 @@ fn server_hello(conn: &Conn13) -> ServerHello {
         .unwrap()
 }
 
+/// The server answered `conn`'s edited hello without an error, with a ServerHello that
+/// resumes the PSK (identity 0), carrying a key share or not (psk_ke).
+fn assert_resumed_edited(conn: &Conn13, key_share: bool) {
+    assert!(conn.s.error.is_none(), "{:?}", conn.s.error);
+    let sh = server_hello(conn);
+    assert_eq!(sh.extensions.selected_identity(), Some(0));
+    assert_eq!(sh.extensions.server_key_share().is_some(), key_share);
+}
+
 /// A server-to-client tamper that lets only the ServerHello through (its key_share removed
 /// when `strip`): what the client makes of the ServerHello alone, whatever keys follow.
 fn hello_only(strip: bool) -> Tamper13 {
@@ -272,10 +281,7 @@ fn without(types: &'static [ExtensionType]) -> impl Fn(&mut Vec<Extension>) {
 #[test]
 fn rfc8446_4_2_9_a_client_allowing_psk_ke_alone_resumes_only_where_configured() {
     let configured = Pair13::new(true, true).resume_edited(only_psk_ke);
-    assert!(configured.s.error.is_none(), "{:?}", configured.s.error);
-    let sh = server_hello(&configured);
-    assert_eq!(sh.extensions.selected_identity(), Some(0));
-    assert!(sh.extensions.server_key_share().is_none());
+    assert_resumed_edited(&configured, false);
     let not = Pair13::new(true, false).resume_edited(only_psk_ke);
     let sh = server_hello(&not);
     assert_eq!(sh.extensions.selected_identity(), None);
@@ -294,20 +300,20 @@ const ALL_THREE: &[ExtensionType] = &[
     ExtensionType::SignatureAlgorithmsCert,
 ];
 
+/// A psk_ke-only hello with none of the three: what RFC 8446 9.2 lets a PSK hello leave out.
+fn bare_psk_ke_hello(list: &mut Vec<Extension>) {
+    only_psk_ke(list);
+    without(ALL_THREE)(list);
+}
+
 /// RFC 8446 9.2: a ClientHello with a pre_shared_key need not carry signature_algorithms,
 /// and supported_groups and key_share go together or not at all. A psk_ke-only client
 /// without any of them is resumed by a server configured for psk_ke: no key share, the PSK
 /// selected.
 #[test]
 fn rfc8446_9_2_a_psk_ke_client_hello_may_omit_key_share_groups_and_signature_algorithms() {
-    let conn = Pair13::new(true, true).resume_edited(|l| {
-        only_psk_ke(l);
-        without(ALL_THREE)(l);
-    });
-    assert!(conn.s.error.is_none(), "{:?}", conn.s.error);
-    let sh = server_hello(&conn);
-    assert_eq!(sh.extensions.selected_identity(), Some(0));
-    assert!(sh.extensions.server_key_share().is_none());
+    let conn = Pair13::new(true, true).resume_edited(bare_psk_ke_hello);
+    assert_resumed_edited(&conn, false);
 }
 
 /// RFC 8446 9.2: with a PSK, signature_algorithms may be left out of a psk_dhe_ke hello too:
@@ -315,10 +321,7 @@ fn rfc8446_9_2_a_psk_ke_client_hello_may_omit_key_share_groups_and_signature_alg
 #[test]
 fn rfc8446_9_2_a_psk_dhe_ke_client_hello_may_omit_signature_algorithms() {
     let conn = Pair13::new(false, false).resume_edited(without(SIGNATURE_ALGORITHMS));
-    assert!(conn.s.error.is_none(), "{:?}", conn.s.error);
-    let sh = server_hello(&conn);
-    assert_eq!(sh.extensions.selected_identity(), Some(0));
-    assert!(sh.extensions.server_key_share().is_some());
+    assert_resumed_edited(&conn, true);
 }
 
 /// RFC 8446 9.2, 4.2.9: a PSK hello without a key exchange can only be resumed with psk_ke:
@@ -340,13 +343,8 @@ fn rfc8446_9_2_a_psk_hello_without_key_exchange_is_missing_extension_unless_psk_
 /// `missing_extension`.
 #[test]
 fn rfc8446_9_2_a_refused_ticket_needs_what_the_psk_hello_left_out() {
-    let edits: [fn(&mut Vec<Extension>); 2] = [
-        |l| without(SIGNATURE_ALGORITHMS)(l),
-        |l| {
-            only_psk_ke(l);
-            without(ALL_THREE)(l);
-        },
-    ];
+    let edits: [fn(&mut Vec<Extension>); 2] =
+        [|l| without(SIGNATURE_ALGORITHMS)(l), bare_psk_ke_hello];
     for edit in edits {
         let pair = Pair13::new(true, true);
         pair.first();
